@@ -1,0 +1,53 @@
+//! The one error type of tierscope, and the exit codes it maps to.
+
+use crate::diag::{Diagnostic, Severity};
+use std::path::PathBuf;
+
+/// Exit code: the run finished and found nothing at or above `--fail-on`.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the run finished and found something at or above `--fail-on`.
+pub const EXIT_FINDINGS: i32 = 1;
+/// Exit code: a usage, input or output error; nothing was analysed or written.
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The dataset has errors; every diagnostic (errors, warnings and notes) is kept.
+    #[error("{} has {} error(s)", dir.display(), count_errors(diagnostics))]
+    InvalidDataset {
+        dir: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+    },
+    #[error("{}: {what}", path.display())]
+    Input { path: PathBuf, what: String },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+}
+
+fn count_errors(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count()
+}
+
+impl Error {
+    /// Every error is a usage, input or output error: exit code 2.
+    pub fn exit_code(&self) -> i32 {
+        EXIT_ERROR
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

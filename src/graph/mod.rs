@@ -1,0 +1,192 @@
+//! The production graph of DATA-MODEL.md.
+//!
+//! - A *production node* is a pair (entity e, item x) that e produces: e supplies x in
+//!   `supply.csv` (qualified or not) or lists x in `products.csv`.
+//! - For each node (e, x) and each input y in BOM(x), the qualified suppliers s of y to e give
+//!   edges (s, y) -> (e, x), weighted by the rescaled share (see [`shares`]).
+//! - Every edge goes from an item to an item it is made into and the BOM is acyclic, so the
+//!   graph is a DAG. Nodes are ordered by the BOM level of their item, which is a topological
+//!   order.
+//!
+//! The petgraph [`DiGraph`] is the model (and what tests check against petgraph's algorithms);
+//! the analyses read the same edges from flat arrays ([`ProductionGraph::inputs`]), which are
+//! faster to scan.
+
+pub mod parties;
+pub mod shares;
+
+use crate::model::{Dataset, EntityIx, ItemIx};
+use parties::Parties;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::HashMap;
+
+/// A production node: `entity` makes `item`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProdNode {
+    pub entity: EntityIx,
+    pub item: ItemIx,
+}
+
+/// An edge of the production graph: the rescaled share and the supply row it comes from.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SupplyEdge {
+    pub share: f64,
+    pub row: u32,
+}
+
+/// One BOM input of a production node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputSlot {
+    pub item: ItemIx,
+    /// The mapped fraction of this input: 0 when unmapped, below 1 when partial.
+    pub coverage: f64,
+    /// The suppliers' nodes with their rescaled shares (empty when unmapped).
+    pub suppliers: Vec<(u32, f64)>,
+}
+
+impl InputSlot {
+    pub fn is_mapped(&self) -> bool {
+        !self.suppliers.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProductionGraph {
+    /// The petgraph model; node `i` here is node `i` everywhere else.
+    pub graph: DiGraph<ProdNode, SupplyEdge, u32>,
+    pub node_of: HashMap<(EntityIx, ItemIx), u32>,
+    /// Node indices in topological order (suppliers before buyers).
+    pub topo: Vec<u32>,
+    /// For each node, its BOM inputs in BOM-file order.
+    pub inputs: Vec<Vec<InputSlot>>,
+    /// The BOM level of each item: 0 for raw materials, 1 + the deepest input otherwise.
+    pub item_level: Vec<u32>,
+    /// End products: indices into `ds.products`, with their node.
+    pub products: Vec<(usize, u32)>,
+    pub parties: Parties,
+}
+
+impl ProductionGraph {
+    /// Builds the graph from a validated dataset.
+    ///
+    /// O(S log S + B + N) for S supply rows, B BOM rows and N nodes.
+    pub fn build(ds: &Dataset) -> ProductionGraph {
+        let item_level = item_levels(ds);
+        // Nodes, in topological order: by item level, then entity, then item.
+        let mut pairs: Vec<(EntityIx, ItemIx)> = ds
+            .supply
+            .iter()
+            .map(|r| (r.supplier, r.item))
+            .chain(ds.products.iter().map(|p| (p.entity, p.item)))
+            .collect();
+        pairs.sort_by_key(|&(e, x)| (item_level[x.ix()], e, x));
+        pairs.dedup();
+        let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());
+        let mut node_of = HashMap::with_capacity(pairs.len());
+        for &(e, x) in &pairs {
+            let n = graph.add_node(ProdNode { entity: e, item: x });
+            node_of.insert((e, x), n.index() as u32);
+        }
+        let topo: Vec<u32> = (0..pairs.len() as u32).collect();
+
+        // Allocations per (buyer, input item).
+        let mut alloc: HashMap<(EntityIx, ItemIx), (f64, Vec<(u32, f64, u32)>)> = HashMap::new();
+        for ((buyer, item), rows) in shares::qualified_groups(ds) {
+            let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+            let Ok(a) = shares::allocate(&given) else {
+                continue; // a validation error; the dataset would not have loaded
+            };
+            let suppliers = rows
+                .iter()
+                .zip(&a.weights)
+                .map(|(&i, &w)| {
+                    let r = &ds.supply[i];
+                    (node_of[&(r.supplier, r.item)], w, i as u32)
+                })
+                .collect();
+            alloc.insert((buyer, item), (a.coverage, suppliers));
+        }
+
+        let bom = ds.bom_inputs();
+        let mut inputs = Vec::with_capacity(pairs.len());
+        for (n, &(e, x)) in pairs.iter().enumerate() {
+            let mut slots = Vec::with_capacity(bom[x.ix()].len());
+            for &y in &bom[x.ix()] {
+                let slot = match alloc.get(&(e, y)) {
+                    Some((coverage, sups)) => {
+                        for &(s, share, row) in sups {
+                            graph.add_edge(
+                                NodeIndex::new(s as usize),
+                                NodeIndex::new(n),
+                                SupplyEdge { share, row },
+                            );
+                        }
+                        InputSlot {
+                            item: y,
+                            coverage: *coverage,
+                            suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
+                        }
+                    }
+                    None => InputSlot {
+                        item: y,
+                        coverage: 0.0,
+                        suppliers: Vec::new(),
+                    },
+                };
+                slots.push(slot);
+            }
+            inputs.push(slots);
+        }
+        let products = ds
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, node_of[&(p.entity, p.item)]))
+            .collect();
+        ProductionGraph {
+            graph,
+            node_of,
+            topo,
+            inputs,
+            item_level,
+            products,
+            parties: Parties::compute(ds),
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn node(&self, n: u32) -> ProdNode {
+        self.graph[NodeIndex::new(n as usize)]
+    }
+}
+
+/// The BOM level of every item, by Kahn's algorithm (no recursion): raw materials are 0.
+/// Items on a cycle (a validation error) keep level 0.
+pub fn item_levels(ds: &Dataset) -> Vec<u32> {
+    let n = ds.items.len();
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pending = vec![0u32; n];
+    for row in &ds.bom {
+        users[row.input.ix()].push(row.item.ix());
+        pending[row.item.ix()] += 1;
+    }
+    let mut level = vec![0u32; n];
+    let mut ready: Vec<usize> = (0..n).filter(|&i| pending[i] == 0).collect();
+    while let Some(i) = ready.pop() {
+        for &u in &users[i] {
+            level[u] = level[u].max(level[i] + 1);
+            pending[u] -= 1;
+            if pending[u] == 0 {
+                ready.push(u);
+            }
+        }
+    }
+    level
+}

@@ -1,0 +1,80 @@
+//! How the shares of one (buyer, item) become the weights of the production graph.
+//!
+//! DATA-MODEL.md: rows whose share is empty split what the given shares leave equally, and the
+//! coverage is then 1; otherwise the coverage is the sum of the given shares and the shares
+//! are rescaled to sum to 1. Only qualified rows take part.
+
+use crate::model::{Dataset, EntityIx, ItemIx};
+
+/// Tolerance for share sums (DATA-MODEL.md: 1e-6).
+pub const SUM_TOLERANCE: f64 = 1e-6;
+
+/// Why the shares of one (buyer, item) cannot be allocated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ShareProblem {
+    /// The given shares sum to more than 1.
+    SumAboveOne(f64),
+    /// Rows without a share remain, but the given shares already sum to 1.
+    NoRoomForBlanks(f64),
+}
+
+/// The allocation of one (buyer, item): its coverage, and each row's weight (rescaled so
+/// that the weights sum to 1).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allocation {
+    pub coverage: f64,
+    pub weights: Vec<f64>,
+}
+
+/// Allocates the shares of the qualified rows of one (buyer, item), in row order.
+///
+/// ```
+/// use tierscope::graph::shares::allocate;
+/// // 0.3 given, two blanks split the remaining 0.7.
+/// let a = allocate(&[Some(0.3), None, None]).unwrap();
+/// assert_eq!(a.coverage, 1.0);
+/// assert!((a.weights[1] - 0.35).abs() < 1e-12);
+/// // 0.2 + 0.3 given: coverage 0.5, weights rescaled to 0.4 and 0.6.
+/// let b = allocate(&[Some(0.2), Some(0.3)]).unwrap();
+/// assert!((b.coverage - 0.5).abs() < 1e-12 && (b.weights[1] - 0.6).abs() < 1e-12);
+/// ```
+pub fn allocate(shares: &[Option<f64>]) -> Result<Allocation, ShareProblem> {
+    let given: f64 = shares.iter().flatten().sum();
+    let blanks = shares.iter().filter(|s| s.is_none()).count();
+    if given > 1.0 + SUM_TOLERANCE {
+        return Err(ShareProblem::SumAboveOne(given));
+    }
+    if blanks > 0 {
+        if given >= 1.0 - SUM_TOLERANCE {
+            return Err(ShareProblem::NoRoomForBlanks(given));
+        }
+        let each = (1.0 - given) / blanks as f64;
+        return Ok(Allocation {
+            coverage: 1.0,
+            weights: shares.iter().map(|s| s.unwrap_or(each)).collect(),
+        });
+    }
+    let coverage = given.min(1.0);
+    Ok(Allocation {
+        coverage,
+        weights: shares.iter().map(|s| s.unwrap_or(0.0) / given).collect(),
+    })
+}
+
+/// The qualified supply rows grouped by (buyer, item), in a deterministic order: sorted by
+/// buyer then item, rows in file order within a group.
+pub fn qualified_groups(ds: &Dataset) -> Vec<((EntityIx, ItemIx), Vec<usize>)> {
+    let mut rows: Vec<usize> = (0..ds.supply.len())
+        .filter(|&i| ds.supply[i].qualified)
+        .collect();
+    rows.sort_by_key(|&i| (ds.supply[i].buyer, ds.supply[i].item, i));
+    let mut groups: Vec<((EntityIx, ItemIx), Vec<usize>)> = Vec::new();
+    for i in rows {
+        let key = (ds.supply[i].buyer, ds.supply[i].item);
+        match groups.last_mut() {
+            Some((k, members)) if *k == key => members.push(i),
+            _ => groups.push((key, vec![i])),
+        }
+    }
+    groups
+}

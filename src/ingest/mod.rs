@@ -1,0 +1,527 @@
+//! Reading a dataset folder into a validated [`Dataset`].
+//!
+//! [`load`] reads every file, collects every problem (see [`crate::diag`]), runs the
+//! cross-file checks of [`validate`], and returns the dataset only when there is no error.
+
+pub mod table;
+pub mod validate;
+
+use crate::diag::{At, Diagnostic, Diagnostics, Severity};
+use crate::error::{Error, Result};
+use crate::model::*;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use table::{Outcome, Row, opt, req};
+
+/// A dataset that loaded without errors, with its warnings and notes.
+#[derive(Debug)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The files of a dataset, in the order they are read.
+pub const FILES: [&str; 8] = [
+    "countries.csv",
+    "entities.csv",
+    "items.csv",
+    "bom.csv",
+    "supply.csv",
+    "products.csv",
+    "ownership.csv",
+    "restricted.csv",
+];
+
+/// Loads and validates the dataset in `dir`.
+///
+/// Returns [`Error::InvalidDataset`] with every diagnostic when any error was found, and an
+/// I/O error when the folder or a file cannot be read at all.
+pub fn load(dir: &Path) -> Result<Loaded> {
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::Input {
+                path: dir.to_path_buf(),
+                what: "is a file (expected a dataset folder of CSV files)".into(),
+            });
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::Input {
+                path: dir.to_path_buf(),
+                what: "no such folder (expected a dataset folder of CSV files)".into(),
+            });
+        }
+        Err(source) => {
+            return Err(Error::Read {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+    }
+    let mut diags = Diagnostics::new();
+    let mut loader = Loader {
+        dir,
+        ds: Dataset {
+            name: dataset_name(dir),
+            ..Dataset::default()
+        },
+        diags: &mut diags,
+        missing: HashSet::new(),
+        suggestions_left: Cell::new(200),
+    };
+    loader.countries()?;
+    loader.entities()?;
+    loader.items()?;
+    loader.bom()?;
+    loader.supply()?;
+    loader.products()?;
+    loader.ownership()?;
+    loader.restricted()?;
+    let dataset = loader.ds;
+    validate::check(dir, &dataset, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::InvalidDataset {
+            dir: dir.to_path_buf(),
+            diagnostics: sorted(diags.into_vec()),
+        });
+    }
+    Ok(Loaded {
+        dataset,
+        diagnostics: sorted(diags.into_vec()),
+    })
+}
+
+/// Errors first, then by file order, line and column; stable otherwise.
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let order = |file: &str| {
+        FILES
+            .iter()
+            .position(|f| file.ends_with(f))
+            .unwrap_or(FILES.len())
+    };
+    diagnostics.sort_by(|a, b| {
+        (a.severity, order(&a.file), &a.file, a.line, a.column).cmp(&(
+            b.severity,
+            order(&b.file),
+            &b.file,
+            b.line,
+            b.column,
+        ))
+    });
+    diagnostics
+}
+
+/// The dataset's name: its folder's last component.
+pub fn dataset_name(dir: &Path) -> String {
+    let canonical = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    canonical
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dataset".into())
+}
+
+struct Loader<'a> {
+    dir: &'a Path,
+    ds: Dataset,
+    diags: &'a mut Diagnostics,
+    /// Files that were missing or unusable: references into them are not checked.
+    missing: HashSet<&'static str>,
+    /// How many "did you mean" searches may still run (each scans all ids).
+    suggestions_left: Cell<usize>,
+}
+
+impl Loader<'_> {
+    fn read(
+        &mut self,
+        name: &'static str,
+        required: bool,
+        columns: &[table::Column],
+        mut each: impl FnMut(&mut Dataset, &Row<'_>, &mut Diagnostics, &Refs<'_>),
+    ) -> Result<()> {
+        let refs = Refs {
+            missing: &self.missing,
+            suggestions_left: &self.suggestions_left,
+        };
+        let ds = &mut self.ds;
+        let outcome = table::read(self.dir, name, columns, self.diags, |row, diags| {
+            each(ds, row, diags, &refs)
+        });
+        match outcome? {
+            Outcome::Missing => {
+                if required {
+                    let path = self.dir.join(name).display().to_string();
+                    self.diags.error(
+                        "missing-file",
+                        At::file(&path),
+                        format!(
+                            "required file is missing (expected {name} with columns {})",
+                            columns
+                                .iter()
+                                .filter(|c| c.required)
+                                .map(|c| c.name)
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        ),
+                    );
+                    self.missing.insert(name);
+                }
+            }
+            Outcome::Unusable => {
+                self.missing.insert(name);
+            }
+            Outcome::Read { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn countries(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[req("code"), req("trust"), opt("name"), opt("governance")];
+        let mut first: HashMap<String, u64> = HashMap::new();
+        self.read("countries.csv", true, COLS, |ds, row, diags, _| {
+            let (Some(code), trust) = (row.required(0, diags), row.required(1, diags)) else {
+                return;
+            };
+            let trust = match trust.map(|t| (t, Trust::parse(t))) {
+                Some((_, Some(t))) => t,
+                Some((text, None)) => {
+                    diags.error(
+                        "bad-value",
+                        row.at(1),
+                        format!("`trust` is `{text}` (expected trusted, neutral or untrusted)"),
+                    );
+                    return;
+                }
+                None => return,
+            };
+            if duplicate(&mut first, code, row, 0, diags) {
+                return;
+            }
+            ds.country_ix
+                .insert(code.to_string(), CountryIx(ds.countries.len() as u32));
+            ds.countries.push(Country {
+                code: code.to_string(),
+                name: row.get(2).map(str::to_string),
+                trust,
+                governance: row.get(3).map(str::to_string),
+            });
+        })
+    }
+
+    fn entities(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[
+            req("id"),
+            req("name"),
+            req("country"),
+            opt("kind"),
+            opt("restricted"),
+            opt("recovery_days"),
+        ];
+        let mut first: HashMap<String, u64> = HashMap::new();
+        self.read("entities.csv", true, COLS, |ds, row, diags, refs| {
+            let id = row.required(0, diags);
+            let name = row.required(1, diags);
+            let country = row.required(2, diags).and_then(|c| {
+                refs.resolve(
+                    &ds.country_ix,
+                    "countries.csv",
+                    "country code",
+                    c,
+                    row,
+                    2,
+                    diags,
+                )
+            });
+            let restricted = row.parse(4, diags, table::boolean);
+            let recovery = row.parse(5, diags, table::non_negative);
+            let (Some(id), Some(name), Some(country), Ok(restricted), Ok(recovery_days)) =
+                (id, name, country, restricted, recovery)
+            else {
+                return;
+            };
+            if duplicate(&mut first, id, row, 0, diags) {
+                return;
+            }
+            ds.entity_ix
+                .insert(id.to_string(), EntityIx(ds.entities.len() as u32));
+            ds.entities.push(Entity {
+                id: id.to_string(),
+                name: name.to_string(),
+                country,
+                kind: row.get(3).map(str::to_string),
+                restricted: restricted.unwrap_or(false),
+                recovery_days,
+            });
+        })
+    }
+
+    fn items(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[req("id"), req("name"), opt("sector"), opt("critical")];
+        let mut first: HashMap<String, u64> = HashMap::new();
+        self.read("items.csv", true, COLS, |ds, row, diags, _| {
+            let id = row.required(0, diags);
+            let name = row.required(1, diags);
+            let critical = row.parse(3, diags, table::boolean);
+            let (Some(id), Some(name), Ok(critical)) = (id, name, critical) else {
+                return;
+            };
+            if duplicate(&mut first, id, row, 0, diags) {
+                return;
+            }
+            ds.item_ix
+                .insert(id.to_string(), ItemIx(ds.items.len() as u32));
+            ds.items.push(Item {
+                id: id.to_string(),
+                name: name.to_string(),
+                sector: row.get(2).map(str::to_string),
+                critical: critical.unwrap_or(false),
+            });
+        })
+    }
+
+    fn bom(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[req("item"), req("input"), opt("quantity")];
+        self.read("bom.csv", true, COLS, |ds, row, diags, refs| {
+            let item = refs.item(ds, row, 0, diags);
+            let input = refs.item(ds, row, 1, diags);
+            let quantity = row.parse(2, diags, table::positive);
+            if let (Some(item), Some(input), Ok(quantity)) = (item, input, quantity) {
+                ds.bom.push(BomRow {
+                    item,
+                    input,
+                    quantity,
+                    line: row.line,
+                });
+            }
+        })
+    }
+
+    fn supply(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[
+            req("supplier"),
+            req("buyer"),
+            req("item"),
+            opt("share"),
+            opt("qualified"),
+            opt("lead_time_days"),
+        ];
+        self.read("supply.csv", true, COLS, |ds, row, diags, refs| {
+            let supplier = refs.entity(ds, row, 0, diags);
+            let buyer = refs.entity(ds, row, 1, diags);
+            let item = refs.item(ds, row, 2, diags);
+            let share = row.parse(3, diags, table::share);
+            let qualified = row.parse(4, diags, table::boolean);
+            let lead = row.parse(5, diags, table::non_negative);
+            if let (Some(supplier), Some(buyer), Some(item), Ok(share), Ok(q), Ok(lead)) =
+                (supplier, buyer, item, share, qualified, lead)
+            {
+                ds.supply.push(SupplyRow {
+                    supplier,
+                    buyer,
+                    item,
+                    share,
+                    qualified: q.unwrap_or(true),
+                    lead_time_days: lead,
+                    line: row.line,
+                });
+            }
+        })
+    }
+
+    fn products(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[
+            req("entity"),
+            req("item"),
+            opt("annual_revenue"),
+            opt("inventory_days"),
+        ];
+        self.read("products.csv", true, COLS, |ds, row, diags, refs| {
+            let entity = refs.entity(ds, row, 0, diags);
+            let item = refs.item(ds, row, 1, diags);
+            let revenue = row.parse(2, diags, table::non_negative);
+            let inventory = row.parse(3, diags, table::non_negative);
+            if let (Some(entity), Some(item), Ok(annual_revenue), Ok(inventory_days)) =
+                (entity, item, revenue, inventory)
+            {
+                ds.products.push(Product {
+                    entity,
+                    item,
+                    annual_revenue,
+                    inventory_days,
+                    line: row.line,
+                });
+            }
+        })
+    }
+
+    fn ownership(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[req("owner"), req("entity"), req("share")];
+        self.read("ownership.csv", false, COLS, |ds, row, diags, refs| {
+            let owner = refs.entity(ds, row, 0, diags);
+            let entity = refs.entity(ds, row, 1, diags);
+            let share = row.required(2, diags).map(table::share);
+            let share = match share {
+                Some(Ok(s)) => Some(s),
+                Some(Err(why)) => {
+                    diags.error("bad-value", row.at(2), format!("`share` is {why}"));
+                    None
+                }
+                None => None,
+            };
+            if let (Some(owner), Some(entity), Some(share)) = (owner, entity, share) {
+                ds.ownership.push(Ownership {
+                    owner,
+                    entity,
+                    share,
+                    line: row.line,
+                });
+            }
+        })
+    }
+
+    fn restricted(&mut self) -> Result<()> {
+        const COLS: &[table::Column] = &[
+            req("name"),
+            opt("entity"),
+            opt("list"),
+            opt("program"),
+            opt("country"),
+        ];
+        self.read("restricted.csv", false, COLS, |ds, row, diags, refs| {
+            let name = row.required(0, diags);
+            let entity = match row.get(1) {
+                None => Some(None),
+                Some(_) => refs.entity(ds, row, 1, diags).map(Some),
+            };
+            if let (Some(name), Some(entity)) = (name, entity) {
+                ds.restricted.push(RestrictedParty {
+                    name: name.to_string(),
+                    entity,
+                    list: row.get(2).map(str::to_string),
+                    program: row.get(3).map(str::to_string),
+                    country: row.get(4).map(str::to_string),
+                    line: row.line,
+                });
+            }
+        })
+    }
+}
+
+/// Reports a duplicate id; returns true if `id` was seen before.
+fn duplicate(
+    first: &mut HashMap<String, u64>,
+    id: &str,
+    row: &Row<'_>,
+    col: usize,
+    diags: &mut Diagnostics,
+) -> bool {
+    if let Some(line) = first.get(id) {
+        diags.error(
+            "duplicate-id",
+            row.at(col),
+            format!("duplicate id `{id}` (first defined at line {line}; expected each id once)"),
+        );
+        return true;
+    }
+    first.insert(id.to_string(), row.line);
+    false
+}
+
+/// Resolves references to ids, with "did you mean" suggestions.
+struct Refs<'a> {
+    missing: &'a HashSet<&'static str>,
+    suggestions_left: &'a Cell<usize>,
+}
+
+impl Refs<'_> {
+    fn entity(
+        &self,
+        ds: &Dataset,
+        row: &Row<'_>,
+        col: usize,
+        diags: &mut Diagnostics,
+    ) -> Option<EntityIx> {
+        let text = row.required(col, diags)?;
+        self.resolve(
+            &ds.entity_ix,
+            "entities.csv",
+            "entity",
+            text,
+            row,
+            col,
+            diags,
+        )
+    }
+
+    fn item(
+        &self,
+        ds: &Dataset,
+        row: &Row<'_>,
+        col: usize,
+        diags: &mut Diagnostics,
+    ) -> Option<ItemIx> {
+        let text = row.required(col, diags)?;
+        self.resolve(&ds.item_ix, "items.csv", "item", text, row, col, diags)
+    }
+
+    /// Looks `text` up in `ids`; an unknown id is an error with the closest known id, unless
+    /// the file that defines the ids is missing or unusable (that error was reported already).
+    #[allow(clippy::too_many_arguments)]
+    fn resolve<T: Copy>(
+        &self,
+        ids: &HashMap<String, T>,
+        defined_in: &'static str,
+        what: &str,
+        text: &str,
+        row: &Row<'_>,
+        col: usize,
+        diags: &mut Diagnostics,
+    ) -> Option<T> {
+        if let Some(ix) = ids.get(text) {
+            return Some(*ix);
+        }
+        if self.missing.contains(defined_in) {
+            return None;
+        }
+        let hint = if self.suggestions_left.get() > 0 {
+            self.suggestions_left.set(self.suggestions_left.get() - 1);
+            suggest(text, ids.keys())
+        } else {
+            None
+        };
+        let hint = match hint {
+            Some(s) if s.eq_ignore_ascii_case(text) => {
+                format!("; did you mean `{s}`? ids are case-sensitive")
+            }
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => String::new(),
+        };
+        diags.error(
+            "unknown-reference",
+            row.at(col),
+            format!(
+                "`{}` names unknown {what} `{text}` (expected an id defined in {defined_in}{hint})",
+                row.name(col)
+            ),
+        );
+        None
+    }
+}
+
+/// The known id closest to `text`, if one is close enough to be a likely typo.
+pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    let lower = text.to_lowercase();
+    known
+        .map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, k)| k.as_str())
+}
+
+/// Counts diagnostics of one severity.
+pub fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .count()
+}

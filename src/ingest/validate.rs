@@ -1,0 +1,397 @@
+//! Cross-file checks, once every row that parsed is in the model.
+//!
+//! Errors: duplicate rows, share sums above 1, rows without a share where the given shares
+//! already sum to 1, BOM cycles (printed `a -> b -> a`), ownership of an entity above 1,
+//! self-ownership, majority-ownership cycles.
+//! Warnings: unmapped inputs, supply rows no product uses, entities never used, items nobody
+//! makes, no end products.
+
+use crate::diag::{At, Diagnostics};
+use crate::graph::parties;
+use crate::graph::shares::{self, ShareProblem};
+use crate::model::{Dataset, EntityIx, ItemIx};
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
+    let file = |name: &str| dir.join(name).display().to_string();
+    let supply_file = file("supply.csv");
+    let bom_file = file("bom.csv");
+    let products_file = file("products.csv");
+    let ownership_file = file("ownership.csv");
+    let entities_file = file("entities.csv");
+    let items_file = file("items.csv");
+
+    // Duplicate rows.
+    duplicates(
+        diags,
+        &supply_file,
+        ds.supply
+            .iter()
+            .map(|r| ((r.supplier, r.buyer, r.item), r.line)),
+        |(s, b, i)| {
+            format!(
+                "duplicate supply of `{}` from `{}` to `{}`",
+                ds.item(i).id,
+                ds.entity(s).id,
+                ds.entity(b).id
+            )
+        },
+    );
+    duplicates(
+        diags,
+        &bom_file,
+        ds.bom.iter().map(|r| ((r.item, r.input), r.line)),
+        |(i, x)| {
+            format!(
+                "duplicate BOM row: `{}` needs `{}`",
+                ds.item(i).id,
+                ds.item(x).id
+            )
+        },
+    );
+    duplicates(
+        diags,
+        &products_file,
+        ds.products.iter().map(|r| ((r.entity, r.item), r.line)),
+        |(e, i)| {
+            format!(
+                "duplicate end product `{}` of `{}`",
+                ds.item(i).id,
+                ds.entity(e).id
+            )
+        },
+    );
+    duplicates(
+        diags,
+        &ownership_file,
+        ds.ownership.iter().map(|r| ((r.owner, r.entity), r.line)),
+        |(o, e)| {
+            format!(
+                "duplicate ownership of `{}` by `{}`",
+                ds.entity(e).id,
+                ds.entity(o).id
+            )
+        },
+    );
+
+    // Shares per (buyer, item).
+    for ((buyer, item), rows) in shares::qualified_groups(ds) {
+        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+        let lines = rows
+            .iter()
+            .map(|&i| ds.supply[i].line.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let last = ds.supply[*rows.last().expect("groups are not empty")].line;
+        let what = format!(
+            "`{}` of `{}` (lines {lines})",
+            ds.item(item).id,
+            ds.entity(buyer).id
+        );
+        match shares::allocate(&given) {
+            Ok(_) => {}
+            Err(ShareProblem::SumAboveOne(sum)) => diags.error(
+                "share-sum",
+                At::line(&supply_file, last),
+                format!("qualified shares of {what} sum to {sum:.6} (expected at most 1)"),
+            ),
+            Err(ShareProblem::NoRoomForBlanks(sum)) => diags.error(
+                "share-sum",
+                At::line(&supply_file, last),
+                format!(
+                    "rows without a share of {what} have nothing left to split: the given shares already sum to {sum:.6} (expected given shares below 1, or a share on every row)"
+                ),
+            ),
+        }
+    }
+
+    bom_cycles(ds, &bom_file, diags);
+    ownership_checks(ds, &ownership_file, diags);
+    usage_warnings(
+        ds,
+        &supply_file,
+        &products_file,
+        &entities_file,
+        &items_file,
+        diags,
+    );
+}
+
+fn duplicates<K: std::hash::Hash + Eq + Copy>(
+    diags: &mut Diagnostics,
+    file: &str,
+    rows: impl Iterator<Item = (K, u64)>,
+    describe: impl Fn(K) -> String,
+) {
+    let mut first: HashMap<K, u64> = HashMap::new();
+    for (key, line) in rows {
+        match first.get(&key) {
+            Some(prev) => diags.error(
+                "duplicate-row",
+                At::line(file, line),
+                format!(
+                    "{} (first at line {prev}; expected each row once)",
+                    describe(key)
+                ),
+            ),
+            None => {
+                first.insert(key, line);
+            }
+        }
+    }
+}
+
+/// Reports one cycle per strongly connected component of the BOM, as `a -> b -> a` where
+/// `a -> b` reads "a needs b".
+fn bom_cycles(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
+    let mut g: DiGraph<(), u64> = DiGraph::with_capacity(ds.items.len(), ds.bom.len());
+    for _ in &ds.items {
+        g.add_node(());
+    }
+    for row in &ds.bom {
+        g.add_edge(
+            NodeIndex::new(row.item.ix()),
+            NodeIndex::new(row.input.ix()),
+            row.line,
+        );
+    }
+    let mut found: Vec<(u64, String)> = Vec::new();
+    for scc in petgraph::algo::tarjan_scc(&g) {
+        let members: HashSet<NodeIndex> = scc.iter().copied().collect();
+        let start = *scc.iter().min().expect("an SCC is not empty");
+        let self_loop = g.find_edge(start, start);
+        if scc.len() == 1 && self_loop.is_none() {
+            continue;
+        }
+        let cycle = if let Some(edge) = self_loop {
+            vec![(start, g[edge])]
+        } else {
+            cycle_through(&g, start, &members)
+        };
+        let line = cycle.iter().map(|(_, l)| *l).min().unwrap_or(0);
+        let mut text: Vec<&str> = cycle
+            .iter()
+            .map(|(n, _)| ds.items[n.index()].id.as_str())
+            .collect();
+        text.push(&ds.items[start.index()].id);
+        let lines = cycle
+            .iter()
+            .map(|(_, l)| l.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        found.push((
+            line,
+            format!(
+                "BOM cycle {} (lines {lines}; expected no item to need itself, directly or through its inputs)",
+                text.join(" -> ")
+            ),
+        ));
+    }
+    found.sort();
+    for (line, message) in found {
+        diags.error("bom-cycle", At::line(file, line), message);
+    }
+}
+
+/// A cycle from `start` back to itself inside one SCC, by breadth-first search; each step is
+/// (node, line of the BOM row leaving it).
+fn cycle_through(
+    g: &DiGraph<(), u64>,
+    start: NodeIndex,
+    members: &HashSet<NodeIndex>,
+) -> Vec<(NodeIndex, u64)> {
+    let mut parent: HashMap<NodeIndex, (NodeIndex, u64)> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(n) = queue.pop_front() {
+        let mut next: Vec<_> = g
+            .edges(n)
+            .map(|e| (petgraph::visit::EdgeRef::target(&e), *e.weight()))
+            .collect();
+        next.sort();
+        for (m, line) in next {
+            if !members.contains(&m) {
+                continue;
+            }
+            if m == start {
+                // Walk back from n to start.
+                let mut path = vec![(n, line)];
+                let mut cur = n;
+                while cur != start {
+                    let (p, l) = parent[&cur];
+                    path.push((p, l));
+                    cur = p;
+                }
+                path.reverse();
+                return path;
+            }
+            if let std::collections::hash_map::Entry::Vacant(v) = parent.entry(m) {
+                v.insert((n, line));
+                queue.push_back(m);
+            }
+        }
+    }
+    vec![(start, 0)]
+}
+
+fn ownership_checks(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
+    let mut total: HashMap<EntityIx, (f64, u64)> = HashMap::new();
+    for row in &ds.ownership {
+        if row.owner == row.entity {
+            diags.error(
+                "self-ownership",
+                At::line(file, row.line),
+                format!(
+                    "`{}` owns itself (expected an owner different from the entity)",
+                    ds.entity(row.entity).id
+                ),
+            );
+            continue;
+        }
+        let t = total.entry(row.entity).or_insert((0.0, row.line));
+        t.0 += row.share;
+        t.1 = t.1.max(row.line);
+    }
+    let mut over: Vec<_> = total
+        .into_iter()
+        .filter(|(_, (sum, _))| *sum > 1.0 + shares::SUM_TOLERANCE)
+        .collect();
+    over.sort_by_key(|(_, (_, line))| *line);
+    for (entity, (sum, line)) in over {
+        diags.error(
+            "ownership-sum",
+            At::line(file, line),
+            format!(
+                "owners of `{}` hold {:.2}% in all (expected at most 100%)",
+                ds.entity(entity).id,
+                sum * 100.0
+            ),
+        );
+    }
+    if let Err(cycles) = parties::ultimate_owners(&parties::majority_owners(ds)) {
+        for cycle in cycles {
+            let mut text: Vec<&str> = cycle.iter().map(|e| ds.entity(*e).id.as_str()).collect();
+            text.push(&ds.entity(cycle[0]).id);
+            diags.error(
+                "ownership-cycle",
+                At::file(file),
+                format!(
+                    "majority-ownership cycle {} (each holds more than half of the next; expected a chain with a top owner)",
+                    text.join(" -> ")
+                ),
+            );
+        }
+    }
+}
+
+fn usage_warnings(
+    ds: &Dataset,
+    supply_file: &str,
+    products_file: &str,
+    entities_file: &str,
+    items_file: &str,
+    diags: &mut Diagnostics,
+) {
+    let bom = ds.bom_inputs();
+    // Production pairs and what each buyer needs.
+    let mut produces: HashSet<(EntityIx, ItemIx)> = HashSet::new();
+    for r in &ds.supply {
+        produces.insert((r.supplier, r.item));
+    }
+    for p in &ds.products {
+        produces.insert((p.entity, p.item));
+    }
+    let mut needs: HashSet<(EntityIx, ItemIx)> = HashSet::new();
+    for &(e, x) in &produces {
+        for &y in &bom[x.ix()] {
+            needs.insert((e, y));
+        }
+    }
+    let mut supplied: HashSet<(EntityIx, ItemIx)> = HashSet::new();
+    for r in &ds.supply {
+        supplied.insert((r.buyer, r.item));
+        if !needs.contains(&(r.buyer, r.item)) {
+            diags.warning(
+                "supply-unused",
+                At::line(supply_file, r.line),
+                format!(
+                    "`{}` buys `{}`, but nothing `{}` makes has it as a BOM input (this row is not part of any product's supply)",
+                    ds.entity(r.buyer).id,
+                    ds.item(r.item).id,
+                    ds.entity(r.buyer).id
+                ),
+            );
+        }
+    }
+    // Unmapped inputs, in a stable order.
+    let mut pairs: Vec<_> = produces.iter().copied().collect();
+    pairs.sort();
+    for (e, x) in pairs {
+        for &y in &bom[x.ix()] {
+            if !supplied.contains(&(e, y)) {
+                diags.warning(
+                    "unmapped-input",
+                    At::file(supply_file),
+                    format!(
+                        "`{}` makes `{}`, which needs `{}`, but no supply row delivers `{}` to `{}` (counted as available, reported as a visibility gap)",
+                        ds.entity(e).id,
+                        ds.item(x).id,
+                        ds.item(y).id,
+                        ds.item(y).id,
+                        ds.entity(e).id
+                    ),
+                );
+            }
+        }
+    }
+    // Entities never used.
+    let mut used = vec![false; ds.entities.len()];
+    for r in &ds.supply {
+        used[r.supplier.ix()] = true;
+        used[r.buyer.ix()] = true;
+    }
+    for p in &ds.products {
+        used[p.entity.ix()] = true;
+    }
+    for o in &ds.ownership {
+        used[o.owner.ix()] = true;
+        used[o.entity.ix()] = true;
+    }
+    for (e, u) in used.iter().enumerate() {
+        if !u {
+            diags.warning(
+                "entity-unused",
+                At::file(entities_file),
+                format!(
+                    "entity `{}` appears in no supply, product or ownership row",
+                    ds.entities[e].id
+                ),
+            );
+        }
+    }
+    // Items nobody makes.
+    let mut made = vec![false; ds.items.len()];
+    for (_, x) in &produces {
+        made[x.ix()] = true;
+    }
+    for (i, m) in made.iter().enumerate() {
+        if !m {
+            diags.warning(
+                "item-unmade",
+                At::file(items_file),
+                format!(
+                    "nobody makes item `{}` (no supply or product row has it)",
+                    ds.items[i].id
+                ),
+            );
+        }
+    }
+    if ds.products.is_empty() {
+        diags.warning(
+            "no-products",
+            At::file(products_file),
+            "no end products: there is nothing to analyse (expected at least one row)",
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! # tierscope
+//!
+//! Maps a supply chain as a graph and tells analysts where it can break: single points of
+//! failure at the entity, owner, country and untrusted levels, exposure to untrusted
+//! countries and restricted parties, concentration, asymmetric dependency, and where the map
+//! itself is blind.
+//!
+//! Pipeline: CSV dataset ([`ingest`]) -> validated [`model`] -> production [`graph`] ->
+//! analyses -> findings -> reports.
+
+pub mod app;
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod graph;
+pub mod ingest;
+pub mod model;
+pub mod names;
+pub mod summary;

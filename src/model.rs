@@ -1,0 +1,208 @@
+//! The validated model of a dataset: countries, entities, items, BOM, supply, products,
+//! ownership and restricted parties, with every id interned to a compact index.
+//!
+//! A [`Dataset`] only exists once every reference resolved, so analyses never look up a
+//! string id: they index vectors with [`CountryIx`], [`EntityIx`] and [`ItemIx`].
+
+use serde::Serialize;
+use std::collections::HashMap;
+
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        pub struct $name(pub u32);
+
+        impl $name {
+            /// The index as a `usize`, to index the dataset's vectors.
+            #[inline]
+            pub fn ix(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Index of a country in [`Dataset::countries`].
+    CountryIx
+);
+index_type!(
+    /// Index of an entity in [`Dataset::entities`].
+    EntityIx
+);
+index_type!(
+    /// Index of an item in [`Dataset::items`].
+    ItemIx
+);
+
+/// How far a country is trusted, from `countries.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trust {
+    Trusted,
+    Neutral,
+    Untrusted,
+}
+
+impl Trust {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trust::Trusted => "trusted",
+            Trust::Neutral => "neutral",
+            Trust::Untrusted => "untrusted",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Trust> {
+        match text.to_ascii_lowercase().as_str() {
+            "trusted" => Some(Trust::Trusted),
+            "neutral" => Some(Trust::Neutral),
+            "untrusted" => Some(Trust::Untrusted),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Country {
+    pub code: String,
+    pub name: Option<String>,
+    pub trust: Trust,
+    /// Free text or a score, shown in reports as given.
+    pub governance: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    pub id: String,
+    pub name: String,
+    pub country: CountryIx,
+    pub kind: Option<String>,
+    /// `entities.restricted` as given (the full restricted set is computed in the graph).
+    pub restricted: bool,
+    /// Time to recover after a disruption, in days.
+    pub recovery_days: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: String,
+    pub name: String,
+    pub sector: Option<String>,
+    pub critical: bool,
+}
+
+/// `item` needs `input` (every input of an item is required).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BomRow {
+    pub item: ItemIx,
+    pub input: ItemIx,
+    pub quantity: Option<f64>,
+    pub line: u64,
+}
+
+/// `supplier` delivers `item` to `buyer`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplyRow {
+    pub supplier: EntityIx,
+    pub buyer: EntityIx,
+    pub item: ItemIx,
+    /// The share as written; `None` means "split what the given shares leave".
+    pub share: Option<f64>,
+    /// `false`: a known alternate, not part of today's supply.
+    pub qualified: bool,
+    pub lead_time_days: Option<f64>,
+    pub line: u64,
+}
+
+/// `entity` makes `item` for the market: an end product to report on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    pub entity: EntityIx,
+    pub item: ItemIx,
+    pub annual_revenue: Option<f64>,
+    /// Time to survive a disruption on stock, in days.
+    pub inventory_days: Option<f64>,
+    pub line: u64,
+}
+
+/// `owner` holds `share` of `entity`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ownership {
+    pub owner: EntityIx,
+    pub entity: EntityIx,
+    pub share: f64,
+    pub line: u64,
+}
+
+/// A party on a restricted-party list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RestrictedParty {
+    pub name: String,
+    /// The entity this row names by id, if any.
+    pub entity: Option<EntityIx>,
+    pub list: Option<String>,
+    pub program: Option<String>,
+    pub country: Option<String>,
+    pub line: u64,
+}
+
+/// A whole validated dataset.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// The folder's name, e.g. `legacy-semiconductors`.
+    pub name: String,
+    pub countries: Vec<Country>,
+    pub entities: Vec<Entity>,
+    pub items: Vec<Item>,
+    pub bom: Vec<BomRow>,
+    pub supply: Vec<SupplyRow>,
+    pub products: Vec<Product>,
+    pub ownership: Vec<Ownership>,
+    pub restricted: Vec<RestrictedParty>,
+    pub country_ix: HashMap<String, CountryIx>,
+    pub entity_ix: HashMap<String, EntityIx>,
+    pub item_ix: HashMap<String, ItemIx>,
+}
+
+impl Dataset {
+    pub fn country(&self, ix: CountryIx) -> &Country {
+        &self.countries[ix.ix()]
+    }
+    pub fn entity(&self, ix: EntityIx) -> &Entity {
+        &self.entities[ix.ix()]
+    }
+    pub fn item(&self, ix: ItemIx) -> &Item {
+        &self.items[ix.ix()]
+    }
+    /// The country an entity is in.
+    pub fn entity_country(&self, ix: EntityIx) -> &Country {
+        self.country(self.entity(ix).country)
+    }
+
+    /// For each item, its BOM inputs in file order.
+    pub fn bom_inputs(&self) -> Vec<Vec<ItemIx>> {
+        let mut inputs = vec![Vec::new(); self.items.len()];
+        for row in &self.bom {
+            inputs[row.item.ix()].push(row.input);
+        }
+        inputs
+    }
+
+    /// Applies a trust policy on top of `countries.csv`: each (code, trust) pair overrides
+    /// the country's trust. Unknown codes are returned so the caller can report them.
+    pub fn override_trust<'a>(
+        &mut self,
+        overrides: impl IntoIterator<Item = (&'a str, Trust)>,
+    ) -> Vec<String> {
+        let mut unknown = Vec::new();
+        for (code, trust) in overrides {
+            match self.country_ix.get(code) {
+                Some(ix) => self.countries[ix.ix()].trust = trust,
+                None => unknown.push(code.to_string()),
+            }
+        }
+        unknown
+    }
+}
