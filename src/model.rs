@@ -83,6 +83,7 @@ pub struct Entity {
     pub restricted: bool,
     /// Time to recover after a disruption, in days.
     pub recovery_days: Option<f64>,
+    pub line: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +92,7 @@ pub struct Item {
     pub name: String,
     pub sector: Option<String>,
     pub critical: bool,
+    pub line: u64,
 }
 
 /// `item` needs `input` (every input of an item is required).

@@ -9,7 +9,7 @@ pub mod validate;
 use crate::diag::{At, Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use table::{Outcome, Row, opt, req};
@@ -69,6 +69,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         diags: &mut diags,
         missing: HashSet::new(),
         suggestions_left: Cell::new(200),
+        tainted: RefCell::new(HashSet::new()),
     };
     loader.countries()?;
     loader.entities()?;
@@ -129,6 +130,9 @@ struct Loader<'a> {
     missing: HashSet<&'static str>,
     /// How many "did you mean" searches may still run (each scans all ids).
     suggestions_left: Cell<usize>,
+    /// (file, id) of rows that defined an id but had other errors: references to them are
+    /// not reported again.
+    tainted: RefCell<HashSet<(&'static str, String)>>,
 }
 
 impl Loader<'_> {
@@ -142,6 +146,7 @@ impl Loader<'_> {
         let refs = Refs {
             missing: &self.missing,
             suggestions_left: &self.suggestions_left,
+            tainted: &self.tainted,
         };
         let ds = &mut self.ds;
         let outcome = table::read(self.dir, name, columns, self.diags, |row, diags| {
@@ -178,7 +183,7 @@ impl Loader<'_> {
     fn countries(&mut self) -> Result<()> {
         const COLS: &[table::Column] = &[req("code"), req("trust"), opt("name"), opt("governance")];
         let mut first: HashMap<String, u64> = HashMap::new();
-        self.read("countries.csv", true, COLS, |ds, row, diags, _| {
+        self.read("countries.csv", true, COLS, |ds, row, diags, refs| {
             let (Some(code), trust) = (row.required(0, diags), row.required(1, diags)) else {
                 return;
             };
@@ -190,9 +195,13 @@ impl Loader<'_> {
                         row.at(1),
                         format!("`trust` is `{text}` (expected trusted, neutral or untrusted)"),
                     );
+                    refs.taint("countries.csv", code);
                     return;
                 }
-                None => return,
+                None => {
+                    refs.taint("countries.csv", code);
+                    return;
+                }
             };
             if duplicate(&mut first, code, row, 0, diags) {
                 return;
@@ -237,6 +246,9 @@ impl Loader<'_> {
             let (Some(id), Some(name), Some(country), Ok(restricted), Ok(recovery_days)) =
                 (id, name, country, restricted, recovery)
             else {
+                if let Some(id) = id {
+                    refs.taint("entities.csv", id);
+                }
                 return;
             };
             if duplicate(&mut first, id, row, 0, diags) {
@@ -251,6 +263,7 @@ impl Loader<'_> {
                 kind: row.get(3).map(str::to_string),
                 restricted: restricted.unwrap_or(false),
                 recovery_days,
+                line: row.line,
             });
         })
     }
@@ -258,11 +271,14 @@ impl Loader<'_> {
     fn items(&mut self) -> Result<()> {
         const COLS: &[table::Column] = &[req("id"), req("name"), opt("sector"), opt("critical")];
         let mut first: HashMap<String, u64> = HashMap::new();
-        self.read("items.csv", true, COLS, |ds, row, diags, _| {
+        self.read("items.csv", true, COLS, |ds, row, diags, refs| {
             let id = row.required(0, diags);
             let name = row.required(1, diags);
             let critical = row.parse(3, diags, table::boolean);
             let (Some(id), Some(name), Ok(critical)) = (id, name, critical) else {
+                if let Some(id) = id {
+                    refs.taint("items.csv", id);
+                }
                 return;
             };
             if duplicate(&mut first, id, row, 0, diags) {
@@ -275,6 +291,7 @@ impl Loader<'_> {
                 name: name.to_string(),
                 sector: row.get(2).map(str::to_string),
                 critical: critical.unwrap_or(false),
+                line: row.line,
             });
         })
     }
@@ -431,9 +448,15 @@ fn duplicate(
 struct Refs<'a> {
     missing: &'a HashSet<&'static str>,
     suggestions_left: &'a Cell<usize>,
+    tainted: &'a RefCell<HashSet<(&'static str, String)>>,
 }
 
 impl Refs<'_> {
+    /// Marks `id` of `file` as defined on a bad row.
+    fn taint(&self, file: &'static str, id: &str) {
+        self.tainted.borrow_mut().insert((file, id.to_string()));
+    }
+
     fn entity(
         &self,
         ds: &Dataset,
@@ -480,7 +503,12 @@ impl Refs<'_> {
         if let Some(ix) = ids.get(text) {
             return Some(*ix);
         }
-        if self.missing.contains(defined_in) {
+        if self.missing.contains(defined_in)
+            || self
+                .tainted
+                .borrow()
+                .contains(&(defined_in, text.to_string()))
+        {
             return None;
         }
         let hint = if self.suggestions_left.get() > 0 {

@@ -362,7 +362,7 @@ fn usage_warnings(
         if !u {
             diags.warning(
                 "entity-unused",
-                At::file(entities_file),
+                At::line(entities_file, ds.entities[e].line),
                 format!(
                     "entity `{}` appears in no supply, product or ownership row",
                     ds.entities[e].id
@@ -379,7 +379,7 @@ fn usage_warnings(
         if !m {
             diags.warning(
                 "item-unmade",
-                At::file(items_file),
+                At::line(items_file, ds.items[i].line),
                 format!(
                     "nobody makes item `{}` (no supply or product row has it)",
                     ds.items[i].id
