@@ -1,11 +1,15 @@
 //! Runs a parsed command: loads, analyses, and writes to the given output.
 
-use crate::cli::{Cli, Command, TextOrJson};
+use crate::analysis::{self, Settings};
+use crate::cli::{AnalysisArgs, Cli, Command, TextOrJson, TrustArgs};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{EXIT_ERROR, EXIT_OK, Error, Result};
 use crate::graph::ProductionGraph;
 use crate::ingest;
+use crate::model::{Dataset, Trust};
+use crate::report;
 use crate::summary::Summary;
+use crate::whatif;
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -24,7 +28,100 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             }
             Ok(EXIT_OK)
         }
+        Command::Analyze {
+            dir,
+            format,
+            analysis: args,
+        } => {
+            let settings = settings_from(args)?;
+            let (ds, graph) = load_graph(dir, &args.trust)?;
+            let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
+            match format {
+                TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
+                TextOrJson::Json => emit_json(out, &report)?,
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Whatif {
+            dir,
+            fail,
+            format,
+            trust,
+        } => {
+            let (ds, graph) = load_graph(dir, trust)?;
+            let result = whatif::run(&ds, &graph, fail).map_err(Error::Usage)?;
+            match format {
+                TextOrJson::Text => emit(out, result.to_text().as_bytes())?,
+                TextOrJson::Json => emit_json(out, &result)?,
+            }
+            Ok(EXIT_OK)
+        }
     }
+}
+
+/// Turns the analysis flags into validated settings.
+pub fn settings_from(args: &AnalysisArgs) -> Result<Settings> {
+    for (name, v) in [
+        ("--capacity-threshold", args.capacity_threshold),
+        ("--hhi-threshold", args.hhi_threshold),
+        ("--asymmetry-min", args.asymmetry_min),
+        ("--asymmetry-gap", args.asymmetry_gap),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(Error::Usage(format!(
+                "{name} is {v} (expected a number from 0 to 1)"
+            )));
+        }
+    }
+    let mut levels = args.level.clone();
+    levels.sort();
+    levels.dedup();
+    Ok(Settings {
+        capacity_threshold: args.capacity_threshold,
+        hhi_threshold: args.hhi_threshold,
+        asymmetry_min: args.asymmetry_min,
+        asymmetry_gap: args.asymmetry_gap,
+        levels,
+        product: args.product.clone(),
+        untrust: args.trust.untrust.clone(),
+        trust: args.trust.trust.clone(),
+        ..Settings::default()
+    })
+}
+
+/// Loads a dataset, applies the trust policy, and builds its graph.
+pub fn load_graph(dir: &Path, trust: &TrustArgs) -> Result<(Dataset, ProductionGraph)> {
+    let mut ds = ingest::load(dir)?.dataset;
+    apply_trust(&mut ds, trust)?;
+    let graph = ProductionGraph::build(&ds);
+    Ok((ds, graph))
+}
+
+/// Applies `--untrust` and `--trust`; a code that is not in countries.csv is a usage error.
+pub fn apply_trust(ds: &mut Dataset, trust: &TrustArgs) -> Result<()> {
+    if let Some(code) = trust.untrust.iter().find(|c| trust.trust.contains(c)) {
+        return Err(Error::Usage(format!(
+            "country {code} is in both --untrust and --trust (expected it in one)"
+        )));
+    }
+    let overrides = trust
+        .untrust
+        .iter()
+        .map(|c| (c.as_str(), Trust::Untrusted))
+        .chain(trust.trust.iter().map(|c| (c.as_str(), Trust::Trusted)));
+    let unknown = ds.override_trust(overrides);
+    if !unknown.is_empty() {
+        return Err(Error::Usage(format!(
+            "unknown country code(s) {} in --untrust/--trust (expected codes from countries.csv: {})",
+            unknown.join(", "),
+            ds.countries
+                .iter()
+                .map(|c| c.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap derive). No I/O here.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use crate::analysis::groups::Level;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -52,4 +53,79 @@ tierscope summary datasets/legacy-semiconductors --format json"
         #[arg(long, value_enum, default_value_t)]
         format: TextOrJson,
     },
+    /// Find single points of failure, exposure, concentration, asymmetry and blind spots
+    #[command(
+        after_help = "Text output is a ranked list of findings, most severe first; \
+--format json prints the report JSON (schema_version, dataset, summary, products, findings).\n\n\
+Examples:\n  tierscope analyze datasets/legacy-semiconductors\n  \
+tierscope analyze datasets/legacy-semiconductors --level country,untrusted --format json\n  \
+tierscope analyze datasets/biologic-ingredients --product pfizer-kalamazoo:mrna-vaccine-vial\n  \
+tierscope analyze my-data --untrust CN,RU --capacity-threshold 0.3"
+    )]
+    Analyze {
+        /// The dataset folder
+        dir: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: TextOrJson,
+        #[command(flatten)]
+        analysis: AnalysisArgs,
+    },
+    /// Fail entities, owners, countries or every untrusted supplier, and see what stops
+    #[command(
+        after_help = "LEVEL:ID is entity:ID, owner:ID (the entity and everything it \
+controls by majority), country:CODE, or untrusted (no id). The failure set applies as given: \
+the products' own entities included.\n\n\
+Examples:\n  tierscope whatif datasets/legacy-semiconductors --fail country:CN\n  \
+tierscope whatif datasets/biologic-ingredients --fail untrusted --format json\n  \
+tierscope whatif my-data --fail entity:fab-tw --fail country:JP"
+    )]
+    Whatif {
+        /// The dataset folder
+        dir: PathBuf,
+        /// A failure: LEVEL:ID (repeatable)
+        #[arg(long = "fail", value_name = "LEVEL:ID", required = true)]
+        fail: Vec<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: TextOrJson,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
+}
+
+/// The trust policy on top of countries.csv.
+#[derive(Debug, Clone, Args, Default)]
+pub struct TrustArgs {
+    /// Treat these country codes as untrusted (comma-separated), on top of countries.csv
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub untrust: Vec<String>,
+    /// Treat these country codes as trusted (comma-separated), on top of countries.csv
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub trust: Vec<String>,
+}
+
+/// Thresholds and scope of an analysis.
+#[derive(Debug, Clone, Args)]
+pub struct AnalysisArgs {
+    /// Levels whose findings are reported (comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Level::ALL.to_vec())]
+    pub level: Vec<Level>,
+    /// Only this end product, as ENTITY:ITEM
+    #[arg(long, value_name = "ENTITY:ITEM")]
+    pub product: Option<String>,
+    /// Capacity at risk: report failures leaving at most 1 - this of a product's capacity
+    #[arg(long, default_value_t = 0.5, value_name = "FRACTION")]
+    pub capacity_threshold: f64,
+    /// Concentration: flag inputs whose country HHI is above this
+    #[arg(long, default_value_t = 0.4, value_name = "HHI")]
+    pub hhi_threshold: f64,
+    /// Asymmetric dependency: D(A, B) at least this
+    #[arg(long, default_value_t = 0.5, value_name = "FRACTION")]
+    pub asymmetry_min: f64,
+    /// Asymmetric dependency: D(A, B) - D(B, A) at least this
+    #[arg(long, default_value_t = 0.25, value_name = "FRACTION")]
+    pub asymmetry_gap: f64,
+    #[command(flatten)]
+    pub trust: TrustArgs,
 }

@@ -8,6 +8,7 @@
 //! Pipeline: CSV dataset ([`ingest`]) -> validated [`model`] -> production [`graph`] ->
 //! analyses -> findings -> reports.
 
+pub mod analysis;
 pub mod app;
 pub mod cli;
 pub mod diag;
@@ -16,4 +17,6 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod names;
+pub mod report;
 pub mod summary;
+pub mod whatif;

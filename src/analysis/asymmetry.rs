@@ -1,0 +1,117 @@
+//! Asymmetric dependency between countries.
+//!
+//! D(A, B) = mean over A's end products of 1 − cap(P | B fails), weighted by `annual_revenue`
+//! when every one of A's products has one (unweighted otherwise). A country with no end
+//! products in the data depends on nobody: D(B, ·) = 0. The pair is flagged when B is
+//! untrusted, D(A, B) ≥ `asymmetry_min` (0.5) and D(A, B) − D(B, A) ≥ `asymmetry_gap` (0.25):
+//! A needs B much more than B needs A, which is what makes the dependency usable as leverage
+//! (after the European Commission's "Strategic dependencies and capacities", SWD(2021) 352).
+//! Severity `high`; `critical` when D(A, B) = 1 (every product of A stops).
+//!
+//! O(C² · P) for C countries and P products, on the country dependency matrix.
+
+use super::findings::{Finding, Kind, Metric, Severity};
+use super::groups::Level;
+use super::{Asymmetry, CountryDependency, Ctx, EPS, round};
+use crate::model::Trust;
+use serde_json::json;
+
+pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> Asymmetry {
+    let ds = ctx.ds;
+    let c = ds.countries.len();
+    // Products of each country, with weights.
+    let mut of_country: Vec<Vec<(usize, Option<f64>)>> = vec![Vec::new(); c];
+    for (k, &(p, _)) in ctx.products.iter().enumerate() {
+        let prod = &ds.products[p];
+        of_country[ds.entity(prod.entity).country.ix()].push((k, prod.annual_revenue));
+    }
+    let mut d = vec![vec![None; c]; c];
+    for a in 0..c {
+        let prods = &of_country[a];
+        let weighted = !prods.is_empty() && prods.iter().all(|(_, r)| r.is_some_and(|r| r > 0.0));
+        let total: f64 = if weighted {
+            prods.iter().map(|(_, r)| r.unwrap_or(0.0)).sum()
+        } else {
+            prods.len() as f64
+        };
+        for b in 0..c {
+            if a == b {
+                continue;
+            }
+            let value = if prods.is_empty() {
+                0.0
+            } else {
+                prods
+                    .iter()
+                    .map(|&(k, r)| {
+                        let w = if weighted { r.unwrap_or(0.0) } else { 1.0 };
+                        w * dep.values[k][b].unwrap_or(0.0)
+                    })
+                    .sum::<f64>()
+                    / total
+            };
+            d[a][b] = Some(round(value));
+        }
+    }
+    if ctx.wants(Level::Country) {
+        for a in 0..c {
+            if of_country[a].is_empty() {
+                continue;
+            }
+            for b in 0..c {
+                let (Some(ab), Some(ba)) = (d[a][b], d[b][a]) else {
+                    continue;
+                };
+                if ds.countries[b].trust != Trust::Untrusted
+                    || ab < ctx.settings.asymmetry_min - EPS
+                    || ab - ba < ctx.settings.asymmetry_gap - EPS
+                {
+                    continue;
+                }
+                let (ca, cb) = (&ds.countries[a], &ds.countries[b]);
+                let name = |x: &crate::model::Country| x.name.clone().unwrap_or(x.code.clone());
+                let subject = cb.code.clone();
+                let mut details = serde_json::Map::new();
+                details.insert("dependent".into(), json!(ca.code));
+                details.insert("reverse_dependency".into(), json!(ba));
+                details.insert("gap".into(), json!(round(ab - ba)));
+                out.push(Finding {
+                    id: Finding::make_id(
+                        Kind::AsymmetricDependency,
+                        Some(Level::Country),
+                        &format!("{}:{}", ca.code, cb.code),
+                        None,
+                    ),
+                    kind: Kind::AsymmetricDependency,
+                    severity: if ab >= 1.0 - EPS {
+                        Severity::Critical
+                    } else {
+                        Severity::High
+                    },
+                    level: Some(Level::Country),
+                    message: format!(
+                        "{}'s end products lose {:.0}% of their capacity if {} fails; {}'s lose {:.0}% if {} fails",
+                        name(ca),
+                        ab * 100.0,
+                        name(cb),
+                        name(cb),
+                        ba * 100.0,
+                        name(ca)
+                    ),
+                    subject,
+                    product: None,
+                    metric: Metric {
+                        name: "dependency".into(),
+                        value: ab,
+                    },
+                    evidence: Vec::new(),
+                    details,
+                });
+            }
+        }
+    }
+    Asymmetry {
+        countries: ds.countries.iter().map(|c| c.code.clone()).collect(),
+        d,
+    }
+}

@@ -1,0 +1,100 @@
+//! Concentration of every (buyer, input): Herfindahl-Hirschman index by supplier and by
+//! supplier country, with the untrusted share.
+//!
+//! HHI = Σ w² over the rescaled shares w of today's (qualified) supply; 1 is a sole source,
+//! 1/k is k equal suppliers. Grouping suppliers by country can only raise it. An input is
+//! *concentrated* when the country HHI is above the threshold (default 0.4, the level the
+//! CEPII and the European Commission use to flag dependencies: European Commission,
+//! "Strategic dependencies and capacities", SWD(2021) 352). Severity: `high` when untrusted
+//! suppliers hold half or more, `medium` when they hold some, `low` otherwise.
+//!
+//! O(S log S) for S supply rows.
+
+use super::findings::{Finding, Kind, Metric, Severity};
+use super::{ConcentrationRow, Ctx, EPS, round};
+use crate::graph::shares;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ConcentrationRow> {
+    let ds = ctx.ds;
+    let untrusted = &ctx.g.parties.untrusted;
+    let mut rows = Vec::new();
+    for ((buyer, item), members) in shares::qualified_groups(ds) {
+        let given: Vec<Option<f64>> = members.iter().map(|&i| ds.supply[i].share).collect();
+        let Ok(alloc) = shares::allocate(&given) else {
+            continue;
+        };
+        let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
+        let mut supplier_hhi = 0.0;
+        let mut untrusted_share = 0.0;
+        for (&i, &w) in members.iter().zip(&alloc.weights) {
+            let s = ds.supply[i].supplier;
+            supplier_hhi += w * w;
+            *by_country.entry(&ds.entity_country(s).code).or_insert(0.0) += w;
+            if untrusted[s.ix()] {
+                untrusted_share += w;
+            }
+        }
+        let country_hhi: f64 = by_country.values().map(|w| w * w).sum();
+        let (top_country, top_share) = by_country
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(c, w)| (c.to_string(), *w))
+            .unwrap_or_default();
+        let row = ConcentrationRow {
+            buyer: ds.entity(buyer).id.clone(),
+            item: ds.item(item).id.clone(),
+            suppliers: members.len(),
+            supplier_hhi: round(supplier_hhi),
+            country_hhi: round(country_hhi),
+            untrusted_share: round(untrusted_share),
+            top_country,
+            top_country_share: round(top_share),
+        };
+        if country_hhi > ctx.settings.hhi_threshold + EPS {
+            let severity = if untrusted_share >= 0.5 - EPS {
+                Severity::High
+            } else if untrusted_share > EPS {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            let subject = format!("{}:{}", row.buyer, row.item);
+            let mut details = serde_json::Map::new();
+            details.insert("buyer".into(), json!(row.buyer));
+            details.insert("item".into(), json!(row.item));
+            details.insert("suppliers".into(), json!(row.suppliers));
+            details.insert("supplier_hhi".into(), json!(row.supplier_hhi));
+            details.insert("untrusted_share".into(), json!(row.untrusted_share));
+            details.insert("top_country".into(), json!(row.top_country));
+            details.insert("top_country_share".into(), json!(row.top_country_share));
+            out.push(Finding {
+                id: Finding::make_id(Kind::Concentration, None, &subject, None),
+                kind: Kind::Concentration,
+                severity,
+                level: None,
+                message: format!(
+                    "{} buys {} from {} supplier(s); {:.0}% comes from {} (country HHI {:.2}, untrusted share {:.0}%)",
+                    ds.entity(buyer).name,
+                    ds.item(item).name,
+                    row.suppliers,
+                    row.top_country_share * 100.0,
+                    row.top_country,
+                    row.country_hhi,
+                    row.untrusted_share * 100.0
+                ),
+                subject,
+                product: None,
+                metric: Metric {
+                    name: "country_hhi".into(),
+                    value: row.country_hhi,
+                },
+                evidence: Vec::new(),
+                details,
+            });
+        }
+        rows.push(row);
+    }
+    rows
+}

@@ -1,0 +1,175 @@
+//! Untrusted exposure and restricted parties upstream.
+//!
+//! **Untrusted exposure** (`untrusted_exposure`): 1 − cap(P | F) where F is every untrusted
+//! entity (untrusted country, or restricted) except the product's own entity, with the top
+//! paths that carry the loss. Severity: `critical` at 1 (the product stops), `high` at 0.5 or
+//! more, `medium` at 0.2 or more, `low` above 0. One engine pass serves every product whose
+//! entity is trusted; each product of an untrusted entity needs its own pass:
+//! O((1 + U) · (N + E)) for U such products.
+//!
+//! **Restricted party** (`restricted_party`): a restricted entity (flagged, listed, or by the
+//! OFAC 50 percent rule) with a node upstream of the product. Severity: `critical` when it
+//! alone stops the product, `high` otherwise. O(upstream nodes) per product.
+
+use super::engine::Engine;
+use super::findings::{Finding, Kind, Metric, Severity};
+use super::groups::Level;
+use super::paths;
+use super::{Ctx, EPS, round};
+use crate::graph::parties::RestrictedWhy;
+use crate::model::EntityIx;
+use serde_json::json;
+
+/// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
+pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
+    let engine = Engine::new(ctx.g, ctx.ds.entities.len());
+    let untrusted = &ctx.g.parties.untrusted;
+    let shared = engine.full(|e| untrusted[e.ix()]);
+    let mut exposures = Vec::with_capacity(ctx.products.len());
+    for &(p, node) in &ctx.products {
+        let own = ctx.product_entity(p);
+        let own_cap;
+        let cap: &[f64] = if untrusted[own.ix()] {
+            own_cap = engine.full(|e| untrusted[e.ix()] && e != own);
+            &own_cap
+        } else {
+            &shared
+        };
+        let exposure = round(1.0 - cap[node as usize]);
+        exposures.push(exposure);
+        if exposure <= EPS || !ctx.wants(Level::Untrusted) {
+            continue;
+        }
+        let failed = |n: u32| {
+            let e = ctx.g.node(n).entity;
+            untrusted[e.ix()] && e != own
+        };
+        let evidence = paths::loss_paths(ctx.g, node, cap, failed, ctx.settings.max_paths);
+        let severity = if exposure >= 1.0 - EPS {
+            Severity::Critical
+        } else if exposure >= 0.5 - EPS {
+            Severity::High
+        } else if exposure >= 0.2 - EPS {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
+        let product = ctx.product_ref(p);
+        out.push(Finding {
+            id: Finding::make_id(
+                Kind::UntrustedExposure,
+                Some(Level::Untrusted),
+                "untrusted",
+                Some(&product),
+            ),
+            kind: Kind::UntrustedExposure,
+            severity,
+            level: Some(Level::Untrusted),
+            subject: "untrusted".into(),
+            message: format!(
+                "{:.0}% of {}'s capacity depends on untrusted suppliers",
+                exposure * 100.0,
+                ctx.product_label(p)
+            ),
+            product: Some(product),
+            metric: Metric {
+                name: "exposure".into(),
+                value: exposure,
+            },
+            evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
+            details: Default::default(),
+        });
+    }
+    exposures
+}
+
+/// Emits a finding for every restricted entity upstream of each product.
+pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut Vec<Finding>) {
+    let parties = &ctx.g.parties;
+    let mut parent = Vec::new();
+    for (k, &(p, node)) in ctx.products.iter().enumerate() {
+        let own = ctx.product_entity(p);
+        let order = paths::upstream(ctx.g, node, &mut parent);
+        // The first (closest) node of each restricted entity.
+        let mut seen: Vec<EntityIx> = Vec::new();
+        let mut first_nodes: Vec<(EntityIx, u32)> = Vec::new();
+        for &n in &order {
+            let e = ctx.g.node(n).entity;
+            if e != own && parties.is_restricted(e) && !seen.contains(&e) {
+                seen.push(e);
+                first_nodes.push((e, n));
+            }
+        }
+        first_nodes.sort_by_key(|(e, _)| *e);
+        for (e, n) in first_nodes {
+            let cap = entity_caps[k]
+                .binary_search_by_key(&e, |(x, _)| *x)
+                .map_or(1.0, |i| entity_caps[k][i].1);
+            let why = parties.restricted[e.ix()]
+                .as_ref()
+                .expect("restricted entities have a reason");
+            let product = ctx.product_ref(p);
+            let subject = ctx.ds.entity(e).id.clone();
+            let mut details = serde_json::Map::new();
+            details.insert("why".into(), json!(why_text(ctx, why)));
+            out.push(Finding {
+                id: Finding::make_id(
+                    Kind::RestrictedParty,
+                    Some(Level::Entity),
+                    &subject,
+                    Some(&product),
+                ),
+                kind: Kind::RestrictedParty,
+                severity: if cap <= EPS {
+                    Severity::Critical
+                } else {
+                    Severity::High
+                },
+                level: Some(Level::Entity),
+                message: format!(
+                    "{} ({}) is upstream of {}; its loss leaves {:.0}% capacity",
+                    ctx.ds.entity(e).name,
+                    why_text(ctx, why),
+                    ctx.product_label(p),
+                    cap * 100.0
+                ),
+                subject,
+                product: Some(product),
+                metric: Metric {
+                    name: "capacity".into(),
+                    value: round(cap),
+                },
+                evidence: vec![ctx.path(&paths::path_down(&parent, n))],
+                details,
+            });
+        }
+    }
+}
+
+/// Why an entity is restricted, in words.
+pub fn why_text(ctx: &Ctx<'_>, why: &RestrictedWhy) -> String {
+    match why {
+        RestrictedWhy::Flag => "flagged restricted in entities.csv".into(),
+        RestrictedWhy::ListedById { line, list } => format!(
+            "listed{} (restricted.csv line {line})",
+            list.as_ref().map_or(String::new(), |l| format!(" on {l}"))
+        ),
+        RestrictedWhy::ListedByName {
+            line,
+            listed_name,
+            list,
+        } => format!(
+            "name matches listed party \"{listed_name}\"{} (restricted.csv line {line})",
+            list.as_ref().map_or(String::new(), |l| format!(" on {l}"))
+        ),
+        RestrictedWhy::FiftyPercentRule { owners, total } => format!(
+            "50 percent rule: restricted owners hold {:.0}% ({})",
+            total * 100.0,
+            owners
+                .iter()
+                .map(|(o, s)| format!("{} {:.0}%", ctx.ds.entity(*o).id, s * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}

@@ -1,0 +1,123 @@
+//! Groups: sets of entities that fail together, at four levels.
+//!
+//! - `entity`: each entity alone.
+//! - `owner`: each ultimate owner with everything it controls by majority chains.
+//! - `country`: all entities of one country (export ban, war, sanctions).
+//! - `untrusted`: one group of every untrusted entity (untrusted country, or restricted).
+//!
+//! The first three are partitions of the entities; `untrusted` covers only some of them.
+
+use crate::graph::ProductionGraph;
+use crate::model::{Dataset, EntityIx};
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Entity,
+    Owner,
+    Country,
+    Untrusted,
+}
+
+impl Level {
+    pub const ALL: [Level; 4] = [
+        Level::Entity,
+        Level::Owner,
+        Level::Country,
+        Level::Untrusted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Entity => "entity",
+            Level::Owner => "owner",
+            Level::Country => "country",
+            Level::Untrusted => "untrusted",
+        }
+    }
+}
+
+/// No group: an entity outside the `untrusted` group.
+pub const NO_GROUP: u32 = u32::MAX;
+
+/// The groups of one level.
+#[derive(Debug, Clone)]
+pub struct Groups {
+    pub level: Level,
+    /// For each entity, its group (or [`NO_GROUP`]).
+    pub of_entity: Vec<u32>,
+    /// For each group, its subject: an entity id, the ultimate owner's entity id, a country
+    /// code, or `untrusted`.
+    pub subject: Vec<String>,
+    /// For each group, its entities.
+    pub members: Vec<Vec<EntityIx>>,
+}
+
+impl Groups {
+    pub fn new(level: Level, ds: &Dataset, g: &ProductionGraph) -> Groups {
+        let n = ds.entities.len();
+        let (of_entity, subject): (Vec<u32>, Vec<String>) = match level {
+            Level::Entity => (
+                (0..n as u32).collect(),
+                ds.entities.iter().map(|e| e.id.clone()).collect(),
+            ),
+            Level::Owner => {
+                // Groups numbered by ultimate owner, in entity order.
+                let mut number = vec![NO_GROUP; n];
+                let mut subject = Vec::new();
+                let mut of = vec![NO_GROUP; n];
+                for e in 0..n {
+                    let top = g.parties.ultimate_owner[e].ix();
+                    if number[top] == NO_GROUP {
+                        number[top] = subject.len() as u32;
+                        subject.push(ds.entities[top].id.clone());
+                    }
+                    of[e] = number[top];
+                }
+                (of, subject)
+            }
+            Level::Country => (
+                ds.entities.iter().map(|e| e.country.0).collect(),
+                ds.countries.iter().map(|c| c.code.clone()).collect(),
+            ),
+            Level::Untrusted => (
+                g.parties
+                    .untrusted
+                    .iter()
+                    .map(|&u| if u { 0 } else { NO_GROUP })
+                    .collect(),
+                vec!["untrusted".to_string()],
+            ),
+        };
+        let mut members = vec![Vec::new(); subject.len()];
+        for (e, &grp) in of_entity.iter().enumerate() {
+            if grp != NO_GROUP {
+                members[grp as usize].push(EntityIx(e as u32));
+            }
+        }
+        Groups {
+            level,
+            of_entity,
+            subject,
+            members,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.subject.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.subject.is_empty()
+    }
+
+    /// The group of entity `e`, if it has one.
+    pub fn of(&self, e: EntityIx) -> Option<u32> {
+        let grp = self.of_entity[e.ix()];
+        (grp != NO_GROUP).then_some(grp)
+    }
+}

@@ -1,0 +1,321 @@
+//! The analyses of DATA-MODEL.md: the capacity [`engine`], single points of failure in one
+//! pass ([`crit`]), and one module per finding kind. [`analyze`] runs them all and returns a
+//! [`Report`]. Analyses never print: they return values the renderers turn into bytes.
+
+pub mod asymmetry;
+pub mod concentration;
+pub mod crit;
+pub mod engine;
+pub mod exposure;
+pub mod findings;
+pub mod groups;
+pub mod paths;
+pub mod spof;
+pub mod visibility;
+
+use crate::graph::ProductionGraph;
+use crate::model::{Dataset, EntityIx};
+use findings::{Finding, Kind, NodeRef, ProductRef, Severity};
+use groups::Level;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of the report JSON. Adding fields keeps it; renaming or removing one bumps it.
+pub const SCHEMA_VERSION: u32 = 1;
+/// The version of the analysis rules (thresholds' meaning, severities). A change here is a
+/// change of method, not of the world.
+pub const RULES_VERSION: u32 = 1;
+
+/// Thresholds and choices of one run. Every field has a flag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Capacity at risk: a failure leaving 0 < cap <= 1 - threshold.
+    pub capacity_threshold: f64,
+    /// Concentration: flagged above this HHI (CEPII / EU: 0.4).
+    pub hhi_threshold: f64,
+    /// Asymmetric dependency: D(A, B) at least this ...
+    pub asymmetry_min: f64,
+    /// ... and D(A, B) - D(B, A) at least this.
+    pub asymmetry_gap: f64,
+    /// Levels whose findings are reported.
+    pub levels: Vec<Level>,
+    /// Only this product (`entity:item`), if set.
+    pub product: Option<String>,
+    /// Country codes made untrusted on top of `countries.csv`.
+    pub untrust: Vec<String>,
+    /// Country codes made trusted on top of `countries.csv`.
+    pub trust: Vec<String>,
+    /// Evidence paths kept per finding.
+    pub max_paths: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            capacity_threshold: 0.5,
+            hhi_threshold: 0.4,
+            asymmetry_min: 0.5,
+            asymmetry_gap: 0.25,
+            levels: Level::ALL.to_vec(),
+            product: None,
+            untrust: Vec::new(),
+            trust: Vec::new(),
+            max_paths: 3,
+        }
+    }
+}
+
+/// Comparisons against thresholds use this margin, so values that are equal on paper but
+/// differ in the last bits (0.1 + 0.2 + 0.2) land on the documented side.
+pub const EPS: f64 = 1e-9;
+
+/// One end product's headline numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub entity: String,
+    pub item: String,
+    pub entity_name: String,
+    pub item_name: String,
+    pub country: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub annual_revenue: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory_days: Option<f64>,
+    /// Mean mapped fraction of the inputs upstream of the product.
+    pub coverage: f64,
+    /// 1 - cap(P | untrusted group less the product's own entity).
+    pub untrusted_exposure: f64,
+    /// Single points of failure by level (subjects).
+    pub spof: BTreeMap<Level, Vec<String>>,
+    /// Nodes upstream of the product (itself included).
+    pub upstream_nodes: usize,
+}
+
+/// 1 - cap(P | country) for every product and country (`None`: the product's own country).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CountryDependency {
+    pub countries: Vec<String>,
+    pub products: Vec<ProductRef>,
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// D(A, B) for countries with end products (rows) and every country (columns).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Asymmetry {
+    pub countries: Vec<String>,
+    /// `d[a][b]` = D(A, B); `None` on the diagonal.
+    pub d: Vec<Vec<Option<f64>>>,
+}
+
+/// Concentration of one (buyer, input).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConcentrationRow {
+    pub buyer: String,
+    pub item: String,
+    pub suppliers: usize,
+    pub supplier_hhi: f64,
+    pub country_hhi: f64,
+    pub untrusted_share: f64,
+    pub top_country: String,
+    pub top_country_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSummary {
+    pub products: usize,
+    pub findings: usize,
+    pub by_kind: BTreeMap<Kind, usize>,
+    pub by_severity: BTreeMap<Severity, usize>,
+    /// Mean of the products' coverage.
+    pub coverage: f64,
+}
+
+/// Everything one run concludes: the report JSON of DATA-MODEL.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub rules_version: u32,
+    pub tool: String,
+    pub dataset: String,
+    pub settings: Settings,
+    pub summary: ReportSummary,
+    pub products: Vec<ProductSummary>,
+    pub country_dependency: CountryDependency,
+    pub asymmetry: Asymmetry,
+    pub concentration: Vec<ConcentrationRow>,
+    pub findings: Vec<Finding>,
+}
+
+/// What the analyses share: the dataset, the graph and the products in scope.
+pub struct Ctx<'a> {
+    pub ds: &'a Dataset,
+    pub g: &'a ProductionGraph,
+    pub settings: &'a Settings,
+    /// The products in scope: (index in `ds.products`, node).
+    pub products: Vec<(usize, u32)>,
+}
+
+impl Ctx<'_> {
+    pub fn node_ref(&self, n: u32) -> NodeRef {
+        let node = self.g.node(n);
+        NodeRef {
+            entity: self.ds.entity(node.entity).id.clone(),
+            item: self.ds.item(node.item).id.clone(),
+        }
+    }
+
+    pub fn path(&self, nodes: &[u32]) -> Vec<NodeRef> {
+        nodes.iter().map(|&n| self.node_ref(n)).collect()
+    }
+
+    pub fn product_ref(&self, p: usize) -> ProductRef {
+        let prod = &self.ds.products[p];
+        ProductRef {
+            entity: self.ds.entity(prod.entity).id.clone(),
+            item: self.ds.item(prod.item).id.clone(),
+        }
+    }
+
+    pub fn product_entity(&self, p: usize) -> EntityIx {
+        self.ds.products[p].entity
+    }
+
+    /// A product's label for messages: `item` of `entity`.
+    pub fn product_label(&self, p: usize) -> String {
+        let prod = &self.ds.products[p];
+        format!(
+            "{} of {}",
+            self.ds.item(prod.item).name,
+            self.ds.entity(prod.entity).name
+        )
+    }
+
+    pub fn wants(&self, level: Level) -> bool {
+        self.settings.levels.contains(&level)
+    }
+}
+
+/// Parses `entity:item` into a product's index, or says what is wrong.
+pub fn find_product(ds: &Dataset, spec: &str) -> Result<usize, String> {
+    let Some((e, x)) = spec.split_once(':') else {
+        return Err(format!(
+            "`{spec}` is not ENTITY:ITEM (expected e.g. oem-us:chip)"
+        ));
+    };
+    ds.products
+        .iter()
+        .position(|p| ds.entity(p.entity).id == e && ds.item(p.item).id == x)
+        .ok_or_else(|| {
+            let known: Vec<String> = ds
+                .products
+                .iter()
+                .map(|p| format!("{}:{}", ds.entity(p.entity).id, ds.item(p.item).id))
+                .collect();
+            format!(
+                "`{spec}` is not an end product in products.csv (expected one of: {})",
+                known.join(", ")
+            )
+        })
+}
+
+/// Runs every analysis. The dataset's trust policy must already be applied.
+pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result<Report, String> {
+    let products: Vec<(usize, u32)> = match &settings.product {
+        Some(spec) => {
+            let p = find_product(ds, spec)?;
+            g.products
+                .iter()
+                .copied()
+                .filter(|(i, _)| *i == p)
+                .collect()
+        }
+        None => g.products.clone(),
+    };
+    let ctx = Ctx {
+        ds,
+        g,
+        settings,
+        products,
+    };
+    let mut findings = Vec::new();
+    let levels = spof::run(&ctx, &mut findings);
+    let exposure = exposure::untrusted(&ctx, &mut findings);
+    exposure::restricted(&ctx, &levels.entity_caps, &mut findings);
+    let concentration = concentration::run(&ctx, &mut findings);
+    let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
+    let coverage = visibility::run(&ctx, &mut findings);
+
+    findings.sort_by(|a, b| {
+        (a.severity, a.kind, &a.product, a.level, &a.subject, &a.id)
+            .cmp(&(b.severity, b.kind, &b.product, b.level, &b.subject, &b.id))
+    });
+    let product_summaries: Vec<ProductSummary> = ctx
+        .products
+        .iter()
+        .enumerate()
+        .map(|(k, &(p, _))| {
+            let prod = &ds.products[p];
+            let pref = ctx.product_ref(p);
+            let mut spofs: BTreeMap<Level, Vec<String>> = BTreeMap::new();
+            for f in findings
+                .iter()
+                .filter(|f| f.kind == Kind::Spof && f.product.as_ref() == Some(&pref))
+            {
+                if let Some(level) = f.level {
+                    spofs.entry(level).or_default().push(f.subject.clone());
+                }
+            }
+            for v in spofs.values_mut() {
+                v.sort();
+            }
+            ProductSummary {
+                entity: pref.entity,
+                item: pref.item,
+                entity_name: ds.entity(prod.entity).name.clone(),
+                item_name: ds.item(prod.item).name.clone(),
+                country: ds.entity_country(prod.entity).code.clone(),
+                annual_revenue: prod.annual_revenue,
+                inventory_days: prod.inventory_days,
+                coverage: coverage[k].0,
+                untrusted_exposure: exposure[k],
+                spof: spofs,
+                upstream_nodes: coverage[k].1,
+            }
+        })
+        .collect();
+    let mut by_kind = BTreeMap::new();
+    let mut by_severity = BTreeMap::new();
+    for f in &findings {
+        *by_kind.entry(f.kind).or_insert(0) += 1;
+        *by_severity.entry(f.severity).or_insert(0) += 1;
+    }
+    let mean_coverage = if product_summaries.is_empty() {
+        1.0
+    } else {
+        product_summaries.iter().map(|p| p.coverage).sum::<f64>() / product_summaries.len() as f64
+    };
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        rules_version: RULES_VERSION,
+        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
+        dataset: ds.name.clone(),
+        settings: settings.clone(),
+        summary: ReportSummary {
+            products: product_summaries.len(),
+            findings: findings.len(),
+            by_kind,
+            by_severity,
+            coverage: mean_coverage,
+        },
+        products: product_summaries,
+        country_dependency: levels.country_dependency,
+        asymmetry,
+        concentration,
+        findings,
+    })
+}
+
+/// Rounds a metric for output, so that reports do not carry float noise (0.30000000000000004).
+pub fn round(v: f64) -> f64 {
+    (v * 1e9).round() / 1e9
+}

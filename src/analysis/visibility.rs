@@ -1,0 +1,95 @@
+//! Visibility gaps: where the map is blind.
+//!
+//! An input of a production node with no supply row is *unmapped*; one whose shares sum to
+//! less than 1 is *partly mapped*. The engine counts the unmapped part as available (it cannot
+//! know better), so these gaps are reported, never shown as safe. A product's *coverage* is
+//! the mean mapped fraction over the inputs of every node upstream of it (1 when nothing
+//! upstream has inputs). One finding per product with any gap: `medium` when an input is
+//! wholly unmapped, `low` when inputs are only partly mapped.
+//!
+//! O(upstream nodes + their inputs) per product.
+
+use super::findings::{Finding, Kind, Metric, Severity};
+use super::{Ctx, paths, round};
+use serde_json::json;
+
+/// Emits the findings; returns (coverage, upstream node count) per product in scope.
+pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
+    let mut parent = Vec::new();
+    let mut result = Vec::with_capacity(ctx.products.len());
+    for &(p, node) in &ctx.products {
+        let order = paths::upstream(ctx.g, node, &mut parent);
+        let mut slots = 0usize;
+        let mut sum = 0.0;
+        let mut gaps: Vec<(u32, usize, f64)> = Vec::new();
+        for &n in &order {
+            for (i, slot) in ctx.g.inputs[n as usize].iter().enumerate() {
+                slots += 1;
+                sum += slot.coverage;
+                if slot.coverage < 1.0 - 1e-9 {
+                    gaps.push((n, i, slot.coverage));
+                }
+            }
+        }
+        let coverage = if slots == 0 {
+            1.0
+        } else {
+            round(sum / slots as f64)
+        };
+        result.push((coverage, order.len()));
+        if gaps.is_empty() {
+            continue;
+        }
+        gaps.sort_by_key(|&(n, i, _)| (n, i));
+        let unmapped = gaps.iter().filter(|g| g.2 <= 0.0).count();
+        let product = ctx.product_ref(p);
+        let listed: Vec<serde_json::Value> = gaps
+            .iter()
+            .map(|&(n, i, c)| {
+                let node = ctx.node_ref(n);
+                json!({
+                    "entity": node.entity,
+                    "item": node.item,
+                    "input": ctx.ds.item(ctx.g.inputs[n as usize][i].item).id,
+                    "coverage": round(c),
+                })
+            })
+            .collect();
+        let mut details = serde_json::Map::new();
+        details.insert("unmapped_inputs".into(), json!(unmapped));
+        details.insert("partly_mapped_inputs".into(), json!(gaps.len() - unmapped));
+        details.insert("gaps".into(), serde_json::Value::Array(listed));
+        let mut evidence_nodes: Vec<u32> = gaps.iter().map(|g| g.0).collect();
+        evidence_nodes.dedup();
+        out.push(Finding {
+            id: Finding::make_id(Kind::VisibilityGap, None, &product.entity, Some(&product)),
+            kind: Kind::VisibilityGap,
+            severity: if unmapped > 0 {
+                Severity::Medium
+            } else {
+                Severity::Low
+            },
+            level: None,
+            subject: product.entity.clone(),
+            message: format!(
+                "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {:.0}%",
+                ctx.product_label(p),
+                unmapped,
+                gaps.len() - unmapped,
+                coverage * 100.0
+            ),
+            product: Some(product),
+            metric: Metric {
+                name: "coverage".into(),
+                value: coverage,
+            },
+            evidence: evidence_nodes
+                .iter()
+                .take(ctx.settings.max_paths)
+                .map(|&n| ctx.path(&paths::path_down(&parent, n)))
+                .collect(),
+            details,
+        });
+    }
+    result
+}

@@ -1,0 +1,3 @@
+//! Renderers: pure functions from a [`crate::analysis::Report`] to bytes.
+
+pub mod text;
