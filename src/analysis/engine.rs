@@ -36,12 +36,17 @@ pub fn eval_node(g: &ProductionGraph, n: u32, failed: bool, cap: &[f64]) -> f64 
         if slot.suppliers.is_empty() {
             continue; // unmapped: counted as available
         }
-        let sum: f64 = slot
-            .suppliers
-            .iter()
-            .map(|&(s, share)| share * cap[s as usize])
-            .sum();
-        best = best.min(sum);
+        // The supplied capacity Σ share·cap, exact at both ends: rescaled shares may sum to
+        // a hair off 1 (1/3 · 3), so "nothing lost" is tested on the loss Σ share·(1 − cap).
+        let mut sum = 0.0;
+        let mut loss = 0.0;
+        for &(s, share) in &slot.suppliers {
+            let c = cap[s as usize];
+            sum += share * c;
+            loss += share * (1.0 - c);
+        }
+        let supplied = if loss == 0.0 { 1.0 } else { sum };
+        best = best.min(supplied);
     }
     // Guard against a sum that rounds a hair above 1.
     best.min(1.0)

@@ -85,6 +85,9 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
 
 /// Emits a finding for every restricted entity upstream of each product.
 pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut Vec<Finding>) {
+    if !ctx.wants(Level::Entity) {
+        return;
+    }
     let parties = &ctx.g.parties;
     let mut parent = Vec::new();
     for (k, &(p, node)) in ctx.products.iter().enumerate() {
