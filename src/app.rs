@@ -3,7 +3,7 @@
 use crate::analysis::{self, Settings};
 use crate::cli::{AnalysisArgs, Cli, Command, TextOrJson, TrustArgs};
 use crate::diag::{Diagnostic, Severity};
-use crate::error::{EXIT_ERROR, EXIT_OK, Error, Result};
+use crate::error::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Error, Result};
 use crate::graph::ProductionGraph;
 use crate::ingest;
 use crate::model::{Dataset, Trust};
@@ -32,6 +32,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             dir,
             format,
             analysis: args,
+            fail_on,
         } => {
             let settings = settings_from(args)?;
             let (ds, graph) = load_graph(dir, &args.trust)?;
@@ -40,7 +41,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
                 TextOrJson::Json => emit_json(out, &report)?,
             }
-            Ok(EXIT_OK)
+            let failing =
+                fail_on.is_some_and(|level| report.findings.iter().any(|f| f.severity <= level));
+            Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
         }
         Command::Whatif {
             dir,

@@ -70,6 +70,9 @@ tierscope analyze my-data --untrust CN,RU --capacity-threshold 0.3"
         format: TextOrJson,
         #[command(flatten)]
         analysis: AnalysisArgs,
+        /// Exit with code 1 when a finding at or above this severity is found
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<crate::analysis::findings::Severity>,
     },
     /// Fail entities, owners, countries or every untrusted supplier, and see what stops
     #[command(
