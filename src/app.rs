@@ -45,6 +45,29 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 fail_on.is_some_and(|level| report.findings.iter().any(|f| f.severity <= level));
             Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
         }
+        Command::Report {
+            dir,
+            out: out_dir,
+            format,
+            charts,
+            analysis: args,
+            fail_on,
+        } => {
+            let settings = settings_from(args)?;
+            let (ds, graph) = load_graph(dir, &args.trust)?;
+            let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
+            let target = out_dir
+                .clone()
+                .unwrap_or_else(|| Path::new("reports").join(&ds.name));
+            let files = report::render_files(&report, &ds, &graph, format, charts);
+            report::write::write_all(&target, &files)?;
+            let mut listing = String::new();
+            for f in &files {
+                listing.push_str(&format!("wrote {}\n", target.join(&f.path).display()));
+            }
+            emit(out, listing.as_bytes())?;
+            Ok(exit_for(&report, *fail_on))
+        }
         Command::Whatif {
             dir,
             fail,
@@ -60,6 +83,12 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             Ok(EXIT_OK)
         }
     }
+}
+
+/// Exit code 1 when a finding is at or above `fail_on`.
+fn exit_for(report: &analysis::Report, fail_on: Option<analysis::findings::Severity>) -> i32 {
+    let failing = fail_on.is_some_and(|level| report.findings.iter().any(|f| f.severity <= level));
+    if failing { EXIT_FINDINGS } else { EXIT_OK }
 }
 
 /// Turns the analysis flags into validated settings.

@@ -59,7 +59,7 @@ tierscope summary datasets/legacy-semiconductors --format json"
 --format json prints the report JSON (schema_version, dataset, summary, products, findings).\n\n\
 Examples:\n  tierscope analyze datasets/legacy-semiconductors\n  \
 tierscope analyze datasets/legacy-semiconductors --level country,untrusted --format json\n  \
-tierscope analyze datasets/biologic-ingredients --product pfizer-kalamazoo:mrna-vaccine-vial\n  \
+tierscope analyze datasets/biologic-ingredients --product pfizer:mrna-vaccine-vial\n  \
 tierscope analyze my-data --untrust CN,RU --capacity-threshold 0.3"
     )]
     Analyze {
@@ -68,6 +68,34 @@ tierscope analyze my-data --untrust CN,RU --capacity-threshold 0.3"
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: TextOrJson,
+        #[command(flatten)]
+        analysis: AnalysisArgs,
+        /// Exit with code 1 when a finding at or above this severity is found
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<crate::analysis::findings::Severity>,
+    },
+    /// Write the risk report: HTML, Markdown, JSON, CSV and charts (SVG, PNG)
+    #[command(
+        after_help = "Writes report.html (self-contained), report.md, report.json, \
+findings.csv and charts/*.svg|png into --out (default reports/<dataset-name>/). Every file is \
+written to a temporary name and renamed only when all are written, so a failed run leaves the \
+previous report intact. The same input gives byte-identical files.\n\n\
+Examples:\n  tierscope report datasets/legacy-semiconductors\n  \
+tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json --charts svg\n  \
+tierscope report my-data --fail-on critical"
+    )]
+    Report {
+        /// The dataset folder
+        dir: PathBuf,
+        /// Output folder (default: reports/<dataset-name>/)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Formats to write (comma-separated)
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = ReportFormat::ALL.to_vec())]
+        format: Vec<ReportFormat>,
+        /// Chart formats to write (comma-separated; `none` for no chart files)
+        #[arg(long, value_enum, value_delimiter = ',', default_values_t = ChartFormat::BOTH.to_vec())]
+        charts: Vec<ChartFormat>,
         #[command(flatten)]
         analysis: AnalysisArgs,
         /// Exit with code 1 when a finding at or above this severity is found
@@ -95,6 +123,34 @@ tierscope whatif my-data --fail entity:fab-tw --fail country:JP"
         #[command(flatten)]
         trust: TrustArgs,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Json,
+    Csv,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 4] = [
+        ReportFormat::Html,
+        ReportFormat::Md,
+        ReportFormat::Json,
+        ReportFormat::Csv,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormat {
+    Svg,
+    Png,
+    None,
+}
+
+impl ChartFormat {
+    pub const BOTH: [ChartFormat; 2] = [ChartFormat::Svg, ChartFormat::Png];
 }
 
 /// The trust policy on top of countries.csv.

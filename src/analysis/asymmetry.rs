@@ -99,6 +99,7 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> As
                         name(ca)
                     ),
                     subject,
+                    subject_name: name(cb),
                     product: None,
                     metric: Metric {
                         name: "dependency".into(),

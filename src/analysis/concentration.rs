@@ -85,6 +85,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ConcentrationRow> {
                     row.untrusted_share * 100.0
                 ),
                 subject,
+                subject_name: format!("{} / {}", ds.entity(buyer).name, ds.item(item).name),
                 product: None,
                 metric: Metric {
                     name: "country_hhi".into(),

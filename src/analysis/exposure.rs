@@ -66,6 +66,7 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
             severity,
             level: Some(Level::Untrusted),
             subject: "untrusted".into(),
+            subject_name: "all untrusted suppliers".into(),
             message: format!(
                 "{:.0}% of {}'s capacity depends on untrusted suppliers",
                 exposure * 100.0,
@@ -136,6 +137,7 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
                     ctx.product_label(p),
                     cap * 100.0
                 ),
+                subject_name: ctx.ds.entity(e).name.clone(),
                 subject,
                 product: Some(product),
                 metric: Metric {

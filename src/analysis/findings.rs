@@ -127,6 +127,9 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     pub subject: String,
+    /// The subject's name for people: an entity's or owner's name, a country's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subject_name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<ProductRef>,
     pub metric: Metric,

@@ -15,7 +15,8 @@
 //! Severities: a spof is `critical` when its group is untrusted (an untrusted or restricted
 //! entity, an owner group holding one, an untrusted country, the untrusted group), `high`
 //! otherwise. Capacity at risk is `high` at or below 0.25 left, `medium` otherwise. Time
-//! exposure is `high` when the failure takes half the capacity or more, `medium` otherwise.
+//! exposure is `high` when the failure takes half the capacity or more, `medium` from a fifth,
+//! `low` below.
 //!
 //! **Complexity.** Crit sets: see [`super::crit`]. Capacity at risk: one cone per group, so
 //! O(Σ over groups of cone size) — linear in the graph for the country and untrusted levels,
@@ -115,6 +116,19 @@ fn group_untrusted(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> bool {
     }
 }
 
+/// A group's name: the entity's or ultimate owner's name, the country's name.
+fn group_name(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
+    let subject = &groups.subject[grp as usize];
+    match groups.level {
+        Level::Entity | Level::Owner => ctx.ds.entity(ctx.ds.entity_ix[subject]).name.clone(),
+        Level::Country => {
+            let c = &ctx.ds.countries[grp as usize];
+            c.name.clone().unwrap_or_else(|| c.code.clone())
+        }
+        Level::Untrusted => "all untrusted suppliers".into(),
+    }
+}
+
 /// A group's name for messages.
 fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
     let subject = &groups.subject[grp as usize];
@@ -167,6 +181,7 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Vec<Finding>) {
                     ctx.product_label(p)
                 ),
                 subject,
+                subject_name: group_name(ctx, groups, grp),
                 product: Some(product),
                 metric: Metric {
                     name: "capacity".into(),
@@ -210,6 +225,7 @@ fn capacity_at_risk(
             cap * 100.0
         ),
         subject,
+        subject_name: group_name(ctx, groups, grp),
         product: Some(product),
         metric: Metric {
             name: "capacity".into(),
@@ -256,8 +272,10 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 kind: Kind::TimeExposure,
                 severity: if loss >= 0.5 - EPS {
                     Severity::High
-                } else {
+                } else if loss >= 0.2 - EPS {
                     Severity::Medium
+                } else {
+                    Severity::Low
                 },
                 level: Some(Level::Entity),
                 message: format!(
@@ -268,6 +286,7 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                     revenue_at_risk.map_or(String::new(), |r| format!(", revenue at risk {r:.0}"))
                 ),
                 subject,
+                subject_name: ctx.ds.entity(e).name.clone(),
                 product: Some(product),
                 metric: Metric {
                     name: name.into(),

@@ -71,6 +71,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
             },
             level: None,
             subject: product.entity.clone(),
+            subject_name: ctx.ds.entity(ctx.product_entity(p)).name.clone(),
             message: format!(
                 "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {:.0}%",
                 ctx.product_label(p),

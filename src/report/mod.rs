@@ -1,3 +1,222 @@
-//! Renderers: pure functions from a [`crate::analysis::Report`] to bytes.
+//! Renderers: pure functions from a [`Report`] to bytes, and the one place that writes
+//! files ([`write`]).
+//!
+//! What every format shares lives here: the headline risks of the executive summary and the
+//! methodology text.
 
+pub mod csv;
+pub mod html;
+pub mod markdown;
 pub mod text;
+pub mod write;
+
+use crate::analysis::Report;
+use crate::analysis::findings::{Finding, Kind, Severity};
+use crate::analysis::groups::Level;
+use crate::cli::{ChartFormat, ReportFormat};
+use crate::graph::ProductionGraph;
+use crate::model::Dataset;
+use std::collections::BTreeMap;
+use write::OutFile;
+
+/// Renders every requested file, in memory, in a fixed order.
+pub fn render_files(
+    report: &Report,
+    _ds: &Dataset,
+    _g: &ProductionGraph,
+    formats: &[ReportFormat],
+    chart_formats: &[ChartFormat],
+) -> Vec<OutFile> {
+    let _ = chart_formats;
+    let mut files = Vec::new();
+    let file = |path: &str, bytes: Vec<u8>| OutFile {
+        path: path.into(),
+        bytes,
+    };
+    if formats.contains(&ReportFormat::Html) {
+        files.push(file("report.html", html::render(report, &[])));
+    }
+    if formats.contains(&ReportFormat::Md) {
+        files.push(file("report.md", markdown::render(report)));
+    }
+    if formats.contains(&ReportFormat::Json) {
+        files.push(file("report.json", json(report)));
+    }
+    if formats.contains(&ReportFormat::Csv) {
+        files.push(file("findings.csv", csv::render(report)));
+    }
+    files
+}
+
+/// `report.json`: the report, pretty-printed, with a final newline.
+pub fn json(report: &Report) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(report).expect("reports serialize");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// One line of the executive summary, standing for one or more findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headline {
+    pub severity: Severity,
+    pub text: String,
+    /// The findings it stands for.
+    pub ids: Vec<String>,
+    /// Revenue of the products concerned (where given).
+    pub revenue: f64,
+}
+
+/// The risks that matter most, ranked: single points of failure grouped by who can cause
+/// them, asymmetric dependencies, heavy untrusted exposure and critical restricted parties.
+/// Ranked by severity, then by how many products and how much revenue are concerned.
+pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
+    let revenue_of = |f: &Finding| -> f64 {
+        f.product
+            .as_ref()
+            .and_then(|p| {
+                report
+                    .products
+                    .iter()
+                    .find(|s| s.entity == p.entity && s.item == p.item)
+            })
+            .and_then(|p| p.annual_revenue)
+            .unwrap_or(0.0)
+    };
+    let mut lines: Vec<(Severity, usize, f64, Headline)> = Vec::new();
+    // Single points of failure by (level, subject); restricted parties that alone stop a
+    // product are named on their entity's line.
+    let restricted: std::collections::BTreeSet<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == Kind::RestrictedParty)
+        .map(|f| f.subject.as_str())
+        .collect();
+    let mut grouped: BTreeMap<(Option<Level>, &str), Vec<&Finding>> = BTreeMap::new();
+    for f in report.findings.iter().filter(|f| f.kind == Kind::Spof) {
+        grouped
+            .entry((f.level, f.subject.as_str()))
+            .or_default()
+            .push(f);
+    }
+    for ((level, subject), fs) in grouped {
+        let severity = fs.iter().map(|f| f.severity).min().unwrap_or(Severity::Low);
+        let products: Vec<String> = fs
+            .iter()
+            .filter_map(|f| f.product.as_ref())
+            .map(|p| format!("{}:{}", p.entity, p.item))
+            .collect();
+        let revenue: f64 = fs.iter().map(|f| revenue_of(f)).sum();
+        let name = &fs[0].subject_name;
+        let who = match level {
+            Some(Level::Untrusted) => "Untrusted suppliers together".to_string(),
+            Some(Level::Owner) => format!("Owner group {name} ({subject})"),
+            Some(Level::Country) => format!("Country {name} ({subject})"),
+            _ if restricted.contains(subject) => {
+                format!("Restricted party {name} ({subject})")
+            }
+            _ => format!("Supplier {name} ({subject})"),
+        };
+        let text = format!(
+            "{who} can stop {} end product{} alone: {}",
+            products.len(),
+            if products.len() == 1 { "" } else { "s" },
+            products.join(", ")
+        );
+        lines.push((
+            severity,
+            products.len(),
+            revenue,
+            Headline {
+                severity,
+                text,
+                ids: fs.iter().map(|f| f.id.clone()).collect(),
+                revenue,
+            },
+        ));
+    }
+    for f in &report.findings {
+        let wanted = match f.kind {
+            Kind::AsymmetricDependency => true,
+            Kind::UntrustedExposure => f.metric.value >= 0.5,
+            _ => false,
+        };
+        if wanted {
+            let revenue = revenue_of(f);
+            lines.push((
+                f.severity,
+                1,
+                revenue,
+                Headline {
+                    severity: f.severity,
+                    text: f.message.clone(),
+                    ids: vec![f.id.clone()],
+                    revenue,
+                },
+            ));
+        }
+    }
+    lines.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.total_cmp(&a.2))
+            .then(a.3.text.cmp(&b.3.text))
+    });
+    lines.into_iter().take(max).map(|l| l.3).collect()
+}
+
+/// The methodology, one (title, text) per metric, with the thresholds in force.
+pub fn methodology(report: &Report) -> Vec<(&'static str, String)> {
+    let s = &report.settings;
+    vec![
+        (
+            "Capacity",
+            "For each end product and each failure, tierscope computes the fraction of today's supply that survives, tier by tier: an input's supply is the share-weighted capacity of its suppliers, and a product's capacity is that of its scarcest input. 1 means untouched, 0 means stopped. Unmapped inputs count as available and are reported as visibility gaps.".to_string(),
+        ),
+        (
+            "Single point of failure",
+            "A supplier, an owner group (an ultimate owner with everything it controls by majority), a country, or all untrusted suppliers together, whose failure alone leaves a product with no capacity. A product's own entity, owner group and country are never counted against it.".to_string(),
+        ),
+        (
+            "Capacity at risk",
+            format!(
+                "A failure that leaves a product more than 0 but at most {:.0}% of its capacity (threshold {}).",
+                (1.0 - s.capacity_threshold) * 100.0,
+                s.capacity_threshold
+            ),
+        ),
+        (
+            "Untrusted exposure",
+            "1 − capacity when every untrusted supplier fails at once: entities in countries the trust policy marks untrusted, and restricted parties. Paths show where the exposure enters.".to_string(),
+        ),
+        (
+            "Restricted parties",
+            "Entities flagged restricted, named on a restricted-party list by id or normalised name, or owned 50% or more by restricted owners, directly or through restricted subsidiaries (OFAC, Revised Guidance on Entities Owned by Persons Whose Property and Interests in Property Are Blocked, 2014).".to_string(),
+        ),
+        (
+            "Concentration",
+            format!(
+                "Herfindahl-Hirschman index (sum of squared shares) of each buyer's input, by supplier and by supplier country. An input is concentrated above a country HHI of {} (the threshold the CEPII and the European Commission use to flag strategic dependencies, SWD(2021) 352).",
+                s.hhi_threshold
+            ),
+        ),
+        (
+            "Asymmetric dependency",
+            format!(
+                "D(A, B) is the mean loss of country A's end products (weighted by revenue where every product has one) when country B fails. Flagged when B is untrusted, D(A, B) ≥ {} and D(A, B) − D(B, A) ≥ {}.",
+                s.asymmetry_min, s.asymmetry_gap
+            ),
+        ),
+        (
+            "Time exposure",
+            "Where a supplier's time to recover (TTR, recovery_days) exceeds a product's time to survive on stock (TTS, inventory_days): revenue at risk = annual revenue / 365 × (TTR − TTS) × (1 − capacity). After Simchi-Levi, Schmidt and Wei, Harvard Business Review, 2014.".to_string(),
+        ),
+        (
+            "Visibility",
+            "Coverage is the mean mapped fraction of the inputs upstream of a product. An input no supply row covers is unmapped; unknown is never shown as safe.".to_string(),
+        ),
+        (
+            "Severity",
+            "Critical: a single point of failure in untrusted hands, a product stopped by untrusted suppliers, a restricted party that alone stops a product, or a country pair where one side's products stop entirely. High: other single points of failure, capacity left at or below 25%, exposure of 50% or more, concentration with a majority untrusted share. Medium and low: partial losses, gaps and concentration in trusted hands.".to_string(),
+        ),
+    ]
+}

@@ -1,0 +1,68 @@
+//! `findings.csv`: one row per finding, for spreadsheets.
+
+use crate::analysis::Report;
+use crate::analysis::findings::NodeRef;
+
+/// The columns, in order.
+pub const COLUMNS: [&str; 11] = [
+    "id",
+    "kind",
+    "severity",
+    "level",
+    "subject",
+    "product_entity",
+    "product_item",
+    "metric",
+    "value",
+    "message",
+    "evidence",
+];
+
+/// A path as `entity/item > entity/item > ...`.
+pub fn path_text(path: &[NodeRef]) -> String {
+    path.iter()
+        .map(|n| format!("{}/{}", n.entity, n.item))
+        .collect::<Vec<_>>()
+        .join(" > ")
+}
+
+pub fn render(report: &Report) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).expect("writing to memory");
+    for f in &report.findings {
+        let (pe, pi) = f
+            .product
+            .as_ref()
+            .map_or((String::new(), String::new()), |p| {
+                (p.entity.clone(), p.item.clone())
+            });
+        let evidence = f
+            .evidence
+            .iter()
+            .map(|p| path_text(p))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        w.write_record([
+            f.id.as_str(),
+            f.kind.as_str(),
+            f.severity.as_str(),
+            f.level.map_or("", |l| l.as_str()),
+            &f.subject,
+            &pe,
+            &pi,
+            &f.metric.name,
+            &format_value(f.metric.value),
+            &f.message,
+            &evidence,
+        ])
+        .expect("writing to memory");
+    }
+    w.into_inner().expect("writing to memory")
+}
+
+/// A metric value without float noise: up to 6 decimals, trailing zeros dropped.
+pub fn format_value(v: f64) -> String {
+    let s = format!("{v:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}

@@ -1,0 +1,431 @@
+//! `report.html`: one self-contained page (inline CSS and SVG charts; a few lines of inline
+//! script only to filter the findings table, which works without it).
+
+use super::csv::{format_value, path_text};
+use super::{headlines, methodology};
+use crate::analysis::Report;
+use crate::analysis::findings::{Finding, Kind, Severity};
+use crate::analysis::groups::Level;
+use std::fmt::Write as _;
+
+/// A chart to place in the page.
+pub struct InlineChart<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub svg: &'a str,
+}
+
+/// Escapes text for HTML.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+fn money(v: f64) -> String {
+    let n = v.round() as i64;
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+fn badge(sev: Severity) -> String {
+    format!("<span class=\"sev sev-{0}\">{0}</span>", sev.as_str())
+}
+
+const CSS: &str = r#"
+:root{--ink:#1d2733;--muted:#5b6b7c;--line:#d9e0e7;--bg:#f6f8fa;--critical:#b3261e;--high:#d9730d;--medium:#c9a227;--low:#5b8def;--accent:#1f5f8b}
+*{box-sizing:border-box}body{margin:0;font:15px/1.5 -apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;color:var(--ink);background:#fff}
+header{background:var(--ink);color:#fff;padding:28px 40px}header h1{margin:0 0 4px;font-size:26px}header p{margin:0;color:#c5d1dd}
+nav{position:sticky;top:0;background:#fff;border-bottom:1px solid var(--line);padding:8px 40px;z-index:5;font-size:14px}nav a{margin-right:16px;color:var(--accent);text-decoration:none}
+main{padding:8px 40px 60px;max-width:1280px}section{margin-top:36px}h2{font-size:21px;border-bottom:2px solid var(--ink);padding-bottom:4px}h3{font-size:17px;margin:22px 0 8px}
+.cards{display:flex;gap:14px;flex-wrap:wrap;margin:18px 0}.card{background:var(--bg);border:1px solid var(--line);border-radius:8px;padding:12px 18px;min-width:150px}.card b{display:block;font-size:26px}.card span{color:var(--muted);font-size:13px}
+ol.heads li{margin:6px 0}.sev{display:inline-block;min-width:64px;text-align:center;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;color:#fff;text-transform:uppercase}
+.sev-critical{background:var(--critical)}.sev-high{background:var(--high)}.sev-medium{background:var(--medium)}.sev-low{background:var(--low)}
+table{border-collapse:collapse;width:100%;font-size:13.5px}th,td{border-bottom:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}th{background:var(--bg);position:sticky;top:0}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.scroll{max-height:520px;overflow:auto;border:1px solid var(--line);border-radius:6px}
+.chart{margin:14px 0;border:1px solid var(--line);border-radius:8px;padding:8px;background:#fff;overflow-x:auto}.chart svg{max-width:100%;height:auto}
+.path{font-family:"DejaVu Sans Mono",Menlo,monospace;font-size:12.5px;color:var(--muted)}.muted{color:var(--muted)}
+details{margin:8px 0}summary{cursor:pointer;color:var(--accent)}.product{border-left:4px solid var(--accent);padding-left:16px}
+input#filter{padding:6px 10px;width:320px;border:1px solid var(--line);border-radius:6px;margin:6px 0}
+dl.method dt{font-weight:600;margin-top:10px}dl.method dd{margin:2px 0 0 0;color:#2c3a48}
+"#;
+
+const SCRIPT: &str = r#"
+document.getElementById('filter').addEventListener('input',function(e){var q=e.target.value.toLowerCase();document.querySelectorAll('#all-findings tbody tr').forEach(function(r){r.style.display=r.textContent.toLowerCase().indexOf(q)<0?'none':''});});
+"#;
+
+/// Renders the page. `charts` are placed by name where they belong; unknown names go to the
+/// end of the country section.
+pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
+    let mut s = String::new();
+    let chart = |name: &str| -> String {
+        charts
+            .iter()
+            .filter(|c| c.name == name || c.name.starts_with(&format!("{name}-")))
+            .map(|c| {
+                format!(
+                    "<figure class=\"chart\" id=\"chart-{}\" data-chart=\"{}\">{}<figcaption class=\"muted\">{}</figcaption></figure>\n",
+                    esc(c.name),
+                    esc(c.name),
+                    c.svg,
+                    esc(c.title)
+                )
+            })
+            .collect()
+    };
+    let sum = &report.summary;
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Supply-chain risk report: {}</title>\n<style>{CSS}</style></head><body>\n",
+        esc(&report.dataset)
+    );
+    let _ = write!(
+        s,
+        "<header><h1>Supply-chain risk report: {}</h1><p>{} end products · {} findings · {} (schema {}, rules {})</p></header>\n",
+        esc(&report.dataset),
+        sum.products,
+        sum.findings,
+        esc(&report.tool),
+        report.schema_version,
+        report.rules_version
+    );
+    s.push_str("<nav><a href=\"#summary\">Summary</a><a href=\"#products\">Products</a><a href=\"#countries\">Countries</a><a href=\"#concentration\">Concentration</a><a href=\"#restricted\">Restricted parties</a><a href=\"#time\">Time exposure</a><a href=\"#visibility\">Visibility</a><a href=\"#findings\">All findings</a><a href=\"#methodology\">Methodology</a></nav>\n<main>\n");
+
+    // Executive summary.
+    s.push_str("<section id=\"summary\"><h2>Executive summary</h2>\n<div class=\"cards\">");
+    let max_exposure = report
+        .products
+        .iter()
+        .map(|p| p.untrusted_exposure)
+        .fold(0.0, f64::max);
+    let stoppable = report
+        .products
+        .iter()
+        .filter(|p| p.spof.values().any(|v| !v.is_empty()))
+        .count();
+    for (value, label) in [
+        (sum.products.to_string(), "end products"),
+        (
+            format!("{stoppable}"),
+            "products with a single point of failure",
+        ),
+        (
+            sum.by_severity
+                .get(&Severity::Critical)
+                .copied()
+                .unwrap_or(0)
+                .to_string(),
+            "critical findings",
+        ),
+        (pct(max_exposure), "highest untrusted exposure"),
+        (pct(sum.coverage), "mean coverage of inputs"),
+    ] {
+        let _ = write!(
+            s,
+            "<div class=\"card\"><b>{}</b><span>{}</span></div>",
+            esc(&value),
+            label
+        );
+    }
+    s.push_str("</div>\n<h3>The risks that matter most</h3>\n<ol class=\"heads\">\n");
+    let heads = headlines(report, 8);
+    if heads.is_empty() {
+        s.push_str("<li>No single point of failure, heavy untrusted exposure or asymmetric dependency was found.</li>\n");
+    }
+    for h in &heads {
+        let _ = writeln!(s, "<li>{} {}</li>", badge(h.severity), esc(&h.text));
+    }
+    s.push_str("</ol>\n");
+    s.push_str(&chart("spof-ranking"));
+    s.push_str(&chart("untrusted-exposure"));
+    s.push_str("</section>\n");
+
+    // Products.
+    s.push_str("<section id=\"products\"><h2>End products</h2>\n");
+    s.push_str("<div class=\"scroll\"><table><thead><tr><th>product</th><th>maker</th><th>country</th><th class=\"num\">revenue</th><th class=\"num\">coverage</th><th class=\"num\">untrusted exposure</th><th>single points of failure</th></tr></thead><tbody>\n");
+    for p in &report.products {
+        let spofs = p
+            .spof
+            .iter()
+            .map(|(l, v)| format!("<b>{}</b>: {}", l.as_str(), esc(&v.join(", "))))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = writeln!(
+            s,
+            "<tr><td><a href=\"#p-{}-{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(&p.entity),
+            esc(&p.item),
+            esc(&p.item_name),
+            esc(&p.entity_name),
+            esc(&p.country),
+            p.annual_revenue.map_or(String::new(), money),
+            pct(p.coverage),
+            pct(p.untrusted_exposure),
+            spofs
+        );
+    }
+    s.push_str("</tbody></table></div>\n");
+    s.push_str(&chart("network"));
+    for p in &report.products {
+        let of_product = |f: &&Finding| {
+            f.product
+                .as_ref()
+                .is_some_and(|x| x.entity == p.entity && x.item == p.item)
+        };
+        let fs: Vec<&Finding> = report.findings.iter().filter(of_product).collect();
+        let _ = writeln!(
+            s,
+            "<div class=\"product\" id=\"p-{}-{}\"><h3>{} — {} <span class=\"muted\">({}:{}, {})</span></h3>",
+            esc(&p.entity),
+            esc(&p.item),
+            esc(&p.item_name),
+            esc(&p.entity_name),
+            esc(&p.entity),
+            esc(&p.item),
+            esc(&p.country)
+        );
+        let _ = writeln!(
+            s,
+            "<p>Coverage of upstream inputs {}; untrusted exposure {}; {} upstream production nodes.</p>",
+            pct(p.coverage),
+            pct(p.untrusted_exposure),
+            p.upstream_nodes
+        );
+        for (kind, title) in [
+            (Kind::Spof, "Single points of failure"),
+            (Kind::CapacityAtRisk, "Capacity at risk"),
+            (Kind::UntrustedExposure, "Untrusted exposure"),
+            (Kind::RestrictedParty, "Restricted parties upstream"),
+            (Kind::TimeExposure, "Time exposure"),
+            (Kind::VisibilityGap, "Visibility gaps"),
+        ] {
+            let these: Vec<&&Finding> = fs.iter().filter(|f| f.kind == kind).collect();
+            if these.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                s,
+                "<details{}><summary>{title} ({})</summary>",
+                if kind == Kind::Spof { " open" } else { "" },
+                these.len()
+            );
+            finding_table(&mut s, these.into_iter().copied(), true);
+            s.push_str("</details>\n");
+        }
+        s.push_str("</div>\n");
+    }
+    s.push_str("</section>\n");
+
+    // Countries.
+    s.push_str("<section id=\"countries\"><h2>Country dependency and asymmetry</h2>\n<p>How much of each product's capacity is lost when one country's suppliers all fail (export ban, war, sanctions), and which dependencies are one-sided.</p>\n");
+    s.push_str(&chart("country-dependency"));
+    s.push_str(&chart("asymmetry"));
+    let asym: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == Kind::AsymmetricDependency)
+        .collect();
+    if !asym.is_empty() {
+        s.push_str("<h3>Flagged asymmetric dependencies</h3>\n");
+        finding_table(&mut s, asym.into_iter(), false);
+    }
+    let spof_countries: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == Kind::Spof && f.level == Some(Level::Country))
+        .collect();
+    if !spof_countries.is_empty() {
+        s.push_str("<h3>Countries that can stop a product alone</h3>\n");
+        finding_table(&mut s, spof_countries.into_iter(), true);
+    }
+    s.push_str("</section>\n");
+
+    // Concentration.
+    let _ = write!(
+        s,
+        "<section id=\"concentration\"><h2>Concentration</h2>\n<p>Each buyer's input, by supplier country: HHI above {} is concentrated; the untrusted share is what untrusted suppliers hold.</p>\n",
+        report.settings.hhi_threshold
+    );
+    s.push_str(&chart("concentration"));
+    s.push_str("<div class=\"scroll\"><table><thead><tr><th>buyer</th><th>input</th><th class=\"num\">suppliers</th><th class=\"num\">supplier HHI</th><th class=\"num\">country HHI</th><th>top country</th><th class=\"num\">untrusted share</th></tr></thead><tbody>\n");
+    let mut rows: Vec<_> = report.concentration.iter().collect();
+    rows.sort_by(|a, b| {
+        b.country_hhi
+            .total_cmp(&a.country_hhi)
+            .then(b.untrusted_share.total_cmp(&a.untrusted_share))
+            .then((&a.buyer, &a.item).cmp(&(&b.buyer, &b.item)))
+    });
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td><td>{} ({})</td><td class=\"num\">{}</td></tr>",
+            esc(&r.buyer),
+            esc(&r.item),
+            r.suppliers,
+            r.supplier_hhi,
+            r.country_hhi,
+            esc(&r.top_country),
+            pct(r.top_country_share),
+            pct(r.untrusted_share)
+        );
+    }
+    s.push_str("</tbody></table></div></section>\n");
+
+    // Restricted, time, visibility.
+    for (id, kind, title, intro, chart_name) in [
+        (
+            "restricted",
+            Kind::RestrictedParty,
+            "Restricted parties",
+            "Restricted entities upstream of an end product, why each is restricted, and what its loss would leave.",
+            None,
+        ),
+        (
+            "time",
+            Kind::TimeExposure,
+            "Time exposure",
+            "Suppliers that need longer to recover than a product's stock lasts, and the revenue at risk in between.",
+            Some("time-exposure"),
+        ),
+        (
+            "visibility",
+            Kind::VisibilityGap,
+            "Visibility gaps",
+            "Inputs nobody mapped, or mapped only in part. The analysis counts them as available; they are not known to be safe.",
+            None,
+        ),
+    ] {
+        let _ = write!(s, "<section id=\"{id}\"><h2>{title}</h2>\n<p>{intro}</p>\n");
+        if let Some(c) = chart_name {
+            s.push_str(&chart(c));
+        }
+        let fs: Vec<&Finding> = report.findings.iter().filter(|f| f.kind == kind).collect();
+        if fs.is_empty() {
+            s.push_str("<p class=\"muted\">None found.</p>\n");
+        } else {
+            finding_table(&mut s, fs.into_iter(), true);
+        }
+        s.push_str("</section>\n");
+    }
+
+    // All findings.
+    let _ = write!(
+        s,
+        "<section id=\"findings\"><h2>All findings ({})</h2>\n<input id=\"filter\" type=\"search\" placeholder=\"Filter findings…\" aria-label=\"Filter findings\">\n<div class=\"scroll\"><table id=\"all-findings\"><thead><tr><th>severity</th><th>kind</th><th>level</th><th>subject</th><th>product</th><th class=\"num\">metric</th><th>finding</th><th>id</th></tr></thead><tbody>\n",
+        report.findings.len()
+    );
+    for f in &report.findings {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{} {}</td><td>{}</td><td class=\"path\">{}</td></tr>",
+            badge(f.severity),
+            f.kind.as_str(),
+            f.level.map_or("", |l| l.as_str()),
+            esc(&f.subject),
+            f.product
+                .as_ref()
+                .map_or(String::new(), |p| esc(&format!("{}:{}", p.entity, p.item))),
+            esc(&f.metric.name),
+            format_value(f.metric.value),
+            esc(&f.message),
+            esc(&f.id)
+        );
+    }
+    s.push_str("</tbody></table></div></section>\n");
+
+    // Methodology.
+    s.push_str("<section id=\"methodology\"><h2>Methodology</h2>\n<dl class=\"method\">\n");
+    for (title, text) in methodology(report) {
+        let _ = writeln!(s, "<dt>{}</dt><dd>{}</dd>", esc(title), esc(&text));
+    }
+    let set = &report.settings;
+    let _ = writeln!(
+        s,
+        "<dt>Settings in force</dt><dd>capacity threshold {}, HHI threshold {}, asymmetry {} / {}, levels {}{}{}</dd>",
+        set.capacity_threshold,
+        set.hhi_threshold,
+        set.asymmetry_min,
+        set.asymmetry_gap,
+        set.levels
+            .iter()
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        if set.untrust.is_empty() {
+            String::new()
+        } else {
+            format!(", untrusted by flag: {}", esc(&set.untrust.join(", ")))
+        },
+        if set.trust.is_empty() {
+            String::new()
+        } else {
+            format!(", trusted by flag: {}", esc(&set.trust.join(", ")))
+        },
+    );
+    s.push_str("</dl></section>\n</main>\n");
+    let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
+    s.into_bytes()
+}
+
+/// A table of findings with severity, subject, metric, message and evidence paths.
+fn finding_table<'a>(s: &mut String, fs: impl Iterator<Item = &'a Finding>, with_product: bool) {
+    s.push_str(
+        "<div class=\"scroll\"><table><thead><tr><th>severity</th><th>level</th><th>subject</th>",
+    );
+    if with_product {
+        s.push_str("<th>product</th>");
+    }
+    s.push_str("<th class=\"num\">metric</th><th>finding</th><th>evidence (supplier first)</th></tr></thead><tbody>\n");
+    for f in fs {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td>",
+            badge(f.severity),
+            f.level.map_or("", |l| l.as_str()),
+            esc(&f.subject)
+        );
+        if with_product {
+            let _ = write!(
+                s,
+                "<td>{}</td>",
+                f.product
+                    .as_ref()
+                    .map_or(String::new(), |p| esc(&format!("{}:{}", p.entity, p.item)))
+            );
+        }
+        let evidence = f
+            .evidence
+            .iter()
+            .map(|p| esc(&path_text(p)))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = writeln!(
+            s,
+            "<td class=\"num\">{}</td><td>{}</td><td class=\"path\">{}</td></tr>",
+            format_value(f.metric.value),
+            esc(&f.message),
+            evidence
+        );
+    }
+    s.push_str("</tbody></table></div>\n");
+}
