@@ -45,12 +45,12 @@ pub fn failure_set(
             ("owner", Some(id)) => {
                 // The entity and everything it controls through majority chains.
                 let top = entity(ds, id)?;
-                for e in 0..ds.entities.len() {
+                for (e, fails) in failed.iter_mut().enumerate() {
                     let mut cur = Some(EntityIx(e as u32));
                     let mut steps = 0;
                     while let Some(c) = cur {
                         if c == top {
-                            failed[e] = true;
+                            *fails = true;
                             break;
                         }
                         steps += 1;

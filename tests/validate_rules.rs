@@ -1100,6 +1100,42 @@ fn every_bad_utf8_row_is_reported() {
 }
 
 #[test]
+fn non_utf8_byte_in_a_header() {
+    let dir = mini();
+    let mut bytes = read(&dir, "products.csv").into_bytes();
+    bytes[7] = 0xFF; // "entity,item,..." -> the `i` of `item`, column 2
+    put(&dir, "products.csv", bytes);
+    assert_errors(
+        &invalid(dir.path()),
+        &[(
+            "products.csv",
+            Some(1),
+            Some(2),
+            "encoding",
+            "column name is not valid UTF-8",
+        )],
+    );
+}
+
+#[test]
+fn header_after_empty_lines_is_found_and_numbered() {
+    let dir = mini();
+    let text = format!("\n\n{}", read(&dir, "items.csv")).replacen("critical", "Name", 1);
+    put(&dir, "items.csv", text);
+    // The header is line 3.
+    assert_errors(
+        &invalid(dir.path()),
+        &[(
+            "items.csv",
+            Some(3),
+            Some(4),
+            "duplicate-column",
+            "column `name` appears twice",
+        )],
+    );
+}
+
+#[test]
 fn utf8_byte_order_mark_is_accepted() {
     let dir = mini();
     for file in ["countries.csv", "supply.csv"] {
@@ -1142,6 +1178,109 @@ fn crlf_line_ends_are_accepted_and_line_numbers_stay_right() {
             Some(4),
             "bad-value",
             "`share` is 2, outside (0, 1]",
+        )],
+    );
+}
+
+/// Regression: the csv crate reports where reading of a record began, which is before the
+/// empty lines skipped ahead of it; errors pointed one line too early.
+#[test]
+fn line_numbers_count_empty_lines_before_a_row() {
+    let dir = mini();
+    let text = read(&dir, "supply.csv").replacen(
+        "\nfab-cn,oem-us,die,0.4,",
+        "\n\n\nfab-cn,oem-us,die,7,",
+        1,
+    );
+    put(&dir, "supply.csv", text);
+    // Lines 3 and 4 are empty: fab-cn's row is line 5.
+    assert_errors(
+        &invalid(dir.path()),
+        &[("supply.csv", Some(5), Some(4), "bad-value", "`share` is 7")],
+    );
+}
+
+/// Regression: with CRLF, the csv crate reports a record's line before the `\n` of the line
+/// above is read: every error of a Windows file pointed one line too early.
+#[test]
+fn crlf_rows_are_reported_on_their_own_line() {
+    let dir = mini();
+    let text = read(&dir, "entities.csv")
+        .replace('\n', "\r\n")
+        .replacen(",,365", ",,-365", 1);
+    put(&dir, "entities.csv", text);
+    assert_errors(
+        &invalid(dir.path()),
+        &[(
+            "entities.csv",
+            Some(8),
+            Some(6),
+            "bad-value",
+            "`recovery_days` is -365",
+        )],
+    );
+}
+
+#[test]
+fn cr_only_line_ends_are_accepted_with_right_line_numbers() {
+    let dir = mini();
+    let text = read(&dir, "supply.csv").replace('\n', "\r").replacen(
+        "ga-cn,wafer-de,gallium,0.5",
+        "ga-cn,wafer-de,gallium,5",
+        1,
+    );
+    put(&dir, "supply.csv", text);
+    assert_errors(
+        &invalid(dir.path()),
+        &[("supply.csv", Some(9), Some(4), "bad-value", "`share` is 5")],
+    );
+}
+
+#[test]
+fn line_break_inside_a_quoted_cell_of_a_crlf_file_is_one_line() {
+    let dir = mini();
+    set_line(
+        &dir,
+        "entities.csv",
+        3,
+        "fab-tw,\"Taiwan Fab\r\nHsinchu\",TW,site,,120",
+    );
+    let text = read(&dir, "entities.csv")
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .replacen(",,90", ",,ninety", 1);
+    put(&dir, "entities.csv", text);
+    // fab-tw's record spans lines 3 and 4: fab-cn is on line 5.
+    assert_errors(
+        &invalid(dir.path()),
+        &[(
+            "entities.csv",
+            Some(5),
+            Some(6),
+            "bad-value",
+            "`recovery_days` is `ninety`, not a number",
+        )],
+    );
+}
+
+#[test]
+fn last_row_without_a_line_end_is_read() {
+    let dir = mini();
+    let text = read(&dir, "supply.csv").trim_end().replacen(
+        "wafer-de,oem-us,die,,false,",
+        "wafer-de,oem-us,die,,falsch,",
+        1,
+    );
+    assert!(!text.ends_with('\n'));
+    put(&dir, "supply.csv", text);
+    assert_errors(
+        &invalid(dir.path()),
+        &[(
+            "supply.csv",
+            Some(10),
+            Some(5),
+            "bad-value",
+            "`qualified` is `falsch`",
         )],
     );
 }

@@ -16,6 +16,8 @@ use super::{Asymmetry, CountryDependency, Ctx, EPS, round};
 use crate::model::Trust;
 use serde_json::json;
 
+// A country-by-country matrix reads best with indices.
+#[allow(clippy::needless_range_loop)]
 pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> Asymmetry {
     let ds = ctx.ds;
     let c = ds.countries.len();

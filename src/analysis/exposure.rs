@@ -68,9 +68,9 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
             subject: "untrusted".into(),
             subject_name: "all untrusted suppliers".into(),
             message: format!(
-                "{:.0}% of {}'s capacity depends on untrusted suppliers",
-                exposure * 100.0,
-                ctx.product_label(p)
+                "{}: {:.0}% of its capacity depends on untrusted suppliers",
+                ctx.product_label(p),
+                exposure * 100.0
             ),
             product: Some(product),
             metric: Metric {

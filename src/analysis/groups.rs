@@ -70,8 +70,8 @@ impl Groups {
                 let mut number = vec![NO_GROUP; n];
                 let mut subject = Vec::new();
                 let mut of = vec![NO_GROUP; n];
-                for e in 0..n {
-                    let top = g.parties.ultimate_owner[e].ix();
+                for (e, top) in g.parties.ultimate_owner.iter().enumerate() {
+                    let top = top.ix();
                     if number[top] == NO_GROUP {
                         number[top] = subject.len() as u32;
                         subject.push(ds.entities[top].id.clone());

@@ -90,7 +90,7 @@ impl ProductionGraph {
         let topo: Vec<u32> = (0..pairs.len() as u32).collect();
 
         // Allocations per (buyer, input item).
-        let mut alloc: HashMap<(EntityIx, ItemIx), (f64, Vec<(u32, f64, u32)>)> = HashMap::new();
+        let mut alloc: HashMap<(EntityIx, ItemIx), Allocated> = HashMap::new();
         for ((buyer, item), rows) in shares::qualified_groups(ds) {
             let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
             let Ok(a) = shares::allocate(&given) else {
@@ -166,6 +166,9 @@ impl ProductionGraph {
         self.graph[NodeIndex::new(n as usize)]
     }
 }
+
+/// The coverage of one (buyer, input) and its suppliers: (node, rescaled share, supply row).
+type Allocated = (f64, Vec<(u32, f64, u32)>);
 
 /// The BOM level of every item, by Kahn's algorithm (no recursion): raw materials are 0.
 /// Items on a cycle (a validation error) keep level 0.

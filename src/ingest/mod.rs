@@ -149,9 +149,21 @@ impl Loader<'_> {
             tainted: &self.tainted,
         };
         let ds = &mut self.ds;
-        let outcome = table::read(self.dir, name, columns, self.diags, |row, diags| {
-            each(ds, row, diags, &refs)
-        });
+        // A row that defines an id but could not be read at all still says the id was meant
+        // to exist: references to it are not reported again.
+        let defines_ids = ["countries.csv", "entities.csv", "items.csv"].contains(&name);
+        let outcome = table::read_rows(
+            self.dir,
+            name,
+            columns,
+            self.diags,
+            |row, diags| each(ds, row, diags, &refs),
+            |row| {
+                if let (true, Some(id)) = (defines_ids, row.get(0)) {
+                    refs.taint(name, id);
+                }
+            },
+        );
         match outcome? {
             Outcome::Missing => {
                 if required {

@@ -2,8 +2,10 @@
 //!
 //! - A header row is required; columns may come in any order; names are matched trimmed and
 //!   case-insensitively; unknown columns are a note; a duplicate column is an error.
-//! - UTF-8 with or without a byte-order mark; CRLF or LF; quoted fields. A UTF-16 file is
-//!   recognised and refused with a clear message.
+//! - UTF-8 with or without a byte-order mark; CRLF, LF or CR line ends (read as LF, also
+//!   inside quoted cells); quoted fields. A UTF-16 file is recognised and refused with a clear
+//!   message.
+//! - Line numbers are those of the file as an editor shows them: the line a record starts on.
 //! - Cells are trimmed; an empty cell means "absent".
 //! - Records are streamed one at a time: a file's text is never held whole.
 //! - Every bad record is reported with `file:line:column` and reading goes on.
@@ -87,7 +89,7 @@ impl<'a> Row<'a> {
         col: usize,
         diags: &mut Diagnostics,
         parse: impl FnOnce(&str) -> Result<T, String>,
-    ) -> std::result::Result<Option<T>, ()> {
+    ) -> std::result::Result<Option<T>, Reported> {
         match self.get(col) {
             None => Ok(None),
             Some(text) => match parse(text) {
@@ -98,12 +100,16 @@ impl<'a> Row<'a> {
                         self.at(col),
                         format!("`{}` is {why}", self.name(col)),
                     );
-                    Err(())
+                    Err(Reported)
                 }
             },
         }
     }
 }
+
+/// A cell could not be used; the problem was pushed to the diagnostics already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported;
 
 /// What a file looked like after reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +131,21 @@ pub fn read(
     name: &str,
     columns: &[Column],
     diags: &mut Diagnostics,
+    each: impl FnMut(&Row<'_>, &mut Diagnostics),
+) -> Result<Outcome> {
+    read_rows(dir, name, columns, diags, each, |_| {})
+}
+
+/// [`read`], also calling `skipped` for every record that was reported and skipped (wrong
+/// number of fields, invalid UTF-8, shown lossily), so that the caller can tell that an id on
+/// it was meant to be defined.
+pub fn read_rows(
+    dir: &Path,
+    name: &str,
+    columns: &[Column],
+    diags: &mut Diagnostics,
     mut each: impl FnMut(&Row<'_>, &mut Diagnostics),
+    mut skipped: impl FnMut(&Row<'_>),
 ) -> Result<Outcome> {
     let path = dir.join(name);
     let display = path.display().to_string();
@@ -170,18 +190,28 @@ pub fn read(
         0
     };
     let prefix = head[skip..got].to_vec();
-    let stream = std::io::Cursor::new(prefix).chain(input);
+    let stream = Newlines::new(std::io::Cursor::new(prefix).chain(input));
 
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(stream);
 
-    let mut record = csv::StringRecord::new();
+    let mut raw = csv::ByteRecord::new();
     // The header.
-    let header = match reader.read_record(&mut record) {
-        Ok(true) => record.clone(),
-        Ok(false) => {
+    let (header, header_line) = match next_record(&mut reader, &mut raw) {
+        Ok(Some(line)) => match csv::StringRecord::from_byte_record(raw.clone()) {
+            Ok(header) => (header, line),
+            Err(e) => {
+                diags.error(
+                    "encoding",
+                    At::cell(&display, line, e.utf8_error().field() + 1),
+                    "column name is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
+                );
+                return Ok(Outcome::Unusable);
+            }
+        },
+        Ok(None) => {
             diags.error(
                 "empty-file",
                 At::file(&display),
@@ -190,7 +220,7 @@ pub fn read(
             return Ok(Outcome::Unusable);
         }
         Err(e) => {
-            report_csv_error(&e, &display, &[], diags);
+            report_csv_error(&e, &display, diags);
             return Ok(Outcome::Unusable);
         }
     };
@@ -204,7 +234,7 @@ pub fn read(
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
             diags.error(
                 "duplicate-column",
-                At::cell(&display, 1, field + 1),
+                At::cell(&display, header_line, field + 1),
                 format!(
                     "column `{key}` appears twice (first at column {}; expected each column once)",
                     first + 1
@@ -217,12 +247,12 @@ pub fn read(
             Some(col) => positions[col] = Some(field),
             None if key.is_empty() => diags.note(
                 "unknown-column",
-                At::cell(&display, 1, field + 1),
+                At::cell(&display, header_line, field + 1),
                 "column without a name is ignored",
             ),
             None => diags.note(
                 "unknown-column",
-                At::cell(&display, 1, field + 1),
+                At::cell(&display, header_line, field + 1),
                 format!(
                     "column `{key}` is not one tierscope reads; it is ignored (known columns: {})",
                     columns
@@ -243,7 +273,7 @@ pub fn read(
     if !missing.is_empty() {
         diags.error(
             "missing-column",
-            At::line(&display, 1),
+            At::line(&display, header_line),
             format!(
                 "missing required column{} {} (expected a header row with {expected})",
                 if missing.len() > 1 { "s" } else { "" },
@@ -260,64 +290,88 @@ pub fn read(
     let width = header.len();
     let mut rows = 0;
     loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if record.len() == 1 && record[0].trim().is_empty() {
-                    continue; // a blank line
-                }
-                if record.len() == 1 && &record[0] == "\u{1a}" {
-                    continue; // a DOS end-of-file byte
-                }
-                if record.len() != width {
-                    diags.error(
-                        "field-count",
-                        At::line(&display, line),
-                        format!(
-                            "row has {} fields but the header has {width} (expected one cell per column; a comma inside a value needs quotes)",
-                            record.len()
-                        ),
-                    );
-                    continue;
-                }
-                rows += 1;
-                let row = Row {
-                    file: &display,
-                    line,
-                    record: &record,
-                    positions: &positions,
-                    columns,
-                };
-                each(&row, diags);
-            }
+        let line = match next_record(&mut reader, &mut raw) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
             Err(e) => {
-                if report_csv_error(&e, &display, &positions, diags) {
+                if report_csv_error(&e, &display, diags) {
                     break;
                 }
+                continue;
             }
+        };
+        let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut raw)) {
+            Ok(record) => record,
+            Err(e) => {
+                diags.error(
+                    "encoding",
+                    At::cell(&display, line, e.utf8_error().field() + 1),
+                    "cell is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
+                );
+                let lossy = csv::StringRecord::from_byte_record_lossy(e.into_byte_record());
+                skipped(&Row {
+                    file: &display,
+                    line,
+                    record: &lossy,
+                    positions: &positions,
+                    columns,
+                });
+                raw = lossy.into_byte_record();
+                continue;
+            }
+        };
+        let row = Row {
+            file: &display,
+            line,
+            record: &record,
+            positions: &positions,
+            columns,
+        };
+        if record.len() == 1 && record[0].trim().is_empty() {
+            // a blank line
+        } else if record.len() == 1 && &record[0] == "\u{1a}" {
+            // a DOS end-of-file byte
+        } else if record.len() != width {
+            diags.error(
+                "field-count",
+                At::line(&display, line),
+                format!(
+                    "row has {} fields but the header has {width} (expected one cell per column; a comma inside a value needs quotes)",
+                    record.len()
+                ),
+            );
+            skipped(&row);
+        } else {
+            rows += 1;
+            each(&row, diags);
         }
+        raw = record.into_byte_record();
     }
     Ok(Outcome::Read { rows })
 }
 
+/// Reads the next record into `raw`; returns the line it starts on, or `None` at the end.
+///
+/// The csv crate's record position is where reading began: before the blank lines skipped
+/// ahead of the record, and, with CRLF, before the `\n` of the previous line. So the line is
+/// counted back from the end instead: thanks to [`Newlines`], every record ends with a `\n`
+/// the reader has consumed, and the only other `\n` in it are inside quoted cells.
+fn next_record<R: Read>(
+    reader: &mut csv::Reader<R>,
+    raw: &mut csv::ByteRecord,
+) -> csv::Result<Option<u64>> {
+    if !reader.read_byte_record(raw)? {
+        return Ok(None);
+    }
+    let inside = raw.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
+    Ok(Some(
+        reader.position().line().saturating_sub(1 + inside).max(1),
+    ))
+}
+
 /// Reports a csv error; returns true when reading cannot go on.
-fn report_csv_error(
-    e: &csv::Error,
-    display: &str,
-    _positions: &[Option<usize>],
-    diags: &mut Diagnostics,
-) -> bool {
+fn report_csv_error(e: &csv::Error, display: &str, diags: &mut Diagnostics) -> bool {
     match e.kind() {
-        csv::ErrorKind::Utf8 { pos, err } => {
-            let line = pos.as_ref().map_or(0, |p| p.line());
-            diags.error(
-                "encoding",
-                At::cell(display, line, err.field() + 1),
-                "cell is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
-            );
-            false
-        }
         csv::ErrorKind::Io(io) => {
             diags.error(
                 "read-failed",
@@ -329,6 +383,62 @@ fn report_csv_error(
         _ => {
             diags.error("csv", At::file(display), e.to_string());
             true
+        }
+    }
+}
+
+/// Turns every line end (`\r\n`, `\r` or `\n`) into `\n`, and ends the text with one, so
+/// that the csv reader counts lines the same way for every file.
+struct Newlines<R> {
+    inner: R,
+    /// The last byte read was a `\r`: a `\n` right after it is dropped.
+    after_cr: bool,
+    /// The last byte handed out, to add a final `\n` where it is missing.
+    last: Option<u8>,
+    finished: bool,
+}
+
+impl<R: Read> Newlines<R> {
+    fn new(inner: R) -> Self {
+        Newlines {
+            inner,
+            after_cr: false,
+            last: None,
+            finished: false,
+        }
+    }
+}
+
+impl<R: Read> Read for Newlines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() || self.finished {
+            return Ok(0);
+        }
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                self.finished = true;
+                if self.last.is_some_and(|b| b != b'\n') {
+                    buf[0] = b'\n';
+                    return Ok(1);
+                }
+                return Ok(0);
+            }
+            let mut kept = 0;
+            for i in 0..n {
+                let b = buf[i];
+                if self.after_cr && b == b'\n' {
+                    self.after_cr = false;
+                    continue;
+                }
+                self.after_cr = b == b'\r';
+                buf[kept] = if b == b'\r' { b'\n' } else { b };
+                kept += 1;
+            }
+            if kept > 0 {
+                self.last = Some(buf[kept - 1]);
+                return Ok(kept);
+            }
         }
     }
 }

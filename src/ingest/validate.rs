@@ -271,7 +271,12 @@ fn ownership_checks(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
     }
     if let Err(cycles) = parties::ultimate_owners(&parties::majority_owners(ds)) {
         for cycle in cycles {
-            let mut text: Vec<&str> = cycle.iter().map(|e| ds.entity(*e).id.as_str()).collect();
+            // `cycle` follows majority owners (each entity, then its owner); the message reads
+            // the other way, from each owner to what it holds, back to the first entity.
+            let mut text: Vec<&str> = std::iter::once(&cycle[0])
+                .chain(cycle[1..].iter().rev())
+                .map(|e| ds.entity(*e).id.as_str())
+                .collect();
             text.push(&ds.entity(cycle[0]).id);
             diags.error(
                 "ownership-cycle",

@@ -40,7 +40,7 @@ fn money(v: f64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -99,9 +99,9 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Supply-chain risk report: {}</title>\n<style>{CSS}</style></head><body>\n",
         esc(&report.dataset)
     );
-    let _ = write!(
+    let _ = writeln!(
         s,
-        "<header><h1>Supply-chain risk report: {}</h1><p>{} end products · {} findings · {} (schema {}, rules {})</p></header>\n",
+        "<header><h1>Supply-chain risk report: {}</h1><p>{} end products · {} findings · {} (schema {}, rules {})</p></header>",
         esc(&report.dataset),
         sum.products,
         sum.findings,
@@ -229,7 +229,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
                 if kind == Kind::Spof { " open" } else { "" },
                 these.len()
             );
-            finding_table(&mut s, these.into_iter().copied(), true);
+            finding_table(&mut s, these.into_iter().copied(), false);
             s.push_str("</details>\n");
         }
         s.push_str("</div>\n");

@@ -103,7 +103,16 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
         let products: Vec<String> = fs
             .iter()
             .filter_map(|f| f.product.as_ref())
-            .map(|p| format!("{}:{}", p.entity, p.item))
+            .map(|p| {
+                report
+                    .products
+                    .iter()
+                    .find(|s| s.entity == p.entity && s.item == p.item)
+                    .map_or_else(
+                        || format!("{}:{}", p.entity, p.item),
+                        |s| format!("{} ({})", s.item_name, s.entity_name),
+                    )
+            })
             .collect();
         let revenue: f64 = fs.iter().map(|f| revenue_of(f)).sum();
         let name = &fs[0].subject_name;

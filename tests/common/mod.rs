@@ -168,19 +168,14 @@ pub fn random_dataset(seed: u64, shape: Shape) -> Files {
         }
     }
     let mut entities = String::from("id,name,country,restricted,recovery_days\n");
-    for e in 0..n_ent {
+    for (e, country) in ent_country.iter().enumerate() {
         let restricted = if rng.chance(0.08) { "true" } else { "" };
         let rec = if rng.chance(0.7) {
             (10 + rng.below(300)).to_string()
         } else {
             String::new()
         };
-        writeln!(
-            entities,
-            "E{e},Firm {e} Ltd,C{},{restricted},{rec}",
-            ent_country[e]
-        )
-        .unwrap();
+        writeln!(entities, "E{e},Firm {e} Ltd,C{country},{restricted},{rec}").unwrap();
     }
     let mut items = String::from("id,name\n");
     for i in 0..level_of.len() {
@@ -302,8 +297,7 @@ fn chain_dataset(seed: u64, shape: Shape) -> Files {
         }
     }
     let mut supply = String::from("supplier,buyer,item,share\n");
-    for e in 0..n_ent {
-        let l = level_of[e];
+    for (e, &l) in level_of.iter().enumerate() {
         if l == 0 || rng.chance(0.1) {
             continue; // a primary source, or an unmapped input
         }

@@ -1,0 +1,310 @@
+//! The report command and its renderers: snapshots, the JSON schema, the HTML's sections,
+//! determinism, all-or-nothing writes, and the committed sample reports.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use tierscope::analysis::{Report, Settings, analyze};
+use tierscope::graph::ProductionGraph;
+
+const MINI: &str = "tests/fixtures/mini";
+const DATASETS: [&str; 2] = ["legacy-semiconductors", "biologic-ingredients"];
+
+fn mini_report() -> Report {
+    let ds = tierscope::ingest::load(Path::new(MINI)).unwrap().dataset;
+    let g = ProductionGraph::build(&ds);
+    analyze(&ds, &g, &Settings::default()).unwrap()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tierscope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// The tool's version is the one volatile field: mask it so snapshots survive a release.
+fn masked(text: &str) -> String {
+    text.replace(
+        &format!("tierscope {}", env!("CARGO_PKG_VERSION")),
+        "tierscope [version]",
+    )
+}
+
+#[test]
+fn markdown_snapshot() {
+    let md = String::from_utf8(tierscope::report::markdown::render(&mini_report())).unwrap();
+    insta::assert_snapshot!("mini_report_md", masked(&md));
+}
+
+#[test]
+fn csv_snapshot() {
+    let csv = String::from_utf8(tierscope::report::csv::render(&mini_report())).unwrap();
+    insta::assert_snapshot!("mini_findings_csv", csv);
+}
+
+#[test]
+fn json_snapshot() {
+    let json = String::from_utf8(tierscope::report::json(&mini_report())).unwrap();
+    insta::assert_snapshot!("mini_report_json", masked(&json));
+}
+
+#[test]
+fn csv_has_one_row_per_finding_and_round_trips() {
+    let report = mini_report();
+    let bytes = tierscope::report::csv::render(&report);
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        tierscope::report::csv::COLUMNS
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), report.findings.len());
+    for (row, f) in rows.iter().zip(&report.findings) {
+        assert_eq!(&row[0], f.id);
+        assert_eq!(&row[2], f.severity.as_str());
+        let value: f64 = row[8].parse().unwrap();
+        assert!((value - f.metric.value).abs() < 1e-6);
+    }
+}
+
+fn schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string("schema/report.schema.json").unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, json: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(10)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not match the schema: {errors:#?}"
+    );
+}
+
+#[test]
+fn every_report_validates_against_the_schema() {
+    let validator = schema();
+    let mini = serde_json::to_value(mini_report()).unwrap();
+    assert_valid(&validator, &mini, "mini");
+    for name in DATASETS {
+        let o = run(&["analyze", &format!("datasets/{name}"), "--format", "json"]);
+        assert_eq!(o.status.code(), Some(0));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_valid(&validator, &v, name);
+    }
+}
+
+#[test]
+fn the_schema_rejects_what_it_should() {
+    let validator = schema();
+    let mut v = serde_json::to_value(mini_report()).unwrap();
+    v["findings"][0]["severity"] = "urgent".into();
+    assert!(!validator.is_valid(&v));
+    let mut v = serde_json::to_value(mini_report()).unwrap();
+    v.as_object_mut().unwrap().remove("findings");
+    assert!(!validator.is_valid(&v));
+    let mut v = serde_json::to_value(mini_report()).unwrap();
+    let spof = v["findings"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["kind"] == "spof")
+        .unwrap();
+    spof["metric"]["value"] = 0.5.into();
+    assert!(!validator.is_valid(&v));
+}
+
+#[test]
+fn html_has_every_section_and_parses() {
+    let bytes = tierscope::report::html::render(&mini_report(), &[]);
+    let html = String::from_utf8(bytes).unwrap();
+    let dom = tl::parse(&html, tl::ParserOptions::default()).expect("HTML parses");
+    let parser = dom.parser();
+    for id in [
+        "summary",
+        "products",
+        "countries",
+        "concentration",
+        "restricted",
+        "time",
+        "visibility",
+        "findings",
+        "methodology",
+    ] {
+        assert!(
+            dom.get_element_by_id(id).is_some(),
+            "no section #{id} in the HTML"
+        );
+    }
+    // One row per finding in the full table, one product block per product.
+    let table = dom.get_element_by_id("all-findings").unwrap();
+    let table = table.get(parser).unwrap().inner_html(parser);
+    assert_eq!(
+        table.matches("<tr>").count(),
+        1 + mini_report().findings.len()
+    );
+    assert!(html.contains("id=\"p-oem-us-chip\"") && html.contains("id=\"p-fab-cn-die\""));
+    // Self-contained: nothing is fetched.
+    for needle in ["http://", "https://", "<link", "src=\""] {
+        assert!(!html.contains(needle), "the HTML references {needle}");
+    }
+    // Escaping: names are text, not markup.
+    assert!(!html.contains("<script>alert"));
+}
+
+#[test]
+fn html_escapes_names() {
+    assert_eq!(
+        tierscope::report::html::esc("<b>A & B's \"x\"</b>"),
+        "&lt;b&gt;A &amp; B&#39;s &quot;x&quot;&lt;/b&gt;"
+    );
+}
+
+fn list(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn report_command_is_deterministic() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for dir in [&a, &b] {
+        let o = run(&["report", MINI, "--out", dir.path().to_str().unwrap()]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let (la, lb) = (list(a.path()), list(b.path()));
+    assert!(la.iter().any(|(p, _)| p == Path::new("report.html")));
+    assert!(la.iter().any(|(p, _)| p == Path::new("report.json")));
+    assert_eq!(la, lb);
+}
+
+#[test]
+fn report_formats_flag_limits_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "report",
+        MINI,
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json,csv",
+        "--charts",
+        "none",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let names: Vec<PathBuf> = list(dir.path()).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        names,
+        [PathBuf::from("findings.csv"), PathBuf::from("report.json")]
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_the_previous_report_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    assert_eq!(run(&["report", MINI, "--out", out]).status.code(), Some(0));
+    let before = list(dir.path());
+    // Change the run's output (a lower threshold gives more findings), then fail after two
+    // files, as a full disk would.
+    let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
+        .args(["report", MINI, "--out", out, "--capacity-threshold", "0.1"])
+        .env("TIERSCOPE_FAIL_AFTER_FILES", "2")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"));
+    assert_eq!(
+        list(dir.path()),
+        before,
+        "old files changed or temporary files remain"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unwritable_output_folder_is_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root ignores permissions: then the check cannot be made here.
+    if std::fs::write(locked.join("probe"), b"x").is_ok() {
+        return;
+    }
+    let o = run(&["report", MINI, "--out", locked.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cannot write") && err.contains("locked"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_output_path_that_is_a_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, b"x").unwrap();
+    let o = run(&["report", MINI, "--out", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write"));
+    assert_eq!(std::fs::read(&file).unwrap(), b"x");
+}
+
+/// The committed sample reports in `reports/` are what the current code writes.
+#[test]
+fn committed_sample_reports_are_fresh() {
+    for name in DATASETS {
+        let committed = Path::new("reports").join(name);
+        let fresh = tempfile::tempdir().unwrap();
+        let o = run(&[
+            "report",
+            &format!("datasets/{name}"),
+            "--out",
+            fresh.path().to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        let (a, b) = (list(&committed), list(fresh.path()));
+        let names = |l: &[(PathBuf, Vec<u8>)]| l.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            names(&a),
+            names(&b),
+            "reports/{name} is stale: run `cargo run --release -- report datasets/{name}`"
+        );
+        for ((p, x), (_, y)) in a.iter().zip(&b) {
+            assert!(
+                x == y,
+                "reports/{name}/{} is stale: run `cargo run --release -- report datasets/{name}`",
+                p.display()
+            );
+        }
+    }
+}
