@@ -10,6 +10,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod chart;
 pub mod cli;
 pub mod diag;
 pub mod error;

@@ -1,0 +1,205 @@
+//! Charts for presenting a [`Report`]: single points of failure, untrusted exposure, country
+//! dependency, asymmetry, concentration, one product's upstream network and time exposure.
+//!
+//! Every chart is drawn once by a function generic over the plotters [`DrawingBackend`]
+//! (`draw_*`), and [`render`] runs it on the SVG backend (a `String`) and on an in-memory RGB
+//! bitmap ([`PngBackend`]) encoded as PNG. Text is laid out with DejaVu Sans, embedded in the
+//! binary and registered with plotters' `ab_glyph` font table ([`register_fonts`]), and
+//! rasterised from the same embedded faces: charts render on a machine with no system fonts
+//! and no fontconfig. The SVG names the generic `sans-serif` family, so a viewer uses its own
+//! sans-serif face.
+//!
+//! Charts are deterministic: the same report gives byte-identical SVG and PNG (no hash-map
+//! iteration order, no clock, no randomness).
+//!
+//! **Data marks.** Every element that stands for one datum (a bar, a heatmap cell, a scatter
+//! bubble, a network node) is drawn with opacity [`MARK_OPACITY`] (or [`MARK_OPACITY_SOFT`]
+//! for translucent scatter points), and nothing else is, so tests and tools can count them in
+//! the SVG (`opacity="0.999"`, `opacity="0.701"`).
+
+mod bars;
+mod heatmap;
+mod network;
+mod raster;
+mod scatter;
+mod style;
+
+pub use bars::{
+    ExposureBar, ExposureBars, SpofBar, SpofRanking, draw_spof_ranking, draw_untrusted_exposure,
+};
+pub use heatmap::{
+    AsymmetryMap, CountryDependencyMap, SHOWN, draw_asymmetry, draw_country_dependency,
+};
+pub use network::{NetEdge, NetNode, Network, NodeTrust, draw_network};
+pub use raster::PngBackend;
+pub use scatter::{
+    ConcentrationBubble, ConcentrationScatter, TimePoint, TimeScatter, draw_concentration,
+    draw_time_exposure,
+};
+
+use crate::analysis::Report;
+use crate::graph::ProductionGraph;
+use crate::model::Dataset;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::Once;
+
+/// Opacity of every opaque data mark (see the module documentation).
+pub const MARK_OPACITY: f64 = 0.999;
+/// Opacity of translucent data marks.
+pub const MARK_OPACITY_SOFT: f64 = 0.701;
+
+/// One rendered chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// File stem, e.g. `spof-ranking`.
+    pub name: &'static str,
+    pub title: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// The result of a drawing function.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// A chart's data, ready to draw on any backend.
+pub trait Figure {
+    /// File stem.
+    fn name(&self) -> &'static str;
+    fn title(&self) -> String;
+    /// Width and height in pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws the whole chart on `root`, which is already filled white.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
+}
+
+pub(crate) static DEJAVU_SANS: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static DEJAVU_SANS_BOLD: &[u8] =
+    include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+static FONTS: Once = Once::new();
+
+/// Registers the embedded DejaVu Sans (regular and bold) as plotters' `sans-serif` family.
+/// Idempotent; every rendering function calls it first.
+pub fn register_fonts() {
+    FONTS.call_once(|| {
+        // The bytes are the font files shipped in assets/fonts; a parse failure is a build
+        // defect that the chart tests catch (text would be missing, not wrong).
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, DEJAVU_SANS);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, DEJAVU_SANS_BOLD);
+    });
+}
+
+/// Renders a figure as SVG and PNG.
+pub fn render<F: Figure>(fig: &F) -> Result<Chart, String> {
+    register_fonts();
+    let (w, h) = fig.size();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        fig.draw(&root).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut rgb = vec![255u8; w as usize * h as usize * 3];
+    {
+        let root = PngBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        fig.draw(&root).map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let png = encode_png(&rgb, w, h).map_err(|e| e.to_string())?;
+    Ok(Chart {
+        name: fig.name(),
+        title: fig.title(),
+        svg,
+        png,
+    })
+}
+
+/// Encodes 8-bit RGB pixels as a PNG (no timestamps or other varying chunks).
+pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        // Flat chart colours compress best unfiltered (and fastest: no per-row filter search).
+        enc.set_compression(png::Compression::Balanced);
+        enc.set_filter(png::Filter::NoFilter);
+        let mut writer = enc.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+    }
+    Ok(out)
+}
+
+/// The single-point-of-failure ranking, if any product has a single point of failure.
+pub fn spof_ranking(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
+    SpofRanking::new(report, ds).map(|f| render(&f))
+}
+
+/// Untrusted exposure per product, if there are products.
+pub fn untrusted_exposure(report: &Report) -> Option<Result<Chart, String>> {
+    ExposureBars::new(report).map(|f| render(&f))
+}
+
+/// Product × country dependency heatmap, if any product depends on another country.
+pub fn country_dependency(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
+    CountryDependencyMap::new(report, ds).map(|f| render(&f))
+}
+
+/// Country asymmetry heatmap, if any country with products depends on another.
+pub fn asymmetry(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
+    AsymmetryMap::new(report, ds).map(|f| render(&f))
+}
+
+/// Concentration quadrant scatter, if there are concentration rows.
+pub fn concentration(report: &Report) -> Option<Result<Chart, String>> {
+    ConcentrationScatter::new(report).map(|f| render(&f))
+}
+
+/// The upstream network of the product with the highest untrusted exposure.
+pub fn network(
+    report: &Report,
+    ds: &Dataset,
+    g: &ProductionGraph,
+) -> Option<Result<Chart, String>> {
+    Network::new(report, ds, g).map(|f| render(&f))
+}
+
+/// Time to survive vs time to recover, if there are time-exposure findings.
+pub fn time_exposure(report: &Report) -> Option<Result<Chart, String>> {
+    TimeScatter::new(report).map(|f| render(&f))
+}
+
+/// Every chart the data supports, in presentation order, or the first rendering error.
+pub fn try_render_all(
+    report: &Report,
+    ds: &Dataset,
+    g: &ProductionGraph,
+) -> Result<Vec<Chart>, String> {
+    [
+        spof_ranking(report, ds),
+        untrusted_exposure(report),
+        country_dependency(report, ds),
+        asymmetry(report, ds),
+        concentration(report),
+        network(report, ds, g),
+        time_exposure(report),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// All charts the data supports (a chart with no data, e.g. no time data, is skipped).
+///
+/// # Panics
+/// Only if drawing to an in-memory backend fails, which happens only when the embedded font
+/// cannot be used; [`try_render_all`] returns that as an error instead.
+pub fn render_all(report: &Report, ds: &Dataset, g: &ProductionGraph) -> Vec<Chart> {
+    match try_render_all(report, ds, g) {
+        Ok(charts) => charts,
+        Err(e) => panic!("rendering charts to memory failed: {e}"),
+    }
+}

@@ -1,0 +1,640 @@
+//! Charts: well-formed SVG with the expected number of data marks, PNGs of the expected size
+//! that are not blank, and byte-identical output on a second rendering.
+//!
+//! Expected counts are computed from the report (or the graph) here, not taken from the chart
+//! module's own data structures. Data marks are the SVG elements drawn with opacity
+//! `tierscope::chart::MARK_OPACITY` (see `src/chart/mod.rs`).
+//!
+//! Set `TIERSCOPE_CHART_DIR` to also write every chart there for a look.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::OnceLock;
+use tierscope::analysis::findings::Kind;
+use tierscope::analysis::groups::Level;
+use tierscope::analysis::{EPS, Report, Settings, analyze};
+use tierscope::chart::{self, Chart, MARK_OPACITY, MARK_OPACITY_SOFT};
+use tierscope::graph::ProductionGraph;
+use tierscope::model::Dataset;
+
+const MINI: &str = "tests/fixtures/mini";
+const SEMIS: &str = "datasets/legacy-semiconductors";
+const BIO: &str = "datasets/biologic-ingredients";
+
+struct Case {
+    ds: Dataset,
+    g: ProductionGraph,
+    report: Report,
+    /// `chart::render_all` of the case, rendered once for all tests.
+    charts: Vec<Chart>,
+}
+
+fn load(dir: &str) -> Option<Case> {
+    if !Path::new(dir).is_dir() {
+        return None;
+    }
+    let ds = tierscope::ingest::load(Path::new(dir))
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .dataset;
+    let g = ProductionGraph::build(&ds);
+    let report = analyze(&ds, &g, &Settings::default()).unwrap();
+    let charts = chart::render_all(&report, &ds, &g);
+    if let Ok(out) = std::env::var("TIERSCOPE_CHART_DIR") {
+        std::fs::create_dir_all(&out).unwrap();
+        for ch in &charts {
+            let stem = format!("{out}/{}-{}", report.dataset, ch.name);
+            std::fs::write(format!("{stem}.png"), &ch.png).unwrap();
+            std::fs::write(format!("{stem}.svg"), &ch.svg).unwrap();
+        }
+    }
+    Some(Case {
+        ds,
+        g,
+        report,
+        charts,
+    })
+}
+
+/// The fixture and the bundled datasets that exist, loaded and rendered once.
+fn all_cases() -> &'static [(&'static str, Case)] {
+    static CASES: OnceLock<Vec<(&'static str, Case)>> = OnceLock::new();
+    CASES.get_or_init(|| {
+        [MINI, SEMIS, BIO]
+            .into_iter()
+            .filter_map(|d| load(d).map(|c| (d, c)))
+            .collect()
+    })
+}
+
+fn mini() -> &'static Case {
+    let (dir, c) = &all_cases()[0];
+    assert_eq!(*dir, MINI, "the mini fixture exists");
+    c
+}
+
+fn find<'a>(charts: &'a [Chart], name: &str) -> &'a Chart {
+    charts
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no chart {name}; have {:?}", names(charts)))
+}
+
+fn names(charts: &[Chart]) -> Vec<&'static str> {
+    charts.iter().map(|c| c.name).collect()
+}
+
+fn is_mark(node: &roxmltree::Node) -> bool {
+    node.attribute("opacity")
+        .and_then(|o| o.parse::<f64>().ok())
+        .is_some_and(|o| (o - MARK_OPACITY).abs() < 1e-9 || (o - MARK_OPACITY_SOFT).abs() < 1e-9)
+}
+
+/// The data marks of an SVG with this tag, in document order. Panics when the SVG is not
+/// well-formed XML.
+fn marks<'a>(doc: &'a roxmltree::Document, tag: &str) -> Vec<roxmltree::Node<'a, 'a>> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag) && is_mark(n))
+        .collect()
+}
+
+fn all_marks(doc: &roxmltree::Document) -> usize {
+    doc.descendants().filter(is_mark).count()
+}
+
+fn parse(svg: &str) -> roxmltree::Document<'_> {
+    roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG is not well-formed: {e}"))
+}
+
+fn num(n: &roxmltree::Node, attr: &str) -> f64 {
+    n.attribute(attr).unwrap().parse().unwrap()
+}
+
+/// Texts of the SVG.
+fn texts(doc: &roxmltree::Document) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+struct Decoded {
+    width: u32,
+    height: u32,
+    /// RGB triples.
+    pixels: Vec<[u8; 3]>,
+}
+
+impl Decoded {
+    fn pixel(&self, x: u32, y: u32) -> [u8; 3] {
+        self.pixels[(y * self.width + x) as usize]
+    }
+}
+
+fn decode(png_bytes: &[u8]) -> Decoded {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().expect("PNG header decodes");
+    let mut buf = vec![0; reader.output_buffer_size().expect("PNG has a buffer size")];
+    let info = reader.next_frame(&mut buf).expect("PNG frame decodes");
+    assert_eq!(info.color_type, png::ColorType::Rgb, "8-bit RGB");
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    let pixels = buf[..info.buffer_size()]
+        .chunks(3)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    Decoded {
+        width: info.width,
+        height: info.height,
+        pixels,
+    }
+}
+
+fn expected_size(name: &str) -> (u32, u32) {
+    if name == "network" {
+        (1600, 1000)
+    } else {
+        (1200, 700)
+    }
+}
+
+/// The upstream nodes of `node`, itself included, walking the inputs' suppliers.
+fn upstream(g: &ProductionGraph, node: u32) -> BTreeSet<u32> {
+    let mut seen = BTreeSet::from([node]);
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        for slot in &g.inputs[n as usize] {
+            for &(s, _) in &slot.suppliers {
+                if seen.insert(s) {
+                    stack.push(s);
+                }
+            }
+        }
+    }
+    seen
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every chart, every dataset: well-formed, sized, not blank, deterministic.
+
+#[test]
+fn mini_has_all_seven_charts_in_order() {
+    let c = mini();
+    let charts = &c.charts;
+    assert_eq!(
+        names(charts),
+        [
+            "spof-ranking",
+            "untrusted-exposure",
+            "country-dependency",
+            "asymmetry",
+            "concentration",
+            "network",
+            "time-exposure"
+        ]
+    );
+    for ch in charts {
+        assert!(!ch.title.is_empty(), "{} has a title", ch.name);
+    }
+}
+
+#[test]
+fn every_svg_is_well_formed_and_has_data_marks() {
+    for (dir, c) in all_cases() {
+        for ch in &c.charts {
+            let doc = parse(&ch.svg);
+            let root = doc.root_element();
+            assert!(root.has_tag_name("svg"), "{dir} {}", ch.name);
+            let (w, h) = expected_size(ch.name);
+            assert_eq!(
+                root.attribute("width"),
+                Some(w.to_string().as_str()),
+                "{dir} {}",
+                ch.name
+            );
+            assert_eq!(
+                root.attribute("height"),
+                Some(h.to_string().as_str()),
+                "{dir} {}",
+                ch.name
+            );
+            assert!(all_marks(&doc) > 0, "{dir} {} has no data marks", ch.name);
+            // The title is written as text.
+            assert!(texts(&doc).contains(&ch.title), "{dir} {}: title", ch.name);
+        }
+    }
+}
+
+#[test]
+fn every_png_has_the_expected_size_and_is_not_blank() {
+    for (dir, c) in all_cases() {
+        for ch in &c.charts {
+            let img = decode(&ch.png);
+            let (w, h) = expected_size(ch.name);
+            assert_eq!((img.width, img.height), (w, h), "{dir} {}", ch.name);
+            let mut seen = vec![0u64; 1 << 18]; // one bit per 24-bit colour
+            let mut colors = 0;
+            for &[r, g, b] in &img.pixels {
+                let k = (r as usize) << 16 | (g as usize) << 8 | b as usize;
+                if seen[k >> 6] & (1 << (k & 63)) == 0 {
+                    seen[k >> 6] |= 1 << (k & 63);
+                    colors += 1;
+                }
+            }
+            assert!(colors > 30, "{dir} {}: {colors} colours", ch.name);
+            let inked = img.pixels.iter().filter(|p| **p != [255, 255, 255]).count();
+            let share = inked as f64 / img.pixels.len() as f64;
+            assert!(
+                share > 0.03,
+                "{dir} {}: only {share:.3} of pixels drawn",
+                ch.name
+            );
+            // The white background shows: the chart is not one flood of colour either.
+            assert!(share < 0.9, "{dir} {}: {share:.3} of pixels drawn", ch.name);
+        }
+    }
+}
+
+/// Text is rasterised from the embedded font (no system font is needed): the title's area
+/// holds dark, anti-aliased glyph pixels.
+#[test]
+fn png_titles_are_rendered_with_the_embedded_font() {
+    let c = mini();
+    for ch in &c.charts {
+        let img = decode(&ch.png);
+        let mut dark = 0;
+        let mut grey = 0;
+        for y in 12..50 {
+            for x in 30..500 {
+                let [r, g, b] = img.pixel(x, y);
+                let l = (r as u32 + g as u32 + b as u32) / 3;
+                if l < 80 {
+                    dark += 1;
+                } else if l < 230 {
+                    grey += 1;
+                }
+            }
+        }
+        assert!(dark > 500, "{}: {dark} dark title pixels", ch.name);
+        assert!(grey > 100, "{}: {grey} anti-aliased pixels", ch.name);
+    }
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes() {
+    for (dir, c) in all_cases().iter().take(2) {
+        let a = &c.charts;
+        let b = chart::render_all(&c.report, &c.ds, &c.g);
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.name, y.name);
+            assert!(x.svg == y.svg, "{dir} {}: SVG differs", x.name);
+            assert!(x.png == y.png, "{dir} {}: PNG differs", x.name);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per chart: the number of data marks, from the report.
+
+/// (level, subject) -> distinct products, from the spof findings.
+fn spof_groups(r: &Report) -> BTreeMap<(Level, String), BTreeSet<(String, String)>> {
+    let mut m: BTreeMap<(Level, String), BTreeSet<(String, String)>> = BTreeMap::new();
+    for f in r.findings.iter().filter(|f| f.kind == Kind::Spof) {
+        let p = f.product.as_ref().unwrap();
+        m.entry((f.level.unwrap(), f.subject.clone()))
+            .or_default()
+            .insert((p.entity.clone(), p.item.clone()));
+    }
+    m
+}
+
+#[test]
+fn spof_ranking_has_one_bar_per_subject_with_length_by_products() {
+    for (dir, c) in all_cases() {
+        let groups = spof_groups(&c.report);
+        let charts = &c.charts;
+        let doc_svg = &find(charts, "spof-ranking").svg;
+        let doc = parse(doc_svg);
+        let bars = marks(&doc, "rect");
+        assert_eq!(bars.len(), groups.len().min(20), "{dir}");
+        // Longest first, and every bar's width is proportional to its product count.
+        let mut counts: Vec<usize> = groups.values().map(|p| p.len()).collect();
+        counts.sort_by(|a, b| b.cmp(a));
+        let unit = num(&bars[0], "width") / counts[0] as f64;
+        for (bar, &n) in bars.iter().zip(&counts) {
+            let w = num(bar, "width");
+            assert!(
+                (w - unit * n as f64).abs() <= 2.0,
+                "{dir}: width {w} for {n} products"
+            );
+        }
+        // Top to bottom.
+        let ys: Vec<f64> = bars.iter().map(|b| num(b, "y")).collect();
+        assert!(ys.windows(2).all(|p| p[0] < p[1]), "{dir}: {ys:?}");
+    }
+}
+
+#[test]
+fn mini_spof_ranking_names_subjects_and_revenue() {
+    let c = mini();
+    let charts = &c.charts;
+    let doc = parse(&find(charts, "spof-ranking").svg);
+    let t = texts(&doc);
+    // ga-cn stops both products: 1,000,000 + 500,000.
+    assert!(t.iter().any(|s| s == "Gallium Refinery (CN)"), "{t:?}");
+    assert!(t.iter().any(|s| s == "1.5M"), "{t:?}");
+    assert!(
+        t.iter().any(|s| s == "All untrusted suppliers together"),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn untrusted_exposure_has_one_bar_per_product_and_a_threshold_line() {
+    for (dir, c) in all_cases() {
+        let charts = &c.charts;
+        let doc = parse(&find(charts, "untrusted-exposure").svg);
+        let bars = marks(&doc, "rect");
+        assert_eq!(bars.len(), c.report.products.len().min(30), "{dir}");
+        let mut exp: Vec<f64> = c
+            .report
+            .products
+            .iter()
+            .map(|p| p.untrusted_exposure)
+            .collect();
+        exp.sort_by(|a, b| b.total_cmp(a));
+        let full = exp
+            .iter()
+            .zip(&bars)
+            .find(|(e, _)| **e > 0.5)
+            .map(|(e, b)| num(b, "width") / e)
+            .unwrap();
+        for (e, b) in exp.iter().zip(&bars) {
+            let w = num(b, "width");
+            assert!(
+                (w - full * e).abs() <= 2.0,
+                "{dir}: width {w} for exposure {e}"
+            );
+            // Red at or above the threshold, blue below.
+            let fill = b.attribute("fill").unwrap();
+            assert_eq!(fill == "#C0392B", *e >= 0.5 - EPS, "{dir}: {fill} for {e}");
+        }
+        let threshold = doc
+            .descendants()
+            .filter(|n| n.attribute("stroke") == Some("#B01E23"))
+            .count();
+        assert!(threshold > 0, "{dir}: threshold line");
+        assert!(texts(&doc).iter().any(|t| t == "Threshold 50%"), "{dir}");
+    }
+}
+
+#[test]
+fn country_dependency_has_a_cell_per_product_and_nonzero_country() {
+    for (dir, c) in all_cases() {
+        let dep = &c.report.country_dependency;
+        let cols: Vec<usize> = (0..dep.countries.len())
+            // Half a percentage point: what a cell can show.
+            .filter(|&j| dep.values.iter().any(|r| r[j].is_some_and(|v| v >= 0.005)))
+            .collect();
+        let rows = dep.products.len().min(30);
+        let own = dep.values[..rows]
+            .iter()
+            .map(|r| cols.iter().filter(|&&j| r[j].is_none()).count())
+            .sum::<usize>();
+        let charts = &c.charts;
+        let doc = parse(&find(charts, "country-dependency").svg);
+        let cells = marks(&doc, "rect");
+        assert_eq!(cells.len(), rows * cols.len(), "{dir}");
+        let grey = cells
+            .iter()
+            .filter(|n| n.attribute("fill") == Some("#C9CCD1"))
+            .count();
+        assert_eq!(grey, own, "{dir}: own-country cells");
+        // Every column is labelled with its country code.
+        let t = texts(&doc);
+        for &j in &cols {
+            assert!(
+                t.contains(&dep.countries[j]),
+                "{dir}: column {}",
+                dep.countries[j]
+            );
+        }
+    }
+}
+
+#[test]
+fn mini_country_dependency_values() {
+    let c = mini();
+    let charts = &c.charts;
+    let doc = parse(&find(charts, "country-dependency").svg);
+    // 2 products x {JP, CN, TW, DE} (US only holds the chip maker, not counted).
+    assert_eq!(marks(&doc, "rect").len(), 8);
+    let t = texts(&doc);
+    // oem-us chip loses 60% if Taiwan fails (fab-tw's 0.6 of the die).
+    assert!(t.iter().any(|s| s == "60%"), "{t:?}");
+}
+
+#[test]
+fn asymmetry_has_a_cell_per_product_country_and_related_country() {
+    for (dir, c) in all_cases() {
+        let a = &c.report.asymmetry;
+        let rows: BTreeSet<usize> = c
+            .report
+            .products
+            .iter()
+            .map(|p| a.countries.iter().position(|x| *x == p.country).unwrap())
+            .collect();
+        let v = |r: usize, k: usize| -> Option<f64> { Some(a.d[r][k]? - a.d[k][r].unwrap_or(0.0)) };
+        let cols = (0..a.countries.len())
+            .filter(|&k| {
+                rows.contains(&k)
+                    || rows
+                        .iter()
+                        .any(|&r| v(r, k).is_some_and(|x| x.abs() >= 0.005))
+            })
+            .count();
+        let charts = &c.charts;
+        let doc = parse(&find(charts, "asymmetry").svg);
+        let cells = marks(&doc, "rect");
+        assert_eq!(cells.len(), rows.len() * cols, "{dir}");
+        let diagonal = cells
+            .iter()
+            .filter(|n| n.attribute("fill") == Some("#C9CCD1"))
+            .count();
+        assert_eq!(diagonal, rows.len(), "{dir}: one same-country cell per row");
+    }
+}
+
+#[test]
+fn concentration_has_one_bubble_per_distinct_point() {
+    for (dir, c) in all_cases() {
+        let points: BTreeMap<(i64, i64), usize> =
+            c.report
+                .concentration
+                .iter()
+                .fold(BTreeMap::new(), |mut m, r| {
+                    *m.entry((
+                        (r.country_hhi * 1000.0).round() as i64,
+                        (r.untrusted_share * 1000.0).round() as i64,
+                    ))
+                    .or_default() += 1;
+                    m
+                });
+        let charts = &c.charts;
+        let doc = parse(&find(charts, "concentration").svg);
+        assert_eq!(marks(&doc, "circle").len(), points.len(), "{dir}");
+        assert_eq!(
+            all_marks(&doc),
+            points.len(),
+            "{dir}: only bubbles are data marks"
+        );
+        // Merged bubbles say how many inputs they hold.
+        let t = texts(&doc);
+        for &n in points.values().filter(|&&n| n > 1) {
+            assert!(t.contains(&n.to_string()), "{dir}: bubble of {n}");
+        }
+    }
+}
+
+#[test]
+fn network_draws_every_upstream_node_of_the_most_exposed_product() {
+    for (dir, c) in all_cases() {
+        let r = &c.report;
+        let mut best = 0;
+        for (k, p) in r.products.iter().enumerate() {
+            if p.untrusted_exposure > r.products[best].untrusted_exposure {
+                best = k;
+            }
+        }
+        let p = &r.products[best];
+        let node =
+            c.g.products
+                .iter()
+                .find(|&&(i, _)| {
+                    let prod = &c.ds.products[i];
+                    c.ds.entity(prod.entity).id == p.entity && c.ds.item(prod.item).id == p.item
+                })
+                .unwrap()
+                .1;
+        let up = upstream(&c.g, node);
+        assert_eq!(
+            up.len(),
+            p.upstream_nodes,
+            "{dir}: the report counts the same nodes"
+        );
+        let charts = &c.charts;
+        let doc = parse(&find(charts, "network").svg);
+        let boxes = marks(&doc, "rect");
+        assert_eq!(boxes.len(), up.len().min(80), "{dir}");
+        let t = texts(&doc);
+        if up.len() > 80 {
+            let note = format!("+{} more upstream nodes", up.len() - 80);
+            assert!(t.iter().any(|s| s.starts_with(&note)), "{dir}: {note}");
+        } else {
+            // Every node is labelled with its entity id.
+            for &n in &up {
+                let id = &c.ds.entity(c.g.node(n).entity).id;
+                assert!(t.contains(id), "{dir}: label {id}");
+            }
+        }
+        // Single points of failure: a dark red border around each of their nodes (plus the
+        // legend's swatch).
+        let spofs: BTreeSet<&String> = p.spof.get(&Level::Entity).into_iter().flatten().collect();
+        let spof_nodes = up
+            .iter()
+            .filter(|&&n| spofs.contains(&c.ds.entity(c.g.node(n).entity).id))
+            .count();
+        let borders = doc
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("rect")
+                    && n.attribute("fill") == Some("none")
+                    && n.attribute("stroke") == Some("#8B001A")
+            })
+            .count();
+        if up.len() <= 80 {
+            assert_eq!(borders, spof_nodes + 1, "{dir}: spof borders");
+        }
+    }
+}
+
+#[test]
+fn mini_network_is_the_chip_with_its_gallium_spof() {
+    let c = mini();
+    let charts = &c.charts;
+    let net = find(charts, "network");
+    // Both products are 100% exposed; the tie goes to the first, the chip of oem-us.
+    assert_eq!(net.title, "Supply network of Microcontroller — OEM Corp");
+    let doc = parse(&net.svg);
+    // oem-us, fab-tw, fab-cn, wafer-jp, wafer-de, resist-jp, ga-cn.
+    assert_eq!(marks(&doc, "rect").len(), 7);
+}
+
+#[test]
+fn time_exposure_has_one_point_per_finding() {
+    for (dir, c) in all_cases() {
+        let findings: Vec<_> = c
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::TimeExposure)
+            .collect();
+        let charts = &c.charts;
+        let doc = parse(&find(charts, "time-exposure").svg);
+        let points = marks(&doc, "circle");
+        assert_eq!(points.len(), findings.len(), "{dir}");
+        // Area grows with revenue at risk: the largest bubble is the largest risk.
+        let max_r = points.iter().map(|n| num(n, "r")).fold(0.0, f64::max);
+        assert!(num(&points[0], "r") == max_r, "{dir}: largest drawn first");
+        let top = findings
+            .iter()
+            .max_by(|a, b| a.metric.value.total_cmp(&b.metric.value))
+            .unwrap();
+        assert!(
+            texts(&doc)
+                .iter()
+                .any(|t| *t == format!("1. {}", top.subject)),
+            "{dir}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Charts without data are skipped.
+
+#[test]
+fn charts_without_data_are_skipped() {
+    let c = mini();
+    let mut r = c.report.clone();
+    r.findings
+        .retain(|f| f.kind != Kind::TimeExposure && f.kind != Kind::Spof);
+    r.concentration.clear();
+    let charts = chart::render_all(&r, &c.ds, &c.g);
+    assert_eq!(
+        names(&charts),
+        [
+            "untrusted-exposure",
+            "country-dependency",
+            "asymmetry",
+            "network"
+        ]
+    );
+    assert!(chart::time_exposure(&r).is_none());
+    assert!(chart::spof_ranking(&r, &c.ds).is_none());
+    assert!(chart::concentration(&r).is_none());
+
+    let mut empty = c.report.clone();
+    empty.products.clear();
+    empty.findings.clear();
+    empty.concentration.clear();
+    empty.country_dependency.products.clear();
+    empty.country_dependency.values.clear();
+    assert!(chart::render_all(&empty, &c.ds, &c.g).is_empty());
+}
+
+#[test]
+fn write_all_datasets_for_review() {
+    // Renders and (with TIERSCOPE_CHART_DIR) writes every chart of every dataset present.
+    for (dir, c) in all_cases() {
+        assert!(c.charts.len() >= 5, "{dir}");
+    }
+}
