@@ -10,7 +10,9 @@
 
 pub mod analysis;
 pub mod app;
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod error;
 pub mod graph;
@@ -19,4 +21,5 @@ pub mod model;
 pub mod names;
 pub mod report;
 pub mod summary;
+pub mod waiver;
 pub mod whatif;
