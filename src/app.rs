@@ -1,7 +1,12 @@
 //! Runs a parsed command: loads, analyses, and writes to the given output.
 
+use crate::analysis::groups::Level;
 use crate::analysis::{self, Settings};
-use crate::cli::{AnalysisArgs, Cli, Command, TextOrJson, TrustArgs};
+use crate::baseline;
+use crate::cli::{
+    AnalysisArgs, ChartFormat, Cli, Command, GateArgs, ReportFormat, TextOrJson, TrustArgs,
+};
+use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Error, Result};
 use crate::graph::ProductionGraph;
@@ -9,10 +14,11 @@ use crate::ingest;
 use crate::model::{Dataset, Trust};
 use crate::report;
 use crate::summary::Summary;
+use crate::waiver::{self, Date, Waiver};
 use crate::whatif;
 use serde::Serialize;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Runs `cli`, writing its main output to `out`; returns the exit code.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
@@ -32,18 +38,18 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             dir,
             format,
             analysis: args,
-            fail_on,
+            gate,
         } => {
-            let settings = settings_from(args)?;
-            let (ds, graph) = load_graph(dir, &args.trust)?;
-            let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
+            let config = Config::load(cli.config.as_deref())?;
+            let plan = Plan::new(dir.as_deref(), args, gate, &config)?;
+            let progress = Progress::new(cli.quiet);
+            let (_, _, report) = plan.run(&progress, cli.quiet)?;
+            progress.done();
             match format {
                 TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
                 TextOrJson::Json => emit_json(out, &report)?,
             }
-            let failing =
-                fail_on.is_some_and(|level| report.findings.iter().any(|f| f.severity <= level));
-            Ok(if failing { EXIT_FINDINGS } else { EXIT_OK })
+            Ok(plan.exit_code(&report))
         }
         Command::Report {
             dir,
@@ -51,22 +57,66 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             format,
             charts,
             analysis: args,
-            fail_on,
+            gate,
         } => {
-            let settings = settings_from(args)?;
-            let (ds, graph) = load_graph(dir, &args.trust)?;
-            let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
+            let config = Config::load(cli.config.as_deref())?;
+            let plan = Plan::new(dir.as_deref(), args, gate, &config)?;
+            let progress = Progress::new(cli.quiet);
+            let (ds, graph, report) = plan.run(&progress, cli.quiet)?;
             let target = out_dir
                 .clone()
+                .or_else(|| config.out.clone())
                 .unwrap_or_else(|| Path::new("reports").join(&ds.name));
-            let files = report::render_files(&report, &ds, &graph, format, charts);
+            let formats = pick(format, config.formats.as_deref(), &ReportFormat::ALL);
+            let charts = pick(charts, config.charts.as_deref(), &ChartFormat::BOTH);
+            progress.phase("rendering reports");
+            let files = report::render_files(&report, &ds, &graph, &formats, &charts);
+            progress.phase("writing");
             report::write::write_all(&target, &files)?;
+            progress.done();
             let mut listing = String::new();
             for f in &files {
                 listing.push_str(&format!("wrote {}\n", target.join(&f.path).display()));
             }
             emit(out, listing.as_bytes())?;
-            Ok(exit_for(&report, *fail_on))
+            Ok(plan.exit_code(&report))
+        }
+        Command::Diff {
+            old,
+            new,
+            tolerance,
+            format,
+            fail_on,
+        } => {
+            if !tolerance.is_finite() || *tolerance < 0.0 {
+                return Err(Error::Usage(format!(
+                    "--tolerance is {tolerance} (expected a number >= 0)"
+                )));
+            }
+            let (a, b) = (baseline::read(old)?, baseline::read(new)?);
+            let changes = baseline::compare(&a, &b, *tolerance);
+            match format {
+                TextOrJson::Text => emit(
+                    out,
+                    changes
+                        .to_text(&old.display().to_string(), &new.display().to_string())
+                        .as_bytes(),
+                )?,
+                TextOrJson::Json => emit_json(out, &changes)?,
+            }
+            let worse = changes
+                .added
+                .iter()
+                .map(|f| f.severity)
+                .chain(
+                    changes
+                        .severity_changed
+                        .iter()
+                        .filter(|m| m.new_severity < m.old_severity)
+                        .map(|m| m.new_severity),
+                )
+                .any(|sev| fail_on.is_some_and(|level| sev <= level));
+            Ok(if worse { EXIT_FINDINGS } else { EXIT_OK })
         }
         Command::Whatif {
             dir,
@@ -85,40 +135,178 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
     }
 }
 
-/// Exit code 1 when a finding is at or above `fail_on`.
-fn exit_for(report: &analysis::Report, fail_on: Option<analysis::findings::Severity>) -> i32 {
-    let failing = fail_on.is_some_and(|level| report.findings.iter().any(|f| f.severity <= level));
-    if failing { EXIT_FINDINGS } else { EXIT_OK }
+/// The flag's values if given, else the config's, else the defaults.
+fn pick<T: Clone>(flag: &[T], config: Option<&[T]>, default: &[T]) -> Vec<T> {
+    if !flag.is_empty() {
+        flag.to_vec()
+    } else {
+        config.unwrap_or(default).to_vec()
+    }
 }
 
-/// Turns the analysis flags into validated settings.
-pub fn settings_from(args: &AnalysisArgs) -> Result<Settings> {
-    for (name, v) in [
-        ("--capacity-threshold", args.capacity_threshold),
-        ("--hhi-threshold", args.hhi_threshold),
-        ("--asymmetry-min", args.asymmetry_min),
-        ("--asymmetry-gap", args.asymmetry_gap),
-    ] {
-        if !(0.0..=1.0).contains(&v) {
-            return Err(Error::Usage(format!(
-                "{name} is {v} (expected a number from 0 to 1)"
-            )));
+/// Everything an analysis run needs, from flags over the config file over defaults.
+pub struct Plan {
+    pub dir: PathBuf,
+    pub settings: Settings,
+    pub trust: TrustArgs,
+    pub fail_on: Option<analysis::findings::Severity>,
+    pub fail_on_new: bool,
+    pub baseline: Option<PathBuf>,
+    pub waivers: Vec<Waiver>,
+}
+
+impl Plan {
+    pub fn new(
+        dir: Option<&Path>,
+        args: &AnalysisArgs,
+        gate: &GateArgs,
+        config: &Config,
+    ) -> Result<Plan> {
+        let dir = dir
+            .map(Path::to_path_buf)
+            .or_else(|| config.dataset.clone())
+            .ok_or_else(|| {
+                Error::Usage(
+                    "no dataset folder (expected DIR, or `dataset = \"...\"` in tierscope.toml)"
+                        .into(),
+                )
+            })?;
+        let defaults = Settings::default();
+        let t = &config.thresholds;
+        let capacity = args.capacity_threshold.or(t.capacity);
+        let hhi = args.hhi_threshold.or(t.hhi);
+        let amin = args.asymmetry_min.or(t.asymmetry_min);
+        let agap = args.asymmetry_gap.or(t.asymmetry_gap);
+        for (name, v) in [
+            ("capacity threshold", capacity),
+            ("HHI threshold", hhi),
+            ("asymmetry minimum", amin),
+            ("asymmetry gap", agap),
+        ] {
+            if let Some(v) = v
+                && !(0.0..=1.0).contains(&v)
+            {
+                return Err(Error::Usage(format!(
+                    "the {name} is {v} (expected a number from 0 to 1)"
+                )));
+            }
         }
+        let mut levels = pick(&args.level, config.levels.as_deref(), &Level::ALL);
+        levels.sort();
+        levels.dedup();
+        let trust = TrustArgs {
+            untrust: pick(&args.trust.untrust, config.untrust.as_deref(), &[]),
+            trust: pick(&args.trust.trust, config.trust.as_deref(), &[]),
+        };
+        let mut waivers = config.waiver.clone();
+        for file in gate.waivers.iter().chain(config.waivers.iter()) {
+            waivers.extend(waiver::load(file)?);
+        }
+        Ok(Plan {
+            dir,
+            settings: Settings {
+                capacity_threshold: capacity.unwrap_or(defaults.capacity_threshold),
+                hhi_threshold: hhi.unwrap_or(defaults.hhi_threshold),
+                asymmetry_min: amin.unwrap_or(defaults.asymmetry_min),
+                asymmetry_gap: agap.unwrap_or(defaults.asymmetry_gap),
+                levels,
+                product: args.product.clone(),
+                untrust: trust.untrust.clone(),
+                trust: trust.trust.clone(),
+                ..defaults
+            },
+            trust,
+            fail_on: gate.fail_on.or(config.fail_on),
+            fail_on_new: gate.fail_on_new || config.fail_on_new.unwrap_or(false),
+            baseline: gate.baseline.clone().or_else(|| config.baseline.clone()),
+            waivers,
+        })
     }
-    let mut levels = args.level.clone();
-    levels.sort();
-    levels.dedup();
-    Ok(Settings {
-        capacity_threshold: args.capacity_threshold,
-        hhi_threshold: args.hhi_threshold,
-        asymmetry_min: args.asymmetry_min,
-        asymmetry_gap: args.asymmetry_gap,
-        levels,
-        product: args.product.clone(),
-        untrust: args.trust.untrust.clone(),
-        trust: args.trust.trust.clone(),
-        ..Settings::default()
-    })
+
+    /// Loads, analyses, and marks the report against the baseline and the waivers.
+    pub fn run(
+        &self,
+        progress: &Progress,
+        quiet: bool,
+    ) -> Result<(Dataset, ProductionGraph, analysis::Report)> {
+        // Read the baseline first: a missing one is an error before any work.
+        let baseline = match &self.baseline {
+            Some(p) => Some((baseline::read(p)?, p)),
+            None => None,
+        };
+        progress.phase("loading dataset");
+        let mut ds = ingest::load(&self.dir)?.dataset;
+        apply_trust(&mut ds, &self.trust)?;
+        progress.phase("building graph");
+        let graph = ProductionGraph::build(&ds);
+        progress.phase("analysing");
+        let mut report = analysis::analyze(&ds, &graph, &self.settings).map_err(Error::Usage)?;
+        if let Some((old, path)) = baseline {
+            baseline::mark(&mut report, &old, path);
+        }
+        waiver::apply(&mut report, &self.waivers, Date::today());
+        if !quiet {
+            let mut err = std::io::stderr().lock();
+            for w in &report.waivers.expired {
+                let _ = writeln!(
+                    err,
+                    "warning: waiver `{}` expired on {} and no longer applies ({})",
+                    w.id, w.expires, w.reason
+                );
+            }
+            for w in &report.waivers.unused {
+                let _ = writeln!(err, "note: waiver `{}` matches no finding", w.id);
+            }
+            if let Some(b) = &report.baseline
+                && !b.method_changes.is_empty()
+            {
+                let _ = writeln!(
+                    err,
+                    "note: the method changed since the baseline ({}); new and resolved findings may come from that",
+                    b.method_changes.join("; ")
+                );
+            }
+        }
+        Ok((ds, graph, report))
+    }
+
+    /// 1 when a finding that counts is at or above `--fail-on`: not waived, and new when
+    /// `--fail-on-new` is set (without a baseline every finding is new).
+    pub fn exit_code(&self, report: &analysis::Report) -> i32 {
+        let Some(level) = self.fail_on else {
+            return EXIT_OK;
+        };
+        let failing = report.findings.iter().any(|f| {
+            f.severity <= level
+                && f.waiver.is_none()
+                && (!self.fail_on_new || f.status != Some(baseline::Status::Standing))
+        });
+        if failing { EXIT_FINDINGS } else { EXIT_OK }
+    }
+}
+
+/// A spinner on stderr naming the phase of a long run; hidden under `--quiet` or when stderr
+/// is not a terminal (cron, CI, pipes).
+pub struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(bar)
+    }
+
+    pub fn phase(&self, what: &'static str) {
+        self.0.set_message(what);
+    }
+
+    pub fn done(&self) {
+        self.0.finish_and_clear();
+    }
 }
 
 /// Loads a dataset, applies the trust policy, and builds its graph.

@@ -18,6 +18,12 @@ exposure to untrusted countries and restricted parties, concentration and blind 
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Settings file (default: ./tierscope.toml when it exists); flags win over it
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No progress bars or notes on stderr (errors are still printed)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -63,16 +69,15 @@ tierscope analyze datasets/biologic-ingredients --product pfizer:mrna-vaccine-vi
 tierscope analyze my-data --untrust CN,RU --capacity-threshold 0.3"
     )]
     Analyze {
-        /// The dataset folder
-        dir: PathBuf,
+        /// The dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: TextOrJson,
         #[command(flatten)]
         analysis: AnalysisArgs,
-        /// Exit with code 1 when a finding at or above this severity is found
-        #[arg(long, value_enum, value_name = "SEVERITY")]
-        fail_on: Option<crate::analysis::findings::Severity>,
+        #[command(flatten)]
+        gate: GateArgs,
     },
     /// Write the risk report: HTML, Markdown, JSON, CSV and charts (SVG, PNG)
     #[command(
@@ -85,20 +90,43 @@ tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json
 tierscope report my-data --fail-on critical"
     )]
     Report {
-        /// The dataset folder
-        dir: PathBuf,
+        /// The dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
         /// Output folder (default: reports/<dataset-name>/)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
-        /// Formats to write (comma-separated)
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = ReportFormat::ALL.to_vec())]
+        /// Formats to write, comma-separated (default: all)
+        #[arg(long, value_enum, value_delimiter = ',')]
         format: Vec<ReportFormat>,
-        /// Chart formats to write (comma-separated; `none` for no chart files)
-        #[arg(long, value_enum, value_delimiter = ',', default_values_t = ChartFormat::BOTH.to_vec())]
+        /// Chart formats to write, comma-separated; `none` for no chart files (default: svg,png)
+        #[arg(long, value_enum, value_delimiter = ',')]
         charts: Vec<ChartFormat>,
         #[command(flatten)]
         analysis: AnalysisArgs,
-        /// Exit with code 1 when a finding at or above this severity is found
+        #[command(flatten)]
+        gate: GateArgs,
+    },
+    /// Compare two report.json files: added, resolved, severity changed, metric moved
+    #[command(
+        after_help = "A change of method (report schema, analysis rules, thresholds, \
+trust policy) is reported first, since findings may then change without the supply chain \
+changing. With --fail-on, exits 1 when an added finding, or one whose severity rose, is at or \
+above that severity.\n\n\
+Examples:\n  tierscope diff yesterday/report.json reports/legacy-semiconductors/report.json\n  \
+tierscope diff old.json new.json --tolerance 0.05 --format json"
+    )]
+    Diff {
+        /// The earlier report.json
+        old: PathBuf,
+        /// The later report.json
+        new: PathBuf,
+        /// Smallest change of a metric that is reported
+        #[arg(long, default_value_t = 0.01, value_name = "AMOUNT")]
+        tolerance: f64,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: TextOrJson,
+        /// Exit with code 1 when an added or worsened finding is at or above this severity
         #[arg(long, value_enum, value_name = "SEVERITY")]
         fail_on: Option<crate::analysis::findings::Severity>,
     },
@@ -125,7 +153,8 @@ tierscope whatif my-data --fail entity:fab-tw --fail country:JP"
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ReportFormat {
     Html,
     Md,
@@ -142,7 +171,8 @@ impl ReportFormat {
     ];
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ChartFormat {
     Svg,
     Png,
@@ -164,27 +194,45 @@ pub struct TrustArgs {
     pub trust: Vec<String>,
 }
 
-/// Thresholds and scope of an analysis.
-#[derive(Debug, Clone, Args)]
+/// Thresholds and scope of an analysis. Unset flags fall back to the config file, then to
+/// the defaults shown.
+#[derive(Debug, Clone, Args, Default)]
 pub struct AnalysisArgs {
-    /// Levels whose findings are reported (comma-separated)
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = Level::ALL.to_vec())]
+    /// Levels whose findings are reported, comma-separated (default: all four)
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub level: Vec<Level>,
     /// Only this end product, as ENTITY:ITEM
     #[arg(long, value_name = "ENTITY:ITEM")]
     pub product: Option<String>,
-    /// Capacity at risk: report failures leaving at most 1 - this of a product's capacity
-    #[arg(long, default_value_t = 0.5, value_name = "FRACTION")]
-    pub capacity_threshold: f64,
-    /// Concentration: flag inputs whose country HHI is above this
-    #[arg(long, default_value_t = 0.4, value_name = "HHI")]
-    pub hhi_threshold: f64,
-    /// Asymmetric dependency: D(A, B) at least this
-    #[arg(long, default_value_t = 0.5, value_name = "FRACTION")]
-    pub asymmetry_min: f64,
-    /// Asymmetric dependency: D(A, B) - D(B, A) at least this
-    #[arg(long, default_value_t = 0.25, value_name = "FRACTION")]
-    pub asymmetry_gap: f64,
+    /// Capacity at risk: report failures leaving at most 1 - this of a product's capacity [default: 0.5]
+    #[arg(long, value_name = "FRACTION")]
+    pub capacity_threshold: Option<f64>,
+    /// Concentration: flag inputs whose country HHI is above this [default: 0.4]
+    #[arg(long, value_name = "HHI")]
+    pub hhi_threshold: Option<f64>,
+    /// Asymmetric dependency: D(A, B) at least this [default: 0.5]
+    #[arg(long, value_name = "FRACTION")]
+    pub asymmetry_min: Option<f64>,
+    /// Asymmetric dependency: D(A, B) - D(B, A) at least this [default: 0.25]
+    #[arg(long, value_name = "FRACTION")]
+    pub asymmetry_gap: Option<f64>,
     #[command(flatten)]
     pub trust: TrustArgs,
+}
+
+/// What makes a scheduled run fail, and what it is compared with.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GateArgs {
+    /// Exit with code 1 when a finding at or above this severity is found (waived ones do not count)
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::analysis::findings::Severity>,
+    /// With --baseline, count only new findings for --fail-on
+    #[arg(long)]
+    pub fail_on_new: bool,
+    /// An earlier report.json: marks each finding new or standing, and lists the resolved
+    #[arg(long, value_name = "REPORT.json")]
+    pub baseline: Option<PathBuf>,
+    /// A waivers file ([[waiver]] tables with id, reason, expires)
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
 }

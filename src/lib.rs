@@ -10,8 +10,10 @@
 
 pub mod analysis;
 pub mod app;
+pub mod baseline;
 pub mod chart;
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod error;
 pub mod graph;
@@ -20,4 +22,5 @@ pub mod model;
 pub mod names;
 pub mod report;
 pub mod summary;
+pub mod waiver;
 pub mod whatif;

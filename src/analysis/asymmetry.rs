@@ -109,6 +109,8 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> As
                     },
                     evidence: Vec::new(),
                     details,
+                    status: None,
+                    waiver: None,
                 });
             }
         }

@@ -93,6 +93,8 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ConcentrationRow> {
                 },
                 evidence: Vec::new(),
                 details,
+                status: None,
+                waiver: None,
             });
         }
         rows.push(row);

@@ -79,6 +79,8 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
             },
             evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
             details: Default::default(),
+            status: None,
+            waiver: None,
         });
     }
     exposures
@@ -146,6 +148,8 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
                 },
                 evidence: vec![ctx.path(&paths::path_down(&parent, n))],
                 details,
+                status: None,
+                waiver: None,
             });
         }
     }

@@ -140,6 +140,12 @@ pub struct Finding {
     /// Kind-specific numbers (e.g. HHI by supplier, the reverse dependency).
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub details: serde_json::Map<String, serde_json::Value>,
+    /// With a baseline: new or standing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<crate::baseline::Status>,
+    /// The waiver that accepts this finding, if any: it is shown but does not fail a run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<crate::waiver::Waiver>,
 }
 
 impl Finding {

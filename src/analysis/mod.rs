@@ -144,6 +144,15 @@ pub struct Report {
     pub asymmetry: Asymmetry,
     pub concentration: Vec<ConcentrationRow>,
     pub findings: Vec<Finding>,
+    /// With a baseline: what it was and how the run compares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::baseline::BaselineInfo>,
+    /// With a baseline: its findings that are gone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<crate::baseline::OldFinding>,
+    /// Expired and unused waivers.
+    #[serde(default, skip_serializing_if = "crate::waiver::WaiverReport::is_empty")]
+    pub waivers: crate::waiver::WaiverReport,
 }
 
 /// What the analyses share: the dataset, the graph and the products in scope.
@@ -312,6 +321,9 @@ pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result
         asymmetry,
         concentration,
         findings,
+        baseline: None,
+        resolved: Vec::new(),
+        waivers: Default::default(),
     })
 }
 

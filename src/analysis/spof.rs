@@ -189,6 +189,8 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Vec<Finding>) {
                 },
                 evidence: vec![ctx.path(&path)],
                 details: Default::default(),
+                status: None,
+                waiver: None,
             });
         }
     }
@@ -219,7 +221,7 @@ fn capacity_at_risk(
         },
         level: Some(groups.level),
         message: format!(
-            "if {} fails, {} keeps {:.0}% of its capacity",
+            "with {} failed, {} keeps {:.0}% of its capacity",
             group_label(ctx, groups, grp),
             ctx.product_label(p),
             cap * 100.0
@@ -233,6 +235,8 @@ fn capacity_at_risk(
         },
         evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
         details: Default::default(),
+        status: None,
+        waiver: None,
     }
 }
 
@@ -294,6 +298,8 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 },
                 evidence: Vec::new(),
                 details,
+                status: None,
+                waiver: None,
             });
         }
     }

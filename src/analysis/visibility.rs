@@ -90,6 +90,8 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
                 .map(|&n| ctx.path(&paths::path_down(&parent, n)))
                 .collect(),
             details,
+            status: None,
+            waiver: None,
         });
     }
     result

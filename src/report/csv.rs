@@ -4,7 +4,7 @@ use crate::analysis::Report;
 use crate::analysis::findings::NodeRef;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 14] = [
     "id",
     "kind",
     "severity",
@@ -16,6 +16,9 @@ pub const COLUMNS: [&str; 11] = [
     "value",
     "message",
     "evidence",
+    "status",
+    "waived_until",
+    "waiver_reason",
 ];
 
 /// A path as `entity/item > entity/item > ...`.
@@ -54,6 +57,11 @@ pub fn render(report: &Report) -> Vec<u8> {
             &format_value(f.metric.value),
             &f.message,
             &evidence,
+            f.status.map_or("", |s| s.as_str()),
+            &f.waiver
+                .as_ref()
+                .map_or(String::new(), |w| w.expires.to_string()),
+            f.waiver.as_ref().map_or("", |w| w.reason.as_str()),
         ])
         .expect("writing to memory");
     }

@@ -66,7 +66,7 @@ table{border-collapse:collapse;width:100%;font-size:13.5px}th,td{border-bottom:1
 .chart{margin:14px 0;border:1px solid var(--line);border-radius:8px;padding:8px;background:#fff;overflow-x:auto}.chart svg{max-width:100%;height:auto}
 .path{font-family:"DejaVu Sans Mono",Menlo,monospace;font-size:12.5px;color:var(--muted)}.muted{color:var(--muted)}
 details{margin:8px 0}summary{cursor:pointer;color:var(--accent)}.product{border-left:4px solid var(--accent);padding-left:16px}
-input#filter{padding:6px 10px;width:320px;border:1px solid var(--line);border-radius:6px;margin:6px 0}
+p.note{background:#fff8e1;border-left:4px solid var(--medium);padding:6px 12px}input#filter{padding:6px 10px;width:320px;border:1px solid var(--line);border-radius:6px;margin:6px 0}
 dl.method dt{font-weight:600;margin-top:10px}dl.method dd{margin:2px 0 0 0;color:#2c3a48}
 "#;
 
@@ -147,7 +147,11 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
             label
         );
     }
-    s.push_str("</div>\n<h3>The risks that matter most</h3>\n<ol class=\"heads\">\n");
+    s.push_str("</div>\n");
+    for note in super::run_notes(report) {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&note));
+    }
+    s.push_str("<h3>The risks that matter most</h3>\n<ol class=\"heads\">\n");
     let heads = headlines(report, 8);
     if heads.is_empty() {
         s.push_str("<li>No single point of failure, heavy untrusted exposure or asymmetric dependency was found.</li>\n");
@@ -347,11 +351,29 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
                 .map_or(String::new(), |p| esc(&format!("{}:{}", p.entity, p.item))),
             esc(&f.metric.name),
             format_value(f.metric.value),
-            esc(&f.message),
+            esc(&super::annotated(f)),
             esc(&f.id)
         );
     }
     s.push_str("</tbody></table></div></section>\n");
+    if !report.resolved.is_empty() {
+        let _ = write!(
+            s,
+            "<section id=\"resolved\"><h2>Resolved since the baseline ({})</h2>\n<div class=\"scroll\"><table><thead><tr><th>severity</th><th>kind</th><th>id</th><th>finding</th></tr></thead><tbody>\n",
+            report.resolved.len()
+        );
+        for f in &report.resolved {
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td><td class=\"path\">{}</td><td>{}</td></tr>",
+                badge(f.severity),
+                esc(&f.kind),
+                esc(&f.id),
+                esc(&f.message)
+            );
+        }
+        s.push_str("</tbody></table></div></section>\n");
+    }
 
     // Methodology.
     s.push_str("<section id=\"methodology\"><h2>Methodology</h2>\n<dl class=\"method\">\n");
@@ -423,7 +445,7 @@ fn finding_table<'a>(s: &mut String, fs: impl Iterator<Item = &'a Finding>, with
             s,
             "<td class=\"num\">{}</td><td>{}</td><td class=\"path\">{}</td></tr>",
             format_value(f.metric.value),
-            esc(&f.message),
+            esc(&super::annotated(f)),
             evidence
         );
     }

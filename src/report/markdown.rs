@@ -38,6 +38,9 @@ pub fn render(report: &Report) -> Vec<u8> {
             sum.by_severity.get(&sev).copied().unwrap_or(0)
         );
     }
+    for note in super::run_notes(report) {
+        let _ = writeln!(s, "> {}\n", cell(&note));
+    }
     let _ = writeln!(s, "\n## Top risks\n");
     let heads = headlines(report, 10);
     if heads.is_empty() {
@@ -102,8 +105,26 @@ pub fn render(report: &Report) -> Vec<u8> {
                     .as_ref()
                     .map_or(String::new(), |p| format!("{}:{}", p.entity, p.item)),
                 format_value(f.metric.value),
-                cell(&f.message),
+                cell(&super::annotated(f)),
                 cell(&f.evidence.first().map_or(String::new(), |p| path_text(p)))
+            );
+        }
+    }
+    if !report.resolved.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Resolved since the baseline ({})\n",
+            report.resolved.len()
+        );
+        let _ = writeln!(s, "| severity | kind | id | finding |\n|---|---|---|---|");
+        for f in &report.resolved {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} |",
+                f.severity.as_str(),
+                cell(&f.kind),
+                cell(&f.id),
+                cell(&f.message)
             );
         }
     }

@@ -173,6 +173,56 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
     lines.into_iter().take(max).map(|l| l.3).collect()
 }
 
+/// A finding's message with its baseline status and waiver, for tables.
+pub fn annotated(f: &Finding) -> String {
+    let mut text = String::new();
+    if f.status == Some(crate::baseline::Status::New) {
+        text.push_str("[NEW] ");
+    }
+    text.push_str(&f.message);
+    if let Some(w) = &f.waiver {
+        text.push_str(&format!(" [waived until {}: {}]", w.expires, w.reason));
+    }
+    text
+}
+
+/// Lines about the baseline and the waivers, for the summaries (empty when neither is used).
+pub fn run_notes(report: &Report) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(b) = &report.baseline {
+        notes.push(format!(
+            "Compared with the baseline {} ({}): {} new, {} standing, {} resolved.",
+            b.path, b.tool, b.new, b.standing, b.resolved
+        ));
+        if !b.method_changes.is_empty() {
+            notes.push(format!(
+                "The method changed since the baseline ({}): new and resolved findings may come from that, not from the supply chain.",
+                b.method_changes.join("; ")
+            ));
+        }
+    }
+    let waived = report
+        .findings
+        .iter()
+        .filter(|f| f.waiver.is_some())
+        .count();
+    if waived > 0 {
+        notes.push(format!(
+            "{waived} finding(s) are waived: shown, but they do not fail the run."
+        ));
+    }
+    for w in &report.waivers.expired {
+        notes.push(format!(
+            "Waiver `{}` expired on {} and no longer applies ({}).",
+            w.id, w.expires, w.reason
+        ));
+    }
+    for w in &report.waivers.unused {
+        notes.push(format!("Waiver `{}` matches no finding.", w.id));
+    }
+    notes
+}
+
 /// The methodology, one (title, text) per metric, with the thresholds in force.
 pub fn methodology(report: &Report) -> Vec<(&'static str, String)> {
     let s = &report.settings;

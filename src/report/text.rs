@@ -23,6 +23,9 @@ pub fn render(report: &Report) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    for note in crate::report::run_notes(report) {
+        let _ = writeln!(s, "{note}");
+    }
     let _ = writeln!(
         s,
         "\nproducts (coverage, untrusted exposure, single points of failure):"
@@ -55,7 +58,7 @@ pub fn render(report: &Report) -> String {
             "  {:<8} {:<21} {}\n           {}",
             f.severity.as_str(),
             f.kind.as_str(),
-            f.message,
+            crate::report::annotated(f),
             f.id
         );
         if let Some(path) = f.evidence.first() {
