@@ -70,7 +70,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let formats = pick(format, config.formats.as_deref(), &ReportFormat::ALL);
             let charts = pick(charts, config.charts.as_deref(), &ChartFormat::BOTH);
             progress.phase("rendering reports");
-            let files = report::render_files(&report, &ds, &graph, &formats, &charts);
+            let files = report::render_files(&report, &ds, &graph, &formats, &charts)?;
             progress.phase("writing");
             report::write::write_all(&target, &files)?;
             progress.done();

@@ -34,6 +34,8 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    #[error("cannot draw the charts: {0}")]
+    Render(String),
 }
 
 fn count_errors(diagnostics: &[Diagnostic]) -> usize {

@@ -158,6 +158,57 @@ fn html_has_every_section_and_parses() {
 }
 
 #[test]
+fn html_places_every_chart_inline() {
+    let ds = tierscope::ingest::load(Path::new(MINI)).unwrap().dataset;
+    let g = ProductionGraph::build(&ds);
+    let report = analyze(&ds, &g, &Settings::default()).unwrap();
+    let charts = tierscope::chart::try_render_all(&report, &ds, &g).unwrap();
+    assert!(
+        charts.len() >= 6,
+        "the mini fixture supports at least six charts"
+    );
+    let files = tierscope::report::render_files(
+        &report,
+        &ds,
+        &g,
+        &tierscope::cli::ReportFormat::ALL,
+        &tierscope::cli::ChartFormat::BOTH,
+    )
+    .unwrap();
+    let html = String::from_utf8(files[0].bytes.clone()).unwrap();
+    assert_eq!(files[0].path, Path::new("report.html"));
+    assert_eq!(
+        html.matches("<figure class=\"chart\"").count(),
+        charts.len()
+    );
+    for c in &charts {
+        assert!(
+            html.contains(&format!("data-chart=\"{}\"", c.name)),
+            "{} missing",
+            c.name
+        );
+        let svg_file = PathBuf::from(format!("charts/{}.svg", c.name));
+        let png_file = PathBuf::from(format!("charts/{}.png", c.name));
+        assert!(
+            files
+                .iter()
+                .any(|f| f.path == svg_file && f.bytes == c.svg.as_bytes())
+        );
+        assert!(files.iter().any(|f| f.path == png_file && f.bytes == c.png));
+    }
+    // Without HTML and chart files, no chart is drawn at all.
+    let files = tierscope::report::render_files(
+        &report,
+        &ds,
+        &g,
+        &[tierscope::cli::ReportFormat::Json],
+        &[tierscope::cli::ChartFormat::None],
+    )
+    .unwrap();
+    assert_eq!(files.len(), 1);
+}
+
+#[test]
 fn html_escapes_names() {
     assert_eq!(
         tierscope::report::html::esc("<b>A & B's \"x\"</b>"),

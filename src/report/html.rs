@@ -84,11 +84,11 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
             .filter(|c| c.name == name || c.name.starts_with(&format!("{name}-")))
             .map(|c| {
                 format!(
-                    "<figure class=\"chart\" id=\"chart-{}\" data-chart=\"{}\">{}<figcaption class=\"muted\">{}</figcaption></figure>\n",
+                    "<figure class=\"chart\" id=\"chart-{}\" data-chart=\"{}\" aria-label=\"{}\">{}</figure>\n",
                     esc(c.name),
                     esc(c.name),
-                    c.svg,
-                    esc(c.title)
+                    esc(c.title),
+                    c.svg
                 )
             })
             .collect()

@@ -19,22 +19,38 @@ use crate::model::Dataset;
 use std::collections::BTreeMap;
 use write::OutFile;
 
-/// Renders every requested file, in memory, in a fixed order.
+/// Renders every requested file, in memory, in a fixed order: the reports, then
+/// `charts/NAME.svg` and `charts/NAME.png`.
 pub fn render_files(
     report: &Report,
-    _ds: &Dataset,
-    _g: &ProductionGraph,
+    ds: &Dataset,
+    g: &ProductionGraph,
     formats: &[ReportFormat],
     chart_formats: &[ChartFormat],
-) -> Vec<OutFile> {
-    let _ = chart_formats;
+) -> crate::error::Result<Vec<OutFile>> {
+    let svg = chart_formats.contains(&ChartFormat::Svg);
+    let png = chart_formats.contains(&ChartFormat::Png);
+    let html_wanted = formats.contains(&ReportFormat::Html);
+    let charts = if svg || png || html_wanted {
+        crate::chart::try_render_all(report, ds, g).map_err(crate::error::Error::Render)?
+    } else {
+        Vec::new()
+    };
     let mut files = Vec::new();
     let file = |path: &str, bytes: Vec<u8>| OutFile {
         path: path.into(),
         bytes,
     };
-    if formats.contains(&ReportFormat::Html) {
-        files.push(file("report.html", html::render(report, &[])));
+    if html_wanted {
+        let inline: Vec<html::InlineChart<'_>> = charts
+            .iter()
+            .map(|c| html::InlineChart {
+                name: c.name,
+                title: &c.title,
+                svg: &c.svg,
+            })
+            .collect();
+        files.push(file("report.html", html::render(report, &inline)));
     }
     if formats.contains(&ReportFormat::Md) {
         files.push(file("report.md", markdown::render(report)));
@@ -45,7 +61,18 @@ pub fn render_files(
     if formats.contains(&ReportFormat::Csv) {
         files.push(file("findings.csv", csv::render(report)));
     }
-    files
+    for c in &charts {
+        if svg {
+            files.push(file(
+                &format!("charts/{}.svg", c.name),
+                c.svg.clone().into_bytes(),
+            ));
+        }
+        if png {
+            files.push(file(&format!("charts/{}.png", c.name), c.png.clone()));
+        }
+    }
+    Ok(files)
 }
 
 /// `report.json`: the report, pretty-printed, with a final newline.
