@@ -4,11 +4,13 @@ use crate::analysis::groups::Level;
 use crate::analysis::{self, Settings};
 use crate::baseline;
 use crate::cli::{
-    AnalysisArgs, ChartFormat, Cli, Command, GateArgs, ReportFormat, TextOrJson, TrustArgs,
+    AnalysisArgs, ChartFormat, Cli, Command, ExportFormat, GateArgs, ReportFormat, TextOrJson,
+    TrustArgs,
 };
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Error, Result};
+use crate::export;
 use crate::graph::ProductionGraph;
 use crate::ingest;
 use crate::model::{Dataset, Trust};
@@ -80,6 +82,43 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             }
             emit(out, listing.as_bytes())?;
             Ok(plan.exit_code(&report))
+        }
+        Command::Export {
+            dir,
+            format,
+            out: out_file,
+            trust,
+        } => {
+            let (ds, graph) = load_graph(dir, trust)?;
+            let settings = Settings {
+                untrust: trust.untrust.clone(),
+                trust: trust.trust.clone(),
+                ..Settings::default()
+            };
+            let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
+            let (nodes, edges) = export::attributes(&ds, &graph, &report);
+            let bytes = match format {
+                ExportFormat::Dot => export::dot(&nodes, &edges, &ds.name),
+                ExportFormat::Graphml => export::graphml(&nodes, &edges, &ds.name),
+                ExportFormat::Json => export::node_link_json(&nodes, &edges, &ds.name),
+            };
+            match out_file {
+                None => emit(out, &bytes)?,
+                Some(path) => {
+                    let name = path.file_name().ok_or_else(|| {
+                        Error::Usage(format!("--out {} is not a file name", path.display()))
+                    })?;
+                    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+                    report::write::write_all(
+                        parent.unwrap_or(Path::new(".")),
+                        &[report::write::OutFile {
+                            path: name.into(),
+                            bytes,
+                        }],
+                    )?;
+                }
+            }
+            Ok(EXIT_OK)
         }
         Command::Diff {
             old,

@@ -106,6 +106,28 @@ tierscope report my-data --fail-on critical"
         #[command(flatten)]
         gate: GateArgs,
     },
+    /// Export the production graph for Graphviz (dot), Gephi/yEd (graphml) or networkx (json)
+    #[command(
+        after_help = "Nodes are production nodes ENTITY/ITEM with entity, item, names, \
+country, trust, untrusted, restricted, spof (an entity-level single point of failure of some \
+end product), product and tier attributes; edges go supplier -> buyer with the rescaled share. \
+The json format is networkx's node-link format.\n\n\
+Examples:\n  tierscope export datasets/legacy-semiconductors --format dot | dot -Tsvg > graph.svg\n  \
+tierscope export datasets/biologic-ingredients --format graphml --out bio.graphml\n  \
+tierscope export datasets/legacy-semiconductors --format json --out graph.json"
+    )]
+    Export {
+        /// The dataset folder
+        dir: PathBuf,
+        /// Graph format
+        #[arg(long, value_enum, default_value_t = ExportFormat::Dot)]
+        format: ExportFormat,
+        /// Output file (default: standard output); written atomically
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
     /// Compare two report.json files: added, resolved, severity changed, metric moved
     #[command(
         after_help = "A change of method (report schema, analysis rules, thresholds, \
@@ -169,6 +191,13 @@ impl ReportFormat {
         ReportFormat::Json,
         ReportFormat::Csv,
     ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Dot,
+    Graphml,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]

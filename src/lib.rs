@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod export;
 pub mod graph;
 pub mod ingest;
 pub mod model;
