@@ -125,9 +125,10 @@ pub fn dot(nodes: &[NodeAttrs], edges: &[EdgeAttrs], name: &str) -> Vec<u8> {
         };
         let _ = writeln!(
             s,
-            "  {} [label={}, entity={}, item={}, country={}, trust={}, untrusted={}, restricted={}, spof={}, product={}, tier={}, fillcolor=\"{fill}\"{}];",
+            "  {} [label=\"{}\\n{}\", entity={}, item={}, country={}, trust={}, untrusted={}, restricted={}, spof={}, product={}, tier={}, fillcolor=\"{fill}\"{}];",
             dot_quote(&n.id),
-            format!("\"{}\\n{}\"", dot_escape(&n.entity), dot_escape(&n.item)),
+            dot_escape(&n.entity),
+            dot_escape(&n.item),
             dot_quote(&n.entity),
             dot_quote(&n.item),
             dot_quote(&n.country),
