@@ -1,13 +1,14 @@
 //! Runs a parsed command: loads, analyses, and writes to the given output.
 
 use crate::analysis::{self, Settings};
-use crate::cli::{AnalysisArgs, Cli, Command, TextOrJson, TrustArgs};
+use crate::cli::{AnalysisArgs, Cli, Command, ScreenFormat, TextOrJson, TrustArgs};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Error, Result};
 use crate::graph::ProductionGraph;
 use crate::ingest;
 use crate::model::{Dataset, Trust};
 use crate::report;
+use crate::screen;
 use crate::summary::Summary;
 use crate::whatif;
 use serde::Serialize;
@@ -82,7 +83,59 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             }
             Ok(EXIT_OK)
         }
+        Command::Screen {
+            dir,
+            vendors,
+            lists,
+            threshold,
+            block_threshold,
+            format,
+            trust,
+        } => {
+            let settings = screen_settings(*threshold, *block_threshold, trust)?;
+            let (ds, _) = load_graph(dir, trust)?;
+            let report = screen::run(dir, &ds, vendors, lists, &settings)?;
+            let bytes = match format {
+                ScreenFormat::Text => screen::render::text(&report).into_bytes(),
+                ScreenFormat::Json => screen::render::json(&report),
+                ScreenFormat::Csv => screen::render::csv(&report),
+            };
+            emit(out, &bytes)?;
+            Ok(EXIT_OK)
+        }
     }
+}
+
+/// Validates the screening thresholds.
+fn screen_settings(
+    threshold: f64,
+    block_threshold: f64,
+    trust: &TrustArgs,
+) -> Result<screen::ScreenSettings> {
+    for (name, v) in [
+        ("--threshold", threshold),
+        ("--block-threshold", block_threshold),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(Error::Usage(format!(
+                "{name} is {v} (expected a score from 0 to 1)"
+            )));
+        }
+    }
+    if block_threshold < threshold {
+        return Err(Error::Usage(format!(
+            "--block-threshold {block_threshold} is below --threshold {threshold} (expected it at or above)"
+        )));
+    }
+    Ok(screen::ScreenSettings {
+        threshold,
+        block_threshold,
+        analysis: Settings {
+            untrust: trust.untrust.clone(),
+            trust: trust.trust.clone(),
+            ..Settings::default()
+        },
+    })
 }
 
 /// Exit code 1 when a finding is at or above `fail_on`.

@@ -18,5 +18,6 @@ pub mod ingest;
 pub mod model;
 pub mod names;
 pub mod report;
+pub mod screen;
 pub mod summary;
 pub mod whatif;

@@ -23,6 +23,7 @@ pub const LEGAL_SUFFIXES: &[&str] = &[
     "co",
     "company",
     "co ltd",
+    "co limited",
     "company limited",
     "corp",
     "corporation",
