@@ -18,8 +18,8 @@
 //!   Jaro-Winkler similarity (which rewards a shared beginning) and their normalised
 //!   Levenshtein similarity (which counts edits), when that is at least [`WORD_SIMILARITY`];
 //!   a word of five letters or more that begins the other scores at least
-//!   [`ABBREVIATION`] (`pharma` / `pharmaceutical`). Any other pair scores 0: short words and words with
-//!   digits (`7th`, `2000`) must be equal. Jaro-Winkler alone would pair unrelated words
+//!   [`ABBREVIATION`] (`pharma` / `pharmaceutical`). Any other pair scores 0: short words
+//!   and words with digits (`7th`, `2000`) must be equal. Jaro-Winkler alone would pair unrelated words
 //!   that begin alike (`entegris` / `energies` 0.90); the mean does not (0.70).
 //! - Words are paired one to one, most similar first (greedy).
 //! - `w(t) = ln(1 + N / (1 + df(t)))` is the word's rarity (inverse document frequency) over
