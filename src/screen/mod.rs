@@ -299,7 +299,7 @@ pub fn run(
         .iter()
         .map(|c| matcher.screen(&c.name, settings.threshold))
         .collect();
-    let owners = Ownership::compute(ds, &graph, &candidates, &hits, &matcher, &lists, settings);
+    let owners = OwnerStatus::compute(ds, &graph, &candidates, &hits, &matcher, &lists, settings);
 
     // The impact of proposed supplies: every candidate becomes an entity (restricted when
     // blocked), with its ownership; each proposal is then added on its own.
@@ -307,7 +307,7 @@ pub fn run(
     let mut results = Vec::new();
     let mut verdicts = Vec::new();
     for (k, c) in candidates.iter().enumerate() {
-        let (verdict, reasons) = verdict(k, c, &hits[k], &owners, &lists, ds, settings);
+        let (verdict, reasons) = verdict(k, c, &hits[k], &owners, &lists, settings);
         verdicts.push(verdict);
         results.push((verdict, reasons));
     }
@@ -466,7 +466,7 @@ fn entry_label(lists: &[PartyList], h: &Hit) -> String {
 }
 
 /// Restricted status of the parties on candidates' ownership chains.
-struct Ownership {
+struct OwnerStatus {
     /// Dataset entities, then candidates.
     n: usize,
     names: Vec<(String, String, bool)>,
@@ -481,7 +481,7 @@ struct Ownership {
     derived: Vec<bool>,
 }
 
-impl Ownership {
+impl OwnerStatus {
     fn compute(
         ds: &Dataset,
         graph: &ProductionGraph,
@@ -490,7 +490,7 @@ impl Ownership {
         matcher: &Matcher,
         lists: &[PartyList],
         settings: &ScreenSettings,
-    ) -> Ownership {
+    ) -> OwnerStatus {
         let n = ds.entities.len();
         let total = n + candidates.len();
         let mut names: Vec<(String, String, bool)> = ds
@@ -598,7 +598,7 @@ impl Ownership {
                 break;
             }
         }
-        Ownership {
+        OwnerStatus {
             n,
             names,
             owners,
@@ -713,9 +713,8 @@ fn verdict(
     k: usize,
     c: &Candidate,
     hits: &[Hit],
-    owners: &Ownership,
+    owners: &OwnerStatus,
     lists: &[PartyList],
-    ds: &Dataset,
     settings: &ScreenSettings,
 ) -> (Verdict, Vec<String>) {
     let mut blocked = Vec::new();
@@ -747,7 +746,6 @@ fn verdict(
             ));
         }
     }
-    let _ = ds;
     if !blocked.is_empty() {
         blocked.extend(review);
         (Verdict::Blocked, blocked)
