@@ -4,8 +4,8 @@ use crate::analysis::groups::Level;
 use crate::analysis::{self, Settings};
 use crate::baseline;
 use crate::cli::{
-    AnalysisArgs, ChartFormat, Cli, Command, ExportFormat, GateArgs, ReportFormat, TextOrJson,
-    TrustArgs,
+    AnalysisArgs, ChartFormat, Cli, Command, ExportFormat, GateArgs, ReportFormat, ScreenFormat,
+    TextOrJson, TrustArgs,
 };
 use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
@@ -15,6 +15,7 @@ use crate::graph::ProductionGraph;
 use crate::ingest;
 use crate::model::{Dataset, Trust};
 use crate::report;
+use crate::screen;
 use crate::summary::Summary;
 use crate::waiver::{self, Date, Waiver};
 use crate::whatif;
@@ -171,6 +172,29 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             }
             Ok(EXIT_OK)
         }
+        Command::Screen {
+            dir,
+            vendors,
+            lists,
+            threshold,
+            block_threshold,
+            format,
+            trust,
+        } => {
+            let settings = screen_settings(*threshold, *block_threshold, trust)?;
+            let (ds, _) = load_graph(dir, trust)?;
+            // List files from the flags, else from tierscope.toml's `lists`.
+            let config = Config::load(cli.config.as_deref())?;
+            let lists = pick(lists, config.lists.as_deref(), &[]);
+            let report = screen::run(dir, &ds, vendors, &lists, &settings)?;
+            let bytes = match format {
+                ScreenFormat::Text => screen::render::text(&report).into_bytes(),
+                ScreenFormat::Json => screen::render::json(&report),
+                ScreenFormat::Csv => screen::render::csv(&report),
+            };
+            emit(out, &bytes)?;
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -181,6 +205,38 @@ fn pick<T: Clone>(flag: &[T], config: Option<&[T]>, default: &[T]) -> Vec<T> {
     } else {
         config.unwrap_or(default).to_vec()
     }
+}
+
+/// Validates the screening thresholds.
+fn screen_settings(
+    threshold: f64,
+    block_threshold: f64,
+    trust: &TrustArgs,
+) -> Result<screen::ScreenSettings> {
+    for (name, v) in [
+        ("--threshold", threshold),
+        ("--block-threshold", block_threshold),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(Error::Usage(format!(
+                "{name} is {v} (expected a score from 0 to 1)"
+            )));
+        }
+    }
+    if block_threshold < threshold {
+        return Err(Error::Usage(format!(
+            "--block-threshold {block_threshold} is below --threshold {threshold} (expected it at or above)"
+        )));
+    }
+    Ok(screen::ScreenSettings {
+        threshold,
+        block_threshold,
+        analysis: Settings {
+            untrust: trust.untrust.clone(),
+            trust: trust.trust.clone(),
+            ..Settings::default()
+        },
+    })
 }
 
 /// Everything an analysis run needs, from flags over the config file over defaults.

@@ -173,6 +173,48 @@ tierscope whatif my-data --fail entity:fab-tw --fail country:JP"
         #[command(flatten)]
         trust: TrustArgs,
     },
+    /// Screen candidate vendors: restricted-party lists, ownership, and what each would change
+    #[command(
+        after_help = "Candidates file columns: name, country (required); id, owner, owner_share, \
+item, buyer, share (optional). Lists (--list, repeatable) may be OFAC's SDN CSV, a Consolidated \
+Screening List CSV or a restricted.csv; the format is told from the file. The dataset's own \
+restricted parties are always screened. Verdicts: BLOCKED (a name match at or above \
+--block-threshold, or restricted owners holding 50% or more), REVIEW (a name match at or above \
+--threshold, or a restricted stake below 50%), CLEAR.\n\n\
+Examples:\n  tierscope screen datasets/legacy-semiconductors --vendors vendors.csv\n  \
+tierscope screen my-data --vendors vendors.csv --list sdn.csv --list consolidated.csv --format json\n  \
+tierscope screen my-data --vendors vendors.csv --list sdn.csv --threshold 0.85 --format csv"
+    )]
+    Screen {
+        /// The dataset folder
+        dir: PathBuf,
+        /// The candidates CSV file
+        #[arg(long, value_name = "CANDIDATES.csv")]
+        vendors: PathBuf,
+        /// A restricted-party list file (repeatable): OFAC SDN CSV, CSL CSV or restricted.csv
+        #[arg(long = "list", value_name = "FILE")]
+        lists: Vec<PathBuf>,
+        /// Report name matches scoring at least this (0 to 1)
+        #[arg(long, default_value_t = crate::screen::DEFAULT_THRESHOLD, value_name = "SCORE")]
+        threshold: f64,
+        /// Block candidates whose name matches scoring at least this (0 to 1)
+        #[arg(long, default_value_t = crate::screen::DEFAULT_BLOCK_THRESHOLD, value_name = "SCORE")]
+        block_threshold: f64,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: ScreenFormat,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
+}
+
+/// Output formats of `screen`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ScreenFormat {
+    #[default]
+    Text,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]

@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod model;
 pub mod names;
 pub mod report;
+pub mod screen;
 pub mod summary;
 pub mod waiver;
 pub mod whatif;

@@ -1,45 +1,164 @@
 //! Normalising party names so that spelling variants of one name compare equal.
+//!
+//! A name becomes a list of words in four steps:
+//!
+//! 1. **Transliteration** to ASCII with the `deunicode` crate: accents go (`Société` →
+//!    `Societe`), ligatures and special letters are spelt out (`ß` → `ss`, `Ø` → `O`), and
+//!    other scripts are romanised (`ООО Ромашка` → `OOO Romashka`), so that a name typed
+//!    with accents or in Cyrillic meets its ASCII listing.
+//! 2. **Case and punctuation**: lower case; apostrophes are dropped inside words
+//!    (`McDonald's` → `mcdonalds`); `&` reads as `and`; every other character that is not a
+//!    letter or digit separates words (`S.A.` → `s a`, `ALMAZ-ANTEY` → `almaz antey`).
+//! 3. **Legal forms** at the ends of the name are dropped: [`LEGAL_SUFFIXES`] at the end
+//!    (`Co., Ltd.`, `LLC`, `GmbH`, `S. de R.L. de C.V.`, `Limited Sirketi`, ...) and the few
+//!    forms that are written first, [`LEGAL_PREFIXES`], at the start (`OOO`, `JSC`,
+//!    `Limited Liability Company`, `Aktsionernoe Obshchestvo`, `The`, ...). Forms made of
+//!    several words are matched as a whole and the longest form wins; stripping repeats, so
+//!    `Trading Co. L.L.C.` loses both. A legal word inside a name is part of it.
+//! 4. A name made only of legal words (`AS`) keeps them all.
 
-/// Legal-form words dropped from the end of names before they are compared.
+/// Legal forms dropped from the end of a name, as normalised words. Multi-word forms are
+/// matched as a sequence.
 pub const LEGAL_SUFFIXES: &[&str] = &[
     "co",
     "company",
+    "co ltd",
+    "co limited",
+    "company limited",
     "corp",
     "corporation",
     "inc",
     "incorporated",
     "ltd",
     "limited",
+    "ltda",
     "llc",
+    "l l c",
+    "llp",
+    "l l p",
+    "lp",
     "plc",
+    "pllc",
     "gmbh",
+    "mbh",
+    "kg",
+    "gmbh co kg",
     "ag",
     "sa",
+    "s a",
+    "sas",
+    "s a s",
+    "sal",
+    "s a l",
+    "sarl",
+    "s a r l",
+    "sa de cv",
+    "s a de c v",
+    "s de rl",
+    "s de r l",
+    "s de rl de cv",
+    "s de r l de c v",
+    "sociedad anonima",
     "nv",
+    "n v",
     "bv",
+    "b v",
     "kk",
     "jsc",
     "pjsc",
     "ojsc",
+    "cjsc",
     "ooo",
     "zao",
     "oao",
+    "pao",
+    "ao",
+    "eood",
+    "ood",
     "pte",
+    "pte ltd",
     "pvt",
+    "pvt ltd",
+    "private limited",
     "srl",
+    "s r l",
     "spa",
+    "s p a",
+    "sro",
+    "s r o",
+    "sp z o o",
+    "doo",
+    "d o o",
+    "kft",
     "ab",
     "as",
+    "a s",
     "oy",
     "se",
+    "fze",
+    "fzco",
+    "fz llc",
+    "fzc",
+    "sdn bhd",
+    "bhd",
+    "tbk",
+    "limited sirketi",
+    "anonim sirketi",
+    "ltd sti",
+    "joint stock company",
+    "open joint stock company",
+    "closed joint stock company",
+    "public joint stock company",
+    "limited liability company",
+    "obshchestvo s ogranichennoi otvetstvennostyu",
+    "obshchestvo s ogranichennoy otvetstvennostyu",
+    "aktsionernoe obshchestvo",
+    "otkrytoe aktsionernoe obshchestvo",
+    "zakrytoe aktsionernoe obshchestvo",
+    "publichnoe aktsionernoe obshchestvo",
 ];
 
-/// Legal-form words that are also written before the name (`"OOO Romashka"`, `"PJSC X"`).
-pub const LEGAL_PREFIXES: &[&str] = &["jsc", "pjsc", "ojsc", "ooo", "zao", "oao"];
+/// Legal forms that are also written before the name (`OOO Romashka`, `Joint Stock Company
+/// X`, `The Y`), dropped from the start.
+pub const LEGAL_PREFIXES: &[&str] = &[
+    "jsc",
+    "pjsc",
+    "ojsc",
+    "cjsc",
+    "ooo",
+    "zao",
+    "oao",
+    "pao",
+    "ao",
+    "tov",
+    "llc",
+    "pt",
+    "the",
+    "joint stock company",
+    "open joint stock company",
+    "closed joint stock company",
+    "public joint stock company",
+    "limited liability company",
+    "obshchestvo s ogranichennoi otvetstvennostyu",
+    "obshchestvo s ogranichennoy otvetstvennostyu",
+    "aktsionernoe obshchestvo",
+    "otkrytoe aktsionernoe obshchestvo",
+    "zakrytoe aktsionernoe obshchestvo",
+    "publichnoe aktsionernoe obshchestvo",
+    "federal state unitary enterprise",
+];
 
-/// Lower-cases, folds punctuation to spaces, and drops legal-form words at the end (and the
-/// few written first, [`LEGAL_PREFIXES`], at the start):
-/// `"Semiconductor Manufacturing International Corp."` and
+/// A name split into the words compared and the legal forms dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Split {
+    /// The normalised words, legal forms dropped, in order.
+    pub words: Vec<String>,
+    /// The legal forms dropped, each as normalised words (`"co ltd"`), start first.
+    pub dropped: Vec<String>,
+}
+
+/// Lower-cases, transliterates, folds punctuation to spaces, and drops legal forms at the
+/// ends: `"Semiconductor Manufacturing International Corp."` and
 /// `"SEMICONDUCTOR MANUFACTURING INTERNATIONAL CORPORATION"` both become
 /// `"semiconductor manufacturing international"`. A legal word inside a name is part of it:
 /// `"SE Asia Components"` is not `"Asia Components Ltd"`.
@@ -47,30 +166,74 @@ pub fn normalize(name: &str) -> String {
     tokens(name).join(" ")
 }
 
-/// The normalised words of a name, in order.
+/// The normalised words of a name, in order, legal forms dropped.
 pub fn tokens(name: &str) -> Vec<String> {
-    let folded: String = name
-        .chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    let words: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
-    let start = words
-        .iter()
-        .take_while(|w| LEGAL_PREFIXES.contains(&w.as_str()))
-        .count();
-    let end = words.len()
-        - words[start..]
-            .iter()
-            .rev()
-            .take_while(|w| LEGAL_SUFFIXES.contains(&w.as_str()))
-            .count();
+    split(name).words
+}
+
+/// The normalised words of a name before legal forms are dropped.
+pub fn words(name: &str) -> Vec<String> {
+    let ascii = deunicode::deunicode_with_tofu(name, " ");
+    let mut folded = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        match c {
+            '\'' | '`' | '\u{2019}' => {} // inside a word: McDonald's -> mcdonalds
+            '&' => folded.push_str(" and "),
+            c if c.is_ascii_alphanumeric() => folded.push(c.to_ascii_lowercase()),
+            _ => folded.push(' '),
+        }
+    }
+    folded.split_whitespace().map(str::to_string).collect()
+}
+
+/// The words of a name and the legal forms dropped from its ends.
+pub fn split(name: &str) -> Split {
+    let words = words(name);
+    let mut start = 0;
+    let mut end = words.len();
+    let mut front = Vec::new();
+    let mut back = Vec::new();
+    while let Some(n) = longest_form(LEGAL_PREFIXES, &words[start..end], true) {
+        front.push(words[start..start + n].join(" "));
+        start += n;
+    }
+    while let Some(n) = longest_form(LEGAL_SUFFIXES, &words[start..end], false) {
+        back.push(words[end - n..end].join(" "));
+        end -= n;
+    }
     // A name made only of legal words ("AS") keeps them.
     if start >= end {
-        words
-    } else {
-        words[start..end].to_vec()
+        return Split {
+            words,
+            dropped: Vec::new(),
+        };
     }
+    back.reverse();
+    front.extend(back);
+    Split {
+        words: words[start..end].to_vec(),
+        dropped: front,
+    }
+}
+
+/// The length in words of the longest form of `forms` at the start (or end) of `words`.
+fn longest_form(forms: &[&str], words: &[String], at_start: bool) -> Option<usize> {
+    forms
+        .iter()
+        .filter_map(|form| {
+            let form: Vec<&str> = form.split(' ').collect();
+            let n = form.len();
+            if n > words.len() {
+                return None;
+            }
+            let part = if at_start {
+                &words[..n]
+            } else {
+                &words[words.len() - n..]
+            };
+            part.iter().zip(&form).all(|(w, f)| w == f).then_some(n)
+        })
+        .max()
 }
 
 #[cfg(test)]
@@ -103,5 +266,59 @@ mod tests {
     fn name_of_only_legal_words_is_kept() {
         assert_eq!(normalize("A.S."), "a s");
         assert_eq!(normalize("AS"), "as");
+    }
+
+    #[test]
+    fn accents_and_other_scripts_are_transliterated() {
+        assert_eq!(normalize("Société Générale S.A."), "societe generale");
+        assert_eq!(normalize("Müller-Lüdenscheid GmbH"), "muller ludenscheid");
+        assert_eq!(normalize("Straße AG"), "strasse");
+        assert_eq!(normalize("ООО Ромашка"), normalize("Romashka LLC"));
+        assert_eq!(normalize("ČEZ, a. s."), "cez");
+    }
+
+    #[test]
+    fn punctuation_apostrophes_and_ampersands() {
+        assert_eq!(normalize("McDonald's Corp."), "mcdonalds");
+        assert_eq!(normalize("H & H METALFORM GMBH"), "h and h metalform");
+        assert_eq!(normalize("H and H Metalform"), "h and h metalform");
+        assert_eq!(
+            normalize("JSC \"Concern Almaz-Antey\""),
+            "concern almaz antey"
+        );
+        assert_eq!(normalize("  Acme\tChips , Inc. "), "acme chips");
+    }
+
+    #[test]
+    fn multi_word_legal_forms_at_either_end() {
+        assert_eq!(
+            normalize("ILC EXPORTACIONES, S. DE R.L. DE C.V."),
+            "ilc exportaciones"
+        );
+        assert_eq!(
+            normalize("JOINT STOCK COMPANY KRASNOZNAMENSK SEMICONDUCTORS FACTORY ARSENAL"),
+            "krasnoznamensk semiconductors factory arsenal"
+        );
+        assert_eq!(
+            normalize("THE LIMITED LIABILITY COMPANY INVESTMENT COMPANY ABROS"),
+            "investment company abros"
+        );
+        assert_eq!(normalize("MABROOKA TRADING CO L.L.C."), "mabrooka trading");
+        assert_eq!(
+            normalize("SMART ITHALAT IHRACAT DIS TICARET LIMITED SIRKETI"),
+            "smart ithalat ihracat dis ticaret"
+        );
+        assert_eq!(
+            normalize("AKTSIONERNOE OBSHCHESTVO SG-DEVELOPMENT"),
+            "sg development"
+        );
+    }
+
+    #[test]
+    fn split_reports_the_forms_it_dropped() {
+        let s = split("OOO Gazprom Vniigaz Co., Ltd.");
+        assert_eq!(s.words, ["gazprom", "vniigaz"]);
+        assert_eq!(s.dropped, ["ooo", "co ltd"]);
+        assert!(split("AS").dropped.is_empty());
     }
 }

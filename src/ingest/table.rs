@@ -149,53 +149,16 @@ pub fn read_rows(
 ) -> Result<Outcome> {
     let path = dir.join(name);
     let display = path.display().to_string();
-    let file = match File::open(&path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Outcome::Missing),
-        Err(e) => return Err(Error::Read { path, source: e }),
-    };
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        diags.error(
-            "not-a-file",
-            At::file(&display),
-            "is a folder (expected a CSV file)",
-        );
-        return Ok(Outcome::Unusable);
-    }
-    let mut input = BufReader::with_capacity(1 << 16, file);
     let expected = columns
         .iter()
         .filter(|c| c.required)
         .map(|c| c.name)
         .collect::<Vec<_>>()
         .join(",");
-
-    // Look at the first bytes: refuse UTF-16, skip a UTF-8 byte-order mark.
-    let mut head = [0u8; 3];
-    let got = read_up_to(&mut input, &mut head).map_err(|source| Error::Read {
-        path: path.clone(),
-        source,
-    })?;
-    if got >= 2 && (head[..2] == [0xFF, 0xFE] || head[..2] == [0xFE, 0xFF]) {
-        diags.error(
-            "encoding",
-            At::line(&display, 1),
-            "file is UTF-16 encoded (expected UTF-8: in Excel, save as \"CSV UTF-8\")",
-        );
-        return Ok(Outcome::Unusable);
-    }
-    let skip = if got == 3 && head == [0xEF, 0xBB, 0xBF] {
-        3
-    } else {
-        0
+    let mut reader = match open(&path, &display, diags)? {
+        Ok(reader) => reader,
+        Err(outcome) => return Ok(outcome),
     };
-    let prefix = head[skip..got].to_vec();
-    let stream = Newlines::new(std::io::Cursor::new(prefix).chain(input));
-
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(stream);
 
     let mut raw = csv::ByteRecord::new();
     // The header.
@@ -344,6 +307,114 @@ pub fn read_rows(
         } else {
             rows += 1;
             each(&row, diags);
+        }
+        raw = record.into_byte_record();
+    }
+    Ok(Outcome::Read { rows })
+}
+
+/// The byte stream a CSV reader reads: a file with its byte-order mark skipped and every
+/// line end turned into `\n`.
+type Stream = Newlines<std::io::Chain<std::io::Cursor<Vec<u8>>, BufReader<File>>>;
+
+/// Opens `path` under the policy: a missing file is [`Outcome::Missing`]; a folder or a
+/// UTF-16 file is reported and [`Outcome::Unusable`]; a UTF-8 byte-order mark is skipped.
+fn open(
+    path: &Path,
+    display: &str,
+    diags: &mut Diagnostics,
+) -> Result<std::result::Result<csv::Reader<Stream>, Outcome>> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Err(Outcome::Missing)),
+        Err(e) => {
+            return Err(Error::Read {
+                path: path.to_path_buf(),
+                source: e,
+            });
+        }
+    };
+    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        diags.error(
+            "not-a-file",
+            At::file(display),
+            "is a folder (expected a CSV file)",
+        );
+        return Ok(Err(Outcome::Unusable));
+    }
+    let mut input = BufReader::with_capacity(1 << 16, file);
+    // Look at the first bytes: refuse UTF-16, skip a UTF-8 byte-order mark.
+    let mut head = [0u8; 3];
+    let got = read_up_to(&mut input, &mut head).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if got >= 2 && (head[..2] == [0xFF, 0xFE] || head[..2] == [0xFE, 0xFF]) {
+        diags.error(
+            "encoding",
+            At::line(display, 1),
+            "file is UTF-16 encoded (expected UTF-8: in Excel, save as \"CSV UTF-8\")",
+        );
+        return Ok(Err(Outcome::Unusable));
+    }
+    let skip = if got == 3 && head == [0xEF, 0xBB, 0xBF] {
+        3
+    } else {
+        0
+    };
+    let prefix = head[skip..got].to_vec();
+    let stream = Newlines::new(std::io::Cursor::new(prefix).chain(input));
+    Ok(Ok(csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(stream)))
+}
+
+/// Reads a CSV file that has no header row (OFAC's SDN file), calling `each` with the line
+/// a record starts on and the record, under the same policy as [`read`]: UTF-16 refused,
+/// byte-order mark skipped, any line end, blank lines and a DOS end-of-file byte (0x1A)
+/// skipped, a record that is not UTF-8 reported and skipped. Cells are given as written
+/// (not trimmed); how many fields a record must have is the caller's to check.
+pub fn read_headerless(
+    path: &Path,
+    diags: &mut Diagnostics,
+    mut each: impl FnMut(u64, &csv::StringRecord, &mut Diagnostics),
+) -> Result<Outcome> {
+    let display = path.display().to_string();
+    let mut reader = match open(path, &display, diags)? {
+        Ok(reader) => reader,
+        Err(outcome) => return Ok(outcome),
+    };
+    let mut raw = csv::ByteRecord::new();
+    let mut rows = 0;
+    loop {
+        let line = match next_record(&mut reader, &mut raw) {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
+            Err(e) => {
+                if report_csv_error(&e, &display, diags) {
+                    break;
+                }
+                continue;
+            }
+        };
+        let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut raw)) {
+            Ok(record) => record,
+            Err(e) => {
+                diags.error(
+                    "encoding",
+                    At::cell(&display, line, e.utf8_error().field() + 1),
+                    "cell is not valid UTF-8 (expected UTF-8 text)",
+                );
+                raw = e.into_byte_record();
+                continue;
+            }
+        };
+        let blank = record.len() == 1 && record[0].trim().is_empty();
+        let eof = record.len() == 1 && &record[0] == "\u{1a}";
+        if !blank && !eof {
+            rows += 1;
+            each(line, &record, diags);
         }
         raw = record.into_byte_record();
     }

@@ -1,0 +1,809 @@
+//! `tierscope screen`: screen candidate vendors before signing.
+//!
+//! For each candidate in a candidates file ([`candidates`]):
+//!
+//! 1. **Name matching** ([`matcher`]) against the dataset's own restricted parties and every
+//!    `--list` file ([`lists`]: OFAC SDN CSV, Consolidated Screening List CSV, restricted.csv).
+//! 2. **Ownership**: the OFAC 50 percent rule through `ownership.csv` and the candidate's
+//!    `owner` (a dataset entity or another candidate). Restricted owners are the dataset's
+//!    restricted entities, candidates and owners whose names match a list strongly, and,
+//!    in turn, anything they hold at least half of.
+//! 3. **Verdict**: `BLOCKED` when the name matches a list entry with a score at or above the
+//!    block threshold (default 0.97), or restricted owners together hold at least 50%;
+//!    `REVIEW` when the best name match scores between the threshold (default 0.88) and the
+//!    block threshold, when owners that may be restricted (by such a match) hold at least
+//!    50%, or when restricted owners hold a minority stake; `CLEAR` otherwise.
+//! 4. **What the vendor would change** ([`impact`]), for each proposed supply, and a ranking
+//!    of the dataset's unqualified alternates: "qualify these first".
+//!
+//! Screening never prints: [`run`] returns a [`ScreenReport`] that [`render`] turns into
+//! text, JSON or CSV.
+
+pub mod candidates;
+pub mod impact;
+pub mod lists;
+pub mod matcher;
+pub mod render;
+
+use crate::analysis::{Settings, round};
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::error::{Error, Result};
+use crate::graph::ProductionGraph;
+use crate::graph::parties::{FIFTY_PERCENT, RestrictedWhy};
+use crate::model::{Dataset, EntityIx, Trust};
+use candidates::{Candidate, OwnerRef};
+use impact::{Impact, NewVendor, ShareChange, Snapshot};
+use lists::{ListFormat, PartyList, PartyType};
+use matcher::{Hit, Matcher};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The version of the screening JSON. Adding fields keeps it; renaming or removing one
+/// bumps it.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Default least score for a name match to be reported (and make a candidate `REVIEW`).
+pub const DEFAULT_THRESHOLD: f64 = 0.88;
+/// Default least score for a name match to block a candidate.
+pub const DEFAULT_BLOCK_THRESHOLD: f64 = 0.97;
+
+/// The settings of one screening run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreenSettings {
+    /// Least score for a name match to be reported.
+    pub threshold: f64,
+    /// Least score for a name match to block the candidate.
+    pub block_threshold: f64,
+    /// The analysis settings used for the impact of proposed supplies.
+    #[serde(skip)]
+    pub analysis: Settings,
+}
+
+impl Default for ScreenSettings {
+    fn default() -> Self {
+        ScreenSettings {
+            threshold: DEFAULT_THRESHOLD,
+            block_threshold: DEFAULT_BLOCK_THRESHOLD,
+            analysis: Settings::default(),
+        }
+    }
+}
+
+/// A candidate's verdict, most severe last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Verdict {
+    Clear,
+    Review,
+    Blocked,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Clear => "CLEAR",
+            Verdict::Review => "REVIEW",
+            Verdict::Blocked => "BLOCKED",
+        }
+    }
+}
+
+/// How strong a name match is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Strength {
+    /// At or above the block threshold.
+    Strong,
+    /// At or above the threshold, below the block threshold.
+    Possible,
+}
+
+/// The screening result JSON.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScreenReport {
+    pub schema_version: u32,
+    pub tool: String,
+    pub dataset: String,
+    pub settings: ScreenSettings,
+    pub lists: Vec<ListSummary>,
+    pub summary: VerdictCounts,
+    pub candidates: Vec<CandidateResult>,
+    /// The dataset's unqualified alternates, ranked: qualify these first.
+    pub alternates: Vec<Alternate>,
+    /// Warnings about the candidates and list files.
+    pub warnings: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct VerdictCounts {
+    pub candidates: usize,
+    pub blocked: usize,
+    pub review: usize,
+    pub clear: usize,
+}
+
+/// One list as read.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListSummary {
+    pub path: String,
+    pub format: ListFormat,
+    /// The format in words, e.g. "OFAC SDN CSV (no header, 12 fields)".
+    pub format_name: String,
+    pub rows: u64,
+    pub entries: usize,
+    /// Entries matched against candidates: organisations.
+    pub organizations: usize,
+    /// Entries not matched against vendors, by type.
+    pub individuals: usize,
+    pub vessels: usize,
+    pub aircraft: usize,
+}
+
+/// One list entry a candidate's name matched.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchResult {
+    /// The list file.
+    pub list: String,
+    pub format: ListFormat,
+    /// The published list: `SDN`, a CSL source, restricted.csv's `list`.
+    pub source: String,
+    /// The list's id of the entry (OFAC ent_num, CSL `_id`, `line N`).
+    pub entry_id: String,
+    pub entry_name: String,
+    #[serde(rename = "entry_type")]
+    pub party_type: PartyType,
+    pub programs: Vec<String>,
+    /// The line of the list file the entry is on.
+    pub line: u64,
+    /// The dataset entity the entry is, for the dataset's own list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entity: Option<String>,
+    /// The name that matched: the entry's name or one of its aliases.
+    pub matched_name: String,
+    /// The kind of alias that matched (`a.k.a.`, `alt_names`, ...); absent for the name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    pub score: f64,
+    pub strength: Strength,
+    pub why: Vec<String>,
+}
+
+/// A link of an ownership chain: `owner` holds `share` of `owned`.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnerLink {
+    pub owner: String,
+    pub owner_name: String,
+    /// `entity` (in the dataset) or `candidate`.
+    pub owner_kind: String,
+    pub owned: String,
+    pub share: f64,
+    /// `restricted` or `possibly_restricted`.
+    pub status: String,
+    pub why: String,
+}
+
+/// A candidate's ownership, as far as restricted parties go.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnershipResult {
+    pub owner: String,
+    pub owner_name: String,
+    pub owner_share: f64,
+    /// What restricted owners hold of the candidate, directly.
+    pub restricted_share: f64,
+    /// What restricted owners and owners that may be restricted hold, directly.
+    pub possibly_restricted_share: f64,
+    /// Restricted and possibly restricted owners, from the candidate up.
+    pub chain: Vec<OwnerLink>,
+}
+
+/// A proposed supply and what it would change.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalResult {
+    pub buyer: String,
+    pub buyer_name: String,
+    pub item: String,
+    pub item_name: String,
+    /// The candidates file line.
+    pub line: u64,
+    pub shares: ShareChange,
+    pub impact: Impact,
+}
+
+/// One screened candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateResult {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub country_trust: Trust,
+    pub line: u64,
+    pub verdict: Verdict,
+    /// Why the verdict, one sentence each, most severe first.
+    pub reasons: Vec<String>,
+    pub matches: Vec<MatchResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ownership: Option<OwnershipResult>,
+    pub proposals: Vec<ProposalResult>,
+}
+
+/// An unqualified alternate and what qualifying it would change.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    pub rank: usize,
+    pub supplier: String,
+    pub supplier_name: String,
+    pub buyer: String,
+    pub buyer_name: String,
+    pub item: String,
+    pub item_name: String,
+    /// The `supply.csv` line of the unqualified row.
+    pub line: u64,
+    pub shares: ShareChange,
+    pub impact: Impact,
+}
+
+/// Screens the candidates in `vendors` against the dataset `ds` (folder `dir`, trust policy
+/// applied) and the lists in `list_paths`.
+pub fn run(
+    dir: &Path,
+    ds: &Dataset,
+    vendors: &Path,
+    list_paths: &[PathBuf],
+    settings: &ScreenSettings,
+) -> Result<ScreenReport> {
+    let graph = ProductionGraph::build(ds);
+    // Every problem in the candidates file and the lists, at once.
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let candidates = match candidates::read(vendors, ds) {
+        Ok((c, w)) => {
+            warnings.extend(w);
+            c
+        }
+        Err(Error::InvalidDataset { diagnostics, .. }) => {
+            errors.extend(diagnostics);
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
+    let mut lists = vec![lists::dataset_list(dir, ds, &graph.parties)];
+    let mut diags = Diagnostics::new();
+    for path in list_paths {
+        if let Some(list) = lists::read(path, ds, &mut diags)? {
+            lists.push(list);
+        }
+    }
+    for d in diags.into_vec() {
+        match d.severity {
+            Severity::Error => errors.push(d),
+            Severity::Warning => warnings.push(d),
+            Severity::Note => {}
+        }
+    }
+    if errors.iter().any(|d| d.severity == Severity::Error) {
+        let mut files: Vec<&str> = errors.iter().map(|d| d.file.as_str()).collect();
+        files.dedup();
+        let dir = if files.len() == 1 {
+            PathBuf::from(files[0])
+        } else {
+            PathBuf::from("the candidates and list files")
+        };
+        return Err(Error::InvalidDataset {
+            dir,
+            diagnostics: errors,
+        });
+    }
+
+    let matcher = Matcher::new(&lists);
+    let hits: Vec<Vec<Hit>> = candidates
+        .iter()
+        .map(|c| matcher.screen(&c.name, settings.threshold))
+        .collect();
+    let owners = OwnerStatus::compute(ds, &graph, &candidates, &hits, &matcher, &lists, settings);
+
+    // The impact of proposed supplies: every candidate becomes an entity (restricted when
+    // blocked), with its ownership; each proposal is then added on its own.
+    let before = Snapshot::of(ds, &settings.analysis).map_err(Error::Usage)?;
+    let mut results = Vec::new();
+    let mut verdicts = Vec::new();
+    for (k, c) in candidates.iter().enumerate() {
+        let (verdict, reasons) = verdict(k, c, &hits[k], &owners, &lists, settings);
+        verdicts.push(verdict);
+        results.push((verdict, reasons));
+    }
+    let mut with_candidates = ds.clone();
+    let first = with_candidates.entities.len();
+    for (k, c) in candidates.iter().enumerate() {
+        impact::add_entity(
+            &mut with_candidates,
+            &NewVendor {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                country: c.country,
+                restricted: verdicts[k] == Verdict::Blocked,
+            },
+        );
+    }
+    for (k, c) in candidates.iter().enumerate() {
+        let owner = match c.owner {
+            Some(OwnerRef::Entity(e)) => e,
+            Some(OwnerRef::Candidate(j)) => EntityIx((first + j) as u32),
+            None => continue,
+        };
+        impact::add_owner(
+            &mut with_candidates,
+            owner,
+            EntityIx((first + k) as u32),
+            c.owner_share,
+        );
+    }
+    let mut out = Vec::new();
+    for ((k, c), (verdict, reasons)) in candidates.iter().enumerate().zip(results) {
+        let me = EntityIx((first + k) as u32);
+        let mut proposals = Vec::new();
+        for p in &c.proposals {
+            let mut after = with_candidates.clone();
+            let shares = impact::add_supply(&mut after, me, p.buyer, p.item, p.share);
+            let after = Snapshot::of(&after, &settings.analysis).map_err(Error::Usage)?;
+            proposals.push(ProposalResult {
+                buyer: ds.entity(p.buyer).id.clone(),
+                buyer_name: ds.entity(p.buyer).name.clone(),
+                item: ds.item(p.item).id.clone(),
+                item_name: ds.item(p.item).name.clone(),
+                line: p.line,
+                shares,
+                impact: impact::compare(&before, &after),
+            });
+        }
+        let country = ds.country(c.country);
+        out.push(CandidateResult {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            country: country.code.clone(),
+            country_trust: country.trust,
+            line: c.line,
+            verdict,
+            reasons,
+            matches: hits[k]
+                .iter()
+                .map(|h| match_result(h, &lists, settings))
+                .collect(),
+            ownership: owners.result(k, c, ds, &candidates),
+            proposals,
+        });
+    }
+    let alternates = alternates(ds, &before, &settings.analysis)?;
+    let mut summary = VerdictCounts {
+        candidates: out.len(),
+        ..VerdictCounts::default()
+    };
+    for c in &out {
+        match c.verdict {
+            Verdict::Blocked => summary.blocked += 1,
+            Verdict::Review => summary.review += 1,
+            Verdict::Clear => summary.clear += 1,
+        }
+    }
+    Ok(ScreenReport {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
+        dataset: ds.name.clone(),
+        settings: settings.clone(),
+        lists: lists
+            .iter()
+            .map(|l| ListSummary {
+                path: l.path.clone(),
+                format: l.format,
+                format_name: l.format.describe().to_string(),
+                rows: l.rows,
+                entries: l.entries.len(),
+                organizations: l.count(PartyType::Organization),
+                individuals: l.count(PartyType::Individual),
+                vessels: l.count(PartyType::Vessel),
+                aircraft: l.count(PartyType::Aircraft),
+            })
+            .collect(),
+        summary,
+        candidates: out,
+        alternates,
+        warnings,
+    })
+}
+
+fn match_result(h: &Hit, lists: &[PartyList], settings: &ScreenSettings) -> MatchResult {
+    let list = &lists[h.list];
+    let entry = &list.entries[h.entry];
+    let alias = h.alias.map(|a| &entry.aliases[a]);
+    MatchResult {
+        list: list.path.clone(),
+        format: list.format,
+        source: entry.source.clone(),
+        entry_id: entry.uid.clone(),
+        entry_name: entry.name.clone(),
+        party_type: entry.party_type,
+        programs: entry.programs.clone(),
+        line: entry.line,
+        entity: entry.entity.clone(),
+        matched_name: alias.map_or_else(|| entry.name.clone(), |a| a.name.clone()),
+        alias: alias.map(|a| a.kind.clone()),
+        score: round3(h.score),
+        strength: if h.score + 1e-12 >= settings.block_threshold {
+            Strength::Strong
+        } else {
+            Strength::Possible
+        },
+        why: h.why.clone(),
+    }
+}
+
+/// Scores are shown to three decimals.
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// A list entry, in words: `"NAME" on SDN (sdn.csv:308, entry 46627) via a.k.a. "X"`.
+fn entry_label(lists: &[PartyList], h: &Hit) -> String {
+    let list = &lists[h.list];
+    let entry = &list.entries[h.entry];
+    let file = Path::new(&list.path)
+        .file_name()
+        .map_or_else(|| list.path.clone(), |f| f.to_string_lossy().into_owned());
+    let id = match list.format {
+        ListFormat::RestrictedCsv => String::new(),
+        _ => format!(", entry {}", entry.uid),
+    };
+    let via = h
+        .alias
+        .map(|a| {
+            let alias = &entry.aliases[a];
+            format!(" via {} \"{}\"", alias.kind, alias.name)
+        })
+        .unwrap_or_default();
+    format!(
+        "\"{}\" on {} ({file}:{}{id}){via}, score {:.2}",
+        entry.name, entry.source, entry.line, h.score
+    )
+}
+
+/// Restricted status of the parties on candidates' ownership chains.
+struct OwnerStatus {
+    /// Dataset entities, then candidates.
+    n: usize,
+    names: Vec<(String, String, bool)>,
+    /// For each party, its owners and their shares.
+    owners: Vec<Vec<(usize, f64)>>,
+    /// Restricted, with why.
+    definite: Vec<Option<String>>,
+    /// Possibly restricted (a name match below the block threshold, or such owners holding
+    /// at least half), with why.
+    possible: Vec<Option<String>>,
+    /// Restricted by the 50 percent rule here (their owners explain them).
+    derived: Vec<bool>,
+}
+
+impl OwnerStatus {
+    fn compute(
+        ds: &Dataset,
+        graph: &ProductionGraph,
+        candidates: &[Candidate],
+        hits: &[Vec<Hit>],
+        matcher: &Matcher,
+        lists: &[PartyList],
+        settings: &ScreenSettings,
+    ) -> OwnerStatus {
+        let n = ds.entities.len();
+        let total = n + candidates.len();
+        let mut names: Vec<(String, String, bool)> = ds
+            .entities
+            .iter()
+            .map(|e| (e.id.clone(), e.name.clone(), false))
+            .collect();
+        names.extend(
+            candidates
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone(), true)),
+        );
+        let mut owners: Vec<Vec<(usize, f64)>> = vec![Vec::new(); total];
+        for row in &ds.ownership {
+            if row.owner != row.entity {
+                owners[row.entity.ix()].push((row.owner.ix(), row.share));
+            }
+        }
+        for (k, c) in candidates.iter().enumerate() {
+            match c.owner {
+                Some(OwnerRef::Entity(e)) => owners[n + k].push((e.ix(), c.owner_share)),
+                Some(OwnerRef::Candidate(j)) => owners[n + k].push((n + j, c.owner_share)),
+                None => {}
+            }
+        }
+        let mut definite: Vec<Option<String>> = vec![None; total];
+        let mut possible: Vec<Option<String>> = vec![None; total];
+        let mut derived = vec![false; total];
+        for (e, why) in graph.parties.restricted.iter().enumerate() {
+            if let Some(why) = why {
+                definite[e] = Some(describe(ds, why));
+                derived[e] = matches!(why, RestrictedWhy::FiftyPercentRule { .. });
+            }
+        }
+        // Dataset entities up the candidates' chains are screened by name too.
+        let mut up: Vec<usize> = (n..total).collect();
+        let mut seen = vec![false; total];
+        while let Some(x) = up.pop() {
+            for &(o, _) in &owners[x] {
+                if !seen[o] {
+                    seen[o] = true;
+                    up.push(o);
+                }
+            }
+        }
+        let mut seed = |x: usize, hits: &[Hit]| {
+            let id = &names[x].0;
+            let best = hits.iter().find(|h| {
+                x >= n || lists[h.list].entries[h.entry].entity.as_deref() != Some(id.as_str())
+            });
+            if let Some(h) = best {
+                let what = format!("name matches {}", entry_label(lists, h));
+                if h.score + 1e-12 >= settings.block_threshold {
+                    definite[x].get_or_insert(what);
+                } else if definite[x].is_none() {
+                    possible[x].get_or_insert(what);
+                }
+            }
+        };
+        for (x, _) in seen.iter().enumerate().filter(|(x, s)| **s && *x < n) {
+            let h = matcher.screen(&ds.entities[x].name, settings.threshold);
+            seed(x, &h);
+        }
+        for (k, h) in hits.iter().enumerate() {
+            seed(n + k, h);
+        }
+        // The 50 percent rule to a fixpoint (chains are short; at most `total` rounds).
+        for _ in 0..total {
+            let mut changed = false;
+            for x in 0..total {
+                if definite[x].is_some() {
+                    continue;
+                }
+                let held: f64 = owners[x]
+                    .iter()
+                    .filter(|(o, _)| definite[*o].is_some())
+                    .map(|(_, s)| s)
+                    .sum();
+                if held >= FIFTY_PERCENT - 1e-9 {
+                    definite[x] = Some(format!(
+                        "restricted owners hold {:.0}% (50 percent rule)",
+                        held * 100.0
+                    ));
+                    derived[x] = true;
+                    changed = true;
+                    continue;
+                }
+                if possible[x].is_none() {
+                    let maybe: f64 = owners[x]
+                        .iter()
+                        .filter(|(o, _)| definite[*o].is_some() || possible[*o].is_some())
+                        .map(|(_, s)| s)
+                        .sum();
+                    if maybe >= FIFTY_PERCENT - 1e-9 {
+                        possible[x] = Some(format!(
+                            "owners that are or may be restricted hold {:.0}%",
+                            maybe * 100.0
+                        ));
+                        derived[x] = true;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        OwnerStatus {
+            n,
+            names,
+            owners,
+            definite,
+            possible,
+            derived,
+        }
+    }
+
+    /// (restricted share, restricted-or-possibly share) held directly in party `x`.
+    fn held(&self, x: usize) -> (f64, f64) {
+        let mut sure = 0.0;
+        let mut maybe = 0.0;
+        for &(o, s) in &self.owners[x] {
+            if self.definite[o].is_some() {
+                sure += s;
+                maybe += s;
+            } else if self.possible[o].is_some() {
+                maybe += s;
+            }
+        }
+        (sure, maybe)
+    }
+
+    fn result(
+        &self,
+        k: usize,
+        c: &Candidate,
+        ds: &Dataset,
+        candidates: &[Candidate],
+    ) -> Option<OwnershipResult> {
+        let owner = c.owner?;
+        let (owner_id, owner_name) = match owner {
+            OwnerRef::Entity(e) => (ds.entity(e).id.clone(), ds.entity(e).name.clone()),
+            OwnerRef::Candidate(j) => (candidates[j].id.clone(), candidates[j].name.clone()),
+        };
+        let x = self.n + k;
+        let (sure, maybe) = self.held(x);
+        // The chain: restricted and possibly restricted owners, breadth first.
+        let mut chain = Vec::new();
+        let mut queue = std::collections::VecDeque::from([x]);
+        let mut seen = vec![false; self.names.len()];
+        seen[x] = true;
+        while let Some(y) = queue.pop_front() {
+            for &(o, share) in &self.owners[y] {
+                let (status, why) = match (&self.definite[o], &self.possible[o]) {
+                    (Some(w), _) => ("restricted", w),
+                    (None, Some(w)) => ("possibly_restricted", w),
+                    _ => continue,
+                };
+                chain.push(OwnerLink {
+                    owner: self.names[o].0.clone(),
+                    owner_name: self.names[o].1.clone(),
+                    owner_kind: if self.names[o].2 {
+                        "candidate"
+                    } else {
+                        "entity"
+                    }
+                    .into(),
+                    owned: self.names[y].0.clone(),
+                    share: round(share),
+                    status: status.into(),
+                    why: why.clone(),
+                });
+                if self.derived[o] && !seen[o] {
+                    seen[o] = true;
+                    queue.push_back(o);
+                }
+            }
+        }
+        Some(OwnershipResult {
+            owner: owner_id,
+            owner_name,
+            owner_share: round(c.owner_share),
+            restricted_share: round(sure),
+            possibly_restricted_share: round(maybe),
+            chain,
+        })
+    }
+}
+
+/// Why a dataset entity is restricted, in words.
+fn describe(ds: &Dataset, why: &RestrictedWhy) -> String {
+    match why {
+        RestrictedWhy::Flag => "flagged restricted in entities.csv".into(),
+        RestrictedWhy::ListedById { line, list } => format!(
+            "listed in restricted.csv line {line}{}",
+            list.as_ref().map_or(String::new(), |l| format!(" ({l})"))
+        ),
+        RestrictedWhy::ListedByName {
+            line,
+            listed_name,
+            list,
+        } => format!(
+            "named in restricted.csv line {line} as \"{listed_name}\"{}",
+            list.as_ref().map_or(String::new(), |l| format!(" ({l})"))
+        ),
+        RestrictedWhy::FiftyPercentRule { owners, total } => format!(
+            "restricted owners hold {:.0}% (50 percent rule): {}",
+            total * 100.0,
+            owners
+                .iter()
+                .map(|(o, s)| format!("{} {:.0}%", ds.entity(*o).id, s * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A candidate's verdict and the reasons for it.
+fn verdict(
+    k: usize,
+    c: &Candidate,
+    hits: &[Hit],
+    owners: &OwnerStatus,
+    lists: &[PartyList],
+    settings: &ScreenSettings,
+) -> (Verdict, Vec<String>) {
+    let mut blocked = Vec::new();
+    let mut review = Vec::new();
+    for h in hits {
+        if h.score + 1e-12 >= settings.block_threshold {
+            blocked.push(format!("name matches {}", entry_label(lists, h)));
+        } else {
+            review.push(format!("name may match {}", entry_label(lists, h)));
+        }
+    }
+    let x = owners.n + k;
+    let (sure, maybe) = owners.held(x);
+    if c.owner.is_some() {
+        if sure >= FIFTY_PERCENT - 1e-9 {
+            blocked.push(format!(
+                "restricted owners hold {:.0}% of it: blocked by the 50 percent rule",
+                sure * 100.0
+            ));
+        } else if maybe >= FIFTY_PERCENT - 1e-9 {
+            review.push(format!(
+                "owners that are or may be restricted hold {:.0}% of it",
+                maybe * 100.0
+            ));
+        } else if sure > 0.0 {
+            review.push(format!(
+                "restricted owners hold {:.0}% of it: below 50%, not blocked by the rule, but a restricted party has a stake",
+                sure * 100.0
+            ));
+        }
+    }
+    if !blocked.is_empty() {
+        blocked.extend(review);
+        (Verdict::Blocked, blocked)
+    } else if !review.is_empty() {
+        (Verdict::Review, review)
+    } else {
+        (
+            Verdict::Clear,
+            vec![format!(
+                "no list entry scores {:.2} or more{}",
+                settings.threshold,
+                if c.owner.is_some() {
+                    "; no restricted owner"
+                } else {
+                    ""
+                }
+            )],
+        )
+    }
+}
+
+/// Every unqualified alternate of the dataset, ranked by what qualifying it removes.
+fn alternates(ds: &Dataset, before: &Snapshot, settings: &Settings) -> Result<Vec<Alternate>> {
+    let mut out = Vec::new();
+    for row in ds.supply.iter().filter(|r| !r.qualified) {
+        let already = ds.supply.iter().any(|r| {
+            r.qualified && r.supplier == row.supplier && r.buyer == row.buyer && r.item == row.item
+        });
+        if already {
+            continue;
+        }
+        let mut after = ds.clone();
+        let shares = impact::add_supply(&mut after, row.supplier, row.buyer, row.item, row.share);
+        let snapshot = Snapshot::of(&after, settings).map_err(Error::Usage)?;
+        out.push(Alternate {
+            rank: 0,
+            supplier: ds.entity(row.supplier).id.clone(),
+            supplier_name: ds.entity(row.supplier).name.clone(),
+            buyer: ds.entity(row.buyer).id.clone(),
+            buyer_name: ds.entity(row.buyer).name.clone(),
+            item: ds.item(row.item).id.clone(),
+            item_name: ds.item(row.item).name.clone(),
+            line: row.line,
+            shares,
+            impact: impact::compare(before, &snapshot),
+        });
+    }
+    out.sort_by(|a, b| {
+        let (x, y) = (&a.impact.delta, &b.impact.delta);
+        y.spof_score
+            .total_cmp(&x.spof_score)
+            .then_with(|| y.exposure_score.total_cmp(&x.exposure_score))
+            .then_with(|| y.capacity_at_risk_removed.cmp(&x.capacity_at_risk_removed))
+            .then_with(|| y.products_affected.cmp(&x.products_affected))
+            .then_with(|| a.line.cmp(&b.line))
+    });
+    for (i, a) in out.iter_mut().enumerate() {
+        a.rank = i + 1;
+    }
+    Ok(out)
+}

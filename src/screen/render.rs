@@ -1,0 +1,426 @@
+//! Renderers for a [`ScreenReport`]: pure functions from the report to bytes.
+//!
+//! - [`text`]: for a procurement lead. The verdict of each candidate first (BLOCKED, REVIEW,
+//!   CLEAR, most severe first), why, the matches with their scores and reasons, the
+//!   ownership chain, what each proposed supply would change, then "qualify these first".
+//! - [`json`]: the [`ScreenReport`] as pretty JSON.
+//! - [`csv`]: one row per candidate × match (name matches and restricted owners), and one
+//!   row for a candidate with neither.
+
+use super::ScreenReport;
+use super::impact::{Impact, ShareChange, SpofRef};
+use super::lists::ListFormat;
+use crate::analysis::groups::Level;
+use std::fmt::Write as _;
+
+/// The report as pretty JSON and a newline.
+pub fn json(report: &ScreenReport) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(report).expect("screen report serializes");
+    bytes.push(b'\n');
+    bytes
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.0}%", v * 100.0)
+}
+
+/// The report for people.
+pub fn text(r: &ScreenReport) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Screening {} candidate{} for {}: {} BLOCKED, {} REVIEW, {} CLEAR",
+        r.summary.candidates,
+        if r.summary.candidates == 1 { "" } else { "s" },
+        r.dataset,
+        r.summary.blocked,
+        r.summary.review,
+        r.summary.clear
+    );
+    let _ = writeln!(
+        s,
+        "Lists (name matches from {:.2}; {:.2} and above blocks):",
+        r.settings.threshold, r.settings.block_threshold
+    );
+    for l in &r.lists {
+        let mut others = Vec::new();
+        for (n, one, many) in [
+            (l.individuals, "individual", "individuals"),
+            (l.vessels, "vessel", "vessels"),
+            (l.aircraft, "aircraft", "aircraft"),
+        ] {
+            if n > 0 {
+                others.push(format!("{n} {}", if n == 1 { one } else { many }));
+            }
+        }
+        let _ = writeln!(
+            s,
+            "  {}: read as {}; {} rows, {} organisations screened{}",
+            l.path,
+            l.format_name,
+            l.rows,
+            l.organizations,
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} not screened as vendors)", others.join(", "))
+            }
+        );
+    }
+    let mut order: Vec<usize> = (0..r.candidates.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(r.candidates[i].verdict));
+    for i in order {
+        let c = &r.candidates[i];
+        let _ = writeln!(
+            s,
+            "\n{:<8} {} ({}) — {}, {}",
+            c.verdict.as_str(),
+            c.name,
+            c.id,
+            c.country,
+            c.country_trust.as_str()
+        );
+        for reason in &c.reasons {
+            let _ = writeln!(s, "  - {reason}");
+        }
+        for m in &c.matches {
+            let _ = writeln!(
+                s,
+                "  match {:.2} ({}): \"{}\" on {}{}{}{} — {}:{}",
+                m.score,
+                match m.strength {
+                    super::Strength::Strong => "strong",
+                    super::Strength::Possible => "possible",
+                },
+                m.entry_name,
+                m.source,
+                if m.format == ListFormat::RestrictedCsv {
+                    String::new()
+                } else {
+                    format!(", entry {}", m.entry_id)
+                },
+                if m.programs.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", m.programs.join(", "))
+                },
+                m.entity
+                    .as_ref()
+                    .map_or(String::new(), |e| format!(", dataset entity {e}")),
+                m.list,
+                m.line
+            );
+            if let Some(kind) = &m.alias {
+                let _ = writeln!(s, "      matched {kind} \"{}\"", m.matched_name);
+            }
+            let _ = writeln!(s, "      why: {}", m.why.join("; "));
+        }
+        if let Some(o) = &c.ownership {
+            let _ = writeln!(
+                s,
+                "  owner: {} ({}) holds {}; restricted owners hold {}",
+                o.owner_name,
+                o.owner,
+                pct(o.owner_share),
+                pct(o.restricted_share)
+            );
+            for l in &o.chain {
+                let _ = writeln!(
+                    s,
+                    "      {} {} ({}) holds {} of {}: {}",
+                    if l.status == "restricted" {
+                        "restricted"
+                    } else {
+                        "possibly restricted"
+                    },
+                    l.owner_name,
+                    l.owner,
+                    pct(l.share),
+                    l.owned,
+                    l.why
+                );
+            }
+        }
+        for p in &c.proposals {
+            let _ = writeln!(
+                s,
+                "  proposed: {} ({}) to {} ({}); {}",
+                p.item_name,
+                p.item,
+                p.buyer_name,
+                p.buyer,
+                shares_text(&p.shares)
+            );
+            impact_text(&mut s, &p.impact, "      ");
+            if !p.impact.products.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "      (the vendor's own inputs are not in the dataset and count as available: an upper bound)"
+                );
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nQualify these first: unqualified alternates in supply.csv, ranked by the risk qualifying each removes"
+    );
+    let useful: Vec<_> = r
+        .alternates
+        .iter()
+        .filter(|a| !a.impact.products.is_empty())
+        .collect();
+    if useful.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {}",
+            if r.alternates.is_empty() {
+                "the dataset has no unqualified alternates"
+            } else {
+                "qualifying any one of them changes no end product's findings"
+            }
+        );
+    }
+    for a in &useful {
+        let d = &a.impact.delta;
+        let _ = writeln!(
+            s,
+            "  {}. {} ({}) -> {} ({}): {} (supply.csv line {}): {} SPOF{} removed, {} added; revenue-weighted SPOF score {:.2}, exposure score {:.2}",
+            a.rank,
+            a.supplier_name,
+            a.supplier,
+            a.buyer_name,
+            a.buyer,
+            a.item,
+            a.line,
+            d.spofs_removed,
+            if d.spofs_removed == 1 { "" } else { "s" },
+            d.spofs_added,
+            d.spof_score,
+            d.exposure_score
+        );
+        impact_text(&mut s, &a.impact, "      ");
+    }
+    let idle = r.alternates.len() - useful.len();
+    if idle > 0 && !useful.is_empty() {
+        let _ = writeln!(
+            s,
+            "  ({idle} other alternate{} change nothing)",
+            if idle == 1 { "" } else { "s" }
+        );
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(s, "\nWarnings:");
+        for w in &r.warnings {
+            let _ = writeln!(s, "  {w}");
+        }
+    }
+    s
+}
+
+fn shares_text(sh: &ShareChange) -> String {
+    let mut t = format!("share {}", sh.note);
+    if sh.existing_scaled_by < 1.0 && sh.replaced.is_empty() {
+        let _ = write!(
+            t,
+            "; existing suppliers' shares scaled by {:.2}",
+            sh.existing_scaled_by
+        );
+    }
+    if !sh.replaced.is_empty() {
+        let _ = write!(t, "; replaces {}", sh.replaced.join(", "));
+    }
+    t
+}
+
+/// A failure group in words: `entity fab-tw`, `country CN`, `all untrusted suppliers`.
+fn group_label(level: Level, subject: &str) -> String {
+    match level {
+        Level::Untrusted => "all untrusted suppliers".into(),
+        _ => format!("{} {subject}", level.as_str()),
+    }
+}
+
+fn spof_label(x: &SpofRef) -> String {
+    group_label(x.level, &x.subject)
+}
+
+fn impact_text(s: &mut String, impact: &Impact, indent: &str) {
+    if impact.products.is_empty() {
+        let _ = writeln!(s, "{indent}changes no end product's findings");
+        return;
+    }
+    for p in &impact.products {
+        let mut parts = Vec::new();
+        if !p.spofs_removed.is_empty() {
+            parts.push(format!(
+                "removes SPOF {}",
+                p.spofs_removed
+                    .iter()
+                    .map(spof_label)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !p.spofs_added.is_empty() {
+            parts.push(format!(
+                "ADDS SPOF {}",
+                p.spofs_added
+                    .iter()
+                    .map(spof_label)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if (p.exposure_before - p.exposure_after).abs() > 1e-9 {
+            parts.push(format!(
+                "untrusted exposure {} -> {}",
+                pct(p.exposure_before),
+                pct(p.exposure_after)
+            ));
+        }
+        let gone = p
+            .capacity_at_risk
+            .iter()
+            .filter(|c| c.after.is_none())
+            .count();
+        let new: Vec<String> = p
+            .capacity_at_risk
+            .iter()
+            .filter(|c| c.before.is_none())
+            .map(|c| {
+                format!(
+                    "{} leaves {}",
+                    group_label(c.level, &c.subject),
+                    c.after.map_or(String::new(), pct)
+                )
+            })
+            .collect();
+        let moved = p.capacity_at_risk.len() - gone - new.len();
+        if !p.capacity_at_risk.is_empty() {
+            let mut bits = Vec::new();
+            if gone > 0 {
+                bits.push(format!("{gone} gone"));
+            }
+            if !new.is_empty() {
+                bits.push(format!("{} new ({})", new.len(), new.join(", ")));
+            }
+            if moved > 0 {
+                bits.push(format!("{moved} changed"));
+            }
+            parts.push(format!("capacity-at-risk findings: {}", bits.join(", ")));
+        }
+        let _ = writeln!(
+            s,
+            "{indent}{} of {} ({}:{}): {}",
+            p.item_name,
+            p.entity_name,
+            p.entity,
+            p.item,
+            parts.join("; ")
+        );
+    }
+}
+
+/// The columns of the CSV output.
+pub const CSV_COLUMNS: [&str; 18] = [
+    "candidate_id",
+    "candidate_name",
+    "country",
+    "verdict",
+    "basis",
+    "score",
+    "strength",
+    "list",
+    "list_format",
+    "source",
+    "entry_id",
+    "entry_name",
+    "matched_name",
+    "alias",
+    "entry_type",
+    "programs",
+    "share",
+    "why",
+];
+
+/// One row per candidate × match: `basis` is `name` for a name match, `ownership` for a
+/// restricted (or possibly restricted) owner on the candidate's chain; a candidate with
+/// neither has one row with `basis` empty.
+pub fn csv(r: &ScreenReport) -> Vec<u8> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(CSV_COLUMNS);
+    for c in &r.candidates {
+        let head = [
+            c.id.as_str(),
+            c.name.as_str(),
+            c.country.as_str(),
+            c.verdict.as_str(),
+        ];
+        let mut rows = 0;
+        for m in &c.matches {
+            let score = format!("{:.3}", m.score);
+            let strength = match m.strength {
+                super::Strength::Strong => "strong",
+                super::Strength::Possible => "possible",
+            };
+            let programs = m.programs.join("; ");
+            let why = m.why.join("; ");
+            let entry_type = m.party_type.as_str();
+            let rest = [
+                "name",
+                score.as_str(),
+                strength,
+                m.list.as_str(),
+                m.format.as_str(),
+                m.source.as_str(),
+                m.entry_id.as_str(),
+                m.entry_name.as_str(),
+                m.matched_name.as_str(),
+                m.alias.as_deref().unwrap_or(""),
+                entry_type,
+                programs.as_str(),
+                "",
+                why.as_str(),
+            ];
+            let _ = w.write_record(head.iter().chain(rest.iter()));
+            rows += 1;
+        }
+        if let Some(o) = &c.ownership {
+            for l in &o.chain {
+                let share = format!("{}", l.share);
+                let why = format!(
+                    "{} holds {} of {}: {}",
+                    l.owner,
+                    pct(l.share),
+                    l.owned,
+                    l.why
+                );
+                let rest = [
+                    "ownership",
+                    "",
+                    l.status.as_str(),
+                    "",
+                    "",
+                    "",
+                    l.owner.as_str(),
+                    l.owner_name.as_str(),
+                    "",
+                    "",
+                    l.owner_kind.as_str(),
+                    "",
+                    share.as_str(),
+                    why.as_str(),
+                ];
+                let _ = w.write_record(head.iter().chain(rest.iter()));
+                rows += 1;
+            }
+        }
+        if rows == 0 {
+            let why = c.reasons.join("; ");
+            let mut rest = [""; 14];
+            rest[13] = why.as_str();
+            let _ = w.write_record(head.iter().chain(rest.iter()));
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}
