@@ -7,7 +7,8 @@ use crate::analysis::groups::Level;
 use crate::analysis::{EPS, Report};
 use crate::model::Dataset;
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
+use plotters::coord::ranged1d::AsRangedCoord;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::{BTreeMap, BTreeSet};
@@ -17,8 +18,7 @@ pub const SPOF_TOP: usize = 20;
 /// Products shown in the exposure chart.
 pub const EXPOSURE_TOP: usize = 30;
 
-const W: u32 = 1200;
-const H: u32 = 700;
+/// Room left of the plot for the row labels.
 const LABEL_AREA: i32 = 380;
 
 /// One single point of failure: a (level, subject) and the products it can stop alone.
@@ -107,18 +107,107 @@ fn subject_label(ds: &Dataset, level: Level, subject: &str) -> String {
     }
 }
 
-impl Figure for SpofRanking {
-    fn name(&self) -> &'static str {
-        "spof-ranking"
+figure!(
+    SpofRanking,
+    "spof-ranking",
+    "Single points of failure: who can stop production alone",
+    draw_spof_ranking
+);
+
+/// The plot area of a bar chart: below the header and legend (`top`), above the "Top n of …"
+/// note when the bars are `truncated`.
+fn bar_area<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    top: i32,
+    truncated: bool,
+) -> DrawingArea<DB, Shift> {
+    let (w, h) = dims(root);
+    let note_h = if truncated { 24 } else { 0 };
+    root.clone()
+        .shrink((0, top + 34), (w, h - top - 34 - note_h))
+}
+
+/// A bar chart's coordinates: `X` along the bars, rows up the y axis.
+type BarChart<'a, DB, X> = ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>;
+
+/// Horizontal bars on `area`: `x` along the bars, `n` rows, labels on the left and `right`
+/// pixels kept free right of the plot.
+fn bar_chart<'a, DB: DrawingBackend, X: AsRangedCoord>(
+    area: &'a DrawingArea<DB, Shift>,
+    right: i32,
+    x: X,
+    n: usize,
+) -> DrawResult<DB, BarChart<'a, DB, X::CoordDescType>> {
+    ChartBuilder::on(area)
+        .margin_left(10)
+        .margin_right(right)
+        .margin_top(26)
+        .margin_bottom(8)
+        .x_label_area_size(52)
+        .y_label_area_size(LABEL_AREA)
+        .build_cartesian_2d(x, 0f64..n as f64)
+}
+
+/// The rows of a bar chart, the first at the top, with text sized to the row height.
+struct Rows {
+    n: usize,
+    /// Row height in pixels.
+    height: i32,
+    /// Text size of the labels and values.
+    size: f64,
+    /// Right end of the row labels, just left of the plot.
+    label_x: i32,
+    /// Row labels (right-aligned).
+    label: TextStyle<'static>,
+    /// Bar values (left-aligned, bold).
+    value: TextStyle<'static>,
+}
+
+impl Rows {
+    /// The rows of `chart`, whose bars start at x = `zero`.
+    fn new<DB: DrawingBackend, X: Ranged<ValueType = V>, V: Copy>(
+        chart: &BarChart<'_, DB, X>,
+        zero: V,
+        n: usize,
+    ) -> Rows {
+        let (label_x, y0) = chart.backend_coord(&(zero, 0.0));
+        let height = y0 - chart.backend_coord(&(zero, 1.0)).1;
+        let size = if height >= 30 {
+            15.0
+        } else if height >= 22 {
+            14.0
+        } else {
+            12.0
+        };
+        Rows {
+            n,
+            height,
+            size,
+            label_x: label_x - 10,
+            label: anchored(font(size), HPos::Right, VPos::Center),
+            value: anchored(bold(size), HPos::Left, VPos::Center),
+        }
     }
-    fn title(&self) -> String {
-        "Single points of failure: who can stop production alone".to_string()
+
+    /// Row `i`'s bar bottom, centre and top, in chart coordinates.
+    fn span(&self, i: usize) -> (f64, f64, f64) {
+        let yc = self.n as f64 - i as f64 - 0.5;
+        let pad = if self.height >= 12 { 0.18 } else { 0.08 };
+        (yc - 0.5 + pad, yc, yc + 0.5 - pad)
     }
-    fn size(&self) -> (u32, u32) {
-        (W, H)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_spof_ranking(root, self)
+
+    /// A row's label, cut to fit left of the plot, centred on pixel row `y`.
+    fn draw_label<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        text: &str,
+        y: i32,
+    ) -> DrawResult<DB> {
+        root.draw_text(
+            &fit(text, &self.label, LABEL_AREA - 20),
+            &self.label,
+            (self.label_x, y),
+        )
     }
 }
 
@@ -128,61 +217,33 @@ pub fn draw_spof_ranking<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &SpofRanking,
 ) -> DrawResult<DB> {
-    let (w, h) = root.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let top = header(
-        root,
-        &data.title(),
-        "Each bar is a supplier site, owner group, country or the untrusted bloc whose failure alone \
-         stops the products counted. Right: their annual revenue.",
-    )?;
     let levels: BTreeSet<Level> = data.bars.iter().map(|b| b.level).collect();
     let legend: Vec<(Swatch, String)> = levels
         .iter()
         .map(|&l| (Swatch::Box(level_color(l)), level_label(l).to_string()))
         .collect();
-    legend_row(root, (30, top + 2), &legend)?;
+    let top = header(
+        root,
+        &data.title(),
+        "Each bar is a supplier site, owner group, country or the untrusted bloc whose failure alone \
+         stops the products counted. Right: their annual revenue.",
+        &legend,
+    )?;
 
     let n = data.bars.len();
     let max = data.bars.iter().map(|b| b.products).max().unwrap_or(1) as i32;
     let x_max = if max < 8 { max + 1 } else { max + max / 8 + 1 };
-    let note_h = if data.total > n { 24 } else { 0 };
-    let area = root
-        .clone()
-        .shrink((0, top + 34), (w, h - top - 34 - note_h));
-    let mut chart = ChartBuilder::on(&area)
-        .margin_left(10)
-        .margin_right(150)
-        .margin_top(26)
-        .margin_bottom(8)
-        .x_label_area_size(52)
-        .y_label_area_size(LABEL_AREA)
-        .build_cartesian_2d(0..x_max, 0f64..n as f64)?;
-    chart
-        .configure_mesh()
+    let area = bar_area(root, top, data.total > n);
+    let mut chart = bar_chart(&area, 150, 0..x_max, n)?;
+    axes(&mut chart, GRID)
         .disable_y_mesh()
         .y_labels(0)
         .x_labels((x_max + 1).min(12) as usize)
         .x_label_formatter(&|v| format!("{v}"))
         .x_desc("Products it can stop on its own")
-        .axis_desc_style(font(16.0))
-        .label_style(font(14.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
         .draw()?;
 
-    let row_h = chart.backend_coord(&(0, 0.0)).1 - chart.backend_coord(&(0, 1.0)).1;
-    let label_size = if row_h >= 30 {
-        15.0
-    } else if row_h >= 22 {
-        14.0
-    } else {
-        12.0
-    };
-    let lf = anchored(font(label_size), HPos::Right, VPos::Center);
-    let vf = anchored(bold(label_size), HPos::Left, VPos::Center);
-    let rf = anchored(font(label_size), HPos::Right, VPos::Center);
+    let rows = Rows::new(&chart, 0, n);
     let plot_right = chart.backend_coord(&(x_max, 0.0)).0;
     let rev_x = plot_right + 130;
     root.draw_text(
@@ -191,24 +252,21 @@ pub fn draw_spof_ranking<DB: DrawingBackend>(
         (rev_x, chart.backend_coord(&(0, n as f64)).1 - 6),
     )?;
     for (i, bar) in data.bars.iter().enumerate() {
-        let yc = n as f64 - i as f64 - 0.5;
-        let pad = if row_h >= 12 { 0.18 } else { 0.08 };
+        let (y0, yc, y1) = rows.span(i);
         chart.draw_series(std::iter::once(Rectangle::new(
-            [(0, yc - 0.5 + pad), (bar.products as i32, yc + 0.5 - pad)],
+            [(0, y0), (bar.products as i32, y1)],
             mark(level_color(bar.level)),
         )))?;
         let (bx, by) = chart.backend_coord(&(bar.products as i32, yc));
-        root.draw_text(&bar.products.to_string(), &vf, (bx + 6, by))?;
-        let label_x = chart.backend_coord(&(0, yc)).0 - 10;
-        root.draw_text(&fit(&bar.label, &lf, LABEL_AREA - 20), &lf, (label_x, by))?;
+        root.draw_text(&bar.products.to_string(), &rows.value, (bx + 6, by))?;
+        rows.draw_label(root, &bar.label, by)?;
         let rev = bar.revenue.map_or("n/a".to_string(), amount);
-        root.draw_text(&rev, &rf, (rev_x, by))?;
+        root.draw_text(&rev, &rows.label, (rev_x, by))?;
     }
     if data.total > n {
-        root.draw_text(
+        footnote(
+            root,
             &format!("Top {n} of {} single points of failure shown.", data.total),
-            &font(13.0).color(&MUTED),
-            (30, h - 22),
         )?;
     }
     Ok(())
@@ -259,20 +317,12 @@ impl ExposureBars {
     }
 }
 
-impl Figure for ExposureBars {
-    fn name(&self) -> &'static str {
-        "untrusted-exposure"
-    }
-    fn title(&self) -> String {
-        "Untrusted exposure: how much of each product depends on untrusted suppliers".to_string()
-    }
-    fn size(&self) -> (u32, u32) {
-        (W, H)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_untrusted_exposure(root, self)
-    }
-}
+figure!(
+    ExposureBars,
+    "untrusted-exposure",
+    "Untrusted exposure: how much of each product depends on untrusted suppliers",
+    draw_untrusted_exposure
+);
 
 /// Draws untrusted exposure per product (0..1, all tiers down) as horizontal bars, with the
 /// threshold as a dashed line.
@@ -280,14 +330,6 @@ pub fn draw_untrusted_exposure<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ExposureBars,
 ) -> DrawResult<DB> {
-    let (w, h) = root.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let top = header(
-        root,
-        &data.title(),
-        "Share of each product's output lost if every untrusted or restricted supplier fails \
-         together, at any tier.",
-    )?;
     let thr = data.threshold;
     let legend = [
         (
@@ -300,23 +342,18 @@ pub fn draw_untrusted_exposure<DB: DrawingBackend>(
             format!("Threshold ({})", pct(thr)),
         ),
     ];
-    legend_row(root, (30, top + 2), &legend)?;
+    let top = header(
+        root,
+        &data.title(),
+        "Share of each product's output lost if every untrusted or restricted supplier fails \
+         together, at any tier.",
+        &legend,
+    )?;
 
     let n = data.bars.len();
-    let note_h = if data.total > n { 24 } else { 0 };
-    let area = root
-        .clone()
-        .shrink((0, top + 34), (w, h - top - 34 - note_h));
-    let mut chart = ChartBuilder::on(&area)
-        .margin_left(10)
-        .margin_right(40)
-        .margin_top(26)
-        .margin_bottom(8)
-        .x_label_area_size(52)
-        .y_label_area_size(LABEL_AREA)
-        .build_cartesian_2d(0f64..1.08, 0f64..n as f64)?;
-    chart
-        .configure_mesh()
+    let area = bar_area(root, top, data.total > n);
+    let mut chart = bar_chart(&area, 40, 0f64..1.08, n)?;
+    axes(&mut chart, GRID)
         .disable_y_mesh()
         .y_labels(0)
         .x_labels(8)
@@ -328,18 +365,11 @@ pub fn draw_untrusted_exposure<DB: DrawingBackend>(
             }
         })
         .x_desc("Untrusted exposure (share of output at risk)")
-        .axis_desc_style(font(16.0))
-        .label_style(font(14.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
         .draw()?;
 
-    chart.draw_series(std::iter::once(DashedPathElement::new(
+    chart.draw_series(std::iter::once(dashed(
         vec![(thr, 0.0), (thr, n as f64)],
-        8,
-        5,
-        THRESHOLD.stroke_width(2),
+        THRESHOLD,
     )))?;
     let (tx, ty) = chart.backend_coord(&(thr, n as f64));
     root.draw_text(
@@ -347,49 +377,32 @@ pub fn draw_untrusted_exposure<DB: DrawingBackend>(
         &anchored(bold(13.0).color(&THRESHOLD), HPos::Center, VPos::Bottom),
         (tx, ty - 6),
     )?;
-    let row_h = chart.backend_coord(&(0.0, 0.0)).1 - chart.backend_coord(&(0.0, 1.0)).1;
-    let label_size = if row_h >= 30 {
-        15.0
-    } else if row_h >= 22 {
-        14.0
-    } else {
-        12.0
-    };
-    let lf = anchored(font(label_size), HPos::Right, VPos::Center);
-    let vf = anchored(bold(label_size), HPos::Left, VPos::Center);
+    let rows = Rows::new(&chart, 0.0, n);
     for (i, bar) in data.bars.iter().enumerate() {
-        let yc = n as f64 - i as f64 - 0.5;
-        let pad = if row_h >= 12 { 0.18 } else { 0.08 };
+        let (y0, yc, y1) = rows.span(i);
         let color = if bar.exposure >= thr - EPS {
             UNTRUSTED
         } else {
             CALM
         };
+        let x = bar.exposure.clamp(0.0, 1.0);
         chart.draw_series(std::iter::once(Rectangle::new(
-            [
-                (0.0, yc - 0.5 + pad),
-                (bar.exposure.clamp(0.0, 1.0), yc + 0.5 - pad),
-            ],
+            [(0.0, y0), (x, y1)],
             mark(color),
         )))?;
-        let (bx, by) = chart.backend_coord(&(bar.exposure.clamp(0.0, 1.0), yc));
+        let (bx, by) = chart.backend_coord(&(x, yc));
         let value = pct(bar.exposure);
-        let vw = text_width(&value, &vf);
-        let half = (label_size * 0.55) as i32;
+        let vw = text_width(&value, &rows.value);
+        let half = (rows.size * 0.55) as i32;
         root.draw(&Rectangle::new(
             [(bx + 3, by - half), (bx + 9 + vw, by + half)],
             WHITE.filled(),
         ))?;
-        root.draw_text(&value, &vf, (bx + 6, by))?;
-        let label_x = chart.backend_coord(&(0.0, yc)).0 - 10;
-        root.draw_text(&fit(&bar.label, &lf, LABEL_AREA - 20), &lf, (label_x, by))?;
+        root.draw_text(&value, &rows.value, (bx + 6, by))?;
+        rows.draw_label(root, &bar.label, by)?;
     }
     if data.total > n {
-        root.draw_text(
-            &format!("Top {n} of {} products shown.", data.total),
-            &font(13.0).color(&MUTED),
-            (30, h - 22),
-        )?;
+        footnote(root, &format!("Top {n} of {} products shown.", data.total))?;
     }
     Ok(())
 }

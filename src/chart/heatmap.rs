@@ -16,9 +16,6 @@ pub const DEPENDENCY_TOP: usize = 30;
 /// what the cells can show).
 pub const SHOWN: f64 = 0.005;
 
-const W: u32 = 1200;
-const H: u32 = 700;
-
 /// 1 − capacity of each product when one country fails.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountryDependencyMap {
@@ -39,68 +36,42 @@ impl CountryDependencyMap {
         if dep.products.is_empty() {
             return None;
         }
-        let mut cols: Vec<(f64, usize)> = (0..dep.countries.len())
+        let cols: Vec<(f64, usize)> = (0..dep.countries.len())
             .filter(|&j| dep.values.iter().any(|r| r[j].is_some_and(|v| v >= SHOWN)))
             .map(|j| (dep.values.iter().filter_map(|r| r[j]).sum::<f64>(), j))
             .collect();
         if cols.is_empty() {
             return None;
         }
-        cols.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(dep.countries[a.1].cmp(&dep.countries[b.1]))
-        });
+        let (cols, codes, untrusted) = columns(ds, &dep.countries, cols);
         let labels = product_labels(&report.products);
         let rows: Vec<String> = dep
             .products
             .iter()
-            .map(|p| {
-                match report
-                    .products
-                    .iter()
-                    .position(|s| s.entity == p.entity && s.item == p.item)
-                {
-                    Some(k) => labels[k].clone(),
-                    None => format!("{}:{}", p.entity, p.item),
-                }
-            })
+            .map(|p| label_for(report, &labels, &p.entity, &p.item))
             .collect();
         let total_rows = rows.len();
         let keep = total_rows.min(DEPENDENCY_TOP);
         Some(CountryDependencyMap {
             dataset: report.dataset.clone(),
             rows: rows[..keep].to_vec(),
-            col_untrusted: cols
-                .iter()
-                .map(|&(_, j)| country_trust(ds, &dep.countries[j]) == Some(Trust::Untrusted))
-                .collect(),
+            cols: codes,
+            col_untrusted: untrusted,
             cells: dep.values[..keep]
                 .iter()
-                .map(|r| cols.iter().map(|&(_, j)| r[j]).collect())
-                .collect(),
-            cols: cols
-                .iter()
-                .map(|&(_, j)| dep.countries[j].clone())
+                .map(|r| cols.iter().map(|&j| r[j]).collect())
                 .collect(),
             total_rows,
         })
     }
 }
 
-impl Figure for CountryDependencyMap {
-    fn name(&self) -> &'static str {
-        "country-dependency"
-    }
-    fn title(&self) -> String {
-        "Country dependency: output lost if one country fails".to_string()
-    }
-    fn size(&self) -> (u32, u32) {
-        (W, H)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_country_dependency(root, self)
-    }
-}
+figure!(
+    CountryDependencyMap,
+    "country-dependency",
+    "Country dependency: output lost if one country fails",
+    draw_country_dependency
+);
 
 /// Draws the product × country heatmap of 1 − capacity when that country fails (own country
 /// hatched), with a colour scale.
@@ -108,12 +79,6 @@ pub fn draw_country_dependency<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &CountryDependencyMap,
 ) -> DrawResult<DB> {
-    let top = header(
-        root,
-        &data.title(),
-        "Each cell: % of the product's output lost if every supplier in that country fails \
-         (export ban, war, sanctions), all tiers down.",
-    )?;
     let legend = [
         (
             Swatch::Hatched,
@@ -121,7 +86,13 @@ pub fn draw_country_dependency<DB: DrawingBackend>(
         ),
         (Swatch::Code(UNTRUSTED), "Untrusted country".to_string()),
     ];
-    legend_row(root, (30, top + 2), &legend)?;
+    let top = header(
+        root,
+        &data.title(),
+        "Each cell: % of the product's output lost if every supplier in that country fails \
+         (export ban, war, sanctions), all tiers down.",
+        &legend,
+    )?;
     let grid = Grid {
         rows: &data.rows,
         cols: &data.cols,
@@ -143,19 +114,15 @@ pub fn draw_country_dependency<DB: DrawingBackend>(
         .iter()
         .map(|&t| (t, pct(t)))
         .collect();
-    let bar_h = (geo.y1 - geo.y0).clamp(160, 320);
-    root.draw_text("Output lost", &bold(14.0), (geo.x1 + 30, geo.y0 - 4 - 20))?;
-    color_bar(root, (geo.x1 + 30, geo.y0), (22, bar_h), &REDS, &ticks)?;
+    geo.draw_scale(root, "Output lost", 160, &REDS, &ticks)?;
     if data.total_rows > data.rows.len() {
-        let (_, h) = root.dim_in_pixel();
-        root.draw_text(
+        footnote(
+            root,
             &format!(
                 "First {} of {} products shown.",
                 data.rows.len(),
                 data.total_rows
             ),
-            &font(13.0).color(&MUTED),
-            (30, h as i32 - 22),
         )?;
     }
     Ok(())
@@ -189,7 +156,7 @@ impl AsymmetryMap {
             let ba = a.d.get(c)?.get(r).copied().flatten().unwrap_or(0.0);
             Some(ab - ba)
         };
-        let mut cols: Vec<(f64, usize)> = (0..a.countries.len())
+        let cols: Vec<(f64, usize)> = (0..a.countries.len())
             .filter(|&c| {
                 rows.contains(&c)
                     || rows
@@ -204,13 +171,10 @@ impl AsymmetryMap {
         }) {
             return None;
         }
-        cols.sort_by(|x, y| {
-            y.0.total_cmp(&x.0)
-                .then(a.countries[x.1].cmp(&a.countries[y.1]))
-        });
+        let (cols, codes, untrusted) = columns(ds, &a.countries, cols);
         let cells: Vec<Vec<Option<f64>>> = rows
             .iter()
-            .map(|&r| cols.iter().map(|&(_, c)| value(r, c)).collect())
+            .map(|&r| cols.iter().map(|&c| value(r, c)).collect())
             .collect();
         let mut flagged = Vec::new();
         for f in report
@@ -222,7 +186,7 @@ impl AsymmetryMap {
                 continue;
             };
             let r = rows.iter().position(|&r| a.countries[r] == dependent);
-            let c = cols.iter().position(|&(_, c)| a.countries[c] == f.subject);
+            let c = codes.iter().position(|code| *code == f.subject);
             if let (Some(r), Some(c)) = (r, c) {
                 flagged.push((r, c));
             }
@@ -235,31 +199,20 @@ impl AsymmetryMap {
                 .iter()
                 .map(|&r| country_name(ds, &a.countries[r]))
                 .collect(),
-            col_untrusted: cols
-                .iter()
-                .map(|&(_, c)| country_trust(ds, &a.countries[c]) == Some(Trust::Untrusted))
-                .collect(),
-            cols: cols.iter().map(|&(_, c)| a.countries[c].clone()).collect(),
+            cols: codes,
+            col_untrusted: untrusted,
             cells,
             flagged,
         })
     }
 }
 
-impl Figure for AsymmetryMap {
-    fn name(&self) -> &'static str {
-        "asymmetry"
-    }
-    fn title(&self) -> String {
-        "Asymmetric dependency between countries".to_string()
-    }
-    fn size(&self) -> (u32, u32) {
-        (W, H)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_asymmetry(root, self)
-    }
-}
+figure!(
+    AsymmetryMap,
+    "asymmetry",
+    "Asymmetric dependency between countries",
+    draw_asymmetry
+);
 
 /// Draws D(A, B) − D(B, A) as a diverging heatmap: red where the row country's products need
 /// the column country more than the reverse; flagged pairs outlined.
@@ -267,12 +220,6 @@ pub fn draw_asymmetry<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &AsymmetryMap,
 ) -> DrawResult<DB> {
-    let top = header(
-        root,
-        &data.title(),
-        "Cell: points of output the row country's products lose if the column country fails, minus \
-         the reverse. Red: the column country has leverage over the row.",
-    )?;
     let mut legend = vec![
         (Swatch::Hatched, "Same country".to_string()),
         (Swatch::Code(UNTRUSTED), "Untrusted country".to_string()),
@@ -283,7 +230,13 @@ pub fn draw_asymmetry<DB: DrawingBackend>(
             "Flagged asymmetric dependency".to_string(),
         ));
     }
-    legend_row(root, (30, top + 2), &legend)?;
+    let top = header(
+        root,
+        &data.title(),
+        "Cell: points of output the row country's products lose if the column country fails, minus \
+         the reverse. Red: the column country has leverage over the row.",
+        &legend,
+    )?;
     let grid = Grid {
         rows: &data.rows,
         cols: &data.cols,
@@ -312,10 +265,27 @@ pub fn draw_asymmetry<DB: DrawingBackend>(
         (0.25, "−50".to_string()),
         (0.0, "−100 col. needs row".to_string()),
     ];
-    let bar_h = (geo.y1 - geo.y0).clamp(200, 320);
-    root.draw_text("Gap (points)", &bold(14.0), (geo.x1 + 30, geo.y0 - 24))?;
-    color_bar(root, (geo.x1 + 30, geo.y0), (22, bar_h), &DIVERGING, &ticks)?;
-    Ok(())
+    geo.draw_scale(root, "Gap (points)", 200, &DIVERGING, &ticks)
+}
+
+/// Orders heatmap columns, given as (total, index into `countries`), by total, largest first,
+/// then by code; returns their indices, codes and whether each country is untrusted.
+fn columns(
+    ds: &Dataset,
+    countries: &[String],
+    mut cols: Vec<(f64, usize)>,
+) -> (Vec<usize>, Vec<String>, Vec<bool>) {
+    cols.sort_by(|x, y| {
+        y.0.total_cmp(&x.0)
+            .then(countries[x.1].cmp(&countries[y.1]))
+    });
+    let ix: Vec<usize> = cols.into_iter().map(|(_, c)| c).collect();
+    let codes = ix.iter().map(|&c| countries[c].clone()).collect();
+    let untrusted = ix
+        .iter()
+        .map(|&c| country_trust(ds, &countries[c]) == Some(Trust::Untrusted))
+        .collect();
+    (ix, codes, untrusted)
 }
 
 /// A gap in points with a typographic minus: "+54", "−36".
@@ -328,6 +298,23 @@ struct GridGeo {
     x1: i32,
     y0: i32,
     y1: i32,
+}
+
+impl GridGeo {
+    /// The colour bar right of the grid, as tall as the grid within `min_h`..=320 pixels,
+    /// under `title`.
+    fn draw_scale<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        title: &str,
+        min_h: i32,
+        stops: &[RGBColor],
+        ticks: &[(f64, String)],
+    ) -> DrawResult<DB> {
+        let bar_h = (self.y1 - self.y0).clamp(min_h, 320);
+        root.draw_text(title, &bold(14.0), (self.x1 + 30, self.y0 - 24))?;
+        color_bar(root, (self.x1 + 30, self.y0), (22, bar_h), stops, ticks)
+    }
 }
 
 /// A labelled grid of cells.
@@ -353,9 +340,8 @@ impl Grid<'_> {
         &self,
         root: &DrawingArea<DB, Shift>,
         top: i32,
-    ) -> Result<GridGeo, DrawingAreaErrorKind<DB::ErrorType>> {
-        let (w, h) = root.dim_in_pixel();
-        let (w, h) = (w as i32, h as i32);
+    ) -> DrawResult<DB, GridGeo> {
+        let (w, h) = dims(root);
         let (nr, nc) = (self.rows.len() as i32, self.cols.len() as i32);
         let x0 = 30 + self.label_area;
         let y0 = top + 58;

@@ -17,6 +17,41 @@
 //! for translucent scatter points), and nothing else is, so tests and tools can count them in
 //! the SVG (`opacity="0.999"`, `opacity="0.701"`).
 
+/// Implements [`Figure`] for a chart's data: file stem, title, size and its `draw_*(root, data)`
+/// function. The title is a string literal, or an expression over the data (`|net| …`)
+/// followed by the size; a literal title goes with the common [`SIZE`].
+macro_rules! figure {
+    ($data:ty, $name:literal, $title:literal, $draw:path) => {
+        figure!(
+            $data,
+            $name,
+            |_data| $title.to_string(),
+            $crate::chart::SIZE,
+            $draw
+        );
+    };
+    ($data:ty, $name:literal, |$this:ident| $title:expr, $size:expr, $draw:path) => {
+        impl $crate::chart::Figure for $data {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn title(&self) -> String {
+                let $this = self;
+                $title
+            }
+            fn size(&self) -> (u32, u32) {
+                $size
+            }
+            fn draw<DB: ::plotters::prelude::DrawingBackend>(
+                &self,
+                root: &::plotters::prelude::DrawingArea<DB, ::plotters::coord::Shift>,
+            ) -> $crate::chart::DrawResult<DB> {
+                $draw(root, self)
+            }
+        }
+    };
+}
+
 mod bars;
 mod heatmap;
 mod network;
@@ -49,6 +84,9 @@ pub const MARK_OPACITY: f64 = 0.999;
 /// Opacity of translucent data marks.
 pub const MARK_OPACITY_SOFT: f64 = 0.701;
 
+/// Width and height in pixels of every chart but the network.
+const SIZE: (u32, u32) = (1200, 700);
+
 /// One rendered chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -59,8 +97,9 @@ pub struct Chart {
     pub png: Vec<u8>,
 }
 
-/// The result of a drawing function.
-pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+/// The result of a drawing function (`T`: what it returns besides drawing).
+pub type DrawResult<DB, T = ()> =
+    Result<T, DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// A chart's data, ready to draw on any backend.
 pub trait Figure {
@@ -94,19 +133,9 @@ pub fn render<F: Figure>(fig: &F) -> Result<Chart, String> {
     register_fonts();
     let (w, h) = fig.size();
     let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        fig.draw(&root).map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
+    paint(SVGBackend::with_string(&mut svg, (w, h)), fig)?;
     let mut rgb = vec![255u8; w as usize * h as usize * 3];
-    {
-        let root = PngBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| e.to_string())?;
-        fig.draw(&root).map_err(|e| e.to_string())?;
-        root.present().map_err(|e| e.to_string())?;
-    }
+    paint(PngBackend::with_buffer(&mut rgb, (w, h)), fig)?;
     let png = encode_png(&rgb, w, h).map_err(|e| e.to_string())?;
     Ok(Chart {
         name: fig.name(),
@@ -114,6 +143,14 @@ pub fn render<F: Figure>(fig: &F) -> Result<Chart, String> {
         svg,
         png,
     })
+}
+
+/// Draws `fig` on a white `backend` and finishes it.
+fn paint<DB: DrawingBackend, F: Figure>(backend: DB, fig: &F) -> Result<(), String> {
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    fig.draw(&root).map_err(|e| e.to_string())?;
+    root.present().map_err(|e| e.to_string())
 }
 
 /// Encodes 8-bit RGB pixels as a PNG (no timestamps or other varying chunks).

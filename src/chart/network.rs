@@ -14,9 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Nodes drawn at most (the product included); the rest are counted as "+N more".
 pub const MAX_NODES: usize = 80;
 
-const W: u32 = 1600;
-const H: u32 = 1000;
-
 /// How far a node's entity is trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NodeTrust {
@@ -258,20 +255,13 @@ impl Network {
     }
 }
 
-impl Figure for Network {
-    fn name(&self) -> &'static str {
-        "network"
-    }
-    fn title(&self) -> String {
-        format!("Supply network of {}", self.product_label)
-    }
-    fn size(&self) -> (u32, u32) {
-        (W, H)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_network(root, self)
-    }
-}
+figure!(
+    Network,
+    "network",
+    |net| format!("Supply network of {}", net.product_label),
+    (1600, 1000),
+    draw_network
+);
 
 fn node_color(t: NodeTrust) -> RGBColor {
     match t {
@@ -288,17 +278,7 @@ pub fn draw_network<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &Network,
 ) -> DrawResult<DB> {
-    let (w, h) = root.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let top = header(
-        root,
-        &data.title(),
-        &format!(
-            "The product with the highest untrusted exposure ({}). Base inputs on the left; each \
-             box is a supplier site making one item; line width = share of supply.",
-            pct(data.exposure)
-        ),
-    )?;
+    let (w, h) = dims(root);
     let legend = [
         (Swatch::Box(TRUSTED), "Trusted country".to_string()),
         (Swatch::Box(NEUTRAL), "Neutral country".to_string()),
@@ -315,7 +295,16 @@ pub fn draw_network<DB: DrawingBackend>(
             "Supply from untrusted".to_string(),
         ),
     ];
-    legend_row(root, (30, top + 2), &legend)?;
+    let top = header(
+        root,
+        &data.title(),
+        &format!(
+            "The product with the highest untrusted exposure ({}). Base inputs on the left; each \
+             box is a supplier site making one item; line width = share of supply.",
+            pct(data.exposure)
+        ),
+        &legend,
+    )?;
 
     let ncols = data.levels.len().max(1) as i32;
     let (x_left, x_right) = (30, w - 30);

@@ -7,7 +7,7 @@
 //! text sizes still hold, and glyphs land at their exact sub-pixel positions.
 
 use super::{DEJAVU_SANS, DEJAVU_SANS_BOLD};
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
 use plotters::prelude::BitMapBackend;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
@@ -38,20 +38,31 @@ fn face(style: FontStyle) -> &'static FontRef<'static> {
     }
 }
 
-/// Advance width of `text` at `size`, as plotters' `ab_glyph` layout computes it.
-pub fn advance_width(text: &str, size: f64, style: FontStyle) -> f32 {
-    let font = face(style).as_scaled(PxScale::from(size as f32));
-    let mut x = 0f32;
+/// Sets `text` from pen position `x` as plotters' `ab_glyph` layout does (kerned advances),
+/// calling `each` with every glyph and its pen position; returns the position after the last.
+fn set_line(
+    font: &impl ScaleFont<&'static FontRef<'static>>,
+    text: &str,
+    mut x: f32,
+    mut each: impl FnMut(GlyphId, f32),
+) -> f32 {
     let mut prev = None;
     for c in text.chars() {
         let id = font.glyph_id(c);
         if let Some(p) = prev {
             x += font.kern(p, id);
         }
-        x += font.h_advance(id);
         prev = Some(id);
+        each(id, x);
+        x += font.h_advance(id);
     }
     x
+}
+
+/// Advance width of `text` at `size`, as plotters' `ab_glyph` layout computes it.
+pub fn advance_width(text: &str, size: f64, style: FontStyle) -> f32 {
+    let font = face(style).as_scaled(PxScale::from(size as f32));
+    set_line(&font, text, 0.0, |_, _| {})
 }
 
 /// A [`BitMapBackend`] on an RGB buffer, with correct text.
@@ -175,24 +186,16 @@ impl DrawingBackend for PngBackend<'_> {
         };
         let trans = style.transform();
         let (w, h) = self.get_size();
-        let mut x = x0;
-        let mut prev = None;
         let mut pixels: Vec<(i32, i32, f32)> = Vec::new();
-        for c in text.chars() {
-            let id = font.glyph_id(c);
-            if let Some(p) = prev {
-                x += font.kern(p, id);
-            }
-            prev = Some(id);
+        set_line(&font, text, x0, |id, x| {
             let glyph = id.with_scale_and_position(scale, point(x, baseline));
-            x += font.h_advance(id);
             let Some(outline) = font_ref.outline_glyph(glyph) else {
-                continue;
+                return;
             };
             let b = outline.px_bounds();
             let (bx, by) = (b.min.x as i32, b.min.y as i32);
             outline.draw(|gx, gy, cov| pixels.push((bx + gx as i32, by + gy as i32, cov)));
-        }
+        });
         for (lx, ly, cov) in pixels {
             if cov <= 0.004 {
                 continue;

@@ -5,13 +5,9 @@ use super::{DrawResult, Figure};
 use crate::analysis::findings::Kind;
 use crate::analysis::{EPS, Report};
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::BTreeMap;
-
-const W: u32 = 1200;
-const H: u32 = 700;
 
 /// Untrusted share at or above which an input counts as mostly untrusted.
 pub const UNTRUSTED_SHARE_LINE: f64 = 0.5;
@@ -80,20 +76,12 @@ impl ConcentrationScatter {
     }
 }
 
-impl Figure for ConcentrationScatter {
-    fn name(&self) -> &'static str {
-        "concentration"
-    }
-    fn title(&self) -> String {
-        "Concentration: which inputs come from few countries, and from untrusted ones".to_string()
-    }
-    fn size(&self) -> (u32, u32) {
-        (W, H)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_concentration(root, self)
-    }
-}
+figure!(
+    ConcentrationScatter,
+    "concentration",
+    "Concentration: which inputs come from few countries, and from untrusted ones",
+    draw_concentration
+);
 
 fn bubble_radius(count: usize) -> i32 {
     (6.0 + 4.0 * (count as f64).sqrt()).min(32.0) as i32
@@ -105,8 +93,7 @@ pub fn draw_concentration<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &ConcentrationScatter,
 ) -> DrawResult<DB> {
-    let (w, h) = root.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
+    let (w, h) = dims(root);
     let top = header(
         root,
         &data.title(),
@@ -115,6 +102,7 @@ pub fn draw_concentration<DB: DrawingBackend>(
              that point. Top right: concentrated and untrusted.",
             data.rows
         ),
+        &[],
     )?;
     let area = root.clone().shrink((0, top + 4), (w, h - top - 4));
     // The strips beyond 0 and 1 hold the quadrant names, clear of any bubble centre.
@@ -138,8 +126,7 @@ pub fn draw_concentration<DB: DrawingBackend>(
         Rectangle::new([(thr_x, ylo), (hi, thr_y)], tint(CALM)),
         Rectangle::new([(lo, ylo), (thr_x, thr_y)], tint(TRUSTED)),
     ])?;
-    chart
-        .configure_mesh()
+    axes(&mut chart, GRID.mix(0.6))
         .x_labels(6)
         .y_labels(6)
         .x_label_formatter(&|v| {
@@ -158,11 +145,6 @@ pub fn draw_concentration<DB: DrawingBackend>(
         })
         .x_desc("Country concentration of supply (HHI: 1 = all from one country)")
         .y_desc("Share bought from untrusted suppliers")
-        .axis_desc_style(font(16.0))
-        .label_style(font(14.0))
-        .bold_line_style(GRID.mix(0.6))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
         .draw()?;
     for (pts, label) in [
         (vec![(thr_x, ylo), (thr_x, yhi)], format!("HHI {thr_x}")),
@@ -171,12 +153,7 @@ pub fn draw_concentration<DB: DrawingBackend>(
             format!("{} untrusted", pct(thr_y)),
         ),
     ] {
-        chart.draw_series(std::iter::once(DashedPathElement::new(
-            pts.clone(),
-            8,
-            5,
-            MUTED.stroke_width(2),
-        )))?;
+        chart.draw_series(std::iter::once(dashed(pts.clone(), MUTED)))?;
         let (x, y) = chart.backend_coord(&pts[1]);
         let vertical = pts[0].0 == pts[1].0;
         let style = if vertical {
@@ -304,14 +281,6 @@ impl TimeScatter {
             .filter_map(|f| {
                 let num = |k: &str| f.details.get(k).and_then(|v| v.as_f64());
                 let product = f.product.as_ref()?;
-                let label = match report
-                    .products
-                    .iter()
-                    .position(|p| p.entity == product.entity && p.item == product.item)
-                {
-                    Some(k) => labels[k].clone(),
-                    None => format!("{}:{}", product.entity, product.item),
-                };
                 Some(TimePoint {
                     time_to_survive: num("time_to_survive_days")?,
                     time_to_recover: num("time_to_recover_days")?,
@@ -319,7 +288,7 @@ impl TimeScatter {
                     loss: num("capacity").map(|c| 1.0 - c),
                     supplier: f.subject.clone(),
                     product: format!("{}:{}", product.entity, product.item),
-                    product_label: label,
+                    product_label: label_for(report, &labels, &product.entity, &product.item),
                 })
             })
             .collect();
@@ -339,20 +308,12 @@ impl TimeScatter {
     }
 }
 
-impl Figure for TimeScatter {
-    fn name(&self) -> &'static str {
-        "time-exposure"
-    }
-    fn title(&self) -> String {
-        "Time exposure: suppliers that take longer to recover than stock lasts".to_string()
-    }
-    fn size(&self) -> (u32, u32) {
-        (W, H)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        draw_time_exposure(root, self)
-    }
-}
+figure!(
+    TimeScatter,
+    "time-exposure",
+    "Time exposure: suppliers that take longer to recover than stock lasts",
+    draw_time_exposure
+);
 
 /// Colour by the share of output lost while the supplier is down.
 fn loss_color(loss: Option<f64>) -> RGBColor {
@@ -374,22 +335,12 @@ pub fn draw_time_exposure<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &TimeScatter,
 ) -> DrawResult<DB> {
-    let (w, h) = root.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
+    let (w, h) = dims(root);
     let max_rev = data
         .points
         .iter()
         .filter_map(|p| p.revenue_at_risk)
         .fold(0.0f64, f64::max);
-    let top = header(
-        root,
-        &data.title(),
-        &format!(
-            "Each bubble: one supplier failing one product ({} in all); all lie above the diagonal, \
-             where stock runs out first. Bubble area = revenue at risk.",
-            data.points.len()
-        ),
-    )?;
     let legend = [
         (
             Swatch::Circle(UNTRUSTED),
@@ -402,7 +353,16 @@ pub fn draw_time_exposure<DB: DrawingBackend>(
             "Recovery = stock (y = x)".to_string(),
         ),
     ];
-    legend_row(root, (30, top + 2), &legend)?;
+    let top = header(
+        root,
+        &data.title(),
+        &format!(
+            "Each bubble: one supplier failing one product ({} in all); all lie above the diagonal, \
+             where stock runs out first. Bubble area = revenue at risk.",
+            data.points.len()
+        ),
+        &legend,
+    )?;
 
     let tts = |p: &TimePoint| p.time_to_survive;
     let x_min = data.points.iter().map(tts).fold(f64::INFINITY, f64::min);
@@ -430,28 +390,17 @@ pub fn draw_time_exposure<DB: DrawingBackend>(
         .x_label_area_size(56)
         .y_label_area_size(70)
         .build_cartesian_2d(x_lo..x_hi, 0f64..y_hi)?;
-    chart
-        .configure_mesh()
+    axes(&mut chart, GRID)
         .x_labels(8)
         .y_labels(8)
         .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_desc("Time to survive: days of product stock")
         .y_desc("Time to recover: supplier's days back to normal")
-        .axis_desc_style(font(16.0))
-        .label_style(font(14.0))
-        .bold_line_style(GRID)
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS)
         .draw()?;
     let m = x_hi.min(y_hi);
     if m > x_lo {
-        chart.draw_series(std::iter::once(DashedPathElement::new(
-            vec![(x_lo, x_lo), (m, m)],
-            8,
-            5,
-            MUTED.stroke_width(2),
-        )))?;
+        chart.draw_series(std::iter::once(dashed(vec![(x_lo, x_lo), (m, m)], MUTED)))?;
     }
 
     // Side by side: products sharing a stock level get small horizontal offsets.

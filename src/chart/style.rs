@@ -4,7 +4,10 @@ use super::{DrawResult, MARK_OPACITY, MARK_OPACITY_SOFT};
 use crate::analysis::groups::Level;
 use crate::analysis::{ProductSummary, Report};
 use crate::model::{Dataset, Trust};
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -97,19 +100,63 @@ pub fn fit(text: &str, style: &TextStyle<'_>, max: i32) -> String {
     format!("{}…", prefix.trim_end())
 }
 
-/// Title and a one-line "how to read" subtitle; returns the y where content may start.
+/// Width and height of `root` in pixels.
+pub fn dims<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>) -> (i32, i32) {
+    let (w, h) = root.dim_in_pixel();
+    (w as i32, h as i32)
+}
+
+/// Title, a one-line "how to read" subtitle and the legend row below them (none when
+/// `legend` is empty); returns the y of the legend's top, below which content is laid out.
 pub fn header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
     subtitle: &str,
-) -> Result<i32, DrawingAreaErrorKind<DB::ErrorType>> {
-    let (w, _) = root.dim_in_pixel();
-    let max = w as i32 - 60;
+    legend: &[(Swatch, String)],
+) -> DrawResult<DB, i32> {
+    let (w, _) = dims(root);
+    let max = w - 60;
     let t = bold(26.0);
     root.draw_text(&fit(title, &t, max), &t, (30, 22))?;
     let s = font(15.0).color(&MUTED);
     root.draw_text(&fit(subtitle, &s, max), &s, (30, 58))?;
-    Ok(90)
+    let top = 90;
+    legend_row(root, (30, top + 2), legend)?;
+    Ok(top)
+}
+
+/// A muted note at the bottom left, e.g. how many of the rows are shown.
+pub fn footnote<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, text: &str) -> DrawResult<DB> {
+    let (_, h) = dims(root);
+    root.draw_text(text, &font(13.0).color(&MUTED), (30, h - 22))
+}
+
+/// The mesh of `chart` in the charts' look: axis fonts, `grid` for the major grid lines, no
+/// minor ones. Callers add the ticks, their labels and the axis descriptions, then draw it.
+pub fn axes<'a, 'b, X, Y, DB>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    grid: impl Into<ShapeStyle>,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged + ValueFormatter<X::ValueType>,
+    Y: Ranged + ValueFormatter<Y::ValueType>,
+    DB: DrawingBackend,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.axis_desc_style(font(16.0))
+        .label_style(font(14.0))
+        .bold_line_style(grid)
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS);
+    mesh
+}
+
+/// A dashed reference line (a threshold, a diagonal) through `points`.
+pub fn dashed<C: Clone>(
+    points: Vec<C>,
+    color: RGBColor,
+) -> DashedPathElement<std::vec::IntoIter<C>, i32> {
+    DashedPathElement::new(points, 8, 5, color.stroke_width(2))
 }
 
 /// A legend entry's symbol.
@@ -128,7 +175,7 @@ pub enum Swatch {
 const SWATCH: i32 = 14;
 
 /// Draws a legend as one row, starting at (x, y) (top-left).
-pub fn legend_row<DB: DrawingBackend>(
+fn legend_row<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     (mut x, y): (i32, i32),
     items: &[(Swatch, String)],
@@ -289,12 +336,26 @@ pub fn product_labels(products: &[ProductSummary]) -> Vec<String> {
         .collect()
 }
 
-/// The product summary for (entity, item).
-pub fn product<'a>(report: &'a Report, entity: &str, item: &str) -> Option<&'a ProductSummary> {
+/// Where (entity, item) stands in the report's products.
+fn product_ix(report: &Report, entity: &str, item: &str) -> Option<usize> {
     report
         .products
         .iter()
-        .find(|p| p.entity == entity && p.item == item)
+        .position(|p| p.entity == entity && p.item == item)
+}
+
+/// The product summary for (entity, item).
+pub fn product<'a>(report: &'a Report, entity: &str, item: &str) -> Option<&'a ProductSummary> {
+    product_ix(report, entity, item).map(|k| &report.products[k])
+}
+
+/// The label of (entity, item) in `labels` (the report's [`product_labels`]), or `entity:item`
+/// for a product the report does not list.
+pub fn label_for(report: &Report, labels: &[String], entity: &str, item: &str) -> String {
+    match product_ix(report, entity, item) {
+        Some(k) => labels[k].clone(),
+        None => format!("{entity}:{item}"),
+    }
 }
 
 /// A country's display name: `China (CN)`, or the code when the name is unknown.
