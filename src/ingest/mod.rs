@@ -3,6 +3,7 @@
 //! [`load`] reads every file, collects every problem (see [`crate::diag`]), runs the
 //! cross-file checks of [`validate`], and returns the dataset only when there is no error.
 
+pub mod limits;
 pub mod table;
 pub mod validate;
 
@@ -35,8 +36,9 @@ pub const FILES: [&str; 8] = [
 
 /// Loads and validates the dataset in `dir`.
 ///
-/// Returns [`Error::InvalidDataset`] with every diagnostic when any error was found, and an
-/// I/O error when the folder or a file cannot be read at all.
+/// Returns [`Error::InvalidDataset`] with every diagnostic when any error was found (an
+/// unreadable file included), and an input error when the folder is missing, is a file, or
+/// holds more data than the memory available can take (see [`limits`]).
 pub fn load(dir: &Path) -> Result<Loaded> {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}
@@ -59,9 +61,17 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             });
         }
     }
+    limits::check_fits(dir)?;
+    load_from(dir, &table::Folder(dir))
+}
+
+/// Loads and validates a dataset whose files come from `source` (a folder, memory, ...).
+/// `dir` names the files in diagnostics and gives the dataset its name; it is not read.
+pub fn load_from(dir: &Path, source: &dyn table::Source) -> Result<Loaded> {
     let mut diags = Diagnostics::new();
     let mut loader = Loader {
         dir,
+        source,
         ds: Dataset {
             name: dataset_name(dir),
             ..Dataset::default()
@@ -124,6 +134,7 @@ pub fn dataset_name(dir: &Path) -> String {
 
 struct Loader<'a> {
     dir: &'a Path,
+    source: &'a dyn table::Source,
     ds: Dataset,
     diags: &'a mut Diagnostics,
     /// Files that were missing or unusable: references into them are not checked.
@@ -153,6 +164,7 @@ impl Loader<'_> {
         // to exist: references to it are not reported again.
         let defines_ids = ["countries.csv", "entities.csv", "items.csv"].contains(&name);
         let outcome = table::read_rows(
+            self.source,
             self.dir,
             name,
             columns,
