@@ -1,8 +1,10 @@
 //! Reading a dataset folder into a validated [`Dataset`].
 //!
 //! [`load`] reads every file, collects every problem (see [`crate::diag`]), runs the
-//! cross-file checks of [`validate`], and returns the dataset only when there is no error.
+//! cross-file checks of [`validate`], and returns the dataset only when there is no error,
+//! in the [`canonical`] order that makes every output independent of the order of the rows.
 
+pub mod canonical;
 pub mod limits;
 pub mod table;
 pub mod validate;
@@ -98,7 +100,7 @@ pub fn load_from(dir: &Path, source: &dyn table::Source) -> Result<Loaded> {
         });
     }
     Ok(Loaded {
-        dataset,
+        dataset: canonical::canonical(dataset),
         diagnostics: sorted(diags.into_vec()),
     })
 }
