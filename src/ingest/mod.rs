@@ -208,7 +208,7 @@ impl Loader<'_> {
 
     fn countries(&mut self) -> Result<()> {
         const COLS: &[table::Column] = &[req("code"), req("trust"), opt("name"), opt("governance")];
-        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut first = Ids::default();
         self.read("countries.csv", true, COLS, |ds, row, diags, refs| {
             let (Some(code), trust) = (row.required(0, diags), row.required(1, diags)) else {
                 return;
@@ -229,7 +229,7 @@ impl Loader<'_> {
                     return;
                 }
             };
-            if duplicate(&mut first, code, row, 0, diags) {
+            if first.duplicate(code, row, 0, "country code", diags) {
                 return;
             }
             ds.country_ix
@@ -252,7 +252,7 @@ impl Loader<'_> {
             opt("restricted"),
             opt("recovery_days"),
         ];
-        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut first = Ids::default();
         self.read("entities.csv", true, COLS, |ds, row, diags, refs| {
             let id = row.required(0, diags);
             let name = row.required(1, diags);
@@ -277,7 +277,7 @@ impl Loader<'_> {
                 }
                 return;
             };
-            if duplicate(&mut first, id, row, 0, diags) {
+            if first.duplicate(id, row, 0, "entity", diags) {
                 return;
             }
             ds.entity_ix
@@ -296,7 +296,7 @@ impl Loader<'_> {
 
     fn items(&mut self) -> Result<()> {
         const COLS: &[table::Column] = &[req("id"), req("name"), opt("sector"), opt("critical")];
-        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut first = Ids::default();
         self.read("items.csv", true, COLS, |ds, row, diags, refs| {
             let id = row.required(0, diags);
             let name = row.required(1, diags);
@@ -307,7 +307,7 @@ impl Loader<'_> {
                 }
                 return;
             };
-            if duplicate(&mut first, id, row, 0, diags) {
+            if first.duplicate(id, row, 0, "item", diags) {
                 return;
             }
             ds.item_ix
@@ -450,24 +450,55 @@ impl Loader<'_> {
     }
 }
 
-/// Reports a duplicate id; returns true if `id` was seen before.
-fn duplicate(
-    first: &mut HashMap<String, u64>,
-    id: &str,
-    row: &Row<'_>,
-    col: usize,
-    diags: &mut Diagnostics,
-) -> bool {
-    if let Some(line) = first.get(id) {
-        diags.error(
-            "duplicate-id",
-            row.at(col),
-            format!("duplicate id `{id}` (first defined at line {line}; expected each id once)"),
-        );
-        return true;
+/// The ids a file defined so far, to find duplicates and ids that differ only in case.
+#[derive(Default)]
+struct Ids {
+    /// id -> line of its row.
+    first: HashMap<String, u64>,
+    /// lowercased id -> (first id written that way, its line).
+    folded: HashMap<String, (String, u64)>,
+}
+
+impl Ids {
+    /// Reports a duplicate id (an error; returns true) or an id that differs from an earlier
+    /// one only in case (a warning: ids are case-sensitive, so they are two things, which is
+    /// rarely what was meant).
+    fn duplicate(
+        &mut self,
+        id: &str,
+        row: &Row<'_>,
+        col: usize,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        if let Some(line) = self.first.get(id) {
+            diags.error(
+                "duplicate-id",
+                row.at(col),
+                format!(
+                    "duplicate id `{id}` (first defined at line {line}; expected each id once)"
+                ),
+            );
+            return true;
+        }
+        self.first.insert(id.to_string(), row.line);
+        match self.folded.entry(id.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (other, line) = o.get();
+                diags.warning(
+                    "case-only-difference",
+                    row.at(col),
+                    format!(
+                        "id `{id}` differs from `{other}` (line {line}) only in case: ids are case-sensitive, so these are two different {what} records (expected one spelling if they are the same)"
+                    ),
+                );
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((id.to_string(), row.line));
+            }
+        }
+        false
     }
-    first.insert(id.to_string(), row.line);
-    false
 }
 
 /// Resolves references to ids, with "did you mean" suggestions.

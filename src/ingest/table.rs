@@ -265,8 +265,12 @@ pub fn read_rows(
         .from_reader(stream);
 
     let mut raw = csv::ByteRecord::new();
-    // The header.
-    let (header, header_line) = match next_record(&mut reader, &mut raw) {
+    // The header: the first record that is not a blank line (a line of spaces is blank).
+    let mut first = next_record(&mut reader, &mut raw);
+    while matches!(first, Ok(Some(_))) && raw.len() == 1 && raw[0].trim_ascii().is_empty() {
+        first = next_record(&mut reader, &mut raw);
+    }
+    let (header, header_line) = match first {
         Ok(Some((line, inside))) => {
             if let Some((qline, qcol)) = unclosed_quote_in(&reader, line, inside) {
                 report_unclosed_quote(diags, &display, qline, qcol);
@@ -733,11 +737,21 @@ pub fn number(text: &str) -> Result<f64, String> {
         ));
     }
     match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(format!("`{text}`, not a finite number (expected a number)")),
+        Ok(v) if !v.is_finite() => {
+            Err(format!("`{text}`, not a finite number (expected a number)"))
+        }
+        Ok(v) if v.abs() > MAX_NUMBER => Err(format!(
+            "`{text}`, too large (expected a number of at most 1e15 in size)"
+        )),
+        // -0 is 0, so that it prints as 0 (adding 0.0 turns -0 into 0, and nothing else).
+        Ok(v) => Ok(v + 0.0),
         Err(_) => Err(format!("`{text}`, not a number (expected a number)")),
     }
 }
+
+/// The largest number accepted (in size): more than any revenue, quantity or number of days,
+/// and small enough that products of a few such numbers (revenue at risk) stay finite.
+pub const MAX_NUMBER: f64 = 1e15;
 
 /// A share: a number in (0, 1].
 pub fn share(text: &str) -> Result<f64, String> {
