@@ -35,6 +35,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             fail_on,
         } => {
             let settings = settings_from(args)?;
+            ingest::limits::check_fits(dir, ingest::limits::ANALYSIS_FACTOR, "analysing")?;
             let (ds, graph) = load_graph(dir, &args.trust)?;
             let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
             match format {
@@ -54,6 +55,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             fail_on,
         } => {
             let settings = settings_from(args)?;
+            ingest::limits::check_fits(dir, ingest::limits::ANALYSIS_FACTOR, "analysing")?;
             let (ds, graph) = load_graph(dir, &args.trust)?;
             let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
             let target = out_dir

@@ -1,44 +1,56 @@
 //! Whether a dataset fits in memory, checked before reading it.
 //!
-//! Loading keeps every valid row, and the graph and the analyses take memory in proportion
-//! to them: measured on generated datasets, a run needs at most about [`BYTES_PER_CSV_BYTE`]
-//! bytes of memory per byte of CSV (see the README's "Limits"). A dataset whose files add up
-//! to more than the memory available divided by that factor is refused with a clear error
+//! Loading keeps every valid row; the graph, and above all the analyses' findings and the
+//! rendered reports, take memory in proportion to the data. Measured on generated datasets
+//! (see the README's "Limits"), loading and validating (with the graph, for `summary`) peaked
+//! at about 4 to 6 bytes of memory per byte of CSV, and a full `analyze` or `report` at about
+//! 45 where nearly every input is concentrated (the report itself was 13 times the CSV). A
+//! dataset whose files add up to more than the memory available divided by the factor of the
+//! command ([`LOAD_FACTOR`], [`ANALYSIS_FACTOR`], with a margin) is refused with a clear error
 //! before anything is read, instead of the run being killed by the system half-way.
 
 use crate::error::{Error, Result};
 use std::path::Path;
 
-/// Memory needed per byte of CSV, with a margin over what was measured.
-pub const BYTES_PER_CSV_BYTE: u64 = 12;
+/// Memory needed per byte of CSV to load and validate a dataset and build its graph.
+pub const LOAD_FACTOR: u64 = 8;
+
+/// Memory needed per byte of CSV to analyse a dataset and render its reports.
+pub const ANALYSIS_FACTOR: u64 = 64;
 
 /// Test and operations knob: with `TIERSCOPE_MEMORY_AVAILABLE=BYTES` set, that many bytes
 /// count as the memory available, instead of what the system says.
 pub const MEMORY_ENV: &str = "TIERSCOPE_MEMORY_AVAILABLE";
 
-/// Refuses a dataset in `dir` that would not fit in the memory available.
-pub fn check_fits(dir: &Path) -> Result<()> {
-    let size: u64 = super::FILES
+/// The total size of the dataset's CSV files in `dir`.
+pub fn dataset_size(dir: &Path) -> u64 {
+    super::FILES
         .iter()
         .filter_map(|f| std::fs::metadata(dir.join(f)).ok())
         .filter(|m| m.is_file())
         .map(|m| m.len())
-        .sum();
+        .sum()
+}
+
+/// Refuses a dataset in `dir` that would not fit in the memory available, needing `factor`
+/// bytes per byte of CSV to be `doing` (e.g. "loading", "analysing").
+pub fn check_fits(dir: &Path, factor: u64, doing: &str) -> Result<()> {
+    let size = dataset_size(dir);
     let Some(available) = available_memory() else {
         return Ok(());
     };
-    let needed = size.saturating_mul(BYTES_PER_CSV_BYTE);
+    let needed = size.saturating_mul(factor);
     if needed <= available {
         return Ok(());
     }
     Err(Error::Input {
         path: dir.to_path_buf(),
         what: format!(
-            "the dataset is too large for this machine: its CSV files hold {}, and a run needs about {BYTES_PER_CSV_BYTE} times that ({}), but only {} of memory is available (expected at most {} of CSV here; split the dataset or use a machine with more memory)",
+            "the dataset is too large for this machine: its CSV files hold {}, and {doing} it needs about {factor} times that ({}), but only {} of memory is available (expected at most {} of CSV here; split the dataset or use a machine with more memory)",
             human(size),
             human(needed),
             human(available),
-            human(available / BYTES_PER_CSV_BYTE)
+            human(available / factor)
         ),
     })
 }

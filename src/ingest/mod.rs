@@ -63,7 +63,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             });
         }
     }
-    limits::check_fits(dir)?;
+    limits::check_fits(dir, limits::LOAD_FACTOR, "loading")?;
     load_from(dir, &table::Folder(dir))
 }
 
