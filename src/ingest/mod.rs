@@ -80,7 +80,7 @@ pub fn load_from(dir: &Path, source: &dyn table::Source) -> Result<Loaded> {
         },
         diags: &mut diags,
         missing: HashSet::new(),
-        suggestions_left: Cell::new(200),
+        suggestions_left: Cell::new(SUGGESTION_BUDGET),
         tainted: RefCell::new(HashSet::new()),
     };
     loader.countries()?;
@@ -141,7 +141,7 @@ struct Loader<'a> {
     diags: &'a mut Diagnostics,
     /// Files that were missing or unusable: references into them are not checked.
     missing: HashSet<&'static str>,
-    /// How many "did you mean" searches may still run (each scans all ids).
+    /// How many id comparisons the "did you mean" searches may still make.
     suggestions_left: Cell<usize>,
     /// (file, id) of rows that defined an id but had other errors: references to them are
     /// not reported again.
@@ -568,8 +568,11 @@ impl Refs<'_> {
         {
             return None;
         }
-        let hint = if self.suggestions_left.get() > 0 {
-            self.suggestions_left.set(self.suggestions_left.get() - 1);
+        // Each search compares `text` with every id: it runs while the budget of comparisons
+        // lasts, so that many unknown references among many ids stay fast.
+        let hint = if self.suggestions_left.get() >= ids.len() {
+            self.suggestions_left
+                .set(self.suggestions_left.get() - ids.len().max(1));
             suggest(text, ids.keys())
         } else {
             None
@@ -593,10 +596,21 @@ impl Refs<'_> {
     }
 }
 
+/// How many id comparisons the "did you mean" searches of one load may make in all.
+pub const SUGGESTION_BUDGET: usize = 500_000;
+
+/// Ids longer than this (in bytes) are neither given nor used as suggestions: the similarity
+/// takes time quadratic in the length, and a typo is found in short ids.
+pub const MAX_SUGGESTED_ID: usize = 100;
+
 /// The known id closest to `text`, if one is close enough to be a likely typo.
 pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    if text.len() > MAX_SUGGESTED_ID {
+        return None;
+    }
     let lower = text.to_lowercase();
     known
+        .filter(|k| k.len() <= MAX_SUGGESTED_ID)
         .map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k))
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
