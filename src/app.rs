@@ -329,6 +329,7 @@ impl Plan {
             Some(p) => Some((baseline::read(p)?, p)),
             None => None,
         };
+        ingest::limits::check_fits(&self.dir, ingest::limits::ANALYSIS_FACTOR, "analysing")?;
         progress.phase("loading dataset");
         let mut ds = ingest::load(&self.dir)?.dataset;
         apply_trust(&mut ds, &self.trust)?;

@@ -183,7 +183,7 @@ impl Dataset {
         self.country(self.entity(ix).country)
     }
 
-    /// For each item, its BOM inputs in file order.
+    /// For each item, its BOM inputs in the dataset's row order (by input id once loaded).
     pub fn bom_inputs(&self) -> Vec<Vec<ItemIx>> {
         let mut inputs = vec![Vec::new(); self.items.len()];
         for row in &self.bom {

@@ -499,9 +499,14 @@ fn concentration_has_one_bubble_per_distinct_point() {
 fn network_draws_every_upstream_node_of_the_most_exposed_product() {
     for (dir, c) in all_cases() {
         let r = &c.report;
+        // The most exposed product; among equals, the largest revenue, then the first.
+        let key = |k: usize| {
+            let p = &r.products[k];
+            (p.untrusted_exposure, p.annual_revenue.unwrap_or(0.0))
+        };
         let mut best = 0;
-        for (k, p) in r.products.iter().enumerate() {
-            if p.untrusted_exposure > r.products[best].untrusted_exposure {
+        for k in 0..r.products.len() {
+            if key(k) > key(best) {
                 best = k;
             }
         }

@@ -104,7 +104,7 @@ fn usage_errors_exit_2() {
     let o = run(&["analyze", MINI, "--product", "oem-us:nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("expected one of: oem-us:chip"),
+        stderr(&o).contains("expected one of: fab-cn:die, oem-us:chip"),
         "{}",
         stderr(&o)
     );

@@ -407,7 +407,8 @@ fn mini_fixture_graph_has_the_hand_computed_nodes_and_edges() {
     );
     // fab-cn/die: wafer mapped, resist unmapped.
     let s = slots(&g, &ds, "fab-cn", "die");
-    assert_eq!((s[0].coverage, s[1].coverage), (1.0, 0.0));
+    let coverage = |id: &str| s.iter().find(|x| x.item == i(&ds, id)).unwrap().coverage;
+    assert_eq!((coverage("wafer"), coverage("resist")), (1.0, 0.0));
     assert_dag_and_topo(&g);
     // BOM levels: gallium and resist 0, wafer 1, die 2, chip 3.
     let level = |id: &str| g.item_level[i(&ds, id).ix()];

@@ -359,3 +359,83 @@ fn committed_sample_reports_are_fresh() {
         }
     }
 }
+
+/// Every point a write can fail at, by file and in the middle of a file (a disk that fills
+/// up): the previous report stays byte for byte, and no temporary file remains.
+#[test]
+fn a_write_failing_at_any_point_leaves_the_previous_report_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    // Charts are left out: they do not all depend on the threshold changed below, and
+    // drawing them in a debug build would make this many runs slow.
+    let fast = ["--format", "md,json,csv", "--charts", "none"];
+    let first: Vec<&str> = ["report", MINI, "--out", out]
+        .iter()
+        .chain(&fast)
+        .copied()
+        .collect();
+    assert_eq!(run(&first).status.code(), Some(0));
+    let before = list(dir.path());
+    let sizes: Vec<usize> = before.iter().map(|(_, b)| b.len()).collect();
+    let total: usize = sizes.iter().sum();
+    let mut faults: Vec<(&str, String)> = (0..before.len())
+        .map(|n| ("TIERSCOPE_FAIL_AFTER_FILES", n.to_string()))
+        .collect();
+    for bytes in [
+        0,
+        1,
+        sizes[0] / 2,
+        sizes[0],
+        sizes[0] + 7,
+        total / 2,
+        total - 1,
+    ] {
+        faults.push(("TIERSCOPE_FAIL_AFTER_BYTES", bytes.to_string()));
+    }
+    for (switch, value) in &faults {
+        // A lower threshold changes every file, so a partial write would show.
+        let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
+            .args(["report", MINI, "--out", out, "--capacity-threshold", "0.1"])
+            .args(fast)
+            .env(switch, value)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{switch}={value}: {err}");
+        assert!(err.contains("cannot write"), "{switch}={value}: {err}");
+        assert!(
+            list(dir.path()) == before,
+            "{switch}={value}: old files changed or temporary files remain"
+        );
+    }
+    // Without a fault the new report replaces the old one whole.
+    let again: Vec<&str> = ["report", MINI, "--out", out, "--capacity-threshold", "0.1"]
+        .iter()
+        .chain(&fast)
+        .copied()
+        .collect();
+    let o = run(&again);
+    assert_eq!(o.status.code(), Some(0));
+    let after = list(dir.path());
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after
+            .iter()
+            .zip(&before)
+            .all(|(a, b)| a.0 == b.0 && a.1 != b.1)
+    );
+}
+
+/// A first run into a new folder that fails leaves no file behind.
+#[test]
+fn a_failed_first_write_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new");
+    let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
+        .args(["report", MINI, "--out", out.to_str().unwrap()])
+        .env("TIERSCOPE_FAIL_AFTER_BYTES", "5000")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(list(&out), Vec::new());
+}

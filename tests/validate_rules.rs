@@ -494,7 +494,7 @@ fn ids_are_trimmed() {
     let dir = mini_with_line("supply.csv", 2, "  fab-tw ,\toem-us,die , 0.6 ,,");
     let loaded = valid(dir.path());
     let ds = &loaded.dataset;
-    let r = &ds.supply[0];
+    let r = ds.supply.iter().find(|r| r.line == 2).unwrap();
     assert_eq!(ds.entity(r.supplier).id, "fab-tw");
     assert_eq!(ds.entity(r.buyer).id, "oem-us");
     assert_eq!(ds.item(r.item).id, "die");
@@ -652,12 +652,17 @@ fn booleans_accept_true_false_yes_no_one_zero_in_any_case() {
     set_line(&dir, "items.csv", 3, "die,Processed die,semiconductors,yEs");
     let loaded = valid(dir.path());
     let ds = &loaded.dataset;
-    let qualified: Vec<bool> = ds.supply.iter().map(|r| r.qualified).collect();
+    // The loaded dataset is in canonical order (by ids): read it back in file order.
+    let mut supply: Vec<_> = ds.supply.iter().collect();
+    supply.sort_by_key(|r| r.line);
+    let qualified: Vec<bool> = supply.iter().map(|r| r.qualified).collect();
     assert_eq!(
         qualified,
         vec![true, true, true, true, true, true, true, true, false]
     );
-    let critical: Vec<bool> = ds.items.iter().map(|i| i.critical).collect();
+    let mut items: Vec<_> = ds.items.iter().collect();
+    items.sort_by_key(|i| i.line);
+    let critical: Vec<bool> = items.iter().map(|i| i.critical).collect();
     assert_eq!(critical, vec![false, true, false, false, false]);
 }
 
@@ -739,7 +744,11 @@ fn trust_is_case_insensitive() {
     set_line(&dir, "countries.csv", 5, "CN,China,UNTRUSTED");
     let loaded = valid(dir.path());
     use tierscope::model::Trust;
-    let trust: Vec<Trust> = loaded.dataset.countries.iter().map(|c| c.trust).collect();
+    // In file order: US, TW, JP, CN, DE.
+    let trust: Vec<Trust> = ["US", "TW", "JP", "CN", "DE"]
+        .iter()
+        .map(|c| loaded.dataset.country(loaded.dataset.country_ix[*c]).trust)
+        .collect();
     assert_eq!(
         trust,
         vec![
@@ -1009,7 +1018,8 @@ fn blank_lines_are_skipped_and_do_not_shift_line_numbers() {
     let text = read(&dir, "supply.csv").replacen("\nfab-cn,", "\n\n   \nfab-cn,", 1);
     put(&dir, "supply.csv", text);
     let loaded = valid(dir.path());
-    let lines: Vec<u64> = loaded.dataset.supply.iter().map(|r| r.line).collect();
+    let mut lines: Vec<u64> = loaded.dataset.supply.iter().map(|r| r.line).collect();
+    lines.sort();
     assert_eq!(lines, vec![2, 5, 6, 7, 8, 9, 10, 11, 12]);
 }
 
@@ -1025,9 +1035,10 @@ fn quoted_cells_with_commas_and_newlines_are_one_cell() {
     // The quoted newline makes line 4 of the file part of record 3: fab-cn is on line 5 now.
     let loaded = valid(dir.path());
     let ds = &loaded.dataset;
-    assert_eq!(ds.entities[1].name, "Taiwan Fab, Ltd\nHsinchu");
-    assert_eq!(ds.entities[1].line, 3);
-    assert_eq!(ds.entities[2].line, 5);
+    let entity = |id: &str| ds.entity(ds.entity_ix[id]);
+    assert_eq!(entity("fab-tw").name, "Taiwan Fab, Ltd\nHsinchu");
+    assert_eq!(entity("fab-tw").line, 3);
+    assert_eq!(entity("fab-cn").line, 5);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1144,7 +1155,7 @@ fn utf8_byte_order_mark_is_accepted() {
         put(&dir, file, bytes);
     }
     let loaded = valid(dir.path());
-    assert_eq!(loaded.dataset.countries[0].code, "US");
+    assert!(loaded.dataset.country_ix.contains_key("US"));
     assert_eq!(loaded.dataset.supply.len(), 9);
     assert_eq!(
         loaded.diagnostics,
@@ -1162,7 +1173,8 @@ fn crlf_line_ends_are_accepted_and_line_numbers_stay_right() {
     }
     let loaded = valid(dir.path());
     assert_eq!(loaded.dataset.supply.len(), 9);
-    assert_eq!(loaded.dataset.entities[0].recovery_days, Some(30.0));
+    let ds = &loaded.dataset;
+    assert_eq!(ds.entity(ds.entity_ix["oem-us"]).recovery_days, Some(30.0));
     assert_eq!(
         loaded.diagnostics,
         valid(Path::new(MINI)).diagnostics_renamed(dir.path())
@@ -1321,8 +1333,9 @@ fn header_names_are_matched_trimmed_and_in_any_case() {
     let dir = mini_with_line("countries.csv", 1, " Code , NAME,Trust ");
     let loaded = valid(dir.path());
     assert_eq!(loaded.dataset.countries.len(), 5);
+    let ds = &loaded.dataset;
     assert_eq!(
-        loaded.dataset.countries[0].name.as_deref(),
+        ds.country(ds.country_ix["US"]).name.as_deref(),
         Some("United States")
     );
 }

@@ -159,16 +159,21 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
 pub fn why_text(ctx: &Ctx<'_>, why: &RestrictedWhy) -> String {
     match why {
         RestrictedWhy::Flag => "flagged restricted in entities.csv".into(),
+        // The listing is named by its content, not its line, so that the text does not
+        // depend on the order of the rows of restricted.csv.
         RestrictedWhy::ListedById { line, list } => format!(
-            "listed{} (restricted.csv line {line})",
-            list.as_ref().map_or(String::new(), |l| format!(" on {l}"))
+            "listed{}{}",
+            list.as_ref().map_or(String::new(), |l| format!(" on {l}")),
+            ctx.ds
+                .restricted
+                .iter()
+                .find(|r| r.line == *line)
+                .map_or(String::new(), |r| format!(" as \"{}\"", r.name))
         ),
         RestrictedWhy::ListedByName {
-            line,
-            listed_name,
-            list,
+            listed_name, list, ..
         } => format!(
-            "name matches listed party \"{listed_name}\"{} (restricted.csv line {line})",
+            "name matches listed party \"{listed_name}\"{}",
             list.as_ref().map_or(String::new(), |l| format!(" on {l}"))
         ),
         RestrictedWhy::FiftyPercentRule { owners, total } => format!(

@@ -69,10 +69,16 @@ pub struct Network {
 
 impl Network {
     pub fn new(report: &Report, ds: &Dataset, g: &ProductionGraph) -> Option<Network> {
-        // The highest exposure; ties go to the first product.
+        // The highest exposure; among equals, the largest revenue, then the first product.
+        let key = |p: &crate::analysis::ProductSummary| {
+            (p.untrusted_exposure, p.annual_revenue.unwrap_or(0.0))
+        };
         let mut best: Option<&crate::analysis::ProductSummary> = None;
         for p in &report.products {
-            if best.is_none_or(|b| p.untrusted_exposure > b.untrusted_exposure) {
+            if best.is_none_or(|b| {
+                let (a, b) = (key(p), key(b));
+                a.0 > b.0 || (a.0 == b.0 && a.1 > b.1)
+            }) {
                 best = Some(p);
             }
         }

@@ -57,7 +57,7 @@ pub struct ProductionGraph {
     pub node_of: HashMap<(EntityIx, ItemIx), u32>,
     /// Node indices in topological order (suppliers before buyers).
     pub topo: Vec<u32>,
-    /// For each node, its BOM inputs in BOM-file order.
+    /// For each node, its BOM inputs in the order of `ds.bom` (by input id once loaded).
     pub inputs: Vec<Vec<InputSlot>>,
     /// The BOM level of each item: 0 for raw materials, 1 + the deepest input otherwise.
     pub item_level: Vec<u32>,

@@ -1,8 +1,11 @@
 //! Reading a dataset folder into a validated [`Dataset`].
 //!
 //! [`load`] reads every file, collects every problem (see [`crate::diag`]), runs the
-//! cross-file checks of [`validate`], and returns the dataset only when there is no error.
+//! cross-file checks of [`validate`], and returns the dataset only when there is no error,
+//! in the [`canonical`] order that makes every output independent of the order of the rows.
 
+pub mod canonical;
+pub mod limits;
 pub mod table;
 pub mod validate;
 
@@ -35,8 +38,9 @@ pub const FILES: [&str; 8] = [
 
 /// Loads and validates the dataset in `dir`.
 ///
-/// Returns [`Error::InvalidDataset`] with every diagnostic when any error was found, and an
-/// I/O error when the folder or a file cannot be read at all.
+/// Returns [`Error::InvalidDataset`] with every diagnostic when any error was found (an
+/// unreadable file included), and an input error when the folder is missing, is a file, or
+/// holds more data than the memory available can take (see [`limits`]).
 pub fn load(dir: &Path) -> Result<Loaded> {
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}
@@ -59,16 +63,24 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             });
         }
     }
+    limits::check_fits(dir, limits::LOAD_FACTOR, "loading")?;
+    load_from(dir, &table::Folder(dir))
+}
+
+/// Loads and validates a dataset whose files come from `source` (a folder, memory, ...).
+/// `dir` names the files in diagnostics and gives the dataset its name; it is not read.
+pub fn load_from(dir: &Path, source: &dyn table::Source) -> Result<Loaded> {
     let mut diags = Diagnostics::new();
     let mut loader = Loader {
         dir,
+        source,
         ds: Dataset {
             name: dataset_name(dir),
             ..Dataset::default()
         },
         diags: &mut diags,
         missing: HashSet::new(),
-        suggestions_left: Cell::new(200),
+        suggestions_left: Cell::new(SUGGESTION_BUDGET),
         tainted: RefCell::new(HashSet::new()),
     };
     loader.countries()?;
@@ -88,7 +100,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         });
     }
     Ok(Loaded {
-        dataset,
+        dataset: canonical::canonical(dataset),
         diagnostics: sorted(diags.into_vec()),
     })
 }
@@ -124,11 +136,12 @@ pub fn dataset_name(dir: &Path) -> String {
 
 struct Loader<'a> {
     dir: &'a Path,
+    source: &'a dyn table::Source,
     ds: Dataset,
     diags: &'a mut Diagnostics,
     /// Files that were missing or unusable: references into them are not checked.
     missing: HashSet<&'static str>,
-    /// How many "did you mean" searches may still run (each scans all ids).
+    /// How many id comparisons the "did you mean" searches may still make.
     suggestions_left: Cell<usize>,
     /// (file, id) of rows that defined an id but had other errors: references to them are
     /// not reported again.
@@ -153,6 +166,7 @@ impl Loader<'_> {
         // to exist: references to it are not reported again.
         let defines_ids = ["countries.csv", "entities.csv", "items.csv"].contains(&name);
         let outcome = table::read_rows(
+            self.source,
             self.dir,
             name,
             columns,
@@ -194,7 +208,7 @@ impl Loader<'_> {
 
     fn countries(&mut self) -> Result<()> {
         const COLS: &[table::Column] = &[req("code"), req("trust"), opt("name"), opt("governance")];
-        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut first = Ids::default();
         self.read("countries.csv", true, COLS, |ds, row, diags, refs| {
             let (Some(code), trust) = (row.required(0, diags), row.required(1, diags)) else {
                 return;
@@ -215,7 +229,7 @@ impl Loader<'_> {
                     return;
                 }
             };
-            if duplicate(&mut first, code, row, 0, diags) {
+            if first.duplicate(code, row, 0, "country code", diags) {
                 return;
             }
             ds.country_ix
@@ -238,7 +252,7 @@ impl Loader<'_> {
             opt("restricted"),
             opt("recovery_days"),
         ];
-        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut first = Ids::default();
         self.read("entities.csv", true, COLS, |ds, row, diags, refs| {
             let id = row.required(0, diags);
             let name = row.required(1, diags);
@@ -263,7 +277,7 @@ impl Loader<'_> {
                 }
                 return;
             };
-            if duplicate(&mut first, id, row, 0, diags) {
+            if first.duplicate(id, row, 0, "entity", diags) {
                 return;
             }
             ds.entity_ix
@@ -282,7 +296,7 @@ impl Loader<'_> {
 
     fn items(&mut self) -> Result<()> {
         const COLS: &[table::Column] = &[req("id"), req("name"), opt("sector"), opt("critical")];
-        let mut first: HashMap<String, u64> = HashMap::new();
+        let mut first = Ids::default();
         self.read("items.csv", true, COLS, |ds, row, diags, refs| {
             let id = row.required(0, diags);
             let name = row.required(1, diags);
@@ -293,7 +307,7 @@ impl Loader<'_> {
                 }
                 return;
             };
-            if duplicate(&mut first, id, row, 0, diags) {
+            if first.duplicate(id, row, 0, "item", diags) {
                 return;
             }
             ds.item_ix
@@ -436,24 +450,55 @@ impl Loader<'_> {
     }
 }
 
-/// Reports a duplicate id; returns true if `id` was seen before.
-fn duplicate(
-    first: &mut HashMap<String, u64>,
-    id: &str,
-    row: &Row<'_>,
-    col: usize,
-    diags: &mut Diagnostics,
-) -> bool {
-    if let Some(line) = first.get(id) {
-        diags.error(
-            "duplicate-id",
-            row.at(col),
-            format!("duplicate id `{id}` (first defined at line {line}; expected each id once)"),
-        );
-        return true;
+/// The ids a file defined so far, to find duplicates and ids that differ only in case.
+#[derive(Default)]
+struct Ids {
+    /// id -> line of its row.
+    first: HashMap<String, u64>,
+    /// lowercased id -> (first id written that way, its line).
+    folded: HashMap<String, (String, u64)>,
+}
+
+impl Ids {
+    /// Reports a duplicate id (an error; returns true) or an id that differs from an earlier
+    /// one only in case (a warning: ids are case-sensitive, so they are two things, which is
+    /// rarely what was meant).
+    fn duplicate(
+        &mut self,
+        id: &str,
+        row: &Row<'_>,
+        col: usize,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> bool {
+        if let Some(line) = self.first.get(id) {
+            diags.error(
+                "duplicate-id",
+                row.at(col),
+                format!(
+                    "duplicate id `{id}` (first defined at line {line}; expected each id once)"
+                ),
+            );
+            return true;
+        }
+        self.first.insert(id.to_string(), row.line);
+        match self.folded.entry(id.to_lowercase()) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (other, line) = o.get();
+                diags.warning(
+                    "case-only-difference",
+                    row.at(col),
+                    format!(
+                        "id `{id}` differs from `{other}` (line {line}) only in case: ids are case-sensitive, so these are two different {what} records (expected one spelling if they are the same)"
+                    ),
+                );
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((id.to_string(), row.line));
+            }
+        }
+        false
     }
-    first.insert(id.to_string(), row.line);
-    false
 }
 
 /// Resolves references to ids, with "did you mean" suggestions.
@@ -523,8 +568,11 @@ impl Refs<'_> {
         {
             return None;
         }
-        let hint = if self.suggestions_left.get() > 0 {
-            self.suggestions_left.set(self.suggestions_left.get() - 1);
+        // Each search compares `text` with every id: it runs while the budget of comparisons
+        // lasts, so that many unknown references among many ids stay fast.
+        let hint = if self.suggestions_left.get() >= ids.len() {
+            self.suggestions_left
+                .set(self.suggestions_left.get() - ids.len().max(1));
             suggest(text, ids.keys())
         } else {
             None
@@ -548,10 +596,21 @@ impl Refs<'_> {
     }
 }
 
+/// How many id comparisons the "did you mean" searches of one load may make in all.
+pub const SUGGESTION_BUDGET: usize = 500_000;
+
+/// Ids longer than this (in bytes) are neither given nor used as suggestions: the similarity
+/// takes time quadratic in the length, and a typo is found in short ids.
+pub const MAX_SUGGESTED_ID: usize = 100;
+
 /// The known id closest to `text`, if one is close enough to be a likely typo.
 pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    if text.len() > MAX_SUGGESTED_ID {
+        return None;
+    }
     let lower = text.to_lowercase();
     known
+        .filter(|k| k.len() <= MAX_SUGGESTED_ID)
         .map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k))
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))

@@ -11,7 +11,7 @@
 //! - Every bad record is reported with `file:line:column` and reading goes on.
 
 use crate::diag::{At, Diagnostics};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -116,16 +116,73 @@ pub struct Reported;
 pub enum Outcome {
     /// The file does not exist.
     Missing,
-    /// The header could not be used (empty file, UTF-16, missing required column, ...).
+    /// The file could not be used (unreadable, a folder, empty, UTF-16, missing required
+    /// column, ...); the problem was reported.
     Unusable,
     /// The file was read; `rows` records were handed to the callback.
     Read { rows: u64 },
 }
 
+/// The longest cell accepted, in bytes. A longer one is an error on its row: no identifier,
+/// name or number is that long, and it usually means a quote went missing.
+pub const MAX_CELL_BYTES: usize = 64 * 1024;
+
+/// The longest record read, in bytes. Past it, reading the file stops with an error, so that
+/// a file that is not CSV, or a quote that is never closed, cannot make one record as big as
+/// the file.
+pub const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What [`Source::open`] found.
+pub enum Opened<'a> {
+    /// No such file.
+    Missing,
+    /// A folder where a file was expected.
+    Folder,
+    /// The file's bytes, to be streamed.
+    File(Box<dyn Read + 'a>),
+}
+
+/// Where the files of a dataset come from: a folder ([`Folder`]), memory ([`InMemory`]), or
+/// anything else that can hand out readers by file name (the fuzz targets and tests use this).
+pub trait Source {
+    /// Opens the file `name` of the dataset (e.g. `supply.csv`).
+    fn open(&self, name: &str) -> std::io::Result<Opened<'_>>;
+}
+
+/// The files of a dataset folder.
+pub struct Folder<'a>(pub &'a Path);
+
+impl Source for Folder<'_> {
+    fn open(&self, name: &str) -> std::io::Result<Opened<'_>> {
+        let path = self.0.join(name);
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Opened::Missing),
+            Err(e) => return Err(e),
+        };
+        if file.metadata()?.is_dir() {
+            return Ok(Opened::Folder);
+        }
+        Ok(Opened::File(Box::new(file)))
+    }
+}
+
+/// A dataset held in memory: file name -> bytes. A file that is not in the map is missing.
+#[derive(Debug, Clone, Default)]
+pub struct InMemory(pub std::collections::BTreeMap<String, Vec<u8>>);
+
+impl Source for InMemory {
+    fn open(&self, name: &str) -> std::io::Result<Opened<'_>> {
+        Ok(match self.0.get(name) {
+            Some(bytes) => Opened::File(Box::new(bytes.as_slice())),
+            None => Opened::Missing,
+        })
+    }
+}
+
 /// Reads `dir/name` against `columns`, calling `each` for every well-formed record.
 ///
-/// Problems with the header or a record are pushed to `diags`; only an I/O error that makes
-/// the file unreadable is returned as `Err`.
+/// Every problem, an unreadable file included, is pushed to `diags`.
 pub fn read(
     dir: &Path,
     name: &str,
@@ -133,13 +190,15 @@ pub fn read(
     diags: &mut Diagnostics,
     each: impl FnMut(&Row<'_>, &mut Diagnostics),
 ) -> Result<Outcome> {
-    read_rows(dir, name, columns, diags, each, |_| {})
+    read_rows(&Folder(dir), dir, name, columns, diags, each, |_| {})
 }
 
-/// [`read`], also calling `skipped` for every record that was reported and skipped (wrong
-/// number of fields, invalid UTF-8, shown lossily), so that the caller can tell that an id on
-/// it was meant to be defined.
+/// [`read`] from any [`Source`] (`dir` only names the files in diagnostics), also calling
+/// `skipped` for every record that was reported and skipped (wrong number of fields, invalid
+/// UTF-8 shown lossily, a cell too long, an unclosed quote), so that the caller can tell that
+/// an id on it was meant to be defined.
 pub fn read_rows(
+    source: &dyn Source,
     dir: &Path,
     name: &str,
     columns: &[Column],
@@ -147,33 +206,42 @@ pub fn read_rows(
     mut each: impl FnMut(&Row<'_>, &mut Diagnostics),
     mut skipped: impl FnMut(&Row<'_>),
 ) -> Result<Outcome> {
-    let path = dir.join(name);
-    let display = path.display().to_string();
+    let display = dir.join(name).display().to_string();
     let expected = columns
         .iter()
         .filter(|c| c.required)
         .map(|c| c.name)
         .collect::<Vec<_>>()
         .join(",");
-    let mut reader = match open(&path, &display, diags)? {
+    let mut reader = match open(source, name, &display, diags) {
         Ok(reader) => reader,
         Err(outcome) => return Ok(outcome),
     };
 
     let mut raw = csv::ByteRecord::new();
-    // The header.
-    let (header, header_line) = match next_record(&mut reader, &mut raw) {
-        Ok(Some(line)) => match csv::StringRecord::from_byte_record(raw.clone()) {
-            Ok(header) => (header, line),
-            Err(e) => {
-                diags.error(
-                    "encoding",
-                    At::cell(&display, line, e.utf8_error().field() + 1),
-                    "column name is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
-                );
+    // The header: the first record that is not a blank line (a line of spaces is blank).
+    let mut first = next_record(&mut reader, &mut raw);
+    while matches!(first, Ok(Some(_))) && raw.len() == 1 && raw[0].trim_ascii().is_empty() {
+        first = next_record(&mut reader, &mut raw);
+    }
+    let (header, header_line) = match first {
+        Ok(Some((line, inside))) => {
+            if let Some((qline, qcol)) = unclosed_quote_in(&reader, line, inside) {
+                report_unclosed_quote(diags, &display, qline, qcol);
                 return Ok(Outcome::Unusable);
             }
-        },
+            match csv::StringRecord::from_byte_record(raw.clone()) {
+                Ok(header) => (header, line),
+                Err(e) => {
+                    diags.error(
+                        "encoding",
+                        At::cell(&display, line, e.utf8_error().field() + 1),
+                        "column name is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
+                    );
+                    return Ok(Outcome::Unusable);
+                }
+            }
+        }
         Ok(None) => {
             diags.error(
                 "empty-file",
@@ -183,7 +251,7 @@ pub fn read_rows(
             return Ok(Outcome::Unusable);
         }
         Err(e) => {
-            report_csv_error(&e, &display, diags);
+            report_csv_error(&e, &reader, &display, diags);
             return Ok(Outcome::Unusable);
         }
     };
@@ -252,25 +320,32 @@ pub fn read_rows(
 
     let width = header.len();
     let mut rows = 0;
+    // Reading stopped before the end of the file: the ids on the rows not read are unknown,
+    // so references to them are not checked (the file counts as unusable).
+    let mut stopped = false;
     loop {
-        let line = match next_record(&mut reader, &mut raw) {
-            Ok(Some(line)) => line,
+        let (line, inside) = match next_record(&mut reader, &mut raw) {
+            Ok(Some(at)) => at,
             Ok(None) => break,
             Err(e) => {
-                if report_csv_error(&e, &display, diags) {
-                    break;
-                }
-                continue;
+                report_csv_error(&e, &reader, &display, diags);
+                stopped = true;
+                break;
             }
         };
+        let unclosed = unclosed_quote_in(&reader, line, inside);
+        stopped |= unclosed.is_some();
         let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut raw)) {
             Ok(record) => record,
             Err(e) => {
-                diags.error(
-                    "encoding",
-                    At::cell(&display, line, e.utf8_error().field() + 1),
-                    "cell is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
-                );
+                match unclosed {
+                    Some((qline, qcol)) => report_unclosed_quote(diags, &display, qline, qcol),
+                    None => diags.error(
+                        "encoding",
+                        At::cell(&display, line, e.utf8_error().field() + 1),
+                        "cell is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
+                    ),
+                }
                 let lossy = csv::StringRecord::from_byte_record_lossy(e.into_byte_record());
                 skipped(&Row {
                     file: &display,
@@ -290,7 +365,10 @@ pub fn read_rows(
             positions: &positions,
             columns,
         };
-        if record.len() == 1 && record[0].trim().is_empty() {
+        if let Some((qline, qcol)) = unclosed {
+            report_unclosed_quote(diags, &display, qline, qcol);
+            skipped(&row);
+        } else if record.len() == 1 && record[0].trim().is_empty() {
             // a blank line
         } else if record.len() == 1 && &record[0] == "\u{1a}" {
             // a DOS end-of-file byte
@@ -304,70 +382,93 @@ pub fn read_rows(
                 ),
             );
             skipped(&row);
+        } else if let Some((field, len)) = record
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (i, c.len()))
+            .find(|&(_, len)| len > MAX_CELL_BYTES)
+        {
+            diags.error(
+                "cell-too-long",
+                At::cell(&display, line, field + 1),
+                format!("cell is {len} bytes long (expected at most {MAX_CELL_BYTES} bytes)"),
+            );
+            skipped(&row);
+        } else if let Some(field) = record.iter().position(|c| c.contains('\u{feff}')) {
+            diags.error(
+                "encoding",
+                At::cell(&display, line, field + 1),
+                "cell contains a byte-order mark (U+FEFF), which belongs only at the start of a file (expected plain text: were two files joined into one?)",
+            );
+            skipped(&row);
         } else {
             rows += 1;
             each(&row, diags);
         }
         raw = record.into_byte_record();
     }
-    Ok(Outcome::Read { rows })
+    Ok(if stopped {
+        Outcome::Unusable
+    } else {
+        Outcome::Read { rows }
+    })
 }
 
-/// The byte stream a CSV reader reads: a file with its byte-order mark skipped and every
-/// line end turned into `\n`.
-type Stream = Newlines<std::io::Chain<std::io::Cursor<Vec<u8>>, BufReader<File>>>;
-
-/// Opens `path` under the policy: a missing file is [`Outcome::Missing`]; a folder or a
-/// UTF-16 file is reported and [`Outcome::Unusable`]; a UTF-8 byte-order mark is skipped.
-fn open(
-    path: &Path,
+/// Opens file `name` of `source` under the policy: a missing file is [`Outcome::Missing`]; a
+/// folder, an unreadable file or a UTF-16 file (with or without its byte-order mark) is
+/// reported and [`Outcome::Unusable`]; a UTF-8 byte-order mark is skipped.
+fn open<'s>(
+    source: &'s dyn Source,
+    name: &str,
     display: &str,
     diags: &mut Diagnostics,
-) -> Result<std::result::Result<csv::Reader<Stream>, Outcome>> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Err(Outcome::Missing)),
-        Err(e) => {
-            return Err(Error::Read {
-                path: path.to_path_buf(),
-                source: e,
-            });
-        }
-    };
-    if file.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+) -> std::result::Result<csv::Reader<Scanner<impl Read + 's>>, Outcome> {
+    let unreadable = |e: std::io::Error, diags: &mut Diagnostics| {
         diags.error(
-            "not-a-file",
+            "read-failed",
             At::file(display),
-            "is a folder (expected a CSV file)",
+            format!("cannot be read: {e} (expected a readable file)"),
         );
-        return Ok(Err(Outcome::Unusable));
-    }
+        Outcome::Unusable
+    };
+    let file = match source.open(name) {
+        Ok(Opened::File(f)) => f,
+        Ok(Opened::Missing) => return Err(Outcome::Missing),
+        Ok(Opened::Folder) => {
+            diags.error(
+                "not-a-file",
+                At::file(display),
+                "is a folder (expected a CSV file)",
+            );
+            return Err(Outcome::Unusable);
+        }
+        Err(e) => return Err(unreadable(e, diags)),
+    };
     let mut input = BufReader::with_capacity(1 << 16, file);
-    // Look at the first bytes: refuse UTF-16, skip a UTF-8 byte-order mark.
-    let mut head = [0u8; 3];
-    let got = read_up_to(&mut input, &mut head).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    if got >= 2 && (head[..2] == [0xFF, 0xFE] || head[..2] == [0xFE, 0xFF]) {
+    let mut head = [0u8; 4];
+    let got = match read_up_to(&mut input, &mut head) {
+        Ok(got) => got,
+        Err(e) => return Err(unreadable(e, diags)),
+    };
+    if is_utf16(&head[..got]) {
         diags.error(
             "encoding",
             At::line(display, 1),
             "file is UTF-16 encoded (expected UTF-8: in Excel, save as \"CSV UTF-8\")",
         );
-        return Ok(Err(Outcome::Unusable));
+        return Err(Outcome::Unusable);
     }
-    let skip = if got == 3 && head == [0xEF, 0xBB, 0xBF] {
+    let skip = if head[..got].starts_with(&[0xEF, 0xBB, 0xBF]) {
         3
     } else {
         0
     };
     let prefix = head[skip..got].to_vec();
-    let stream = Newlines::new(std::io::Cursor::new(prefix).chain(input));
-    Ok(Ok(csv::ReaderBuilder::new()
+    let stream = Scanner::new(std::io::Cursor::new(prefix).chain(input));
+    Ok(csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(stream)))
+        .from_reader(stream))
 }
 
 /// Reads a CSV file that has no header row (OFAC's SDN file), calling `each` with the line
@@ -381,7 +482,13 @@ pub fn read_headerless(
     mut each: impl FnMut(u64, &csv::StringRecord, &mut Diagnostics),
 ) -> Result<Outcome> {
     let display = path.display().to_string();
-    let mut reader = match open(path, &display, diags)? {
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder = Folder(dir);
+    let mut reader = match open(&folder, &name, &display, diags) {
         Ok(reader) => reader,
         Err(outcome) => return Ok(outcome),
     };
@@ -389,13 +496,11 @@ pub fn read_headerless(
     let mut rows = 0;
     loop {
         let line = match next_record(&mut reader, &mut raw) {
-            Ok(Some(line)) => line,
+            Ok(Some((line, _))) => line,
             Ok(None) => break,
             Err(e) => {
-                if report_csv_error(&e, &display, diags) {
-                    break;
-                }
-                continue;
+                report_csv_error(&e, &reader, &display, diags);
+                break;
             }
         };
         let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut raw)) {
@@ -421,79 +526,228 @@ pub fn read_headerless(
     Ok(Outcome::Read { rows })
 }
 
-/// Reads the next record into `raw`; returns the line it starts on, or `None` at the end.
+/// Whether the first bytes of a file are UTF-16: a UTF-16 byte-order mark, or ASCII text
+/// with a zero byte after (or before) every character.
+fn is_utf16(head: &[u8]) -> bool {
+    match head {
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => true,
+        [a, 0, b, 0, ..] | [0, a, 0, b, ..] => a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0,
+        _ => false,
+    }
+}
+
+/// Reads the next record into `raw`; returns the line it starts on and the number of line
+/// breaks inside it (in quoted cells), or `None` at the end.
 ///
 /// The csv crate's record position is where reading began: before the blank lines skipped
 /// ahead of the record, and, with CRLF, before the `\n` of the previous line. So the line is
-/// counted back from the end instead: thanks to [`Newlines`], every record ends with a `\n`
+/// counted back from the end instead: thanks to [`Scanner`], every record ends with a `\n`
 /// the reader has consumed, and the only other `\n` in it are inside quoted cells.
 fn next_record<R: Read>(
     reader: &mut csv::Reader<R>,
     raw: &mut csv::ByteRecord,
-) -> csv::Result<Option<u64>> {
+) -> csv::Result<Option<(u64, u64)>> {
     if !reader.read_byte_record(raw)? {
         return Ok(None);
     }
     let inside = raw.as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
-    Ok(Some(
+    Ok(Some((
         reader.position().line().saturating_sub(1 + inside).max(1),
-    ))
+        inside,
+    )))
 }
 
-/// Reports a csv error; returns true when reading cannot go on.
-fn report_csv_error(e: &csv::Error, display: &str, diags: &mut Diagnostics) -> bool {
+/// The quote opened in the record that spans lines `line ..= line + inside` and never
+/// closed, as (line, column) of the quote. Such a record runs to the end of the file, so the
+/// scanner has seen all of it when the csv reader hands it out.
+fn unclosed_quote_in<R: Read>(
+    reader: &csv::Reader<Scanner<R>>,
+    line: u64,
+    inside: u64,
+) -> Option<(u64, usize)> {
+    reader
+        .get_ref()
+        .unclosed
+        .filter(|&(qline, _)| line <= qline && qline <= line + inside)
+}
+
+fn report_unclosed_quote(diags: &mut Diagnostics, display: &str, line: u64, column: usize) {
+    diags.error(
+        "unclosed-quote",
+        At::cell(display, line, column),
+        "quote opened here is never closed (expected a closing `\"`; the rest of the file was read as this one cell, and skipped)",
+    );
+}
+
+/// Reports a csv error (only I/O errors can happen: records are read as bytes, flexibly).
+fn report_csv_error<R: Read>(
+    e: &csv::Error,
+    reader: &csv::Reader<Scanner<R>>,
+    display: &str,
+    diags: &mut Diagnostics,
+) {
+    if let Some(long) = reader.get_ref().too_long {
+        let message = match long.quote {
+            Some(_) => format!(
+                "quote opened here is not closed within {} MiB (expected a closing `\"`); reading of this file stopped",
+                MAX_RECORD_BYTES >> 20
+            ),
+            None => format!(
+                "row is longer than {} MiB (expected rows of at most {} MiB: is this a CSV file?); reading of this file stopped",
+                MAX_RECORD_BYTES >> 20,
+                MAX_RECORD_BYTES >> 20
+            ),
+        };
+        let (line, column) = long.quote.unwrap_or((long.line, 0));
+        let at = if column == 0 {
+            At::line(display, line)
+        } else {
+            At::cell(display, line, column)
+        };
+        diags.error("row-too-long", at, message);
+        return;
+    }
     match e.kind() {
-        csv::ErrorKind::Io(io) => {
-            diags.error(
-                "read-failed",
-                At::file(display),
-                format!("reading stopped: {io}"),
-            );
-            true
-        }
-        _ => {
-            diags.error("csv", At::file(display), e.to_string());
-            true
-        }
+        csv::ErrorKind::Io(io) => diags.error(
+            "read-failed",
+            At::file(display),
+            format!("reading stopped: {io}"),
+        ),
+        _ => diags.error("csv", At::file(display), e.to_string()),
     }
 }
 
-/// Turns every line end (`\r\n`, `\r` or `\n`) into `\n`, and ends the text with one, so
-/// that the csv reader counts lines the same way for every file.
-struct Newlines<R> {
+/// A record past [`MAX_RECORD_BYTES`]: the line it starts on, and where its open quote is.
+#[derive(Debug, Clone, Copy)]
+struct TooLong {
+    line: u64,
+    quote: Option<(u64, usize)>,
+}
+
+/// The byte stream the csv reader reads, with two jobs:
+///
+/// - it turns every line end (`\r\n`, `\r` or `\n`) into `\n`, and ends the text with one, so
+///   that the csv reader counts lines the same way for every file;
+/// - it follows the quoting the way the csv reader does (a `"` opens a quoted cell only at
+///   the start of a cell; `""` inside is a quote), so that a quote never closed is found
+///   with the line and column where it opened (the csv reader itself silently reads such a
+///   cell to the end of the file), and stops a record that grows past [`MAX_RECORD_BYTES`].
+struct Scanner<R> {
     inner: R,
     /// The last byte read was a `\r`: a `\n` right after it is dropped.
     after_cr: bool,
     /// The last byte handed out, to add a final `\n` where it is missing.
     last: Option<u8>,
     finished: bool,
+    /// The line of the next byte, counted on the normalised text.
+    line: u64,
+    /// The cell (0-based) of the next byte within its record.
+    field: usize,
+    at_field_start: bool,
+    /// Bytes of the current record so far (0: between records).
+    record_bytes: u64,
+    record_line: u64,
+    /// Inside a quoted cell: where its quote is.
+    quote: Option<(u64, usize)>,
+    /// A `"` inside a quoted cell was just read: it closes the cell unless another follows.
+    quote_pending: bool,
+    /// At the end of the input: the quote that was never closed (line, 1-based column).
+    unclosed: Option<(u64, usize)>,
+    too_long: Option<TooLong>,
 }
 
-impl<R: Read> Newlines<R> {
+impl<R: Read> Scanner<R> {
     fn new(inner: R) -> Self {
-        Newlines {
+        Scanner {
             inner,
             after_cr: false,
             last: None,
             finished: false,
+            line: 1,
+            field: 0,
+            at_field_start: true,
+            record_bytes: 0,
+            record_line: 1,
+            quote: None,
+            quote_pending: false,
+            unclosed: None,
+            too_long: None,
+        }
+    }
+
+    /// Follows one byte of the normalised text.
+    fn track(&mut self, b: u8) {
+        if self.record_bytes == 0 && b == b'\n' && self.quote.is_none() {
+            // A blank line between records.
+            self.line += 1;
+            return;
+        }
+        if self.record_bytes == 0 {
+            self.record_line = self.line;
+        }
+        self.record_bytes += 1;
+        if self.quote.is_some() {
+            if self.quote_pending {
+                self.quote_pending = false;
+                if b == b'"' {
+                    return; // `""`: a quote inside the cell
+                }
+                self.quote = None; // the cell's quoting ended; `b` is read as unquoted
+            } else {
+                if b == b'"' {
+                    self.quote_pending = true;
+                } else if b == b'\n' {
+                    self.line += 1;
+                }
+                return;
+            }
+        }
+        match b {
+            b',' => {
+                self.field += 1;
+                self.at_field_start = true;
+            }
+            b'\n' => {
+                self.line += 1;
+                self.field = 0;
+                self.at_field_start = true;
+                self.record_bytes = 0;
+            }
+            b'"' if self.at_field_start => {
+                self.quote = Some((self.line, self.field + 1));
+                self.at_field_start = false;
+            }
+            _ => self.at_field_start = false,
         }
     }
 }
 
-impl<R: Read> Read for Newlines<R> {
+impl<R: Read> Read for Scanner<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if buf.is_empty() || self.finished {
             return Ok(0);
+        }
+        if self.too_long.is_some() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "row too long",
+            ));
         }
         loop {
             let n = self.inner.read(buf)?;
             if n == 0 {
                 self.finished = true;
-                if self.last.is_some_and(|b| b != b'\n') {
+                let out = if self.last.is_some_and(|b| b != b'\n') {
                     buf[0] = b'\n';
-                    return Ok(1);
+                    self.track(b'\n');
+                    1
+                } else {
+                    0
+                };
+                if !self.quote_pending {
+                    self.unclosed = self.quote;
                 }
-                return Ok(0);
+                return Ok(out);
             }
             let mut kept = 0;
             for i in 0..n {
@@ -503,8 +757,17 @@ impl<R: Read> Read for Newlines<R> {
                     continue;
                 }
                 self.after_cr = b == b'\r';
-                buf[kept] = if b == b'\r' { b'\n' } else { b };
+                let b = if b == b'\r' { b'\n' } else { b };
+                buf[kept] = b;
                 kept += 1;
+                self.track(b);
+            }
+            if self.record_bytes > MAX_RECORD_BYTES {
+                // The bytes read so far go out; the next read fails.
+                self.too_long = Some(TooLong {
+                    line: self.record_line,
+                    quote: self.quote,
+                });
             }
             if kept > 0 {
                 self.last = Some(buf[kept - 1]);
@@ -540,11 +803,21 @@ pub fn number(text: &str) -> Result<f64, String> {
         ));
     }
     match text.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        Ok(_) => Err(format!("`{text}`, not a finite number (expected a number)")),
+        Ok(v) if !v.is_finite() => {
+            Err(format!("`{text}`, not a finite number (expected a number)"))
+        }
+        Ok(v) if v.abs() > MAX_NUMBER => Err(format!(
+            "`{text}`, too large (expected a number of at most 1e15 in size)"
+        )),
+        // -0 is 0, so that it prints as 0 (adding 0.0 turns -0 into 0, and nothing else).
+        Ok(v) => Ok(v + 0.0),
         Err(_) => Err(format!("`{text}`, not a number (expected a number)")),
     }
 }
+
+/// The largest number accepted (in size): more than any revenue, quantity or number of days,
+/// and small enough that products of a few such numbers (revenue at risk) stay finite.
+pub const MAX_NUMBER: f64 = 1e15;
 
 /// A share: a number in (0, 1].
 pub fn share(text: &str) -> Result<f64, String> {

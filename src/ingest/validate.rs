@@ -145,6 +145,10 @@ fn duplicates<K: std::hash::Hash + Eq + Copy>(
 
 /// Reports one cycle per strongly connected component of the BOM, as `a -> b -> a` where
 /// `a -> b` reads "a needs b".
+///
+/// The components come from Kosaraju's algorithm, whose depth-first searches keep their own
+/// stack: petgraph's `tarjan_scc` recurses once per BOM level and overflows the thread's stack
+/// on a deep BOM.
 fn bom_cycles(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
     let mut g: DiGraph<(), u64> = DiGraph::with_capacity(ds.items.len(), ds.bom.len());
     for _ in &ds.items {
@@ -158,7 +162,7 @@ fn bom_cycles(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
         );
     }
     let mut found: Vec<(u64, String)> = Vec::new();
-    for scc in petgraph::algo::tarjan_scc(&g) {
+    for scc in petgraph::algo::kosaraju_scc(&g) {
         let members: HashSet<NodeIndex> = scc.iter().copied().collect();
         let start = *scc.iter().min().expect("an SCC is not empty");
         let self_loop = g.find_edge(start, start);

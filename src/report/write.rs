@@ -16,10 +16,18 @@ pub struct OutFile {
 /// temporary files, as a full disk would. Used by the output-safety tests.
 const FAULT_ENV: &str = "TIERSCOPE_FAIL_AFTER_FILES";
 
+/// Test-only fault switch: with `TIERSCOPE_FAIL_AFTER_BYTES=N` set, the disk is full after N
+/// bytes of report (counted over all files): the file being written is cut there, in the
+/// middle, and writing fails with "no space left on device".
+const FAULT_BYTES_ENV: &str = "TIERSCOPE_FAIL_AFTER_BYTES";
+
 /// Writes every file under `dir` all-or-nothing (up to the renames themselves, which do not
 /// fail on a healthy file system once the temporary files exist).
 pub fn write_all(dir: &Path, files: &[OutFile]) -> Result<()> {
     let fail_after: Option<usize> = std::env::var(FAULT_ENV).ok().and_then(|v| v.parse().ok());
+    let mut room: Option<usize> = std::env::var(FAULT_BYTES_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok());
     let mut staged = Vec::with_capacity(files.len());
     for (i, file) in files.iter().enumerate() {
         let target = dir.join(&file.path);
@@ -42,7 +50,28 @@ pub fn write_all(dir: &Path, files: &[OutFile]) -> Result<()> {
                 source: std::io::Error::other(format!("fault injected by {FAULT_ENV}")),
             });
         }
-        tmp.write_all(&file.bytes)
+        let bytes = match room {
+            Some(left) if left < file.bytes.len() => {
+                room = Some(0);
+                &file.bytes[..left]
+            }
+            Some(left) => {
+                room = Some(left - file.bytes.len());
+                &file.bytes[..]
+            }
+            None => &file.bytes[..],
+        };
+        tmp.write_all(bytes)
+            .and_then(|_| {
+                if bytes.len() < file.bytes.len() {
+                    Err(std::io::Error::new(
+                        std::io::ErrorKind::StorageFull,
+                        format!("no space left on device (fault injected by {FAULT_BYTES_ENV})"),
+                    ))
+                } else {
+                    Ok(())
+                }
+            })
             .and_then(|_| readable_by_all(tmp.as_file()))
             .and_then(|_| tmp.as_file().sync_all())
             .map_err(|source| Error::Write {

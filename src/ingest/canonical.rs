@@ -1,0 +1,168 @@
+//! The canonical order of a dataset: what makes every output independent of the order of the
+//! rows in the files.
+//!
+//! Everything downstream indexes entities, items and countries by their position
+//! ([`EntityIx`], ...), breaks ties by those positions (evidence paths, ownership groups,
+//! rankings), and adds numbers up in row order. So once a dataset is valid, the loader puts
+//! it in one order that depends only on its content: countries by code, entities and items by
+//! id, and every table of rows by its ids (then by its other cells). Two files with the same
+//! rows in any order give the same [`Dataset`], up to the rows' `line` fields, which still say
+//! where each row was, for messages.
+//!
+//! O(n log n) for n rows in all.
+
+use crate::model::*;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// `ds` in canonical order. The dataset must be valid (every reference resolved).
+pub fn canonical(ds: Dataset) -> Dataset {
+    let Dataset {
+        name,
+        mut countries,
+        mut entities,
+        mut items,
+        mut bom,
+        mut supply,
+        mut products,
+        mut ownership,
+        mut restricted,
+        ..
+    } = ds;
+
+    // Countries by code, entities and items by id: `new[old]` is the new index.
+    let country_order = order_by(&countries, |a, b| a.code.cmp(&b.code));
+    let new_country = inverse(&country_order);
+    countries = permute(countries, &country_order);
+
+    let entity_order = order_by(&entities, |a, b| a.id.cmp(&b.id));
+    let new_entity = inverse(&entity_order);
+    entities = permute(entities, &entity_order);
+    for e in &mut entities {
+        e.country = CountryIx(new_country[e.country.ix()]);
+    }
+
+    let item_order = order_by(&items, |a, b| a.id.cmp(&b.id));
+    let new_item = inverse(&item_order);
+    items = permute(items, &item_order);
+
+    let ent = |e: EntityIx| EntityIx(new_entity[e.ix()]);
+    let item = |i: ItemIx| ItemIx(new_item[i.ix()]);
+
+    for r in &mut bom {
+        r.item = item(r.item);
+        r.input = item(r.input);
+    }
+    bom.sort_by(|a, b| {
+        (a.item, a.input)
+            .cmp(&(b.item, b.input))
+            .then(num(a.quantity, b.quantity))
+            .then(a.line.cmp(&b.line))
+    });
+
+    for r in &mut supply {
+        r.supplier = ent(r.supplier);
+        r.buyer = ent(r.buyer);
+        r.item = item(r.item);
+    }
+    supply.sort_by(|a, b| {
+        (a.buyer, a.item, a.supplier, !a.qualified)
+            .cmp(&(b.buyer, b.item, b.supplier, !b.qualified))
+            .then(num(a.share, b.share))
+            .then(num(a.lead_time_days, b.lead_time_days))
+            .then(a.line.cmp(&b.line))
+    });
+
+    for r in &mut products {
+        r.entity = ent(r.entity);
+        r.item = item(r.item);
+    }
+    products.sort_by(|a, b| {
+        (a.entity, a.item)
+            .cmp(&(b.entity, b.item))
+            .then(num(a.annual_revenue, b.annual_revenue))
+            .then(num(a.inventory_days, b.inventory_days))
+            .then(a.line.cmp(&b.line))
+    });
+
+    for r in &mut ownership {
+        r.owner = ent(r.owner);
+        r.entity = ent(r.entity);
+    }
+    ownership.sort_by(|a, b| {
+        (a.owner, a.entity)
+            .cmp(&(b.owner, b.entity))
+            .then(a.share.total_cmp(&b.share))
+            .then(a.line.cmp(&b.line))
+    });
+
+    for r in &mut restricted {
+        r.entity = r.entity.map(ent);
+    }
+    restricted.sort_by(|a, b| {
+        (&a.entity, &a.name, &a.list, &a.program, &a.country, a.line)
+            .cmp(&(&b.entity, &b.name, &b.list, &b.program, &b.country, b.line))
+    });
+
+    let country_ix: HashMap<String, CountryIx> = countries
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.clone(), CountryIx(i as u32)))
+        .collect();
+    let entity_ix: HashMap<String, EntityIx> = entities
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.clone(), EntityIx(i as u32)))
+        .collect();
+    let item_ix: HashMap<String, ItemIx> = items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.clone(), ItemIx(i as u32)))
+        .collect();
+    Dataset {
+        name,
+        countries,
+        entities,
+        items,
+        bom,
+        supply,
+        products,
+        ownership,
+        restricted,
+        country_ix,
+        entity_ix,
+        item_ix,
+    }
+}
+
+/// Optional numbers: absent first, then by value.
+fn num(a: Option<f64>, b: Option<f64>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        (a, b) => a.is_some().cmp(&b.is_some()),
+    }
+}
+
+/// The old indices of `xs` in sorted order (stable).
+fn order_by<T>(xs: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..xs.len()).collect();
+    order.sort_by(|&a, &b| cmp(&xs[a], &xs[b]));
+    order
+}
+
+/// For an order (new -> old), the map old -> new.
+fn inverse(order: &[usize]) -> Vec<u32> {
+    let mut new = vec![0u32; order.len()];
+    for (n, &o) in order.iter().enumerate() {
+        new[o] = n as u32;
+    }
+    new
+}
+
+fn permute<T>(xs: Vec<T>, order: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = xs.into_iter().map(Some).collect();
+    order
+        .iter()
+        .map(|&o| slots[o].take().expect("an order visits each index once"))
+        .collect()
+}
