@@ -82,6 +82,40 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             }
             Ok(EXIT_OK)
         }
+        Command::Generate {
+            out: dir,
+            supply_rows,
+            seed,
+            countries,
+            depth,
+            single_input,
+        } => {
+            let opts = crate::generate::Options {
+                supply_rows: *supply_rows,
+                seed: *seed,
+                countries: *countries,
+                depth: *depth,
+                single_input: *single_input,
+            };
+            crate::generate::check(&opts).map_err(Error::Usage)?;
+            let w = crate::generate::generate(dir, &opts).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            let text = format!(
+                "wrote {}: {} supply rows, {} entities, {} items, {} BOM rows, {} end products, {} ownership rows, {} restricted parties\n",
+                dir.display(),
+                w.supply_rows,
+                w.entities,
+                w.items,
+                w.bom_rows,
+                w.products,
+                w.ownership_rows,
+                w.restricted_rows
+            );
+            emit(out, text.as_bytes())?;
+            Ok(EXIT_OK)
+        }
     }
 }
 

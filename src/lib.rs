@@ -13,6 +13,7 @@ pub mod app;
 pub mod cli;
 pub mod diag;
 pub mod error;
+pub mod generate;
 pub mod graph;
 pub mod ingest;
 pub mod model;
