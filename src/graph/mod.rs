@@ -64,6 +64,88 @@ pub struct ProductionGraph {
     /// End products: indices into `ds.products`, with their node.
     pub products: Vec<(usize, u32)>,
     pub parties: Parties,
+    /// The same edges as flat arrays, for the hot loops (see [`Csr`]).
+    pub csr: Csr,
+}
+
+/// The production graph in compressed sparse rows, u32 indices, no allocation per node.
+///
+/// - Node `n`'s entity is `entity[n]`.
+/// - Its BOM inputs are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as in
+///   [`ProductionGraph::inputs`]; slot `i`'s suppliers are `sup_node[j]` with rescaled share
+///   `sup_share[j]` for `j` in `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
+/// - Its buyers (out-edges, one per edge of the petgraph model) are
+///   `buyers[out_start[n]..out_start[n + 1]]`.
+#[derive(Debug, Clone, Default)]
+pub struct Csr {
+    pub entity: Vec<u32>,
+    pub slot_start: Vec<u32>,
+    pub sup_start: Vec<u32>,
+    pub sup_node: Vec<u32>,
+    pub sup_share: Vec<f64>,
+    pub out_start: Vec<u32>,
+    pub buyers: Vec<u32>,
+}
+
+impl Csr {
+    fn build(nodes: &[(EntityIx, ItemIx)], inputs: &[Vec<InputSlot>]) -> Csr {
+        let n = nodes.len();
+        let slots: usize = inputs.iter().map(Vec::len).sum();
+        let edges: usize = inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
+        let mut csr = Csr {
+            entity: nodes.iter().map(|(e, _)| e.0).collect(),
+            slot_start: Vec::with_capacity(n + 1),
+            sup_start: Vec::with_capacity(slots + 1),
+            sup_node: Vec::with_capacity(edges),
+            sup_share: Vec::with_capacity(edges),
+            out_start: vec![0; n + 1],
+            buyers: vec![0; edges],
+        };
+        csr.slot_start.push(0);
+        csr.sup_start.push(0);
+        for slots in inputs {
+            for slot in slots {
+                for &(s, w) in &slot.suppliers {
+                    csr.sup_node.push(s);
+                    csr.sup_share.push(w);
+                    csr.out_start[s as usize + 1] += 1;
+                }
+                csr.sup_start.push(csr.sup_node.len() as u32);
+            }
+            csr.slot_start.push((csr.sup_start.len() - 1) as u32);
+        }
+        for i in 0..n {
+            csr.out_start[i + 1] += csr.out_start[i];
+        }
+        let mut fill: Vec<u32> = csr.out_start[..n].to_vec();
+        for (b, slots) in inputs.iter().enumerate() {
+            for slot in slots {
+                for &(s, _) in &slot.suppliers {
+                    csr.buyers[fill[s as usize] as usize] = b as u32;
+                    fill[s as usize] += 1;
+                }
+            }
+        }
+        csr
+    }
+
+    /// The slots of node `n`.
+    #[inline]
+    pub fn slots(&self, n: u32) -> std::ops::Range<usize> {
+        self.slot_start[n as usize] as usize..self.slot_start[n as usize + 1] as usize
+    }
+
+    /// The supplier entries of slot `i`.
+    #[inline]
+    pub fn suppliers(&self, i: usize) -> std::ops::Range<usize> {
+        self.sup_start[i] as usize..self.sup_start[i + 1] as usize
+    }
+
+    /// The buyers of node `n` (a buyer appears once per edge).
+    #[inline]
+    pub fn buyers(&self, n: u32) -> &[u32] {
+        &self.buyers[self.out_start[n as usize] as usize..self.out_start[n as usize + 1] as usize]
+    }
 }
 
 impl ProductionGraph {
@@ -143,6 +225,7 @@ impl ProductionGraph {
             .enumerate()
             .map(|(i, p)| (i, node_of[&(p.entity, p.item)]))
             .collect();
+        let csr = Csr::build(&pairs, &inputs);
         ProductionGraph {
             graph,
             node_of,
@@ -151,6 +234,7 @@ impl ProductionGraph {
             item_level,
             products,
             parties: Parties::compute(ds),
+            csr,
         }
     }
 
