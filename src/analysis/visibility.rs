@@ -15,14 +15,15 @@ use serde_json::json;
 
 /// Emits the findings; returns (coverage, upstream node count) per product in scope.
 pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
-    let mut parent = Vec::new();
+    let mut search = paths::Upstream::new(ctx.g);
     let mut result = Vec::with_capacity(ctx.products.len());
     for &(p, node) in &ctx.products {
-        let order = paths::upstream(ctx.g, node, &mut parent);
+        search.run(ctx.g, node);
+        let (order, parent) = (&search.order, &search.parent);
         let mut slots = 0usize;
         let mut sum = 0.0;
         let mut gaps: Vec<(u32, usize, f64)> = Vec::new();
-        for &n in &order {
+        for &n in order {
             for (i, slot) in ctx.g.inputs[n as usize].iter().enumerate() {
                 slots += 1;
                 sum += slot.coverage;
@@ -87,7 +88,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
             evidence: evidence_nodes
                 .iter()
                 .take(ctx.settings.max_paths)
-                .map(|&n| ctx.path(&paths::path_down(&parent, n)))
+                .map(|&n| ctx.path(&paths::path_down(parent, n)))
                 .collect(),
             details,
         });
