@@ -247,11 +247,21 @@ fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
         })
 }
 
-/// Writes a value as pretty JSON and a newline.
+/// Writes a value as pretty JSON and a newline, streamed: a report of millions of findings
+/// is never held as one buffer.
 fn emit_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("report types serialize");
-    bytes.push(b'\n');
-    emit(out, &bytes)
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    let written = serde_json::to_writer_pretty(&mut buffered, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| buffered.write_all(b"\n"))
+        .and_then(|_| buffered.flush());
+    drop(buffered);
+    written
+        .and_then(|_| out.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
 }
 
 /// A closed stdout (`tierscope ... | head`) is a normal end, not an error.
