@@ -71,11 +71,16 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> LevelResults {
         if wanted {
             spofs(ctx, &groups, out);
         }
+        // A group's cone is run only when it can say something: a finding at a wanted level
+        // (an owner group of one entity leaves its findings to the entity level), or the
+        // country dependency, which is always reported. Entity capacities are only read by
+        // entity-level analyses. And the cone must reach a product in scope.
         let live: Vec<u32> = (0..groups.len() as u32)
             .filter(|&grp| {
-                groups.members[grp as usize]
-                    .iter()
-                    .any(|e| engine.nodes_of(*e).iter().any(|&n| reaches[n as usize]))
+                ((wanted && !redundant(&groups, grp)) || level == Level::Country)
+                    && groups.members[grp as usize]
+                        .iter()
+                        .any(|e| engine.nodes_of(*e).iter().any(|&n| reaches[n as usize]))
             })
             .collect();
         // One cone per group, in parallel; each worker has its own engine scratch space.
