@@ -46,6 +46,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 
 results="$WORK/results.tsv"
 : > "$results"
+: > "$WORK/checks.txt"
 # measure TOOL ROWS RUN command...: appends "tool rows run seconds peak_kib"
 measure() {
   local tool="$1" rows="$2" run="$3"
@@ -53,8 +54,9 @@ measure() {
   local log="$WORK/time.log"
   if ! /usr/bin/time -v -o "$log" "$@" > "$WORK/$tool-$rows.out" 2> "$WORK/$tool-$rows.err"; then
     echo "FAILED: $tool at $rows rows:" >&2
-    tail -5 "$WORK/$tool-$rows.err" >&2
-    exit 1
+    tail -5 "$WORK/$tool-$rows.err" "$log" >&2
+    echo "FAIL $tool at $rows rows did not finish" >> "$WORK/checks.txt"
+    return 0
   fi
   local wall peak
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
