@@ -195,6 +195,40 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             emit(out, &bytes)?;
             Ok(EXIT_OK)
         }
+        Command::Generate {
+            out: dir,
+            supply_rows,
+            seed,
+            countries,
+            depth,
+            single_input,
+        } => {
+            let opts = crate::generate::Options {
+                supply_rows: *supply_rows,
+                seed: *seed,
+                countries: *countries,
+                depth: *depth,
+                single_input: *single_input,
+            };
+            crate::generate::check(&opts).map_err(Error::Usage)?;
+            let w = crate::generate::generate(dir, &opts).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            let text = format!(
+                "wrote {}: {} supply rows, {} entities, {} items, {} BOM rows, {} end products, {} ownership rows, {} restricted parties\n",
+                dir.display(),
+                w.supply_rows,
+                w.entities,
+                w.items,
+                w.bom_rows,
+                w.products,
+                w.ownership_rows,
+                w.restricted_rows
+            );
+            emit(out, text.as_bytes())?;
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -497,11 +531,21 @@ fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
         })
 }
 
-/// Writes a value as pretty JSON and a newline.
+/// Writes a value as pretty JSON and a newline, streamed: a report of millions of findings
+/// is never held as one buffer.
 fn emit_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
-    let mut bytes = serde_json::to_vec_pretty(value).expect("report types serialize");
-    bytes.push(b'\n');
-    emit(out, &bytes)
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    let written = serde_json::to_writer_pretty(&mut buffered, value)
+        .map_err(std::io::Error::from)
+        .and_then(|_| buffered.write_all(b"\n"))
+        .and_then(|_| buffered.flush());
+    drop(buffered);
+    written
+        .and_then(|_| out.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
 }
 
 /// A closed stdout (`tierscope ... | head`) is a normal end, not an error.

@@ -17,6 +17,7 @@ pub mod config;
 pub mod diag;
 pub mod error;
 pub mod export;
+pub mod generate;
 pub mod graph;
 pub mod ingest;
 pub mod model;

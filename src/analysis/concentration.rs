@@ -8,22 +8,44 @@
 //! "Strategic dependencies and capacities", SWD(2021) 352). Severity: `high` when untrusted
 //! suppliers hold half or more, `medium` when they hold some, `low` otherwise.
 //!
-//! O(S log S) for S supply rows.
+//! O(S log S) for S supply rows; the (buyer, input) groups run in parallel.
 
 use super::findings::{Finding, Kind, Metric, Severity};
 use super::{ConcentrationRow, Ctx, EPS, round};
 use crate::graph::shares;
+use crate::model::{EntityIx, ItemIx};
+use rayon::prelude::*;
 use serde_json::json;
 use std::collections::BTreeMap;
 
 pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ConcentrationRow> {
     let ds = ctx.ds;
+    // Groups are independent: computed in parallel, collected in group order.
+    let per_group: Vec<Option<(ConcentrationRow, Option<Finding>)>> = shares::qualified_groups(ds)
+        .into_par_iter()
+        .map(|((buyer, item), members)| one_input(ctx, buyer, item, &members))
+        .collect();
+    let mut rows = Vec::with_capacity(per_group.len());
+    for (row, finding) in per_group.into_iter().flatten() {
+        out.extend(finding);
+        rows.push(row);
+    }
+    rows
+}
+
+/// The concentration row of one (buyer, input), and its finding if it is concentrated.
+fn one_input(
+    ctx: &Ctx<'_>,
+    buyer: EntityIx,
+    item: ItemIx,
+    members: &[usize],
+) -> Option<(ConcentrationRow, Option<Finding>)> {
+    let ds = ctx.ds;
     let untrusted = &ctx.g.parties.untrusted;
-    let mut rows = Vec::new();
-    for ((buyer, item), members) in shares::qualified_groups(ds) {
+    {
         let given: Vec<Option<f64>> = members.iter().map(|&i| ds.supply[i].share).collect();
         let Ok(alloc) = shares::allocate(&given) else {
-            continue;
+            return None;
         };
         let mut by_country: BTreeMap<&str, f64> = BTreeMap::new();
         let mut supplier_hhi = 0.0;
@@ -52,6 +74,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ConcentrationRow> {
             top_country,
             top_country_share: round(top_share),
         };
+        let mut finding = None;
         if country_hhi > ctx.settings.hhi_threshold + EPS {
             let severity = if untrusted_share >= 0.5 - EPS {
                 Severity::High
@@ -69,7 +92,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ConcentrationRow> {
             details.insert("untrusted_share".into(), json!(row.untrusted_share));
             details.insert("top_country".into(), json!(row.top_country));
             details.insert("top_country_share".into(), json!(row.top_country_share));
-            out.push(Finding {
+            finding = Some(Finding {
                 id: Finding::make_id(Kind::Concentration, None, &subject, None),
                 kind: Kind::Concentration,
                 severity,
@@ -97,7 +120,6 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<ConcentrationRow> {
                 waiver: None,
             });
         }
-        rows.push(row);
+        Some((row, finding))
     }
-    rows
 }

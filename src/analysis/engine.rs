@@ -22,8 +22,6 @@
 
 use crate::graph::ProductionGraph;
 use crate::model::EntityIx;
-use petgraph::Direction;
-use petgraph::graph::NodeIndex;
 
 /// Evaluates one node from its suppliers' capacities.
 #[inline]
@@ -31,17 +29,20 @@ pub fn eval_node(g: &ProductionGraph, n: u32, failed: bool, cap: &[f64]) -> f64 
     if failed {
         return 0.0;
     }
+    let csr = &g.csr;
     let mut best = 1.0f64;
-    for slot in &g.inputs[n as usize] {
-        if slot.suppliers.is_empty() {
+    for i in csr.slots(n) {
+        let sups = csr.suppliers(i);
+        if sups.is_empty() {
             continue; // unmapped: counted as available
         }
         // The supplied capacity Σ share·cap, exact at both ends: rescaled shares may sum to
         // a hair off 1 (1/3 · 3), so "nothing lost" is tested on the loss Σ share·(1 − cap).
         let mut sum = 0.0;
         let mut loss = 0.0;
-        for &(s, share) in &slot.suppliers {
-            let c = cap[s as usize];
+        for j in sups {
+            let share = csr.sup_share[j];
+            let c = cap[csr.sup_node[j] as usize];
             sum += share * c;
             loss += share * (1.0 - c);
         }
@@ -53,17 +54,20 @@ pub fn eval_node(g: &ProductionGraph, n: u32, failed: bool, cap: &[f64]) -> f64 
 }
 
 /// A capacity engine over one graph, with reusable scratch space.
+///
+/// An engine is cheap to clone for another thread: the per-entity node lists are shared.
+#[derive(Clone)]
 pub struct Engine<'g> {
     g: &'g ProductionGraph,
     /// Capacity of every node; 1 outside the last cone.
     cap: Vec<f64>,
-    /// Nodes of the last cone, to reset.
+    /// Nodes of the last cone, to reset, in topological order after [`Engine::cone`].
     touched: Vec<u32>,
     mark: Vec<bool>,
     /// Entities failed in the current cone call.
     failed: Vec<bool>,
     /// For each entity, its production nodes.
-    nodes_of: Vec<Vec<u32>>,
+    nodes_of: std::sync::Arc<Vec<Vec<u32>>>,
 }
 
 impl<'g> Engine<'g> {
@@ -76,7 +80,7 @@ impl<'g> Engine<'g> {
             touched: Vec::new(),
             mark: vec![false; n],
             failed: vec![false; entities],
-            nodes_of: nodes_of_entities(g, entities),
+            nodes_of: std::sync::Arc::new(nodes_of_entities(g, entities)),
         }
     }
 
@@ -93,9 +97,9 @@ impl<'g> Engine<'g> {
     /// O(N + E).
     pub fn full(&self, failed: impl Fn(EntityIx) -> bool) -> Vec<f64> {
         let mut cap = vec![1.0; self.g.node_count()];
+        let entity = &self.g.csr.entity;
         for &n in &self.g.topo {
-            let node = self.g.node(n);
-            cap[n as usize] = eval_node(self.g, n, failed(node.entity), &cap);
+            cap[n as usize] = eval_node(self.g, n, failed(EntityIx(entity[n as usize])), &cap);
         }
         cap
     }
@@ -104,45 +108,19 @@ impl<'g> Engine<'g> {
     /// their nodes only. The returned slice is valid until the next call; nodes outside the
     /// cone read 1.
     pub fn cone(&mut self, failed: &[EntityIx]) -> &[f64] {
-        for &n in &self.touched {
-            self.cap[n as usize] = 1.0;
-            self.mark[n as usize] = false;
-        }
-        self.touched.clear();
-        // Collect the cone: every node reachable from a failed entity's nodes.
-        let mut stack: Vec<u32> = Vec::new();
+        self.collect_cone(failed);
+        let entity = &self.g.csr.entity;
         for e in failed {
             self.failed[e.ix()] = true;
-            for &n in &self.nodes_of[e.ix()] {
-                if !self.mark[n as usize] {
-                    self.mark[n as usize] = true;
-                    stack.push(n);
-                }
-            }
         }
-        let mut k = 0;
-        self.touched.extend_from_slice(&stack);
-        while k < self.touched.len() {
-            let n = self.touched[k];
-            k += 1;
-            for m in self
-                .g
-                .graph
-                .neighbors_directed(NodeIndex::new(n as usize), Direction::Outgoing)
-            {
-                let m = m.index();
-                if !self.mark[m] {
-                    self.mark[m] = true;
-                    self.touched.push(m as u32);
-                }
-            }
-        }
-        // Node indices are a topological order.
-        self.touched.sort_unstable();
         for i in 0..self.touched.len() {
             let n = self.touched[i];
-            let node = self.g.node(n);
-            let c = eval_node(self.g, n, self.failed[node.entity.ix()], &self.cap);
+            let c = eval_node(
+                self.g,
+                n,
+                self.failed[entity[n as usize] as usize],
+                &self.cap,
+            );
             self.cap[n as usize] = c;
         }
         for e in failed {
@@ -150,13 +128,78 @@ impl<'g> Engine<'g> {
         }
         &self.cap
     }
+
+    /// Capacity under `failed`, where `base` holds the capacities under a failure set that
+    /// differs from `failed` only on the entities in `changed`. The nodes downstream of the
+    /// changed entities' nodes are recomputed into `work`, which must equal `base` outside the
+    /// last recomputed cone (start with a copy of `base`); the previous cone is first put back
+    /// from `base`. Bit for bit what [`Engine::full`] gives: every other node has the same
+    /// inputs in both, and the cone is evaluated in topological order by the same formula.
+    /// O(C log C + E_C) for a cone of C nodes and E_C edges.
+    pub fn recompute(
+        &mut self,
+        base: &[f64],
+        work: &mut [f64],
+        changed: &[EntityIx],
+        failed: impl Fn(EntityIx) -> bool,
+    ) {
+        for &n in &self.touched {
+            work[n as usize] = base[n as usize];
+        }
+        self.collect_cone(changed);
+        let entity = &self.g.csr.entity;
+        for &n in &self.touched {
+            work[n as usize] = eval_node(self.g, n, failed(EntityIx(entity[n as usize])), work);
+        }
+    }
+
+    /// The capacities of the last cone (1 outside it).
+    pub fn caps(&self) -> &[f64] {
+        &self.cap
+    }
+
+    /// The nodes of the last cone, in topological order.
+    pub fn touched(&self) -> &[u32] {
+        &self.touched
+    }
+
+    /// Resets the last cone and collects the nodes downstream of the failed entities' nodes
+    /// (theirs included) into `touched`, sorted (node indices are a topological order).
+    fn collect_cone(&mut self, failed: &[EntityIx]) {
+        for &n in &self.touched {
+            self.cap[n as usize] = 1.0;
+            self.mark[n as usize] = false;
+        }
+        self.touched.clear();
+        for e in failed {
+            for &n in &self.nodes_of[e.ix()] {
+                if !self.mark[n as usize] {
+                    self.mark[n as usize] = true;
+                    self.touched.push(n);
+                }
+            }
+        }
+        let csr = &self.g.csr;
+        let mut k = 0;
+        while k < self.touched.len() {
+            let n = self.touched[k];
+            k += 1;
+            for &m in csr.buyers(n) {
+                if !self.mark[m as usize] {
+                    self.mark[m as usize] = true;
+                    self.touched.push(m);
+                }
+            }
+        }
+        self.touched.sort_unstable();
+    }
 }
 
 /// For each entity, its production nodes.
 pub fn nodes_of_entities(g: &ProductionGraph, entities: usize) -> Vec<Vec<u32>> {
     let mut nodes = vec![Vec::new(); entities];
-    for n in 0..g.node_count() as u32 {
-        nodes[g.node(n).entity.ix()].push(n);
+    for (n, &e) in g.csr.entity.iter().enumerate() {
+        nodes[e as usize].push(n as u32);
     }
     nodes
 }

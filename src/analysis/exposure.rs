@@ -4,8 +4,8 @@
 //! entity (untrusted country, or restricted) except the product's own entity, with the top
 //! paths that carry the loss. Severity: `critical` at 1 (the product stops), `high` at 0.5 or
 //! more, `medium` at 0.2 or more, `low` above 0. One engine pass serves every product whose
-//! entity is trusted; each product of an untrusted entity needs its own pass:
-//! O((1 + U) · (N + E)) for U such products.
+//! entity is trusted; for each product of an untrusted entity, only the downstream cone of
+//! that entity is recomputed over the shared pass: O(N + E + Σ cone sizes).
 //!
 //! **Restricted party** (`restricted_party`): a restricted entity (flagged, listed, or by the
 //! OFAC 50 percent rule) with a node upstream of the product. Severity: `critical` when it
@@ -22,16 +22,20 @@ use serde_json::json;
 
 /// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
 pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
-    let engine = Engine::new(ctx.g, ctx.ds.entities.len());
+    let mut engine = Engine::new(ctx.g, ctx.ds.entities.len());
     let untrusted = &ctx.g.parties.untrusted;
     let shared = engine.full(|e| untrusted[e.ix()]);
+    // For a product of an untrusted entity, only the nodes downstream of that entity differ
+    // from the shared pass: they are recomputed in a working copy, then put back.
+    let mut work = shared.clone();
     let mut exposures = Vec::with_capacity(ctx.products.len());
     for &(p, node) in &ctx.products {
         let own = ctx.product_entity(p);
-        let own_cap;
         let cap: &[f64] = if untrusted[own.ix()] {
-            own_cap = engine.full(|e| untrusted[e.ix()] && e != own);
-            &own_cap
+            engine.recompute(&shared, &mut work, &[own], |e| {
+                untrusted[e.ix()] && e != own
+            });
+            &work
         } else {
             &shared
         };
@@ -92,14 +96,15 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
         return;
     }
     let parties = &ctx.g.parties;
-    let mut parent = Vec::new();
+    let mut search = paths::Upstream::new(ctx.g);
     for (k, &(p, node)) in ctx.products.iter().enumerate() {
         let own = ctx.product_entity(p);
-        let order = paths::upstream(ctx.g, node, &mut parent);
+        search.run(ctx.g, node);
+        let (order, parent) = (&search.order, &search.parent);
         // The first (closest) node of each restricted entity.
         let mut seen: Vec<EntityIx> = Vec::new();
         let mut first_nodes: Vec<(EntityIx, u32)> = Vec::new();
-        for &n in &order {
+        for &n in order {
             let e = ctx.g.node(n).entity;
             if e != own && parties.is_restricted(e) && !seen.contains(&e) {
                 seen.push(e);
@@ -146,7 +151,7 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
                     name: "capacity".into(),
                     value: round(cap),
                 },
-                evidence: vec![ctx.path(&paths::path_down(&parent, n))],
+                evidence: vec![ctx.path(&paths::path_down(parent, n))],
                 details,
                 status: None,
                 waiver: None,

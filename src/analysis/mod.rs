@@ -18,7 +18,7 @@ use crate::model::{Dataset, EntityIx};
 use findings::{Finding, Kind, NodeRef, ProductRef, Severity};
 use groups::Level;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The version of the report JSON. Adding fields keeps it; renaming or removing one bumps it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -258,22 +258,32 @@ pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result
         (a.severity, a.kind, &a.product, a.level, &a.subject, &a.id)
             .cmp(&(b.severity, b.kind, &b.product, b.level, &b.subject, &b.id))
     });
-    let product_summaries: Vec<ProductSummary> = ctx
+    // Each product's single points of failure, in one pass over the findings.
+    let position: HashMap<&ProductRef, usize> = levels
+        .country_dependency
         .products
         .iter()
         .enumerate()
-        .map(|(k, &(p, _))| {
+        .map(|(k, r)| (r, k))
+        .collect();
+    let mut spofs_of: Vec<BTreeMap<Level, Vec<String>>> = vec![BTreeMap::new(); ctx.products.len()];
+    for f in findings.iter().filter(|f| f.kind == Kind::Spof) {
+        if let (Some(level), Some(k)) = (f.level, f.product.as_ref().and_then(|p| position.get(p)))
+        {
+            spofs_of[*k]
+                .entry(level)
+                .or_default()
+                .push(f.subject.clone());
+        }
+    }
+    let product_summaries: Vec<ProductSummary> = ctx
+        .products
+        .iter()
+        .zip(spofs_of)
+        .enumerate()
+        .map(|(k, (&(p, _), mut spofs))| {
             let prod = &ds.products[p];
             let pref = ctx.product_ref(p);
-            let mut spofs: BTreeMap<Level, Vec<String>> = BTreeMap::new();
-            for f in findings
-                .iter()
-                .filter(|f| f.kind == Kind::Spof && f.product.as_ref() == Some(&pref))
-            {
-                if let Some(level) = f.level {
-                    spofs.entry(level).or_default().push(f.subject.clone());
-                }
-            }
             for v in spofs.values_mut() {
                 v.sort();
             }

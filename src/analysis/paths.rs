@@ -116,25 +116,70 @@ pub fn crit_path(
 /// Every node upstream of `product` (itself included), with a parent pointer towards the
 /// product, by breadth-first search over qualified supply edges. Returns the nodes in BFS
 /// order and writes parents into `parent` (indexed by node; `u32::MAX` = not reached).
+///
+/// O(N) to reset `parent`: to search from many products, use [`Upstream`], which costs only
+/// the upstream part each time.
 pub fn upstream(g: &ProductionGraph, product: u32, parent: &mut Vec<u32>) -> Vec<u32> {
     parent.clear();
     parent.resize(g.node_count(), u32::MAX);
-    parent[product as usize] = product;
-    let mut order = vec![product];
-    let mut k = 0;
-    while k < order.len() {
-        let n = order[k];
-        k += 1;
-        for slot in &g.inputs[n as usize] {
-            for &(s, _) in &slot.suppliers {
-                if parent[s as usize] == u32::MAX {
-                    parent[s as usize] = n;
-                    order.push(s);
+    let mut search = Upstream::new(g);
+    search.run(g, product);
+    for &n in &search.order {
+        parent[n as usize] = search.parent[n as usize];
+    }
+    search.order
+}
+
+/// Reusable upstream search: the same answer as [`upstream`], in O(upstream nodes + their
+/// edges) per product, with a visited stamp instead of clearing an array of every node.
+pub struct Upstream {
+    /// The nodes found by the last [`Upstream::run`], in BFS order.
+    pub order: Vec<u32>,
+    /// Parent towards the product; valid for the nodes in `order` only.
+    pub parent: Vec<u32>,
+    stamp: Vec<u32>,
+    current: u32,
+}
+
+impl Upstream {
+    pub fn new(g: &ProductionGraph) -> Upstream {
+        Upstream {
+            order: Vec::new(),
+            parent: vec![u32::MAX; g.node_count()],
+            stamp: vec![0; g.node_count()],
+            current: 0,
+        }
+    }
+
+    /// Searches upstream of `product`; the result is in `order` and `parent`.
+    pub fn run(&mut self, g: &ProductionGraph, product: u32) {
+        if self.current == u32::MAX {
+            self.stamp.fill(0);
+            self.current = 0;
+        }
+        self.current += 1;
+        let now = self.current;
+        let csr = &g.csr;
+        self.order.clear();
+        self.order.push(product);
+        self.stamp[product as usize] = now;
+        self.parent[product as usize] = product;
+        let mut k = 0;
+        while k < self.order.len() {
+            let n = self.order[k];
+            k += 1;
+            for i in csr.slots(n) {
+                for j in csr.suppliers(i) {
+                    let s = csr.sup_node[j];
+                    if self.stamp[s as usize] != now {
+                        self.stamp[s as usize] = now;
+                        self.parent[s as usize] = n;
+                        self.order.push(s);
+                    }
                 }
             }
         }
     }
-    order
 }
 
 /// The path from `node` to the product along the parent pointers of [`upstream`].

@@ -29,21 +29,39 @@ use super::groups::{Groups, Level};
 use super::paths;
 use super::{CountryDependency, Ctx, EPS, round};
 use crate::model::{EntityIx, Trust};
+use rayon::prelude::*;
 use serde_json::json;
 
 /// What later analyses reuse.
 pub struct LevelResults {
-    /// For each product in scope: (entity, cap(P | entity)) for every entity with cap < 1,
-    /// the product's own entity left out.
+    /// For each product in scope: (entity, cap(P | entity)) for every entity with cap < 1
+    /// that has a time to recover or is restricted (what later analyses read), the product's
+    /// own entity left out; sorted by entity.
     pub entity_caps: Vec<Vec<(EntityIx, f64)>>,
     pub country_dependency: CountryDependency,
 }
 
 pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> LevelResults {
-    let mut engine = Engine::new(ctx.g, ctx.ds.entities.len());
+    let engine = Engine::new(ctx.g, ctx.ds.entities.len());
     let mut entity_caps = vec![Vec::new(); ctx.products.len()];
     let n_countries = ctx.ds.countries.len();
     let mut dependency = vec![vec![Some(0.0); n_countries]; ctx.products.len()];
+    // For each node, the product in scope it is (its position in `ctx.products`), and
+    // whether a product in scope is downstream of it: a cone that reaches none is skipped.
+    let mut product_at = vec![u32::MAX; ctx.g.node_count()];
+    for (k, &(_, node)) in ctx.products.iter().enumerate() {
+        product_at[node as usize] = k as u32;
+    }
+    let reaches = reaches_product(ctx, &product_at);
+    // Entity capacities are kept only where a later analysis reads them: entities with a
+    // time to recover (time exposure) and restricted entities (restricted parties).
+    let keep_cap: Vec<bool> = ctx
+        .ds
+        .entities
+        .iter()
+        .enumerate()
+        .map(|(e, ent)| ent.recovery_days.is_some() || ctx.g.parties.restricted[e].is_some())
+        .collect();
     for level in Level::ALL {
         let wanted = ctx.wants(level);
         if !wanted && !matches!(level, Level::Entity | Level::Country) {
@@ -53,32 +71,45 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> LevelResults {
         if wanted {
             spofs(ctx, &groups, out);
         }
-        for grp in 0..groups.len() as u32 {
-            let members = &groups.members[grp as usize];
-            if members.iter().all(|e| engine.nodes_of(*e).is_empty()) {
-                continue;
+        // A group's cone is run only when it can say something: a finding at a wanted level
+        // (an owner group of one entity leaves its findings to the entity level), or the
+        // country dependency, which is always reported. Entity capacities are only read by
+        // entity-level analyses. And the cone must reach a product in scope.
+        let live: Vec<u32> = (0..groups.len() as u32)
+            .filter(|&grp| {
+                ((wanted && !redundant(&groups, grp)) || level == Level::Country)
+                    && groups.members[grp as usize]
+                        .iter()
+                        .any(|e| engine.nodes_of(*e).iter().any(|&n| reaches[n as usize]))
+            })
+            .collect();
+        // One cone per group, in parallel; each worker has its own engine scratch space.
+        // Results come back in group order, so the output does not depend on scheduling.
+        let chunk = live
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .clamp(1, 512);
+        let results: Vec<Vec<GroupResult>> = live
+            .par_chunks(chunk)
+            .map_init(
+                || engine.clone(),
+                |eng, grps| {
+                    grps.iter()
+                        .map(|&grp| {
+                            one_group(ctx, &groups, grp, wanted, eng, &product_at, &keep_cap)
+                        })
+                        .collect()
+                },
+            )
+            .collect();
+        for r in results.into_iter().flatten() {
+            for (k, d) in r.dependency {
+                dependency[k as usize][r.grp as usize] = d;
             }
-            let wanted = wanted && !redundant(&groups, grp);
-            let cap = engine.cone(members);
-            for (k, &(p, node)) in ctx.products.iter().enumerate() {
-                let own = groups.of(ctx.product_entity(p)) == Some(grp);
-                let c = cap[node as usize];
-                if level == Level::Country {
-                    dependency[k][grp as usize] = if own { None } else { Some(round(1.0 - c)) };
-                }
-                if own || c >= 1.0 - EPS {
-                    continue;
-                }
-                if level == Level::Entity {
-                    entity_caps[k].push((members[0], c));
-                }
-                if wanted && c > EPS && c <= 1.0 - ctx.settings.capacity_threshold + EPS {
-                    let in_group = |n: u32| groups.of(ctx.g.node(n).entity) == Some(grp);
-                    let evidence =
-                        paths::loss_paths(ctx.g, node, cap, in_group, ctx.settings.max_paths);
-                    out.push(capacity_at_risk(ctx, &groups, grp, p, c, evidence));
-                }
+            for (k, e, c) in r.caps {
+                entity_caps[k as usize].push((e, c));
             }
+            out.extend(r.findings);
         }
     }
     time_exposure(ctx, &entity_caps, out);
@@ -97,6 +128,78 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> LevelResults {
             values: dependency,
         },
     }
+}
+
+/// What one group's cone says about the products in it.
+struct GroupResult {
+    grp: u32,
+    /// Country level: (product, 1 − cap) for the products in the cone (`None`: its own).
+    dependency: Vec<(u32, Option<f64>)>,
+    /// Entity level: (product, entity, cap) with cap < 1, for the entities kept.
+    caps: Vec<(u32, EntityIx, f64)>,
+    findings: Vec<Finding>,
+}
+
+/// Runs the engine over one group's cone and reads off every product in it. Products outside
+/// the cone keep capacity 1.
+fn one_group(
+    ctx: &Ctx<'_>,
+    groups: &Groups,
+    grp: u32,
+    wanted: bool,
+    engine: &mut Engine<'_>,
+    product_at: &[u32],
+    keep_cap: &[bool],
+) -> GroupResult {
+    let level = groups.level;
+    let members = &groups.members[grp as usize];
+    let wanted = wanted && !redundant(groups, grp);
+    let mut r = GroupResult {
+        grp,
+        dependency: Vec::new(),
+        caps: Vec::new(),
+        findings: Vec::new(),
+    };
+    engine.cone(members);
+    let (cap, touched) = (engine.caps(), engine.touched());
+    for &node in touched {
+        let k = product_at[node as usize];
+        if k == u32::MAX {
+            continue;
+        }
+        let p = ctx.products[k as usize].0;
+        let own = groups.of(ctx.product_entity(p)) == Some(grp);
+        let c = cap[node as usize];
+        if level == Level::Country {
+            r.dependency
+                .push((k, if own { None } else { Some(round(1.0 - c)) }));
+        }
+        if own || c >= 1.0 - EPS {
+            continue;
+        }
+        if level == Level::Entity && keep_cap[members[0].ix()] {
+            r.caps.push((k, members[0], c));
+        }
+        if wanted && c > EPS && c <= 1.0 - ctx.settings.capacity_threshold + EPS {
+            let in_group = |n: u32| groups.of(ctx.g.node(n).entity) == Some(grp);
+            let evidence = paths::loss_paths(ctx.g, node, cap, in_group, ctx.settings.max_paths);
+            r.findings
+                .push(capacity_at_risk(ctx, groups, grp, p, c, evidence));
+        }
+    }
+    r
+}
+
+/// For each node, whether it is a product in scope or has one downstream. O(N + E).
+fn reaches_product(ctx: &Ctx<'_>, product_at: &[u32]) -> Vec<bool> {
+    let csr = &ctx.g.csr;
+    let mut reaches: Vec<bool> = product_at.iter().map(|&k| k != u32::MAX).collect();
+    for &n in ctx.g.topo.iter().rev() {
+        if !reaches[n as usize] && csr.buyers(n).iter().any(|&b| reaches[b as usize]) {
+            reaches[n as usize] = true;
+        }
+    }
+    reaches
 }
 
 /// An owner group of one entity says nothing the entity level does not: its findings are

@@ -7,22 +7,47 @@
 //! upstream has inputs). One finding per product with any gap: `medium` when an input is
 //! wholly unmapped, `low` when inputs are only partly mapped.
 //!
-//! O(upstream nodes + their inputs) per product.
+//! O(upstream nodes + their inputs) per product; products run in parallel.
 
 use super::findings::{Finding, Kind, Metric, Severity};
 use super::{Ctx, paths, round};
+use rayon::prelude::*;
 use serde_json::json;
 
 /// Emits the findings; returns (coverage, upstream node count) per product in scope.
 pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
-    let mut parent = Vec::new();
-    let mut result = Vec::with_capacity(ctx.products.len());
-    for &(p, node) in &ctx.products {
-        let order = paths::upstream(ctx.g, node, &mut parent);
+    // Products are independent: searched in parallel, each worker with its own scratch space,
+    // and collected in product order.
+    let per_product: Vec<((f64, usize), Option<Finding>)> = ctx
+        .products
+        .par_iter()
+        .map_init(
+            || paths::Upstream::new(ctx.g),
+            |search, &(p, node)| one_product(ctx, search, p, node),
+        )
+        .collect();
+    let mut result = Vec::with_capacity(per_product.len());
+    for (r, finding) in per_product {
+        result.push(r);
+        out.extend(finding);
+    }
+    result
+}
+
+/// One product's coverage, upstream node count, and visibility finding if it has a gap.
+fn one_product(
+    ctx: &Ctx<'_>,
+    search: &mut paths::Upstream,
+    p: usize,
+    node: u32,
+) -> ((f64, usize), Option<Finding>) {
+    {
+        search.run(ctx.g, node);
+        let (order, parent) = (&search.order, &search.parent);
         let mut slots = 0usize;
         let mut sum = 0.0;
         let mut gaps: Vec<(u32, usize, f64)> = Vec::new();
-        for &n in &order {
+        for &n in order {
             for (i, slot) in ctx.g.inputs[n as usize].iter().enumerate() {
                 slots += 1;
                 sum += slot.coverage;
@@ -36,9 +61,9 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
         } else {
             round(sum / slots as f64)
         };
-        result.push((coverage, order.len()));
+        let counts = (coverage, order.len());
         if gaps.is_empty() {
-            continue;
+            return (counts, None);
         }
         gaps.sort_by_key(|&(n, i, _)| (n, i));
         let unmapped = gaps.iter().filter(|g| g.2 <= 0.0).count();
@@ -61,7 +86,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
         details.insert("gaps".into(), serde_json::Value::Array(listed));
         let mut evidence_nodes: Vec<u32> = gaps.iter().map(|g| g.0).collect();
         evidence_nodes.dedup();
-        out.push(Finding {
+        let finding = Finding {
             id: Finding::make_id(Kind::VisibilityGap, None, &product.entity, Some(&product)),
             kind: Kind::VisibilityGap,
             severity: if unmapped > 0 {
@@ -87,12 +112,12 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
             evidence: evidence_nodes
                 .iter()
                 .take(ctx.settings.max_paths)
-                .map(|&n| ctx.path(&paths::path_down(&parent, n)))
+                .map(|&n| ctx.path(&paths::path_down(parent, n)))
                 .collect(),
             details,
             status: None,
             waiver: None,
-        });
+        };
+        (counts, Some(finding))
     }
-    result
 }

@@ -1,0 +1,49 @@
+//! Times each phase of `analyze` on one dataset folder, for profiling:
+//! `cargo run --release --example phases -- DIR`.
+
+use std::time::Instant;
+use tierscope::analysis::{self, Ctx, Settings};
+use tierscope::graph::ProductionGraph;
+
+fn main() {
+    let dir = std::env::args().nth(1).expect("usage: phases DIR");
+    let dir = std::path::Path::new(&dir);
+    let t = Instant::now();
+    let ds = tierscope::ingest::load(dir)
+        .expect("a valid dataset")
+        .dataset;
+    let lap = |what: &str, t: &mut Instant| {
+        eprintln!("{what:<28} {:>8.3} s", t.elapsed().as_secs_f64());
+        *t = Instant::now();
+    };
+    let mut t = t;
+    lap("load + validate", &mut t);
+    let g = ProductionGraph::build(&ds);
+    lap("graph build", &mut t);
+    let settings = Settings::default();
+    let ctx = Ctx {
+        ds: &ds,
+        g: &g,
+        settings: &settings,
+        products: g.products.clone(),
+    };
+    let mut findings = Vec::new();
+    let levels = analysis::spof::run(&ctx, &mut findings);
+    lap("spof + capacity at risk", &mut t);
+    analysis::exposure::untrusted(&ctx, &mut findings);
+    lap("untrusted exposure", &mut t);
+    analysis::exposure::restricted(&ctx, &levels.entity_caps, &mut findings);
+    lap("restricted parties", &mut t);
+    analysis::concentration::run(&ctx, &mut findings);
+    lap("concentration", &mut t);
+    analysis::asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
+    lap("asymmetry", &mut t);
+    analysis::visibility::run(&ctx, &mut findings);
+    lap("visibility", &mut t);
+    let report = analysis::analyze(&ds, &g, &settings).expect("analysis runs");
+    lap("whole analyze again", &mut t);
+    let mut out = std::io::BufWriter::new(std::io::sink());
+    serde_json::to_writer_pretty(&mut out, &report).expect("serializes");
+    lap("json (to a sink)", &mut t);
+    eprintln!("{} findings", report.findings.len());
+}
