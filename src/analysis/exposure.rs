@@ -3,7 +3,8 @@
 //! **Untrusted exposure** (`untrusted_exposure`): 1 − cap(P | F) where F is every untrusted
 //! entity (untrusted country, or restricted) except the product's own entity, with the top
 //! paths that carry the loss. Severity: `critical` at 1 (the product stops), `high` at 0.5 or
-//! more, `medium` at 0.2 or more, `low` above 0. One engine pass serves every product whose
+//! more, `medium` at 0.2 or more, `low` above 0; at most `medium` for a product whose own
+//! maker is untrusted. One engine pass serves every product whose
 //! entity is trusted; for each product of an untrusted entity, only the downstream cone of
 //! that entity is recomputed over the shared pass: O(N + E + Σ cone sizes).
 //!
@@ -57,6 +58,13 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
             Severity::Medium
         } else {
             Severity::Low
+        };
+        // A product whose own maker is untrusted depends on untrusted hands by definition:
+        // reported, but at most medium.
+        let severity = if untrusted[own.ix()] {
+            severity.max(Severity::Medium)
+        } else {
+            severity
         };
         let product = ctx.product_ref(p);
         out.push(Finding {

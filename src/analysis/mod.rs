@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 pub const SCHEMA_VERSION: u32 = 1;
 /// The version of the analysis rules (thresholds' meaning, severities). A change here is a
 /// change of method, not of the world.
-pub const RULES_VERSION: u32 = 1;
+pub const RULES_VERSION: u32 = 2;
 
 /// Thresholds and choices of one run. Every field has a flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

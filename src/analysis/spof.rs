@@ -13,8 +13,8 @@
 //! 2014.
 //!
 //! Severities: a spof is `critical` when its group is untrusted (an untrusted or restricted
-//! entity, an owner group holding one, an untrusted country, the untrusted group), `high`
-//! otherwise. Capacity at risk is `high` at or below 0.25 left, `medium` otherwise. Time
+//! entity, an owner group holding one, an untrusted country, the untrusted group) and the
+//! product's own maker is not, `high` otherwise. Capacity at risk is `high` at or below 0.25 left, `medium` otherwise. Time
 //! exposure is `high` when the failure takes half the capacity or more, `medium` from a fifth,
 //! `low` below.
 //!
@@ -268,7 +268,10 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Vec<Finding>) {
             let path = paths::crit_path(ctx.g, &crit, node, grp, in_group);
             let product = ctx.product_ref(p);
             let subject = groups.subject[grp as usize].clone();
-            let severity = if group_untrusted(ctx, groups, grp) {
+            // Untrusted hands are news for a product made in trusted hands; for a product
+            // whose own maker is untrusted they are the expected state.
+            let own_untrusted = ctx.g.parties.untrusted[ctx.product_entity(p).ix()];
+            let severity = if group_untrusted(ctx, groups, grp) && !own_untrusted {
                 Severity::Critical
             } else {
                 Severity::High

@@ -302,7 +302,7 @@ pub fn methodology(report: &Report) -> Vec<(&'static str, String)> {
         ),
         (
             "Severity",
-            "Critical: a single point of failure in untrusted hands, a product stopped by untrusted suppliers, a restricted party that alone stops a product, or a country pair where one side's products stop entirely. High: other single points of failure, capacity left at or below 25%, exposure of 50% or more, concentration with a majority untrusted share. Medium and low: partial losses, gaps and concentration in trusted hands.".to_string(),
+            "Critical: a single point of failure in untrusted hands, a product stopped by untrusted suppliers (for a product made in trusted hands), a restricted party that alone stops a product, or a country pair where one side's products stop entirely. For products whose own maker is untrusted, untrusted suppliers are the expected state: their single points of failure are high and their exposure at most medium. High: other single points of failure, capacity left at or below 25%, exposure of 50% or more, concentration with a majority untrusted share. Medium and low: partial losses, gaps and concentration in trusted hands.".to_string(),
         ),
     ]
 }
