@@ -38,9 +38,10 @@ if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import networkx, ig
   "$venv/bin/pip" install -q -r "$here/requirements.txt"
 fi
 py="$venv/bin/python"
-(cd "$root" && cargo build --release -q --bin tierscope --example csv_read)
+(cd "$root" && cargo build --release -q --bin tierscope --example csv_read --example partial)
 ts="$CARGO_TARGET_DIR/release/tierscope"
 csvr="$CARGO_TARGET_DIR/release/examples/csv_read"
+partial="$CARGO_TARGET_DIR/release/examples/partial"
 "$py" -c "import networkx, igraph, platform; print('networkx', networkx.__version__, '| igraph', igraph.__version__, '| python', platform.python_version())"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 
@@ -74,6 +75,7 @@ for rows in $SIZES $BIG; do
   for run in $(seq 1 "$RUNS"); do
     measure csv "$rows" "$run" "$csvr" "$dir"
     measure tierscope "$rows" "$run" sh -c "'$ts' analyze '$dir' --format json > '$WORK/report-$rows.json'"
+    measure ts-partial "$rows" "$run" "$partial" "$dir"
     if [[ $is_big == 0 && $rows -le $IGRAPH_MAX ]]; then
       measure igraph "$rows" "$run" "$py" "$here/pywork.py" igraph "$dir" --hhi "$WORK/hhi-igraph-$rows.tsv"
     fi

@@ -25,7 +25,7 @@ def main():
         for k, v in runs.items()
     }
     sizes = sorted({rows for _, rows in med})
-    tools = ["tierscope", "csv", "igraph", "networkx"]
+    tools = ["tierscope", "ts-partial", "csv", "igraph", "networkx"]
     print()
     print("| rows | tool | wall (s) | peak (MiB) | runs |")
     print("|---:|---|---:|---:|---:|")
@@ -35,12 +35,23 @@ def main():
                 t, m, n = med[(tool, rows)]
                 print(f"| {rows:,} | {tool} | {t:.2f} | {m:,.0f} | {n} |")
     print()
-    print("| rows | networkx / tierscope (time) | igraph / tierscope (time) | tierscope / igraph (memory) | tierscope / csv (time) |")
+    for ours in ["tierscope", "ts-partial"]:
+        ratios(med, sizes, ours)
+    ts = [(rows, med[("tierscope", rows)][0]) for rows in sizes if ("tierscope", rows) in med]
+    for (r1, t1), (r2, t2) in zip(ts, ts[1:]):
+        if t1 > 0 and r2 > r1:
+            k = math.log(t2 / t1) / math.log(r2 / r1)
+            print(f"\ntierscope time grows as rows^{k:.2f} from {r1:,} to {r2:,} rows")
+
+
+def ratios(med, sizes, ours):
+    print()
+    print(f"| rows | networkx / {ours} (time) | igraph / {ours} (time) | {ours} / igraph (memory) | {ours} / csv (time) |")
     print("|---:|---:|---:|---:|---:|")
     for rows in sizes:
-        if ("tierscope", rows) not in med:
+        if (ours, rows) not in med:
             continue
-        t, m, _ = med[("tierscope", rows)]
+        t, m, _ = med[(ours, rows)]
 
         def ratio(tool, index, inverse=False):
             if (tool, rows) not in med:
@@ -55,11 +66,6 @@ def main():
             f"| {rows:,} | {ratio('networkx', 0)} | {ratio('igraph', 0)} | "
             f"{ratio('igraph', 1, inverse=True)} | {ratio('csv', 0, inverse=True)} |"
         )
-    ts = [(rows, med[("tierscope", rows)][0]) for rows in sizes if ("tierscope", rows) in med]
-    for (r1, t1), (r2, t2) in zip(ts, ts[1:]):
-        if t1 > 0 and r2 > r1:
-            k = math.log(t2 / t1) / math.log(r2 / r1)
-            print(f"\ntierscope time grows as rows^{k:.2f} from {r1:,} to {r2:,} rows")
 
 
 if __name__ == "__main__":

@@ -63,17 +63,25 @@ pub fn allocate(shares: &[Option<f64>]) -> Result<Allocation, ShareProblem> {
 
 /// The qualified supply rows grouped by (buyer, item), in a deterministic order: sorted by
 /// buyer then item, rows in file order within a group.
+///
+/// The sort keys are packed into one integer per row (buyer, item, row), so the sort compares
+/// integers instead of reading the rows back at random (a third of the time of loading at 1M
+/// rows went to sorting that way, three times over).
 pub fn qualified_groups(ds: &Dataset) -> Vec<((EntityIx, ItemIx), Vec<usize>)> {
-    let mut rows: Vec<usize> = (0..ds.supply.len())
-        .filter(|&i| ds.supply[i].qualified)
+    let mut keys: Vec<(u64, u32)> = ds
+        .supply
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.qualified)
+        .map(|(i, r)| ((u64::from(r.buyer.0) << 32) | u64::from(r.item.0), i as u32))
         .collect();
-    rows.sort_by_key(|&i| (ds.supply[i].buyer, ds.supply[i].item, i));
+    keys.sort_unstable();
     let mut groups: Vec<((EntityIx, ItemIx), Vec<usize>)> = Vec::new();
-    for i in rows {
-        let key = (ds.supply[i].buyer, ds.supply[i].item);
+    for (key, i) in keys {
+        let key = (EntityIx((key >> 32) as u32), ItemIx(key as u32));
         match groups.last_mut() {
-            Some((k, members)) if *k == key => members.push(i),
-            _ => groups.push((key, vec![i])),
+            Some((k, members)) if *k == key => members.push(i as usize),
+            _ => groups.push((key, vec![i as usize])),
         }
     }
     groups
