@@ -138,6 +138,9 @@ pub enum Opened<'a> {
     Missing,
     /// A folder where a file was expected.
     Folder,
+    /// Not a regular file: a named pipe, a socket or a device, which could block or never
+    /// end (`/dev/zero`, `/dev/urandom`).
+    Special,
     /// The file's bytes, to be streamed.
     File(Box<dyn Read + 'a>),
 }
@@ -155,15 +158,15 @@ pub struct Folder<'a>(pub &'a Path);
 impl Source for Folder<'_> {
     fn open(&self, name: &str) -> std::io::Result<Opened<'_>> {
         let path = self.0.join(name);
-        let file = match File::open(&path) {
-            Ok(f) => f,
+        // Look before opening: opening a named pipe blocks until someone writes to it.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => return Ok(Opened::Folder),
+            Ok(m) if !m.is_file() => return Ok(Opened::Special),
+            Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Opened::Missing),
             Err(e) => return Err(e),
-        };
-        if file.metadata()?.is_dir() {
-            return Ok(Opened::Folder);
         }
-        Ok(Opened::File(Box::new(file)))
+        Ok(Opened::File(Box::new(File::open(&path)?)))
     }
 }
 
@@ -223,6 +226,14 @@ pub fn read_rows(
                 "not-a-file",
                 At::file(&display),
                 "is a folder (expected a CSV file)",
+            );
+            return Ok(Outcome::Unusable);
+        }
+        Ok(Opened::Special) => {
+            diags.error(
+                "not-a-file",
+                At::file(&display),
+                "is not a regular file but a pipe, socket or device (expected a CSV file)",
             );
             return Ok(Outcome::Unusable);
         }
