@@ -3,12 +3,17 @@
 //! - A header row is required; columns may come in any order; names are matched trimmed and
 //!   case-insensitively; unknown columns are a note; a duplicate column is an error.
 //! - UTF-8 with or without a byte-order mark; CRLF, LF or CR line ends (read as LF, also
-//!   inside quoted cells); quoted fields. A UTF-16 file is recognised and refused with a clear
-//!   message.
+//!   inside quoted cells); quoted fields. A UTF-16 file (with or without its byte-order mark)
+//!   is recognised and refused with a clear message; a byte-order mark inside a cell (two
+//!   files joined) is an error.
+//! - A quote never closed is an error where it opened (the csv crate alone would read the
+//!   rest of the file as one cell), and the file counts as unusable.
 //! - Line numbers are those of the file as an editor shows them: the line a record starts on.
-//! - Cells are trimmed; an empty cell means "absent".
-//! - Records are streamed one at a time: a file's text is never held whole.
-//! - Every bad record is reported with `file:line:column` and reading goes on.
+//! - Cells are trimmed; an empty cell means "absent"; a cell is at most [`MAX_CELL_BYTES`].
+//! - Records are streamed one at a time: a file's text is never held whole, and a record past
+//!   [`MAX_RECORD_BYTES`] stops the file.
+//! - Every bad record is reported with `file:line:column` and reading goes on; so is a file
+//!   that cannot be read, is a folder, a pipe or a device, or fails part-way.
 
 use crate::diag::{At, Diagnostics};
 use crate::error::Result;
