@@ -66,12 +66,41 @@ impl Case {
         self.put(file, text)
     }
 
+    /// Runs the binary; a run that hangs (more than a minute) fails the test.
     fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_tierscope"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tierscope"))
             .current_dir(self.ws.path())
             .args(args)
-            .output()
-            .expect("the binary runs")
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let drain = |mut r: Box<dyn Read + Send>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                r.read_to_end(&mut buf).unwrap();
+                buf
+            })
+        };
+        let out = drain(Box::new(child.stdout.take().unwrap()));
+        let err = drain(Box::new(child.stderr.take().unwrap()));
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("tierscope {args:?} hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        Output {
+            status,
+            stdout: out.join().unwrap(),
+            stderr: err.join().unwrap(),
+        }
     }
 
     fn report(&self) -> Output {
@@ -629,6 +658,26 @@ fn a_folder_where_a_file_is_expected() {
     std::fs::remove_file(case.path("bom.csv")).unwrap();
     std::fs::create_dir(case.path("bom.csv")).unwrap();
     case.rejects(&["data/bom.csv: error[not-a-file]: is a folder (expected a CSV file)"]);
+}
+
+/// Regression: opening a named pipe blocks until something writes to it, so a FIFO in place
+/// of a CSV file hung the run; a device such as /dev/urandom never ends. Neither is opened.
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_a_device_where_a_file_is_expected() {
+    let case = Case::new();
+    std::fs::remove_file(case.path("bom.csv")).unwrap();
+    let made = Command::new("mkfifo").arg(case.path("bom.csv")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    std::fs::remove_file(case.path("restricted.csv")).unwrap();
+    std::os::unix::fs::symlink("/dev/urandom", case.path("restricted.csv")).unwrap();
+    case.rejects(&[
+        "data/bom.csv: error[not-a-file]: is not a regular file but a pipe, socket or device (expected a CSV file)",
+        "data/restricted.csv: error[not-a-file]: is not a regular file but a pipe, socket or device (expected a CSV file)",
+    ]);
 }
 
 #[cfg(unix)]

@@ -1,7 +1,9 @@
 //! The whole path, validate -> analyze -> report, on structured input: a dataset is derived
-//! from the fuzz bytes with `arbitrary` (ids from small pools, so that references resolve and
-//! shapes repeat; names and numbers from pools that include the awkward ones), written as CSV
-//! in memory, loaded, analysed with arbitrary settings, and rendered in every format.
+//! from the fuzz bytes with `arbitrary`, written as CSV in memory, loaded, analysed with
+//! arbitrary settings, and rendered in every format. The derivation aims at valid datasets
+//! (references point at rows that exist, shares of a (buyer, item) sum to at most 1, the BOM
+//! is acyclic, no duplicate rows), with flags that let cycles, raw numbers and duplicates
+//! through; names come from a pool with the awkward ones (quotes, commas, markup, non-ASCII).
 //!
 //! Checks: nothing panics; every metric is a finite number and fractions stay in [0, 1];
 //! report.json reads back; and the reports are byte-identical when every file's rows come
@@ -29,49 +31,38 @@ const NAMES: [&str; 8] = [
     "新竹科技",
 ];
 
-const NUMBERS: [&str; 16] = [
-    "0",
-    "1",
-    "0.5",
-    "0.25",
-    "0.3333333333333333",
-    "0.1",
-    "0.2",
-    "0.7",
-    "1e-9",
-    "0.999999",
-    "30",
-    "365",
-    "1000000",
-    "1e15",
-    "-1",
-    "",
-];
+/// Amounts and days. The last one is invalid (negative); it is used only with the "raw"
+/// flag.
+const AMOUNTS: [&str; 8] = ["", "0", "0.5", "30", "365", "1000000", "1e15", "-1"];
 
-#[derive(Arbitrary, Debug)]
-struct Num(u8);
-
-impl Num {
-    fn text(&self) -> &'static str {
-        NUMBERS[(self.0 % NUMBERS.len() as u8) as usize]
-    }
-}
+/// Shares of one (buyer, item) are drawn as weights and scaled so that they sum to at most 1
+/// (unless the "raw" flag is set): some rows get no share (split the rest), some groups only
+/// partly mapped.
+const WEIGHTS: [f64; 6] = [0.1, 0.2, 0.25, 1.0 / 3.0, 0.5, 1.0];
 
 #[derive(Arbitrary, Debug)]
 struct Input {
-    countries: Vec<(u8, u8)>,
-    entities: Vec<(u8, u8, u8, bool, Num)>,
+    /// Countries: trust of each (1 to 6 countries).
+    countries: Vec<u8>,
+    /// Entities: (country, name, restricted, recovery days) (1 to 24).
+    entities: Vec<(u8, u8, bool, u8)>,
     items: u8,
+    /// BOM rows: (item, input), made acyclic (higher level needs lower) unless flag 1.
     bom: Vec<(u8, u8)>,
-    supply: Vec<(u8, u8, u8, Num, Option<bool>)>,
-    products: Vec<(u8, u8, Num, Num)>,
-    ownership: Vec<(u8, u8, Num)>,
+    /// Supply: (supplier, buyer, item, share weight or blank, qualified).
+    supply: Vec<(u8, u8, u8, Option<u8>, Option<bool>)>,
+    /// Partly mapped supply: the shares of a (buyer, item) sum to this fraction of 1.
+    coverage: u8,
+    products: Vec<(u8, u8, u8, u8)>,
+    /// Ownership: (owner, entity, share weight); an entity's owners hold at most 1 in all.
+    ownership: Vec<(u8, u8, u8)>,
     restricted: Vec<(u8, Option<u8>)>,
     capacity_threshold: u8,
     hhi_threshold: u8,
     asymmetry: (u8, u8),
     levels: u8,
-    /// Dataset kinds: bit 0 lets the BOM have cycles.
+    /// Bit 0: the BOM may have cycles. Bit 1: "raw" numbers (shares and amounts as drawn, so
+    /// sums above 1 and negative amounts happen). Bit 2: duplicate rows are kept.
     flags: u8,
 }
 
@@ -80,6 +71,19 @@ fn frac(x: u8) -> f64 {
 }
 
 fn files(input: &Input) -> BTreeMap<&'static str, Vec<String>> {
+    let (cycles, raw, dups) = (
+        input.flags & 1 != 0,
+        input.flags & 2 != 0,
+        input.flags & 4 != 0,
+    );
+    let amount = |x: u8| {
+        let n = if raw {
+            AMOUNTS.len()
+        } else {
+            AMOUNTS.len() - 1
+        };
+        AMOUNTS[x as usize % n]
+    };
     let mut f: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     let mut rows = |name: &'static str, header: &str| {
         f.insert(name, vec![header.to_string()]);
@@ -95,15 +99,22 @@ fn files(input: &Input) -> BTreeMap<&'static str, Vec<String>> {
     let push = |f: &mut BTreeMap<&'static str, Vec<String>>, name: &'static str, row: String| {
         f.get_mut(name).unwrap().push(row);
     };
+    let mut seen: std::collections::BTreeSet<String> = Default::default();
+    let mut once = |key: String| dups || seen.insert(key);
+
     let trusts = ["trusted", "neutral", "untrusted"];
-    for &(c, t) in input.countries.iter().take(6) {
+    let n_countries = input.countries.len().clamp(1, 6);
+    for c in 0..n_countries {
+        let t = input.countries.get(c).copied().unwrap_or(0);
         push(
             &mut f,
             "countries.csv",
-            format!("C{},{},Country {c}", c % 6, trusts[(t % 3) as usize]),
+            format!("C{c},{},Country {c}", trusts[(t % 3) as usize]),
         );
     }
-    for (e, n, c, r, rec) in input.entities.iter().take(24) {
+    let n_entities = input.entities.len().clamp(1, 24);
+    for e in 0..n_entities {
+        let (c, n, r, rec) = input.entities.get(e).copied().unwrap_or_default();
         let name = NAMES[(n % 8) as usize];
         let name = if name.contains(',') && !name.starts_with('"') {
             format!("\"{name}\"")
@@ -114,62 +125,100 @@ fn files(input: &Input) -> BTreeMap<&'static str, Vec<String>> {
             &mut f,
             "entities.csv",
             format!(
-                "E{},{name},C{},{},{}",
-                e % 24,
-                c % 6,
-                if *r { "yes" } else { "" },
-                rec.text()
+                "E{e},{name},C{},{},{}",
+                c as usize % n_countries,
+                if r { "yes" } else { "" },
+                amount(rec)
             ),
         );
     }
+    let ent = |x: u8| x as usize % n_entities;
     let items = (input.items % 16).max(1);
     for i in 0..items {
         push(&mut f, "items.csv", format!("I{i},Item {i}"));
     }
     for &(a, b) in input.bom.iter().take(40) {
         let (a, b) = (a % items, b % items);
-        let (hi, lo) = if input.flags & 1 == 1 {
+        let (hi, lo) = if cycles {
             (a, b)
+        } else if a == b {
+            continue;
         } else {
             (a.max(b), a.min(b))
         };
-        push(&mut f, "bom.csv", format!("I{hi},I{lo}"));
+        if once(format!("bom {hi} {lo}")) {
+            push(&mut f, "bom.csv", format!("I{hi},I{lo}"));
+        }
     }
-    for (s, b, i, share, q) in input.supply.iter().take(80) {
-        let q = match q {
-            None => "",
-            Some(true) => "true",
-            Some(false) => "false",
-        };
-        push(
-            &mut f,
-            "supply.csv",
-            format!(
-                "E{},E{},I{},{},{q}",
-                s % 24,
-                b % 24,
-                i % items,
-                share.text()
-            ),
-        );
+    // Supply rows, grouped by (buyer, item) to scale their shares.
+    let mut groups: BTreeMap<(usize, u8), Vec<(usize, Option<u8>, Option<bool>)>> = BTreeMap::new();
+    for &(s, b, i, share, q) in input.supply.iter().take(80) {
+        let (s, b, i) = (ent(s), ent(b), i % items);
+        if once(format!("supply {s} {b} {i}")) {
+            groups.entry((b, i)).or_default().push((s, share, q));
+        }
     }
-    for (e, i, rev, inv) in input.products.iter().take(6) {
-        push(
-            &mut f,
-            "products.csv",
-            format!("E{},I{},{},{}", e % 24, i % items, rev.text(), inv.text()),
-        );
+    let coverage = 0.5 + frac(input.coverage) / 2.0;
+    for ((b, i), members) in groups {
+        let qualified = |q: Option<bool>| q != Some(false);
+        let weight = |w: u8| WEIGHTS[w as usize % WEIGHTS.len()];
+        let total: f64 = members
+            .iter()
+            .filter(|m| qualified(m.2))
+            .filter_map(|m| m.1.map(weight))
+            .sum();
+        let blanks = members.iter().any(|m| qualified(m.2) && m.1.is_none());
+        // With blank rows the given shares leave room for them; otherwise they sum to the
+        // coverage.
+        let scale = if blanks { 0.9 } else { coverage };
+        for (s, share, q) in members {
+            let share = match share {
+                None => String::new(),
+                Some(w) if raw => format!("{}", weight(w)),
+                Some(w) if !qualified(q) => format!("{}", weight(w)),
+                Some(w) => format!("{}", (weight(w) / total * scale).min(1.0)),
+            };
+            let q = match q {
+                None => "",
+                Some(true) => "true",
+                Some(false) => "false",
+            };
+            push(&mut f, "supply.csv", format!("E{s},E{b},I{i},{share},{q}"));
+        }
     }
-    for (o, e, s) in input.ownership.iter().take(20) {
-        push(
-            &mut f,
-            "ownership.csv",
-            format!("E{},E{},{}", o % 24, e % 24, s.text()),
-        );
+    for &(e, i, rev, inv) in input.products.iter().take(6) {
+        let (e, i) = (ent(e), i % items);
+        if once(format!("product {e} {i}")) {
+            push(
+                &mut f,
+                "products.csv",
+                format!("E{e},I{i},{},{}", amount(rev), amount(inv)),
+            );
+        }
     }
-    for (n, e) in input.restricted.iter().take(6) {
+    // Ownership: an entity's owners hold at most 1 in all (unless raw); majority owners
+    // have a lower index (no majority cycle) unless cycles are allowed.
+    let mut held = vec![0.0f64; n_entities];
+    for &(o, e, w) in input.ownership.iter().take(20) {
+        let (o, e) = (ent(o), ent(e));
+        let share = WEIGHTS[w as usize % WEIGHTS.len()].max(0.2);
+        if o == e && !cycles {
+            continue;
+        }
+        if !raw && held[e] + share > 1.0 {
+            continue;
+        }
+        if share > 0.5 && o > e && !cycles {
+            continue;
+        }
+        if once(format!("owner {o} {e}")) {
+            held[e] += share;
+            push(&mut f, "ownership.csv", format!("E{o},E{e},{share}"));
+        }
+    }
+    for &(n, e) in input.restricted.iter().take(6) {
         let name = NAMES[(n % 8) as usize].replace('"', "");
-        let entity = e.map_or(String::new(), |e| format!("E{}", e % 24));
+        let entity = e.map_or(String::new(), |e| format!("E{}", ent(e)));
         push(
             &mut f,
             "restricted.csv",

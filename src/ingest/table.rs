@@ -3,12 +3,17 @@
 //! - A header row is required; columns may come in any order; names are matched trimmed and
 //!   case-insensitively; unknown columns are a note; a duplicate column is an error.
 //! - UTF-8 with or without a byte-order mark; CRLF, LF or CR line ends (read as LF, also
-//!   inside quoted cells); quoted fields. A UTF-16 file is recognised and refused with a clear
-//!   message.
+//!   inside quoted cells); quoted fields. A UTF-16 file (with or without its byte-order mark)
+//!   is recognised and refused with a clear message; a byte-order mark inside a cell (two
+//!   files joined) is an error.
+//! - A quote never closed is an error where it opened (the csv crate alone would read the
+//!   rest of the file as one cell), and the file counts as unusable.
 //! - Line numbers are those of the file as an editor shows them: the line a record starts on.
-//! - Cells are trimmed; an empty cell means "absent".
-//! - Records are streamed one at a time: a file's text is never held whole.
-//! - Every bad record is reported with `file:line:column` and reading goes on.
+//! - Cells are trimmed; an empty cell means "absent"; a cell is at most [`MAX_CELL_BYTES`].
+//! - Records are streamed one at a time: a file's text is never held whole, and a record past
+//!   [`MAX_RECORD_BYTES`] stops the file.
+//! - Every bad record is reported with `file:line:column` and reading goes on; so is a file
+//!   that cannot be read, is a folder, a pipe or a device, or fails part-way.
 
 use crate::diag::{At, Diagnostics};
 use crate::error::Result;
@@ -138,6 +143,9 @@ pub enum Opened<'a> {
     Missing,
     /// A folder where a file was expected.
     Folder,
+    /// Not a regular file: a named pipe, a socket or a device, which could block or never
+    /// end (`/dev/zero`, `/dev/urandom`).
+    Special,
     /// The file's bytes, to be streamed.
     File(Box<dyn Read + 'a>),
 }
@@ -155,15 +163,15 @@ pub struct Folder<'a>(pub &'a Path);
 impl Source for Folder<'_> {
     fn open(&self, name: &str) -> std::io::Result<Opened<'_>> {
         let path = self.0.join(name);
-        let file = match File::open(&path) {
-            Ok(f) => f,
+        // Look before opening: opening a named pipe blocks until someone writes to it.
+        match std::fs::metadata(&path) {
+            Ok(m) if m.is_dir() => return Ok(Opened::Folder),
+            Ok(m) if !m.is_file() => return Ok(Opened::Special),
+            Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Opened::Missing),
             Err(e) => return Err(e),
-        };
-        if file.metadata()?.is_dir() {
-            return Ok(Opened::Folder);
         }
-        Ok(Opened::File(Box::new(file)))
+        Ok(Opened::File(Box::new(File::open(&path)?)))
     }
 }
 
@@ -439,6 +447,14 @@ fn open<'s>(
                 "not-a-file",
                 At::file(display),
                 "is a folder (expected a CSV file)",
+            );
+            return Err(Outcome::Unusable);
+        }
+        Ok(Opened::Special) => {
+            diags.error(
+                "not-a-file",
+                At::file(display),
+                "is not a regular file but a pipe, socket or device (expected a CSV file)",
             );
             return Err(Outcome::Unusable);
         }
