@@ -46,4 +46,13 @@ fn main() {
     serde_json::to_writer_pretty(&mut out, &report).expect("serializes");
     lap("json (to a sink)", &mut t);
     eprintln!("{} findings", report.findings.len());
+    let mut by_kind = std::collections::BTreeMap::new();
+    for f in &report.findings {
+        *by_kind
+            .entry((f.kind.as_str(), f.severity.as_str()))
+            .or_insert(0usize) += 1;
+    }
+    for ((kind, severity), n) in by_kind {
+        eprintln!("  {kind:<24} {severity:<9} {n:>9}");
+    }
 }

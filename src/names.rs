@@ -17,6 +17,8 @@
 //!    `Trading Co. L.L.C.` loses both. A legal word inside a name is part of it.
 //! 4. A name made only of legal words (`AS`) keeps them all.
 
+use std::sync::LazyLock;
+
 /// Legal forms dropped from the end of a name, as normalised words. Multi-word forms are
 /// matched as a sequence.
 pub const LEGAL_SUFFIXES: &[&str] = &[
@@ -193,11 +195,11 @@ pub fn split(name: &str) -> Split {
     let mut end = words.len();
     let mut front = Vec::new();
     let mut back = Vec::new();
-    while let Some(n) = longest_form(LEGAL_PREFIXES, &words[start..end], true) {
+    while let Some(n) = longest_form(&PREFIX_FORMS, &words[start..end], true) {
         front.push(words[start..start + n].join(" "));
         start += n;
     }
-    while let Some(n) = longest_form(LEGAL_SUFFIXES, &words[start..end], false) {
+    while let Some(n) = longest_form(&SUFFIX_FORMS, &words[start..end], false) {
         back.push(words[end - n..end].join(" "));
         end -= n;
     }
@@ -216,23 +218,32 @@ pub fn split(name: &str) -> Split {
     }
 }
 
+/// The legal forms split into words once, not once per name.
+static PREFIX_FORMS: LazyLock<Vec<Vec<&'static str>>> =
+    LazyLock::new(|| split_forms(LEGAL_PREFIXES));
+static SUFFIX_FORMS: LazyLock<Vec<Vec<&'static str>>> =
+    LazyLock::new(|| split_forms(LEGAL_SUFFIXES));
+
+fn split_forms(forms: &[&'static str]) -> Vec<Vec<&'static str>> {
+    forms.iter().map(|form| form.split(' ').collect()).collect()
+}
+
 /// The length in words of the longest form of `forms` at the start (or end) of `words`.
-fn longest_form(forms: &[&str], words: &[String], at_start: bool) -> Option<usize> {
+fn longest_form(forms: &[Vec<&str>], words: &[String], at_start: bool) -> Option<usize> {
     forms
         .iter()
-        .filter_map(|form| {
-            let form: Vec<&str> = form.split(' ').collect();
+        .filter(|form| {
             let n = form.len();
-            if n > words.len() {
-                return None;
+            n <= words.len() && {
+                let part = if at_start {
+                    &words[..n]
+                } else {
+                    &words[words.len() - n..]
+                };
+                part.iter().zip(form.iter()).all(|(w, f)| w == f)
             }
-            let part = if at_start {
-                &words[..n]
-            } else {
-                &words[words.len() - n..]
-            };
-            part.iter().zip(&form).all(|(w, f)| w == f).then_some(n)
         })
+        .map(Vec::len)
         .max()
 }
 
