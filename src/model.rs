@@ -4,8 +4,8 @@
 //! A [`Dataset`] only exists once every reference resolved, so analyses never look up a
 //! string id: they index vectors with [`CountryIx`], [`EntityIx`] and [`ItemIx`].
 
+use foldhash::HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {

@@ -16,9 +16,10 @@ pub mod visibility;
 use crate::graph::ProductionGraph;
 use crate::model::{Dataset, EntityIx};
 use findings::{Finding, Kind, NodeRef, ProductRef, Severity};
+use foldhash::HashMap;
 use groups::Level;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The version of the report JSON. Adding fields keeps it; renaming or removing one bumps it.
 pub const SCHEMA_VERSION: u32 = 1;

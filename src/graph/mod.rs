@@ -16,9 +16,9 @@ pub mod parties;
 pub mod shares;
 
 use crate::model::{Dataset, EntityIx, ItemIx};
+use foldhash::HashMap;
 use parties::Parties;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
 
 /// A production node: `entity` makes `item`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,7 +54,7 @@ impl InputSlot {
 pub struct ProductionGraph {
     /// The petgraph model; node `i` here is node `i` everywhere else.
     pub graph: DiGraph<ProdNode, SupplyEdge, u32>,
-    pub node_of: HashMap<(EntityIx, ItemIx), u32, FastHash>,
+    pub node_of: HashMap<(EntityIx, ItemIx), u32>,
     /// Node indices in topological order (suppliers before buyers).
     pub topo: Vec<u32>,
     /// For each node, its BOM inputs in the order of `ds.bom` (by input id once loaded).
@@ -164,7 +164,7 @@ impl ProductionGraph {
         pairs.sort_by_key(|&(e, x)| (item_level[x.ix()], e, x));
         pairs.dedup();
         let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());
-        let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), FastHash);
+        let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
         for &(e, x) in &pairs {
             let n = graph.add_node(ProdNode { entity: e, item: x });
             node_of.insert((e, x), n.index() as u32);
@@ -172,7 +172,7 @@ impl ProductionGraph {
         let topo: Vec<u32> = (0..pairs.len() as u32).collect();
 
         // Allocations per (buyer, input item).
-        let mut alloc: HashMap<(EntityIx, ItemIx), Allocated, FastHash> = HashMap::default();
+        let mut alloc: HashMap<(EntityIx, ItemIx), Allocated> = HashMap::default();
         for ((buyer, item), rows) in shares::qualified_groups(ds) {
             let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
             let Ok(a) = shares::allocate(&given) else {
@@ -248,58 +248,6 @@ impl ProductionGraph {
 
     pub fn node(&self, n: u32) -> ProdNode {
         self.graph[NodeIndex::new(n as usize)]
-    }
-}
-
-/// A fast hasher for the graph's maps of small integer keys (the multiply-rotate hash of
-/// Firefox and rustc). The keys are indices the loader assigned, not user input an attacker
-/// chooses, so SipHash's protection against collisions buys nothing here; at 1M supply rows
-/// the build spent a fifth of its time hashing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FastHash;
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher(0)
-    }
-}
-
-/// The hasher of [`FastHash`].
-#[derive(Debug, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl FastHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl std::hash::Hasher for FastHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 

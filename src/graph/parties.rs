@@ -14,8 +14,9 @@
 
 use crate::model::{Dataset, EntityIx, Trust};
 use crate::names;
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Why an entity is restricted.
 #[derive(Debug, Clone, PartialEq, Serialize)]

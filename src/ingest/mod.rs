@@ -12,8 +12,8 @@ pub mod validate;
 use crate::diag::{At, Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::*;
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use table::{Outcome, Row, opt, req};
 
