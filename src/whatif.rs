@@ -70,12 +70,14 @@ pub fn failure_set(
         .collect())
 }
 
-/// `top` and every entity whose majority-owner chain passes through it. `top` need not be a
-/// top owner (`owner:X` fails a subsidiary's own subsidiaries too), so the parties' ultimate
-/// owners, which only name the top of each chain, cannot answer this. Each entity is walked up only until an entity already answered, so every
-/// entity is visited once: O(entities). Walking each chain to its end instead is quadratic
-/// on a deep chain (5e9 steps on a 100,000-deep one). No recursion, as chains can be that
-/// deep. A majority cycle (a validation error) without `top` on it answers no.
+/// `top` and every entity whose majority-owner chain passes through it.
+///
+/// `top` need not be a top owner (`owner:X` fails a subsidiary's own subsidiaries too), so
+/// the parties' ultimate owners, which only name the top of each chain, cannot answer this.
+/// Each walk up stops at the first entity already answered, so every entity is visited once:
+/// O(entities). Walking each chain to its end instead is quadratic on a deep chain (5e9 steps
+/// on a 100,000-deep one). No recursion, as chains can be that deep. A majority cycle (a
+/// validation error) without `top` on it answers no.
 fn controlled_by(majority: &[Option<EntityIx>], top: EntityIx) -> Vec<bool> {
     const UNSEEN: u8 = 0;
     const ON_PATH: u8 = 1;
