@@ -13,6 +13,10 @@ use tierscope::analysis::groups::{Groups, Level};
 use tierscope::analysis::paths::Upstream;
 use tierscope::graph::{ProductionGraph, shares};
 
+/// The allocator the `tierscope` binary uses, so the phases cost here what they cost there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args().nth(1).ok_or("usage: partial DIR")?;
     let ds = tierscope::ingest::load(std::path::Path::new(&dir))?.dataset;

@@ -5,6 +5,10 @@ use std::time::Instant;
 use tierscope::analysis::{self, Ctx, Settings};
 use tierscope::graph::ProductionGraph;
 
+/// The allocator the `tierscope` binary uses, so the phases cost here what they cost there.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: phases DIR");
     let dir = std::path::Path::new(&dir);
@@ -45,6 +49,12 @@ fn main() {
     let mut out = std::io::BufWriter::new(std::io::sink());
     serde_json::to_writer_pretty(&mut out, &report).expect("serializes");
     lap("json (to a sink)", &mut t);
+    let file = std::env::temp_dir().join(format!("phases-{}.json", std::process::id()));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).expect("a temp file"));
+    serde_json::to_writer_pretty(&mut out, &report).expect("serializes");
+    drop(out);
+    let _ = std::fs::remove_file(&file);
+    lap("json (to a file)", &mut t);
     eprintln!("{} findings", report.findings.len());
     let mut by_kind = std::collections::BTreeMap::new();
     for f in &report.findings {

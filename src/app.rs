@@ -52,7 +52,11 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
                 TextOrJson::Json => emit_json(out, &report)?,
             }
-            Ok(plan.exit_code(&report))
+            let code = plan.exit_code(&report);
+            // The process ends here: the system takes its memory back at once, where
+            // freeing the findings one by one took a second at 1M supply rows.
+            std::mem::forget(report);
+            Ok(code)
         }
         Command::Report {
             dir,
