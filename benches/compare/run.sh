@@ -55,7 +55,7 @@ measure() {
   local log="$WORK/time.log"
   if ! /usr/bin/time -v -o "$log" "$@" > "$WORK/$tool-$rows.out" 2> "$WORK/$tool-$rows.err"; then
     echo "FAILED: $tool at $rows rows:" >&2
-    tail -5 "$WORK/$tool-$rows.err" "$log" >&2
+    tail -n 5 "$WORK/$tool-$rows.err" "$log" >&2
     echo "FAIL $tool at $rows rows did not finish" >> "$WORK/checks.txt"
     return 0
   fi

@@ -1,22 +1,46 @@
 //! Whether a dataset fits in memory, checked before reading it.
 //!
 //! Loading keeps every valid row; the graph, and above all the analyses' findings and the
-//! rendered reports, take memory in proportion to the data. Measured on generated datasets
-//! (see the README's "Limits"), loading and validating (with the graph, for `summary`) peaked
-//! at about 4 to 6 bytes of memory per byte of CSV, and a full `analyze` or `report` at about
-//! 45 where nearly every input is concentrated (the report itself was 13 times the CSV). A
-//! dataset whose files add up to more than the memory available divided by the factor of the
-//! command ([`LOAD_FACTOR`], [`ANALYSIS_FACTOR`], with a margin) is refused with a clear error
-//! before anything is read, instead of the run being killed by the system half-way.
+//! rendered reports, take memory in proportion to the data. Measured peaks per byte of CSV
+//! on generated datasets where nearly every input is concentrated (1M supply rows, 44 MiB of
+//! CSV, 455,718 findings; see `benches/README.md`): loading and validating (with the graph,
+//! for `summary`) 4 to 6; `analyze` 31 (1.33 GiB), the findings being most of it; `report` 69
+//! (3.1 GiB), because it holds every format it writes (1.3 GB in all: the JSON alone is 13
+//! times the CSV) until all are rendered, so that it writes all of them or none. A dataset
+//! whose files add up to more than the memory available divided by the factor of the
+//! command ([`LOAD`], [`ANALYZE`], [`REPORT`], each with a margin over the measured peak) is
+//! refused with a clear error before anything is read, instead of the run being killed by the
+//! system half-way.
 
 use crate::error::{Error, Result};
 use std::path::Path;
 
-/// Memory needed per byte of CSV to load and validate a dataset and build its graph.
-pub const LOAD_FACTOR: u64 = 8;
+/// A kind of work and the memory it needs per byte of CSV.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Work {
+    /// What is being done, for the message: "loading", "analysing", ...
+    pub doing: &'static str,
+    /// Bytes of memory per byte of CSV.
+    pub factor: u64,
+}
 
-/// Memory needed per byte of CSV to analyse a dataset and render its reports.
-pub const ANALYSIS_FACTOR: u64 = 64;
+/// Loading and validating a dataset and building its graph (`validate`, `summary`, `whatif`).
+pub const LOAD: Work = Work {
+    doing: "loading",
+    factor: 8,
+};
+
+/// Analysing a dataset and writing the report JSON or text (`analyze`).
+pub const ANALYZE: Work = Work {
+    doing: "analysing",
+    factor: 40,
+};
+
+/// Analysing a dataset and rendering every report format in memory (`report`).
+pub const REPORT: Work = Work {
+    doing: "analysing and reporting on",
+    factor: 96,
+};
 
 /// Test and operations knob: with `TIERSCOPE_MEMORY_AVAILABLE=BYTES` set, that many bytes
 /// count as the memory available, instead of what the system says.
@@ -32,9 +56,9 @@ pub fn dataset_size(dir: &Path) -> u64 {
         .sum()
 }
 
-/// Refuses a dataset in `dir` that would not fit in the memory available, needing `factor`
-/// bytes per byte of CSV to be `doing` (e.g. "loading", "analysing").
-pub fn check_fits(dir: &Path, factor: u64, doing: &str) -> Result<()> {
+/// Refuses a dataset in `dir` that would not fit in the memory available for `work`.
+pub fn check_fits(dir: &Path, work: &Work) -> Result<()> {
+    let Work { doing, factor } = *work;
     let size = dataset_size(dir);
     let Some(available) = available_memory() else {
         return Ok(());
