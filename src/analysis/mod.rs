@@ -17,8 +17,8 @@ use crate::graph::ProductionGraph;
 use crate::model::{Dataset, EntityIx};
 use findings::{Finding, Kind, NodeRef, ProductRef, Severity};
 use foldhash::HashMap;
-use rayon::prelude::*;
 use groups::Level;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

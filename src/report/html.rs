@@ -6,6 +6,7 @@ use super::{headlines, methodology};
 use crate::analysis::Report;
 use crate::analysis::findings::{Finding, Kind, Severity};
 use crate::analysis::groups::Level;
+use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 
 /// A chart to place in the page.
@@ -190,13 +191,22 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
     }
     s.push_str("</tbody></table></div>\n");
     s.push_str(&chart("network"));
+    // Each product's findings, in report order, in one pass: filtering every finding for
+    // each product was O(products × findings), 2.9 billion comparisons and most of the
+    // minute `report` took at 1M supply rows.
+    let mut by_product: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for f in &report.findings {
+        if let Some(x) = &f.product {
+            by_product
+                .entry((x.entity.as_str(), x.item.as_str()))
+                .or_default()
+                .push(f);
+        }
+    }
     for p in &report.products {
-        let of_product = |f: &&Finding| {
-            f.product
-                .as_ref()
-                .is_some_and(|x| x.entity == p.entity && x.item == p.item)
-        };
-        let fs: Vec<&Finding> = report.findings.iter().filter(of_product).collect();
+        let fs = by_product
+            .get(&(p.entity.as_str(), p.item.as_str()))
+            .map_or(&[][..], Vec::as_slice);
         let _ = writeln!(
             s,
             "<div class=\"product\" id=\"p-{}-{}\"><h3>{} — {} <span class=\"muted\">({}:{}, {})</span></h3>",
