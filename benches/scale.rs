@@ -7,7 +7,8 @@
 //! generated once per size into a temporary folder. Phases: load + validate, graph build, the
 //! capacity engine (one full pass with every untrusted entity failed), entity-level crit
 //! sets, per-country dependency (one cone per country, with country SPOFs), and the whole
-//! `analyze` with its JSON written to a sink.
+//! `analyze` with its JSON written to a sink, and `report`'s rendering of every format and
+//! chart in memory (the HTML page's per-product sections were once quadratic).
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -16,6 +17,7 @@ use tierscope::analysis::crit::crit_sets;
 use tierscope::analysis::engine::Engine;
 use tierscope::analysis::groups::{Groups, Level};
 use tierscope::analysis::{self, Ctx, Settings};
+use tierscope::cli::{ChartFormat, ReportFormat};
 use tierscope::generate::{Options, generate};
 use tierscope::graph::ProductionGraph;
 
@@ -84,6 +86,20 @@ fn bench(c: &mut Criterion) {
                 let mut out = std::io::BufWriter::new(std::io::sink());
                 serde_json::to_writer_pretty(&mut out, &report).expect("serializes");
                 report.findings.len()
+            })
+        });
+        let report = analysis::analyze(&ds, &g, &settings).expect("runs");
+        group.bench_function(BenchmarkId::new("report_render", rows), |b| {
+            b.iter(|| {
+                tierscope::report::render_files(
+                    black_box(&report),
+                    &ds,
+                    &g,
+                    &ReportFormat::ALL,
+                    &[ChartFormat::Svg, ChartFormat::Png],
+                )
+                .expect("renders")
+                .len()
             })
         });
         group.finish();
