@@ -30,18 +30,36 @@ pub fn render_files(
 ) -> crate::error::Result<Vec<OutFile>> {
     let svg = chart_formats.contains(&ChartFormat::Svg);
     let png = chart_formats.contains(&ChartFormat::Png);
-    let html_wanted = formats.contains(&ReportFormat::Html);
-    let charts = if svg || png || html_wanted {
-        crate::chart::try_render_all(report, ds, g).map_err(crate::error::Error::Render)?
-    } else {
-        Vec::new()
-    };
+    let wants = |f: ReportFormat| formats.contains(&f);
+    // The formats are independent renderings of one report: the charts, Markdown, JSON and
+    // CSV are made on both cores, then the HTML page, which inlines the charts.
+    let ((charts, md), (json_bytes, csv_bytes)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    if svg || png || wants(ReportFormat::Html) {
+                        crate::chart::try_render_all(report, ds, g)
+                    } else {
+                        Ok(Vec::new())
+                    }
+                },
+                || wants(ReportFormat::Md).then(|| markdown::render(report)),
+            )
+        },
+        || {
+            rayon::join(
+                || wants(ReportFormat::Json).then(|| json(report)),
+                || wants(ReportFormat::Csv).then(|| csv::render(report)),
+            )
+        },
+    );
+    let charts = charts.map_err(crate::error::Error::Render)?;
     let mut files = Vec::new();
     let file = |path: &str, bytes: Vec<u8>| OutFile {
         path: path.into(),
         bytes,
     };
-    if html_wanted {
+    if wants(ReportFormat::Html) {
         let inline: Vec<html::InlineChart<'_>> = charts
             .iter()
             .map(|c| html::InlineChart {
@@ -52,14 +70,14 @@ pub fn render_files(
             .collect();
         files.push(file("report.html", html::render(report, &inline)));
     }
-    if formats.contains(&ReportFormat::Md) {
-        files.push(file("report.md", markdown::render(report)));
-    }
-    if formats.contains(&ReportFormat::Json) {
-        files.push(file("report.json", json(report)));
-    }
-    if formats.contains(&ReportFormat::Csv) {
-        files.push(file("findings.csv", csv::render(report)));
+    for (name, bytes) in [
+        ("report.md", md),
+        ("report.json", json_bytes),
+        ("findings.csv", csv_bytes),
+    ] {
+        if let Some(bytes) = bytes {
+            files.push(file(name, bytes));
+        }
     }
     for c in &charts {
         if svg {
