@@ -19,18 +19,6 @@ use tierscope::analysis::groups::{Groups, Level};
 use tierscope::graph::ProductionGraph;
 use tierscope::model::{Dataset, EntityIx, SupplyRow};
 
-fn load(files: &common::Files) -> Dataset {
-    let dir = tempfile::tempdir().unwrap();
-    common::write(files, dir.path());
-    match tierscope::ingest::load(dir.path()) {
-        Ok(l) => l.dataset,
-        Err(tierscope::error::Error::InvalidDataset { diagnostics, .. }) => {
-            panic!("generator made an invalid dataset: {:?}", diagnostics)
-        }
-        Err(e) => panic!("{e}"),
-    }
-}
-
 /// The oracle: for every group, fail it, run the full engine, and collect the nodes at 0.
 fn brute_force_crit(ds: &Dataset, g: &ProductionGraph, groups: &Groups) -> Vec<BTreeSet<u32>> {
     let engine = Engine::new(g, ds.entities.len());
@@ -77,13 +65,13 @@ proptest! {
 
     #[test]
     fn crit_sets_equal_brute_force(seed in any::<u64>(), size in 0usize..10) {
-        let ds = load(&common::random_dataset(seed, common::Shape::small(size)));
+        let ds = common::load(&common::random_dataset(seed, common::Shape::small(size)));
         check_dataset(&ds);
     }
 
     #[test]
     fn more_failures_never_raise_capacity(seed in any::<u64>(), size in 0usize..10, pick in any::<u64>()) {
-        let ds = load(&common::random_dataset(seed, common::Shape::small(size)));
+        let ds = common::load(&common::random_dataset(seed, common::Shape::small(size)));
         let g = ProductionGraph::build(&ds);
         let engine = Engine::new(&g, ds.entities.len());
         let n = ds.entities.len() as u64;
@@ -98,7 +86,7 @@ proptest! {
 
     #[test]
     fn new_supplier_never_adds_a_spof(seed in any::<u64>(), size in 0usize..10, pick in any::<u64>()) {
-        let ds = load(&common::random_dataset(seed, common::Shape::small(size)));
+        let ds = common::load(&common::random_dataset(seed, common::Shape::small(size)));
         let g = ProductionGraph::build(&ds);
         // Pick a mapped (buyer, input) and a new supplier for it.
         let mapped: Vec<usize> = (0..ds.supply.len()).filter(|&i| ds.supply[i].qualified).collect();
@@ -146,7 +134,7 @@ proptest! {
     #[test]
     fn entity_spofs_are_dominators_on_single_input_chains(seed in any::<u64>(), size in 0usize..12) {
         let shape = common::Shape { single_input_single_item: true, ..common::Shape::small(size) };
-        let ds = load(&common::random_dataset(seed, shape));
+        let ds = common::load(&common::random_dataset(seed, shape));
         let g = ProductionGraph::build(&ds);
         let groups = Groups::new(Level::Entity, &ds, &g);
         let crit = crit_sets(&g, &groups);
@@ -210,7 +198,7 @@ fn entity_making_two_items_is_a_spof_that_dominators_miss() {
         ),
         ("products.csv", "entity,item\nP,final\n".to_string()),
     ]);
-    let ds = load(&files);
+    let ds = common::load(&files);
     let g = ProductionGraph::build(&ds);
     let crit = crit_sets(&g, &Groups::new(Level::Entity, &ds, &g));
     let p = g.products[0].1;

@@ -17,14 +17,6 @@ use tierscope::analysis::{Settings, analyze};
 use tierscope::graph::ProductionGraph;
 use tierscope::model::{Dataset, EntityIx};
 
-fn load(files: &common::Files) -> Dataset {
-    let dir = tempfile::tempdir().unwrap();
-    common::write(files, dir.path());
-    tierscope::ingest::load(dir.path())
-        .expect("the generator makes valid datasets")
-        .dataset
-}
-
 fn check(ds: &Dataset) {
     let g = ProductionGraph::build(ds);
     let untrusted = &g.parties.untrusted;
@@ -126,7 +118,7 @@ proptest! {
 
     #[test]
     fn fast_paths_equal_plain_ones(seed in any::<u64>(), size in 0usize..12) {
-        check(&load(&common::random_dataset(seed, common::Shape::small(size))));
+        check(&common::load(&common::random_dataset(seed, common::Shape::small(size))));
     }
 }
 

@@ -14,18 +14,6 @@ use tierscope::graph::ProductionGraph;
 use tierscope::model::{Dataset, EntityIx};
 use tierscope::whatif::failure_set;
 
-fn load(files: &common::Files) -> Dataset {
-    let dir = tempfile::tempdir().unwrap();
-    common::write(files, dir.path());
-    match tierscope::ingest::load(dir.path()) {
-        Ok(l) => l.dataset,
-        Err(tierscope::error::Error::InvalidDataset { diagnostics, .. }) => {
-            panic!("generator made an invalid dataset: {diagnostics:?}")
-        }
-        Err(e) => panic!("{e}"),
-    }
-}
-
 /// A dataset of `n` entities `E0..E(n-1)` with the given ownership rows (`owner,entity,share`
 /// lines) and one product, so that only ownership varies.
 fn owned(n: usize, ownership_rows: &str) -> common::Files {
@@ -140,7 +128,7 @@ proptest! {
         n in 1usize..40,
         picks in prop::collection::vec(any::<u32>(), 1..4),
     ) {
-        let ds = load(&owned(n, &forest(seed, n)));
+        let ds = common::load(&owned(n, &forest(seed, n)));
         let g = ProductionGraph::build(&ds);
         let tops: Vec<EntityIx> = picks.iter().map(|p| EntityIx(p % n as u32)).collect();
         // Every entity as the owner, then a few together.
@@ -159,7 +147,7 @@ proptest! {
         links in prop::collection::vec(prop::option::weighted(0.8, any::<u32>()), 30),
         picks in prop::collection::vec(any::<u32>(), 1..4),
     ) {
-        let ds = load(&owned(n, ""));
+        let ds = common::load(&owned(n, ""));
         let mut g = ProductionGraph::build(&ds);
         g.parties.majority_owner = (0..n)
             .map(|e| links[e].map(|o| EntityIx(o % n as u32)).filter(|o| o.ix() != e))
@@ -184,7 +172,7 @@ fn owner_of_a_100_000_deep_majority_chain() {
     for e in 0..DEPTH - 1 {
         writeln!(rows, "E{e},E{},1", e + 1).unwrap();
     }
-    let ds = load(&owned(DEPTH, &rows));
+    let ds = common::load(&owned(DEPTH, &rows));
     let g = ProductionGraph::build(&ds);
     // E(k) controls E(k) and everything below it: the last one, half the chain, all but E0.
     for top in [DEPTH - 1, DEPTH / 2, 1] {

@@ -326,3 +326,17 @@ fn chain_dataset(seed: u64, shape: Shape) -> Files {
         ("products.csv", products),
     ])
 }
+
+/// Writes `files` to a temporary folder and loads them; the generator only makes valid
+/// datasets, so an invalid one fails the test with its diagnostics.
+pub fn load(files: &Files) -> tierscope::model::Dataset {
+    let dir = tempfile::tempdir().unwrap();
+    write(files, dir.path());
+    match tierscope::ingest::load(dir.path()) {
+        Ok(l) => l.dataset,
+        Err(tierscope::error::Error::InvalidDataset { diagnostics, .. }) => {
+            panic!("generator made an invalid dataset: {diagnostics:?}")
+        }
+        Err(e) => panic!("{e}"),
+    }
+}
