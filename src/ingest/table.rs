@@ -547,13 +547,6 @@ fn is_utf16(head: &[u8]) -> bool {
     }
 }
 
-/// Reads the next record into `raw`; returns the line it starts on and the number of line
-/// breaks inside it (in quoted cells), or `None` at the end.
-///
-/// The csv crate's record position is where reading began: before the blank lines skipped
-/// ahead of the record, and, with CRLF, before the `\n` of the previous line. So the line is
-/// counted back from the end instead: thanks to [`Scanner`], every record ends with a `\n`
-/// the reader has consumed, and the only other `\n` in it are inside quoted cells.
 /// The first cell longer than [`MAX_CELL_BYTES`], as (field, length). Most records are
 /// shorter than one cell may be, which settles it without looking at the cells.
 fn long_cell(record: &csv::StringRecord) -> Option<(usize, usize)> {
@@ -574,6 +567,13 @@ fn bom_cell(record: &csv::StringRecord) -> Option<usize> {
     record.iter().position(|c| c.contains('\u{feff}'))
 }
 
+/// Reads the next record into `raw`; returns the line it starts on and the number of line
+/// breaks inside it (in quoted cells), or `None` at the end.
+///
+/// The csv crate's record position is where reading began: before the blank lines skipped
+/// ahead of the record, and, with CRLF, before the `\n` of the previous line. So the line is
+/// counted back from the end instead: thanks to [`Scanner`], every record ends with a `\n`
+/// the reader has consumed, and the only other `\n` in it are inside quoted cells.
 fn next_record<R: Read>(
     reader: &mut csv::Reader<R>,
     raw: &mut csv::ByteRecord,
