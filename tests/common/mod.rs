@@ -340,3 +340,21 @@ pub fn load(files: &Files) -> tierscope::model::Dataset {
         Err(e) => panic!("{e}"),
     }
 }
+
+/// Every file under `dir`, recursively, sorted by path.
+pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
