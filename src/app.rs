@@ -46,7 +46,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let config = Config::load(cli.config.as_deref())?;
             let plan = Plan::new(dir.as_deref(), args, gate, &config)?;
             let progress = Progress::new(cli.quiet);
-            let (_, _, report) = plan.run(&progress, cli.quiet, &ingest::limits::ANALYZE)?;
+            let (_, _, report) = plan.run(&progress, cli.quiet, ingest::limits::ANALYZE)?;
             progress.done();
             match format {
                 TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
@@ -69,7 +69,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let config = Config::load(cli.config.as_deref())?;
             let plan = Plan::new(dir.as_deref(), args, gate, &config)?;
             let progress = Progress::new(cli.quiet);
-            let (ds, graph, report) = plan.run(&progress, cli.quiet, &ingest::limits::REPORT)?;
+            let (ds, graph, report) = plan.run(&progress, cli.quiet, ingest::limits::REPORT)?;
             let target = out_dir
                 .clone()
                 .or_else(|| config.out.clone())
@@ -361,7 +361,7 @@ impl Plan {
         &self,
         progress: &Progress,
         quiet: bool,
-        work: &ingest::limits::Work,
+        work: ingest::limits::Work,
     ) -> Result<(Dataset, ProductionGraph, analysis::Report)> {
         // Read the baseline first: a missing one is an error before any work.
         let baseline = match &self.baseline {

@@ -157,7 +157,7 @@ fn num(a: Option<f64>, b: Option<f64>) -> Ordering {
     }
 }
 
-/// The old indices of `xs` in sorted order (stable).
+/// The old indices of `xs` in sorted order (`cmp` must be total: the sort is unstable).
 fn order_by<T>(xs: &[T], cmp: impl Fn(&T, &T) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..xs.len()).collect();
     order.sort_unstable_by(|&a, &b| cmp(&xs[a], &xs[b]));

@@ -57,8 +57,8 @@ pub fn dataset_size(dir: &Path) -> u64 {
 }
 
 /// Refuses a dataset in `dir` that would not fit in the memory available for `work`.
-pub fn check_fits(dir: &Path, work: &Work) -> Result<()> {
-    let Work { doing, factor } = *work;
+pub fn check_fits(dir: &Path, work: Work) -> Result<()> {
+    let Work { doing, factor } = work;
     let size = dataset_size(dir);
     let Some(available) = available_memory() else {
         return Ok(());

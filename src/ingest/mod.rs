@@ -63,7 +63,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             });
         }
     }
-    limits::check_fits(dir, &limits::LOAD)?;
+    limits::check_fits(dir, limits::LOAD)?;
     load_from(dir, &table::Folder(dir))
 }
 
