@@ -5,9 +5,38 @@ use std::time::Instant;
 use tierscope::analysis::{self, Ctx, Settings};
 use tierscope::graph::ProductionGraph;
 
-/// The allocator the `tierscope` binary uses, so the phases cost here what they cost there.
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+/// The allocator the `tierscope` binary uses, so the phases cost here what they cost there,
+/// counting the bytes held so each phase can say what it keeps and what it peaked at.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(live, Relaxed);
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let live = LIVE.fetch_add(new_size, Relaxed) + new_size;
+        PEAK.fetch_max(live, Relaxed);
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
+    }
+}
+
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Counting = Counting;
+
+const MIB: f64 = 1024.0 * 1024.0;
 
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: phases DIR");
@@ -17,7 +46,12 @@ fn main() {
         .expect("a valid dataset")
         .dataset;
     let lap = |what: &str, t: &mut Instant| {
-        eprintln!("{what:<28} {:>8.3} s", t.elapsed().as_secs_f64());
+        eprintln!(
+            "{what:<28} {:>8.3} s   heap held {:>7.1} MiB, peak so far {:>7.1} MiB",
+            t.elapsed().as_secs_f64(),
+            LIVE.load(Relaxed) as f64 / MIB,
+            PEAK.load(Relaxed) as f64 / MIB,
+        );
         *t = Instant::now();
     };
     let mut t = t;
@@ -25,12 +59,7 @@ fn main() {
     let g = ProductionGraph::build(&ds);
     lap("graph build", &mut t);
     let settings = Settings::default();
-    let ctx = Ctx {
-        ds: &ds,
-        g: &g,
-        settings: &settings,
-        products: g.products.clone(),
-    };
+    let ctx = Ctx::new(&ds, &g, &settings, g.products.clone());
     let mut findings = Vec::new();
     let levels = analysis::spof::run(&ctx, &mut findings);
     lap("spof + capacity at risk", &mut t);
@@ -44,6 +73,8 @@ fn main() {
     lap("asymmetry", &mut t);
     analysis::visibility::run(&ctx, &mut findings);
     lap("visibility", &mut t);
+    drop((findings, levels));
+    lap("(dropped those findings)", &mut t);
     let report = analysis::analyze(&ds, &g, &settings).expect("analysis runs");
     lap("whole analyze again", &mut t);
     let mut out = std::io::BufWriter::new(std::io::sink());
