@@ -69,12 +69,7 @@ fn bench(c: &mut Criterion) {
         };
         group.bench_function(BenchmarkId::new("country_dependency", rows), |b| {
             b.iter(|| {
-                let ctx = Ctx {
-                    ds: &ds,
-                    g: &g,
-                    settings: &country_only,
-                    products: g.products.clone(),
-                };
+                let ctx = Ctx::new(&ds, &g, &country_only, g.products.clone());
                 let mut findings = Vec::new();
                 analysis::spof::run(&ctx, &mut findings).country_dependency
             })

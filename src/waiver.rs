@@ -192,7 +192,7 @@ pub fn apply(report: &mut Report, waivers: &[Waiver], today: Date) {
             .find(|(_, w)| !w.is_expired(today) && w.matches(&f.id));
         if let Some((i, w)) = hit {
             used[i] = true;
-            f.waiver = Some(w.clone());
+            f.waiver = Some(Box::new(w.clone()));
         }
     }
     report.waivers = WaiverReport {

@@ -15,7 +15,7 @@
 //! ```
 
 use std::path::Path;
-use tierscope::analysis::findings::{Finding, Kind, Severity};
+use tierscope::analysis::findings::{Details, Finding, Kind, Severity};
 use tierscope::analysis::groups::Level;
 use tierscope::analysis::{Report, Settings, analyze};
 use tierscope::graph::ProductionGraph;
@@ -50,7 +50,7 @@ fn spof_at_every_level() {
     let f = find(&r, "spof:entity:ga-cn:oem-us:chip");
     assert_eq!(f.severity, Severity::Critical); // ga-cn is in an untrusted country
     assert_eq!(f.metric.value, 0.0);
-    let path: Vec<&str> = f.evidence[0].iter().map(|n| n.entity.as_str()).collect();
+    let path: Vec<&str> = f.evidence[0].iter().map(|n| &*n.entity).collect();
     assert_eq!(path.first(), Some(&"ga-cn"));
     assert_eq!(path.last(), Some(&"oem-us"));
     // parent-jp's group {parent-jp, wafer-jp, resist-jp}: fab-tw loses resist (0), fab-cn
@@ -112,7 +112,7 @@ fn untrusted_exposure_and_paths() {
     assert!(
         f.evidence
             .iter()
-            .all(|p| p[0].entity == "ga-cn" || p[0].entity == "fab-cn")
+            .all(|p| &*p[0].entity == "ga-cn" || &*p[0].entity == "fab-cn")
     );
     // With CN trusted, nothing is untrusted except listed ga-cn and parent-cn: still 1.
     // Trusting JP changes nothing; the per-product exposure is in the product summary too.
@@ -125,7 +125,7 @@ fn restricted_party_upstream() {
     let r = report(&Settings::default());
     let f = find(&r, "restricted_party:entity:ga-cn:oem-us:chip");
     assert_eq!(f.severity, Severity::Critical); // ga-cn alone stops the chip
-    assert!(f.details["why"].as_str().unwrap().contains("Entity List"));
+    assert!(matches!(&f.details, Details::Restricted { why } if why.contains("Entity List")));
     // parent-cn is restricted (by name) but makes nothing upstream.
     assert!(
         !ids(&r)
@@ -141,7 +141,7 @@ fn concentration_hhi() {
     let row = r
         .concentration
         .iter()
-        .find(|c| c.buyer == "oem-us" && c.item == "die")
+        .find(|c| &*c.buyer == "oem-us" && &*c.item == "die")
         .unwrap();
     assert!(close(row.country_hhi, 0.52));
     assert!(close(row.supplier_hhi, 0.52));
@@ -195,7 +195,21 @@ fn visibility_gap_and_coverage() {
     // resist 0), wafer-jp (gallium 1), wafer-de (gallium 0.5): 5.5 / 7.
     let p = r.products.iter().find(|p| p.entity == "oem-us").unwrap();
     assert!(close(p.coverage, 5.5 / 7.0));
-    assert_eq!(f.details["unmapped_inputs"], 1);
+    let Details::Visibility {
+        gaps,
+        unmapped_inputs,
+        partly_mapped_inputs,
+    } = &f.details
+    else {
+        panic!("a visibility gap lists its gaps: {:?}", f.details);
+    };
+    assert_eq!((*unmapped_inputs, *partly_mapped_inputs), (1, 0));
+    assert_eq!(
+        gaps.iter()
+            .map(|g| (&*g.entity, &*g.item, &*g.input, g.coverage))
+            .collect::<Vec<_>>(),
+        [("fab-cn", "die", "resist", 0.0)]
+    );
 }
 
 #[test]
@@ -236,7 +250,7 @@ fn levels_and_product_filters() {
     assert!(
         r.findings
             .iter()
-            .all(|f| f.product.as_ref().is_none_or(|p| p.entity == "fab-cn"))
+            .all(|f| f.product.as_ref().is_none_or(|p| &*p.entity == "fab-cn"))
     );
     assert_eq!(r.products.len(), 1);
 }

@@ -302,7 +302,7 @@ fn spof_groups(r: &Report) -> BTreeMap<(Level, String), BTreeSet<(String, String
         let p = f.product.as_ref().unwrap();
         m.entry((f.level.unwrap(), f.subject.clone()))
             .or_default()
-            .insert((p.entity.clone(), p.item.clone()));
+            .insert((p.entity.to_string(), p.item.to_string()));
     }
     m
 }

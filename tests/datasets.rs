@@ -3,7 +3,7 @@
 //! change of data or method that moves them must update the README too.)
 
 use std::path::Path;
-use tierscope::analysis::findings::{Finding, Kind, Severity};
+use tierscope::analysis::findings::{Details, Finding, Kind, Severity};
 use tierscope::analysis::{Report, Settings, analyze};
 use tierscope::graph::ProductionGraph;
 
@@ -70,12 +70,12 @@ fn legacy_semiconductors_headlines() {
     let ga: Vec<_> = r
         .concentration
         .iter()
-        .filter(|c| c.item == "gallium-primary")
+        .filter(|c| &*c.item == "gallium-primary")
         .collect();
     assert!(!ga.is_empty());
     assert!(
         ga.iter()
-            .all(|c| c.top_country == "CN" && c.country_hhi == 1.0 && c.untrusted_share == 1.0)
+            .all(|c| &*c.top_country == "CN" && c.country_hhi == 1.0 && c.untrusted_share == 1.0)
     );
     // Sole sources and the owner-level SPOF that no single site is.
     assert!(has(
@@ -120,12 +120,7 @@ fn legacy_semiconductors_headlines() {
         &r,
         "restricted_party:entity:nexperia-dongguan:ford-kentucky-truck:pickup-truck",
     );
-    assert!(
-        f.details["why"]
-            .as_str()
-            .unwrap()
-            .contains("50 percent rule")
-    );
+    assert!(matches!(&f.details, Details::Restricted { why } if why.contains("50 percent rule")));
     assert!(has(
         &r,
         "restricted_party:entity:smic-beijing:mahindra-chakan:electric-suv"
@@ -138,11 +133,16 @@ fn legacy_semiconductors_headlines() {
     ));
     let us = find(&r, "asymmetric_dependency:country:US:CN");
     assert!(near(us.metric.value, 0.82, 0.01));
-    assert!(near(
-        us.details["reverse_dependency"].as_f64().unwrap(),
-        0.28,
-        0.01
-    ));
+    let Details::Asymmetry {
+        reverse_dependency, ..
+    } = us.details
+    else {
+        panic!(
+            "an asymmetry names its reverse dependency: {:?}",
+            us.details
+        );
+    };
+    assert!(near(reverse_dependency, 0.28, 0.01));
     assert!(near(
         exposure(&r, "ford-kentucky-truck", "pickup-truck"),
         0.77,
@@ -219,12 +219,7 @@ fn biologic_ingredients_headlines() {
         &r,
         "restricted_party:entity:bgi-americas:gennova:mrna-vaccine-vial",
     );
-    assert!(
-        f.details["why"]
-            .as_str()
-            .unwrap()
-            .contains("50 percent rule")
-    );
+    assert!(matches!(&f.details, Details::Restricted { why } if why.contains("50 percent rule")));
     assert!(near(f.metric.value, 0.625, 0.001));
     // Insulin makers with no untrusted supplier.
     for (e, x) in [

@@ -91,7 +91,7 @@ fn check(ds: &Dataset) {
                         && f.level == Some(*level)
                         && f.product
                             .as_ref()
-                            .is_some_and(|r| r.entity == p.entity && r.item == p.item)
+                            .is_some_and(|r| *r.entity == *p.entity && *r.item == *p.item)
                 })
                 .map(|f| f.subject.as_str())
                 .collect();
@@ -106,7 +106,7 @@ fn check(ds: &Dataset) {
                 f.kind == Kind::Spof
                     && f.product
                         .as_ref()
-                        .is_some_and(|r| r.entity == p.entity && r.item == p.item)
+                        .is_some_and(|r| *r.entity == *p.entity && *r.item == *p.item)
             })
             .count();
         assert_eq!(count, p.spof.values().map(Vec::len).sum::<usize>());

@@ -45,7 +45,7 @@ pub fn check_report(report: &Report) {
     for f in &report.findings {
         let v = f.metric.value;
         assert!(v.is_finite(), "metric {} of {} is {v}", f.metric.name, f.id);
-        if matches!(f.metric.name.as_str(), "capacity" | "exposure" | "coverage") {
+        if matches!(&*f.metric.name, "capacity" | "exposure" | "coverage") {
             assert!(
                 (0.0..=1.0).contains(&v),
                 "{} of {} is {v}",

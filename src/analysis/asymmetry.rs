@@ -10,11 +10,10 @@
 //!
 //! O(C² · P) for C countries and P products, on the country dependency matrix.
 
-use super::findings::{Finding, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Kind, Metric, Severity};
 use super::groups::Level;
 use super::{Asymmetry, CountryDependency, Ctx, EPS, round};
 use crate::model::Trust;
-use serde_json::json;
 
 // A country-by-country matrix reads best with indices.
 #[allow(clippy::needless_range_loop)]
@@ -73,10 +72,11 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> As
                 let (ca, cb) = (&ds.countries[a], &ds.countries[b]);
                 let name = |x: &crate::model::Country| x.name.clone().unwrap_or(x.code.clone());
                 let subject = cb.code.clone();
-                let mut details = serde_json::Map::new();
-                details.insert("dependent".into(), json!(ca.code));
-                details.insert("reverse_dependency".into(), json!(ba));
-                details.insert("gap".into(), json!(round(ab - ba)));
+                let details = Details::Asymmetry {
+                    dependent: ca.code.clone(),
+                    gap: round(ab - ba),
+                    reverse_dependency: ba,
+                };
                 out.push(Finding {
                     id: Finding::make_id(
                         Kind::AsymmetricDependency,

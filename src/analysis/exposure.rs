@@ -13,13 +13,12 @@
 //! alone stops the product, `high` otherwise. O(upstream nodes) per product.
 
 use super::engine::Engine;
-use super::findings::{Finding, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Kind, Metric, Severity};
 use super::groups::Level;
 use super::paths;
 use super::{Ctx, EPS, round};
 use crate::graph::parties::RestrictedWhy;
 use crate::model::EntityIx;
-use serde_json::json;
 
 /// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
 pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
@@ -129,8 +128,9 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
                 .expect("restricted entities have a reason");
             let product = ctx.product_ref(p);
             let subject = ctx.ds.entity(e).id.clone();
-            let mut details = serde_json::Map::new();
-            details.insert("why".into(), json!(why_text(ctx, why)));
+            let details = Details::Restricted {
+                why: why_text(ctx, why),
+            };
             out.push(Finding {
                 id: Finding::make_id(
                     Kind::RestrictedParty,

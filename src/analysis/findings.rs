@@ -97,25 +97,30 @@ impl Severity {
     }
 }
 
+/// An entity's or item's id as findings hold it: shared, so the hundreds of thousands of
+/// references a national-scale report makes to the same few ids cost a pointer each.
+pub type Id = std::sync::Arc<str>;
+
 /// An end product, by ids.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ProductRef {
-    pub entity: String,
-    pub item: String,
+    pub entity: Id,
+    pub item: Id,
 }
 
 /// A number a finding is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
-    pub name: String,
+    /// One of a handful of names the analyses use, so not allocated for each finding.
+    pub name: std::borrow::Cow<'static, str>,
     pub value: f64,
 }
 
 /// A production node in evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeRef {
-    pub entity: String,
-    pub item: String,
+    pub entity: Id,
+    pub item: Id,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,14 +143,81 @@ pub struct Finding {
     /// One sentence for a person.
     pub message: String,
     /// Kind-specific numbers (e.g. HHI by supplier, the reverse dependency).
-    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
-    pub details: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Details::is_none")]
+    pub details: Details,
     /// With a baseline: new or standing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::baseline::Status>,
     /// The waiver that accepts this finding, if any: it is shown but does not fail a run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<crate::waiver::Waiver>,
+    pub waiver: Option<Box<crate::waiver::Waiver>>,
+}
+
+/// A finding's kind-specific evidence beyond its metric.
+///
+/// Typed rather than a JSON map: a national-scale report carries hundreds of thousands of
+/// these, and a map of boxed JSON values costs about ten times the bytes of the numbers it
+/// holds. In the report JSON each is a plain object; the fields are declared in alphabetical
+/// order so the objects read as they did when they were maps. The required fields of each
+/// variant differ, so an object reads back as the variant that wrote it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Details {
+    /// Nothing beyond the metric and the evidence.
+    #[default]
+    None,
+    /// `restricted_party`: why the party counts as restricted.
+    Restricted { why: String },
+    /// `asymmetric_dependency`: the dependent country, how much it outweighs the reverse
+    /// dependency, and the reverse dependency itself.
+    Asymmetry {
+        dependent: String,
+        gap: f64,
+        reverse_dependency: f64,
+    },
+    /// `time_exposure`: the capacity kept while the supplier is out, and the two times.
+    Time {
+        capacity: f64,
+        time_to_recover_days: f64,
+        time_to_survive_days: f64,
+    },
+    /// `concentration`: the (buyer, input) pair and its spread over suppliers and countries.
+    /// Boxed, being the largest: every finding is as large as the largest variant.
+    Concentration(Box<ConcentrationDetails>),
+    /// `visibility_gap`: every input upstream that is not fully mapped.
+    Visibility {
+        gaps: Vec<Gap>,
+        partly_mapped_inputs: usize,
+        unmapped_inputs: usize,
+    },
+}
+
+impl Details {
+    pub fn is_none(&self) -> bool {
+        matches!(self, Details::None)
+    }
+}
+
+/// See [`Details::Concentration`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConcentrationDetails {
+    pub buyer: Id,
+    pub item: Id,
+    pub supplier_hhi: f64,
+    pub suppliers: usize,
+    pub top_country: Id,
+    pub top_country_share: f64,
+    pub untrusted_share: f64,
+}
+
+/// An input of a production node whose supply rows cover less than all of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gap {
+    /// The mapped fraction, 0 when no supply row names the input.
+    pub coverage: f64,
+    pub entity: Id,
+    pub input: Id,
+    pub item: Id,
 }
 
 impl Finding {
@@ -168,5 +240,71 @@ impl Finding {
             id.push_str(&p.item);
         }
         id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_variant() -> Vec<Details> {
+        vec![
+            Details::Restricted {
+                why: "flagged restricted in entities.csv".into(),
+            },
+            Details::Asymmetry {
+                dependent: "IN".into(),
+                gap: 0.7,
+                reverse_dependency: 0.29,
+            },
+            Details::Time {
+                capacity: 0.4,
+                time_to_recover_days: 180.0,
+                time_to_survive_days: 45.0,
+            },
+            Details::Concentration(Box::new(ConcentrationDetails {
+                buyer: "fab-tw".into(),
+                item: "wafer".into(),
+                supplier_hhi: 0.5,
+                suppliers: 2,
+                top_country: "CN".into(),
+                top_country_share: 0.75,
+                untrusted_share: 0.75,
+            })),
+            Details::Visibility {
+                gaps: vec![Gap {
+                    coverage: 0.0,
+                    entity: "fab-cn".into(),
+                    input: "resist".into(),
+                    item: "die".into(),
+                }],
+                partly_mapped_inputs: 0,
+                unmapped_inputs: 1,
+            },
+        ]
+    }
+
+    /// Each variant is a plain object whose keys come out sorted, as they did from a JSON map,
+    /// and it reads back as the variant that wrote it (the required fields tell them apart).
+    #[test]
+    fn details_are_sorted_objects_that_read_back_as_themselves() {
+        for d in every_variant() {
+            let text = serde_json::to_string(&d).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let map = value.as_object().expect("an object");
+            let keys: Vec<&String> = map.keys().collect();
+            let mut sorted = keys.clone();
+            sorted.sort();
+            assert_eq!(keys, sorted, "{text}");
+            // A map (sorted by key) written back out gives the same text.
+            assert_eq!(serde_json::to_string(&value).unwrap(), text);
+            assert_eq!(serde_json::from_str::<Details>(&text).unwrap(), d, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_finding_without_details_leaves_the_key_out() {
+        assert!(Details::default().is_none());
+        assert!(every_variant().iter().all(|d| !d.is_none()));
     }
 }

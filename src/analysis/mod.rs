@@ -14,8 +14,8 @@ pub mod spof;
 pub mod visibility;
 
 use crate::graph::ProductionGraph;
-use crate::model::{Dataset, EntityIx};
-use findings::{Finding, Kind, NodeRef, ProductRef, Severity};
+use crate::model::{CountryIx, Dataset, EntityIx, ItemIx};
+use findings::{Finding, Id, Kind, NodeRef, ProductRef, Severity};
 use foldhash::HashMap;
 use groups::Level;
 use rayon::prelude::*;
@@ -112,13 +112,13 @@ pub struct Asymmetry {
 /// Concentration of one (buyer, input).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcentrationRow {
-    pub buyer: String,
-    pub item: String,
+    pub buyer: Id,
+    pub item: Id,
     pub suppliers: usize,
     pub supplier_hhi: f64,
     pub country_hhi: f64,
     pub untrusted_share: f64,
-    pub top_country: String,
+    pub top_country: Id,
     pub top_country_share: f64,
 }
 
@@ -164,14 +164,55 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     /// The products in scope: (index in `ds.products`, node).
     pub products: Vec<(usize, u32)>,
+    /// Every entity's and item's id and country's code, shared by the findings that name it.
+    entity_ids: Vec<Id>,
+    item_ids: Vec<Id>,
+    country_codes: Vec<Id>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(
+        ds: &'a Dataset,
+        g: &'a ProductionGraph,
+        settings: &'a Settings,
+        products: Vec<(usize, u32)>,
+    ) -> Ctx<'a> {
+        Ctx {
+            ds,
+            g,
+            settings,
+            products,
+            entity_ids: ds
+                .entities
+                .iter()
+                .map(|e| Id::from(e.id.as_str()))
+                .collect(),
+            item_ids: ds.items.iter().map(|x| Id::from(x.id.as_str())).collect(),
+            country_codes: ds
+                .countries
+                .iter()
+                .map(|c| Id::from(c.code.as_str()))
+                .collect(),
+        }
+    }
+
+    pub fn country_code(&self, c: CountryIx) -> Id {
+        self.country_codes[c.ix()].clone()
+    }
+
+    pub fn entity_id(&self, e: EntityIx) -> Id {
+        self.entity_ids[e.ix()].clone()
+    }
+
+    pub fn item_id(&self, x: ItemIx) -> Id {
+        self.item_ids[x.ix()].clone()
+    }
+
     pub fn node_ref(&self, n: u32) -> NodeRef {
         let node = self.g.node(n);
         NodeRef {
-            entity: self.ds.entity(node.entity).id.clone(),
-            item: self.ds.item(node.item).id.clone(),
+            entity: self.entity_id(node.entity),
+            item: self.item_id(node.item),
         }
     }
 
@@ -182,8 +223,8 @@ impl Ctx<'_> {
     pub fn product_ref(&self, p: usize) -> ProductRef {
         let prod = &self.ds.products[p];
         ProductRef {
-            entity: self.ds.entity(prod.entity).id.clone(),
-            item: self.ds.item(prod.item).id.clone(),
+            entity: self.entity_id(prod.entity),
+            item: self.item_id(prod.item),
         }
     }
 
@@ -242,12 +283,7 @@ pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result
         }
         None => g.products.clone(),
     };
-    let ctx = Ctx {
-        ds,
-        g,
-        settings,
-        products,
-    };
+    let ctx = Ctx::new(ds, g, settings, products);
     let mut findings = Vec::new();
     let levels = spof::run(&ctx, &mut findings);
     let exposure = exposure::untrusted(&ctx, &mut findings);
@@ -256,12 +292,22 @@ pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result
     let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     let coverage = visibility::run(&ctx, &mut findings);
 
-    // Stable, so findings equal in every key keep the order the analyses made them in, as
-    // a sequential stable sort would; on both cores.
-    findings.par_sort_by(|a, b| {
+    // The key ends in the id, and no two findings share an id (each analysis makes at most
+    // one finding per kind, level, subject and product; debug builds check), so the order is
+    // total and an unstable sort gives the one order. Unstable, it sorts in place: a stable
+    // sort's buffer was the size of the findings, over 100 MB at 1M supply rows.
+    findings.par_sort_unstable_by(|a, b| {
         (a.severity, a.kind, &a.product, a.level, &a.subject, &a.id)
             .cmp(&(b.severity, b.kind, &b.product, b.level, &b.subject, &b.id))
     });
+    debug_assert!(
+        {
+            let mut ids: Vec<&str> = findings.iter().map(|f| f.id.as_str()).collect();
+            ids.sort_unstable();
+            ids.windows(2).all(|w| w[0] != w[1])
+        },
+        "two findings share an id"
+    );
     // Each product's single points of failure, in one pass over the findings.
     let position: HashMap<&ProductRef, usize> = levels
         .country_dependency
@@ -292,8 +338,8 @@ pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result
                 v.sort();
             }
             ProductSummary {
-                entity: pref.entity,
-                item: pref.item,
+                entity: pref.entity.to_string(),
+                item: pref.item.to_string(),
                 entity_name: ds.entity(prod.entity).name.clone(),
                 item_name: ds.item(prod.item).name.clone(),
                 country: ds.entity_country(prod.entity).code.clone(),

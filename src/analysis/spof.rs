@@ -24,13 +24,12 @@
 
 use super::crit::crit_sets;
 use super::engine::Engine;
-use super::findings::{Finding, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Kind, Metric, Severity};
 use super::groups::{Groups, Level};
 use super::paths;
 use super::{CountryDependency, Ctx, EPS, round};
 use crate::model::{EntityIx, Trust};
 use rayon::prelude::*;
-use serde_json::json;
 
 /// What later analyses reuse.
 pub struct LevelResults {
@@ -373,10 +372,11 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 Some(r) => ("revenue_at_risk", r),
                 None => ("days_uncovered", uncovered),
             };
-            let mut details = serde_json::Map::new();
-            details.insert("time_to_recover_days".into(), json!(ttr));
-            details.insert("time_to_survive_days".into(), json!(tts));
-            details.insert("capacity".into(), json!(round(cap)));
+            let details = Details::Time {
+                capacity: round(cap),
+                time_to_recover_days: ttr,
+                time_to_survive_days: tts,
+            };
             out.push(Finding {
                 id: Finding::make_id(Kind::TimeExposure, Some(Level::Entity), &subject, Some(&product)),
                 kind: Kind::TimeExposure,

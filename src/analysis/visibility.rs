@@ -9,10 +9,9 @@
 //!
 //! O(upstream nodes + their inputs) per product; products run in parallel.
 
-use super::findings::{Finding, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Gap, Kind, Metric, Severity};
 use super::{Ctx, paths, round};
 use rayon::prelude::*;
-use serde_json::json;
 
 /// Emits the findings; returns (coverage, upstream node count) per product in scope.
 pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
@@ -68,22 +67,23 @@ fn one_product(
         gaps.sort_by_key(|&(n, i, _)| (n, i));
         let unmapped = gaps.iter().filter(|g| g.2 <= 0.0).count();
         let product = ctx.product_ref(p);
-        let listed: Vec<serde_json::Value> = gaps
+        let listed: Vec<Gap> = gaps
             .iter()
             .map(|&(n, i, c)| {
                 let node = ctx.node_ref(n);
-                json!({
-                    "entity": node.entity,
-                    "item": node.item,
-                    "input": ctx.ds.item(ctx.g.inputs[n as usize][i].item).id,
-                    "coverage": round(c),
-                })
+                Gap {
+                    coverage: round(c),
+                    entity: node.entity,
+                    input: ctx.item_id(ctx.g.inputs[n as usize][i].item),
+                    item: node.item,
+                }
             })
             .collect();
-        let mut details = serde_json::Map::new();
-        details.insert("unmapped_inputs".into(), json!(unmapped));
-        details.insert("partly_mapped_inputs".into(), json!(gaps.len() - unmapped));
-        details.insert("gaps".into(), serde_json::Value::Array(listed));
+        let details = Details::Visibility {
+            gaps: listed,
+            partly_mapped_inputs: gaps.len() - unmapped,
+            unmapped_inputs: unmapped,
+        };
         let mut evidence_nodes: Vec<u32> = gaps.iter().map(|g| g.0).collect();
         evidence_nodes.dedup();
         let finding = Finding {
@@ -95,7 +95,7 @@ fn one_product(
                 Severity::Low
             },
             level: None,
-            subject: product.entity.clone(),
+            subject: product.entity.to_string(),
             subject_name: ctx.ds.entity(ctx.product_entity(p)).name.clone(),
             message: format!(
                 "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {:.0}%",

@@ -53,7 +53,7 @@ impl SpofRanking {
             groups
                 .entry((level, f.subject.clone()))
                 .or_default()
-                .insert((p.entity.clone(), p.item.clone()));
+                .insert((p.entity.to_string(), p.item.to_string()));
         }
         if groups.is_empty() {
             return None;

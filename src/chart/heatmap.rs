@@ -3,7 +3,7 @@
 use super::style::*;
 use super::{DrawResult, Figure};
 use crate::analysis::Report;
-use crate::analysis::findings::Kind;
+use crate::analysis::findings::{Details, Kind};
 use crate::model::{Dataset, Trust};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -182,10 +182,10 @@ impl AsymmetryMap {
             .iter()
             .filter(|f| f.kind == Kind::AsymmetricDependency)
         {
-            let Some(dependent) = f.details.get("dependent").and_then(|v| v.as_str()) else {
+            let Details::Asymmetry { dependent, .. } = &f.details else {
                 continue;
             };
-            let r = rows.iter().position(|&r| a.countries[r] == dependent);
+            let r = rows.iter().position(|&r| a.countries[r] == *dependent);
             let c = codes.iter().position(|code| *code == f.subject);
             if let (Some(r), Some(c)) = (r, c) {
                 flagged.push((r, c));

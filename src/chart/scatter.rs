@@ -2,7 +2,7 @@
 
 use super::style::*;
 use super::{DrawResult, Figure};
-use crate::analysis::findings::Kind;
+use crate::analysis::findings::{Details, Kind};
 use crate::analysis::{EPS, Report};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -251,8 +251,8 @@ pub struct TimePoint {
     pub time_to_survive: f64,
     pub time_to_recover: f64,
     pub revenue_at_risk: Option<f64>,
-    /// 1 − capacity while the supplier is down, when the finding says.
-    pub loss: Option<f64>,
+    /// 1 − capacity while the supplier is down.
+    pub loss: f64,
     /// Supplier entity id.
     pub supplier: String,
     /// `entity:item` of the product.
@@ -279,13 +279,20 @@ impl TimeScatter {
             .iter()
             .filter(|f| f.kind == Kind::TimeExposure)
             .filter_map(|f| {
-                let num = |k: &str| f.details.get(k).and_then(|v| v.as_f64());
+                let Details::Time {
+                    capacity,
+                    time_to_recover_days,
+                    time_to_survive_days,
+                } = f.details
+                else {
+                    return None;
+                };
                 let product = f.product.as_ref()?;
                 Some(TimePoint {
-                    time_to_survive: num("time_to_survive_days")?,
-                    time_to_recover: num("time_to_recover_days")?,
+                    time_to_survive: time_to_survive_days,
+                    time_to_recover: time_to_recover_days,
                     revenue_at_risk: (f.metric.name == "revenue_at_risk").then_some(f.metric.value),
-                    loss: num("capacity").map(|c| 1.0 - c),
+                    loss: 1.0 - capacity,
                     supplier: f.subject.clone(),
                     product: format!("{}:{}", product.entity, product.item),
                     product_label: label_for(report, &labels, &product.entity, &product.item),
@@ -316,12 +323,13 @@ figure!(
 );
 
 /// Colour by the share of output lost while the supplier is down.
-fn loss_color(loss: Option<f64>) -> RGBColor {
-    match loss {
-        Some(l) if l >= 0.5 - EPS => UNTRUSTED,
-        Some(l) if l >= 0.2 - EPS => NEUTRAL,
-        Some(_) => CALM,
-        None => AXIS,
+fn loss_color(loss: f64) -> RGBColor {
+    if loss >= 0.5 - EPS {
+        UNTRUSTED
+    } else if loss >= 0.2 - EPS {
+        NEUTRAL
+    } else {
+        CALM
     }
 }
 
@@ -500,12 +508,11 @@ pub fn draw_time_exposure<DB: DrawingBackend>(
             &f2,
             (panel_x, y + 18),
         )?;
-        let loss = p
-            .loss
-            .map_or(String::new(), |l| format!(", loses {}", pct(l)));
         let line3 = format!(
-            "{:.0} days to recover vs {:.0} days of stock{loss}",
-            p.time_to_recover, p.time_to_survive
+            "{:.0} days to recover vs {:.0} days of stock, loses {}",
+            p.time_to_recover,
+            p.time_to_survive,
+            pct(p.loss)
         );
         root.draw_text(&fit(&line3, &f2, width), &f2, (panel_x, y + 34))?;
         y += 58;

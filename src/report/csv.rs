@@ -36,9 +36,7 @@ pub fn render(report: &Report) -> Vec<u8> {
         let (pe, pi) = f
             .product
             .as_ref()
-            .map_or((String::new(), String::new()), |p| {
-                (p.entity.clone(), p.item.clone())
-            });
+            .map_or(("", ""), |p| (&*p.entity, &*p.item));
         let evidence = f
             .evidence
             .iter()
@@ -51,8 +49,8 @@ pub fn render(report: &Report) -> Vec<u8> {
             f.severity.as_str(),
             f.level.map_or("", |l| l.as_str()),
             &f.subject,
-            &pe,
-            &pi,
+            pe,
+            pi,
             &f.metric.name,
             &format_value(f.metric.value),
             &f.message,

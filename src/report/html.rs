@@ -198,7 +198,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
     for f in &report.findings {
         if let Some(x) = &f.product {
             by_product
-                .entry((x.entity.as_str(), x.item.as_str()))
+                .entry((&*x.entity, &*x.item))
                 .or_default()
                 .push(f);
         }

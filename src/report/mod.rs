@@ -122,7 +122,7 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
                 report
                     .products
                     .iter()
-                    .find(|s| s.entity == p.entity && s.item == p.item)
+                    .find(|s| *s.entity == *p.entity && *s.item == *p.item)
             })
             .and_then(|p| p.annual_revenue)
             .unwrap_or(0.0)
@@ -152,7 +152,7 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
                 report
                     .products
                     .iter()
-                    .find(|s| s.entity == p.entity && s.item == p.item)
+                    .find(|s| *s.entity == *p.entity && *s.item == *p.item)
                     .map_or_else(
                         || format!("{}:{}", p.entity, p.item),
                         |s| format!("{} ({})", s.item_name, s.entity_name),

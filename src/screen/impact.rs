@@ -73,8 +73,8 @@ impl Snapshot {
         for p in &report.products {
             products.insert(
                 ProductRef {
-                    entity: p.entity.clone(),
-                    item: p.item.clone(),
+                    entity: p.entity.as_str().into(),
+                    item: p.item.as_str().into(),
                 },
                 ProductState {
                     entity_name: p.entity_name.clone(),
@@ -234,8 +234,8 @@ pub fn compare(before: &Snapshot, after: &Snapshot) -> Impact {
         delta.spof_score += w * (removed.len() as f64 - added.len() as f64);
         delta.exposure_score += w * (b.exposure - a.exposure);
         products.push(ProductImpact {
-            entity: pref.entity.clone(),
-            item: pref.item.clone(),
+            entity: pref.entity.to_string(),
+            item: pref.item.to_string(),
             entity_name: b.entity_name.clone(),
             item_name: b.item_name.clone(),
             spofs_removed: removed,
