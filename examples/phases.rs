@@ -86,6 +86,13 @@ fn main() {
     drop(out);
     let _ = std::fs::remove_file(&file);
     lap("json (to a file)", &mut t);
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&file).expect("a temp file"));
+    tierscope::report::json::write(&report, &mut out).expect("writes");
+    drop(out);
+    let _ = std::fs::remove_file(&file);
+    lap("json, parallel (to a file)", &mut t);
+    tierscope::report::json::write(&report, &mut std::io::sink()).expect("writes");
+    lap("json, parallel (to a sink)", &mut t);
     eprintln!("{} findings", report.findings.len());
     let mut by_kind = std::collections::BTreeMap::new();
     for f in &report.findings {

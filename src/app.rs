@@ -50,7 +50,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             progress.done();
             match format {
                 TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
-                TextOrJson::Json => emit_json(out, &report)?,
+                TextOrJson::Json => emit_with(out, |w| report::json::write(&report, w))?,
             }
             let code = plan.exit_code(&report);
             // The process ends here: the system takes its memory back at once, where
@@ -539,11 +539,19 @@ fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
 /// Writes a value as pretty JSON and a newline, streamed: a report of millions of findings
 /// is never held as one buffer.
 fn emit_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    emit_with(out, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// Writes to stdout through a buffer with `write`, and says where a failure happened.
+fn emit_with(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
-    let written = serde_json::to_writer_pretty(&mut buffered, value)
-        .map_err(std::io::Error::from)
-        .and_then(|_| buffered.write_all(b"\n"))
-        .and_then(|_| buffered.flush());
+    let written = write(&mut buffered).and_then(|_| buffered.flush());
     drop(buffered);
     written
         .and_then(|_| out.flush())

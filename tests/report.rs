@@ -431,3 +431,69 @@ fn a_failed_first_write_leaves_no_file() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(list(&out), Vec::new());
 }
+
+/// `report.json` is written with its long arrays formatted in parallel; it must be byte for
+/// byte what serde_json writes for the whole report, with every optional part present
+/// (baseline, resolved findings, waivers on findings, expired and unused waivers), and for a
+/// generated dataset with arrays longer than the writer's batches.
+#[test]
+fn parallel_json_is_byte_identical_to_serde_json() {
+    use tierscope::baseline::{BaselineInfo, OldFinding, OldMetric};
+    use tierscope::waiver::{Date, Waiver, WaiverReport};
+    let reference = |r: &Report| {
+        let mut bytes = serde_json::to_vec_pretty(r).unwrap();
+        bytes.push(b'\n');
+        bytes
+    };
+    let mut full = mini_report();
+    let waiver = |id: &str| Waiver {
+        id: id.into(),
+        reason: "accepted until the second source qualifies".into(),
+        expires: Date::parse("2027-03-31").unwrap(),
+    };
+    full.findings[0].waiver = Some(Box::new(waiver(&full.findings[0].id.clone())));
+    full.waivers = WaiverReport {
+        expired: vec![waiver("spof:*")],
+        unused: vec![waiver("concentration:-:nobody:*")],
+    };
+    full.baseline = Some(BaselineInfo {
+        path: "last-night/report.json".into(),
+        dataset: "mini".into(),
+        tool: "tierscope 0.0.9".into(),
+        new: 1,
+        standing: 2,
+        resolved: 1,
+        method_changes: vec!["rules_version 1 -> 2".into()],
+    });
+    full.resolved = vec![OldFinding {
+        id: "spof:entity:gone:oem-us:chip".into(),
+        kind: "spof".into(),
+        severity: tierscope::analysis::findings::Severity::High,
+        subject: "gone".into(),
+        product: None,
+        metric: OldMetric {
+            name: "capacity".into(),
+            value: 0.0,
+        },
+        message: "gone alone could stop chip".into(),
+    }];
+    let dir = tempfile::tempdir().unwrap();
+    let opts = tierscope::generate::Options {
+        supply_rows: 20_000,
+        seed: 3,
+        ..Default::default()
+    };
+    tierscope::generate::generate(dir.path(), &opts).unwrap();
+    let ds = tierscope::ingest::load(dir.path()).unwrap().dataset;
+    let big = analyze(&ds, &ProductionGraph::build(&ds), &Settings::default()).unwrap();
+    // Several of the writer's batches (2,048 findings per core).
+    assert!(big.findings.len() > 8_192, "{}", big.findings.len());
+    for r in [mini_report(), full, big] {
+        assert!(!r.findings.is_empty() && !r.concentration.is_empty());
+        let ours = tierscope::report::json(&r);
+        assert!(
+            ours == reference(&r),
+            "report.json differs from serde_json's"
+        );
+    }
+}

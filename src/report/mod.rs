@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod json;
 pub mod markdown;
 pub mod text;
 pub mod write;
@@ -95,9 +96,7 @@ pub fn render_files(
 
 /// `report.json`: the report, pretty-printed, with a final newline.
 pub fn json(report: &Report) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(report).expect("reports serialize");
-    bytes.push(b'\n');
-    bytes
+    json::to_vec(report)
 }
 
 /// One line of the executive summary, standing for one or more findings.
