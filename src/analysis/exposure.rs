@@ -19,6 +19,7 @@ use super::paths;
 use super::{Ctx, EPS, round};
 use crate::graph::parties::RestrictedWhy;
 use crate::model::EntityIx;
+use rayon::prelude::*;
 
 /// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
 pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
@@ -102,70 +103,91 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
     if !ctx.wants(Level::Entity) {
         return;
     }
+    // Products are independent: searched in parallel, each worker with its own scratch
+    // space, and gathered in product order.
+    let per_product: Vec<Vec<Finding>> = ctx
+        .products
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || paths::Upstream::new(ctx.g),
+            |search, (k, &(p, node))| restricted_upstream(ctx, &entity_caps[k], search, p, node),
+        )
+        .collect();
+    out.extend(per_product.into_iter().flatten());
+}
+
+/// One product's restricted-party findings.
+fn restricted_upstream(
+    ctx: &Ctx<'_>,
+    entity_caps: &[(EntityIx, f64)],
+    search: &mut paths::Upstream,
+    p: usize,
+    node: u32,
+) -> Vec<Finding> {
     let parties = &ctx.g.parties;
-    let mut search = paths::Upstream::new(ctx.g);
-    for (k, &(p, node)) in ctx.products.iter().enumerate() {
-        let own = ctx.product_entity(p);
-        search.run(ctx.g, node);
-        let (order, parent) = (&search.order, &search.parent);
-        // The first (closest) node of each restricted entity.
-        let mut seen: Vec<EntityIx> = Vec::new();
-        let mut first_nodes: Vec<(EntityIx, u32)> = Vec::new();
-        for &n in order {
-            let e = ctx.g.node(n).entity;
-            if e != own && parties.is_restricted(e) && !seen.contains(&e) {
-                seen.push(e);
-                first_nodes.push((e, n));
-            }
-        }
-        first_nodes.sort_by_key(|(e, _)| *e);
-        for (e, n) in first_nodes {
-            let cap = entity_caps[k]
-                .binary_search_by_key(&e, |(x, _)| *x)
-                .map_or(1.0, |i| entity_caps[k][i].1);
-            let why = parties.restricted[e.ix()]
-                .as_ref()
-                .expect("restricted entities have a reason");
-            let product = ctx.product_ref(p);
-            let subject = ctx.ds.entity(e).id.clone();
-            let details = Details::Restricted {
-                why: why_text(ctx, why),
-            };
-            out.push(Finding {
-                id: Finding::make_id(
-                    Kind::RestrictedParty,
-                    Some(Level::Entity),
-                    &subject,
-                    Some(&product),
-                ),
-                kind: Kind::RestrictedParty,
-                severity: if cap <= EPS {
-                    Severity::Critical
-                } else {
-                    Severity::High
-                },
-                level: Some(Level::Entity),
-                message: format!(
-                    "{} ({}) is upstream of {}; its loss leaves {:.0}% capacity",
-                    ctx.ds.entity(e).name,
-                    why_text(ctx, why),
-                    ctx.product_label(p),
-                    cap * 100.0
-                ),
-                subject_name: ctx.ds.entity(e).name.clone(),
-                subject,
-                product: Some(product),
-                metric: Metric {
-                    name: "capacity".into(),
-                    value: round(cap),
-                },
-                evidence: vec![ctx.path(&paths::path_down(parent, n))],
-                details,
-                status: None,
-                waiver: None,
-            });
+    let mut out = Vec::new();
+    let own = ctx.product_entity(p);
+    search.run(ctx.g, node);
+    let (order, parent) = (&search.order, &search.parent);
+    // The first (closest) node of each restricted entity.
+    let mut seen: Vec<EntityIx> = Vec::new();
+    let mut first_nodes: Vec<(EntityIx, u32)> = Vec::new();
+    for &n in order {
+        let e = ctx.g.node(n).entity;
+        if e != own && parties.is_restricted(e) && !seen.contains(&e) {
+            seen.push(e);
+            first_nodes.push((e, n));
         }
     }
+    first_nodes.sort_by_key(|(e, _)| *e);
+    for (e, n) in first_nodes {
+        let cap = entity_caps
+            .binary_search_by_key(&e, |(x, _)| *x)
+            .map_or(1.0, |i| entity_caps[i].1);
+        let why = parties.restricted[e.ix()]
+            .as_ref()
+            .expect("restricted entities have a reason");
+        let product = ctx.product_ref(p);
+        let subject = ctx.ds.entity(e).id.clone();
+        let details = Details::Restricted {
+            why: why_text(ctx, why),
+        };
+        out.push(Finding {
+            id: Finding::make_id(
+                Kind::RestrictedParty,
+                Some(Level::Entity),
+                &subject,
+                Some(&product),
+            ),
+            kind: Kind::RestrictedParty,
+            severity: if cap <= EPS {
+                Severity::Critical
+            } else {
+                Severity::High
+            },
+            level: Some(Level::Entity),
+            message: format!(
+                "{} ({}) is upstream of {}; its loss leaves {:.0}% capacity",
+                ctx.ds.entity(e).name,
+                why_text(ctx, why),
+                ctx.product_label(p),
+                cap * 100.0
+            ),
+            subject_name: ctx.ds.entity(e).name.clone(),
+            subject,
+            product: Some(product),
+            metric: Metric {
+                name: "capacity".into(),
+                value: round(cap),
+            },
+            evidence: vec![ctx.path(&paths::path_down(parent, n))],
+            details,
+            status: None,
+            waiver: None,
+        });
+    }
+    out
 }
 
 /// Why an entity is restricted, in words.

@@ -19,6 +19,7 @@ use crate::model::{Dataset, EntityIx, ItemIx};
 use foldhash::HashMap;
 use parties::Parties;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 
 /// A production node: `entity` makes `item`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -161,7 +162,8 @@ impl ProductionGraph {
             .map(|r| (r.supplier, r.item))
             .chain(ds.products.iter().map(|p| (p.entity, p.item)))
             .collect();
-        pairs.sort_by_key(|&(e, x)| (item_level[x.ix()], e, x));
+        // Equal keys are equal pairs, so an unstable sort gives the one order.
+        pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], e, x));
         pairs.dedup();
         let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());
         let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());

@@ -15,6 +15,7 @@
 use crate::model::{Dataset, EntityIx, Trust};
 use crate::names;
 use foldhash::{HashMap, HashMapExt};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::VecDeque;
 
@@ -157,12 +158,15 @@ pub fn restricted_set(ds: &Dataset) -> Vec<Option<RestrictedWhy>> {
             why[e] = Some(RestrictedWhy::Flag);
         }
     }
+    // Normalizing a name is the costly part: done on every core, then gathered in order.
+    let normalized: Vec<String> = ds
+        .entities
+        .par_iter()
+        .map(|entity| names::normalize(&entity.name))
+        .collect();
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (e, entity) in ds.entities.iter().enumerate() {
-        by_name
-            .entry(names::normalize(&entity.name))
-            .or_default()
-            .push(e);
+    for (e, name) in normalized.into_iter().enumerate() {
+        by_name.entry(name).or_default().push(e);
     }
     for row in &ds.restricted {
         match row.entity {

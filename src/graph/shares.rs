@@ -5,6 +5,7 @@
 //! are rescaled to sum to 1. Only qualified rows take part.
 
 use crate::model::{Dataset, EntityIx, ItemIx};
+use rayon::prelude::*;
 
 /// Tolerance for share sums (DATA-MODEL.md: 1e-6).
 pub const SUM_TOLERANCE: f64 = 1e-6;
@@ -75,7 +76,7 @@ pub fn qualified_groups(ds: &Dataset) -> Vec<((EntityIx, ItemIx), Vec<usize>)> {
         .filter(|(_, r)| r.qualified)
         .map(|(i, r)| ((u64::from(r.buyer.0) << 32) | u64::from(r.item.0), i as u32))
         .collect();
-    keys.sort_unstable();
+    keys.par_sort_unstable();
     let mut groups: Vec<((EntityIx, ItemIx), Vec<usize>)> = Vec::new();
     for (key, i) in keys {
         let key = (EntityIx((key >> 32) as u32), ItemIx(key as u32));

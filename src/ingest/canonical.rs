@@ -15,6 +15,7 @@
 
 use crate::model::*;
 use foldhash::HashMap;
+use rayon::prelude::*;
 use std::cmp::Ordering;
 
 /// `ds` in canonical order. The dataset must be valid (every reference resolved).
@@ -77,7 +78,7 @@ pub fn canonical(ds: Dataset) -> Dataset {
             | u128::from(!r.qualified)
     };
     let mut keys: Vec<(u128, usize)> = supply.iter().map(packed).zip(0..).collect();
-    keys.sort_unstable_by(|(ka, a), (kb, b)| {
+    keys.par_sort_unstable_by(|(ka, a), (kb, b)| {
         let (a, b) = (&supply[*a], &supply[*b]);
         ka.cmp(kb)
             .then_with(|| num(a.share, b.share))
