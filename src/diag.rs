@@ -132,6 +132,26 @@ impl Diagnostics {
         self.push(Severity::Note, code, at, message.into());
     }
 
+    /// Takes `other`'s diagnostics as if they had been pushed here after this one's: the
+    /// cap per (file, code) counts both, so the kept diagnostics and the closing notes are
+    /// those of one sequential run. Lets independent checks run in parallel.
+    pub fn append(&mut self, other: Diagnostics) {
+        let mut taken: std::collections::HashMap<(String, &'static str), usize> =
+            std::collections::HashMap::new();
+        for d in other.items {
+            let key = (d.file.clone(), d.code);
+            let before = self.seen.get(&key).copied().unwrap_or(0);
+            let k = taken.entry(key).or_insert(0);
+            *k += 1;
+            if before + *k <= MAX_PER_FILE_AND_CODE {
+                self.items.push(d);
+            }
+        }
+        for (key, n) in other.seen {
+            *self.seen.entry(key).or_insert(0) += n;
+        }
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
@@ -172,5 +192,52 @@ impl Diagnostics {
 
     pub fn as_slice(&self) -> &[Diagnostic] {
         &self.items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn push(diags: &mut Diagnostics, (file, code, line): (usize, usize, u64)) {
+        let files = ["a.csv", "b.csv"];
+        let codes = ["share-sum", "duplicate"];
+        diags.error(
+            codes[code],
+            At::line(files[file], line),
+            format!("row {line}"),
+        );
+    }
+
+    proptest! {
+        /// Pushing in two parts and appending the second gives what one sequence of pushes
+        /// gives: the same diagnostics kept under the cap, and the same closing notes.
+        #[test]
+        fn append_is_one_sequential_run(
+            before in 0usize..1_200,
+            pushes in prop::collection::vec((0usize..2, 0usize..2, 0u64..50), 0..2_500),
+            split in 0usize..2_500,
+        ) {
+            let split = split.min(pushes.len());
+            let mut one = Diagnostics::new();
+            let mut first = Diagnostics::new();
+            for line in 0..before as u64 {
+                push(&mut one, (0, 0, line));
+                push(&mut first, (0, 0, line));
+            }
+            for &p in &pushes {
+                push(&mut one, p);
+            }
+            let mut second = Diagnostics::new();
+            for &p in &pushes[..split] {
+                push(&mut first, p);
+            }
+            for &p in &pushes[split..] {
+                push(&mut second, p);
+            }
+            first.append(second);
+            prop_assert_eq!(first.into_vec(), one.into_vec());
+        }
     }
 }

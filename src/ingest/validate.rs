@@ -16,17 +16,66 @@ use std::path::Path;
 
 pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
     let file = |name: &str| dir.join(name).display().to_string();
-    let supply_file = file("supply.csv");
-    let bom_file = file("bom.csv");
-    let products_file = file("products.csv");
-    let ownership_file = file("ownership.csv");
-    let entities_file = file("entities.csv");
-    let items_file = file("items.csv");
+    let files = Files {
+        supply: file("supply.csv"),
+        bom: file("bom.csv"),
+        products: file("products.csv"),
+        ownership: file("ownership.csv"),
+        entities: file("entities.csv"),
+        items: file("items.csv"),
+    };
+    // Three independent groups of checks, on every core. Each collects its own
+    // diagnostics; they are appended in this order, which is the order of one sequential
+    // run (the cap per file and code included).
+    let ((duplicated, unsplittable), rest) = rayon::join(
+        || {
+            rayon::join(
+                || collected(|d| duplicate_rows(ds, &files, d)),
+                || collected(|d| share_sums(ds, &files.supply, d)),
+            )
+        },
+        || {
+            collected(|d| {
+                bom_cycles(ds, &files.bom, d);
+                ownership_checks(ds, &files.ownership, d);
+                usage_warnings(
+                    ds,
+                    &files.supply,
+                    &files.products,
+                    &files.entities,
+                    &files.items,
+                    d,
+                );
+            })
+        },
+    );
+    diags.append(duplicated);
+    diags.append(unsplittable);
+    diags.append(rest);
+}
 
-    // Duplicate rows.
+/// The diagnostics of one check, collected apart.
+fn collected(check: impl FnOnce(&mut Diagnostics)) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    check(&mut diags);
+    diags
+}
+
+/// The paths of the dataset's files, for diagnostics.
+struct Files {
+    supply: String,
+    bom: String,
+    products: String,
+    ownership: String,
+    entities: String,
+    items: String,
+}
+
+/// Rows that repeat a key: supplies, BOM rows, end products and ownership rows.
+fn duplicate_rows(ds: &Dataset, files: &Files, diags: &mut Diagnostics) {
     duplicates(
         diags,
-        &supply_file,
+        &files.supply,
         ds.supply
             .iter()
             .map(|r| ((r.supplier, r.buyer, r.item), r.line)),
@@ -41,7 +90,7 @@ pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
     );
     duplicates(
         diags,
-        &bom_file,
+        &files.bom,
         ds.bom.iter().map(|r| ((r.item, r.input), r.line)),
         |(i, x)| {
             format!(
@@ -53,7 +102,7 @@ pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
     );
     duplicates(
         diags,
-        &products_file,
+        &files.products,
         ds.products.iter().map(|r| ((r.entity, r.item), r.line)),
         |(e, i)| {
             format!(
@@ -65,7 +114,7 @@ pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
     );
     duplicates(
         diags,
-        &ownership_file,
+        &files.ownership,
         ds.ownership.iter().map(|r| ((r.owner, r.entity), r.line)),
         |(o, e)| {
             format!(
@@ -75,8 +124,10 @@ pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
             )
         },
     );
+}
 
-    // Shares per (buyer, item).
+/// Qualified shares of each (buyer, item) that cannot be split.
+fn share_sums(ds: &Dataset, supply_file: &str, diags: &mut Diagnostics) {
     for ((buyer, item), rows) in shares::qualified_groups(ds) {
         let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
         let Err(problem) = shares::allocate(&given) else {
@@ -96,31 +147,20 @@ pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
             ds.entity(buyer).id
         );
         match problem {
-            ShareProblem::SumAboveOne(sum) => diags.error(
-                "share-sum",
-                At::line(&supply_file, last),
-                format!("qualified shares of {what} sum to {sum:.6} (expected at most 1)"),
+        ShareProblem::SumAboveOne(sum) => diags.error(
+            "share-sum",
+            At::line(supply_file, last),
+            format!("qualified shares of {what} sum to {sum:.6} (expected at most 1)"),
+        ),
+        ShareProblem::NoRoomForBlanks(sum) => diags.error(
+            "share-sum",
+            At::line(supply_file, last),
+            format!(
+                "rows without a share of {what} have nothing left to split: the given shares already sum to {sum:.6} (expected given shares below 1, or a share on every row)"
             ),
-            ShareProblem::NoRoomForBlanks(sum) => diags.error(
-                "share-sum",
-                At::line(&supply_file, last),
-                format!(
-                    "rows without a share of {what} have nothing left to split: the given shares already sum to {sum:.6} (expected given shares below 1, or a share on every row)"
-                ),
-            ),
-        }
+        ),
     }
-
-    bom_cycles(ds, &bom_file, diags);
-    ownership_checks(ds, &ownership_file, diags);
-    usage_warnings(
-        ds,
-        &supply_file,
-        &products_file,
-        &entities_file,
-        &items_file,
-        diags,
-    );
+    }
 }
 
 fn duplicates<K: std::hash::Hash + Eq + Copy>(
