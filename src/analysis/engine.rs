@@ -191,7 +191,18 @@ impl<'g> Engine<'g> {
                 }
             }
         }
-        self.touched.sort_unstable();
+        // Into topological order (node order). A cone that covers a good part of its span of
+        // node indices is read off the marks in one sequential pass instead of sorted.
+        let (Some(&lo), Some(&hi)) = (self.touched.iter().min(), self.touched.iter().max()) else {
+            return;
+        };
+        if (hi - lo) as usize <= 8 * self.touched.len() {
+            self.touched.clear();
+            self.touched
+                .extend((lo..=hi).filter(|&n| self.mark[n as usize]));
+        } else {
+            self.touched.sort_unstable();
+        }
     }
 }
 
