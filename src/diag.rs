@@ -203,7 +203,8 @@ mod tests {
     fn push(diags: &mut Diagnostics, (file, code, line): (usize, usize, u64)) {
         let files = ["a.csv", "b.csv"];
         let codes = ["share-sum", "duplicate"];
-        diags.error(
+        diags.push(
+            Severity::Error,
             codes[code],
             At::line(files[file], line),
             format!("row {line}"),
