@@ -321,8 +321,8 @@ fn a_dataset_too_large_for_the_memory_available_is_refused_clearly() {
     for (cmd, factor, doing) in [
         ("validate", 8, "loading"),
         ("summary", 8, "loading"),
-        ("analyze", 40, "analysing"),
-        ("report", 96, "analysing and reporting on"),
+        ("analyze", 28, "analysing"),
+        ("report", 64, "analysing and reporting on"),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
             .current_dir(tmp.path())
@@ -346,7 +346,7 @@ fn a_dataset_too_large_for_the_memory_available_is_refused_clearly() {
     let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
         .current_dir(tmp.path())
         .args(["report", "data"])
-        .env("TIERSCOPE_MEMORY_AVAILABLE", (size * 96).to_string())
+        .env("TIERSCOPE_MEMORY_AVAILABLE", (size * 64).to_string())
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0));

@@ -3,10 +3,11 @@
 //! Loading keeps every valid row; the graph, and above all the analyses' findings and the
 //! rendered reports, take memory in proportion to the data. Measured peaks per byte of CSV
 //! on generated datasets where nearly every input is concentrated (1M supply rows, 44 MiB of
-//! CSV, 455,718 findings; see `benches/README.md`): loading and validating (with the graph,
-//! for `summary`) 4 to 6; `analyze` 31 (1.33 GiB), the findings being most of it; `report` 69
-//! (3.1 GiB), because it holds every format it writes (1.3 GB in all: the JSON alone is 13
-//! times the CSV) until all are rendered, so that it writes all of them or none. A dataset
+//! CSV, 455,718 findings, and 10M rows, 469 MiB; see `benches/README.md`): loading and
+//! validating (with the graph, for `summary`) 4 to 6; `analyze` 21 at 1M rows (934 MiB) and
+//! 17 at 10M (7.9 GiB), the findings being most of it; `report` 49 at 1M rows (2.1 GiB),
+//! because it holds every format it writes (1.3 GB in all: the JSON alone is 13 times the
+//! CSV) until all are rendered, so that it writes all of them or none. A dataset
 //! whose files add up to more than the memory available divided by the factor of the
 //! command ([`LOAD`], [`ANALYZE`], [`REPORT`], each with a margin over the measured peak) is
 //! refused with a clear error before anything is read, instead of the run being killed by the
@@ -33,13 +34,13 @@ pub const LOAD: Work = Work {
 /// Analysing a dataset and writing the report JSON or text (`analyze`).
 pub const ANALYZE: Work = Work {
     doing: "analysing",
-    factor: 40,
+    factor: 28,
 };
 
 /// Analysing a dataset and rendering every report format in memory (`report`).
 pub const REPORT: Work = Work {
     doing: "analysing and reporting on",
-    factor: 96,
+    factor: 64,
 };
 
 /// Test and operations knob: with `TIERSCOPE_MEMORY_AVAILABLE=BYTES` set, that many bytes
