@@ -46,7 +46,7 @@ fn csv_snapshot() {
 
 #[test]
 fn json_snapshot() {
-    let json = String::from_utf8(tierscope::report::json(&mini_report())).unwrap();
+    let json = String::from_utf8(tierscope::report::json::to_vec(&mini_report())).unwrap();
     insta::assert_snapshot!("mini_report_json", masked(&json));
 }
 
@@ -490,7 +490,7 @@ fn parallel_json_is_byte_identical_to_serde_json() {
     assert!(big.findings.len() > 8_192, "{}", big.findings.len());
     for r in [mini_report(), full, big] {
         assert!(!r.findings.is_empty() && !r.concentration.is_empty());
-        let ours = tierscope::report::json(&r);
+        let ours = tierscope::report::json::to_vec(&r);
         assert!(
             ours == reference(&r),
             "report.json differs from serde_json's"

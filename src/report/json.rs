@@ -146,7 +146,7 @@ fn indent(element: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&element[start..]);
 }
 
-/// `report.json` in memory.
+/// `report.json` in memory: the report, pretty-printed, with a final newline.
 pub fn to_vec(report: &Report) -> Vec<u8> {
     let mut bytes = Vec::new();
     write(report, &mut bytes).expect("writing to memory");

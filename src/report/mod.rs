@@ -49,7 +49,7 @@ pub fn render_files(
         },
         || {
             rayon::join(
-                || wants(ReportFormat::Json).then(|| json(report)),
+                || wants(ReportFormat::Json).then(|| json::to_vec(report)),
                 || wants(ReportFormat::Csv).then(|| csv::render(report)),
             )
         },
@@ -92,11 +92,6 @@ pub fn render_files(
         }
     }
     Ok(files)
-}
-
-/// `report.json`: the report, pretty-printed, with a final newline.
-pub fn json(report: &Report) -> Vec<u8> {
-    json::to_vec(report)
 }
 
 /// One line of the executive summary, standing for one or more findings.
