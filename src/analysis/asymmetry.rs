@@ -10,14 +10,14 @@
 //!
 //! O(C² · P) for C countries and P products, on the country dependency matrix.
 
-use super::findings::{Details, Finding, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::Level;
 use super::{Asymmetry, CountryDependency, Ctx, EPS, round};
 use crate::model::Trust;
 
 // A country-by-country matrix reads best with indices.
 #[allow(clippy::needless_range_loop)]
-pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> Asymmetry {
+pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Findings) -> Asymmetry {
     let ds = ctx.ds;
     let c = ds.countries.len();
     // Products of each country, with weights.
@@ -77,7 +77,7 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> As
                     gap: round(ab - ba),
                     reverse_dependency: ba,
                 };
-                out.push(Finding {
+                out.push(Box::new(Finding {
                     id: Finding::make_id(
                         Kind::AsymmetricDependency,
                         Some(Level::Country),
@@ -111,7 +111,7 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Vec<Finding>) -> As
                     details,
                     status: None,
                     waiver: None,
-                });
+                }));
             }
         }
     }

@@ -13,7 +13,7 @@
 //! alone stops the product, `high` otherwise. O(upstream nodes) per product.
 
 use super::engine::Engine;
-use super::findings::{Details, Finding, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::Level;
 use super::paths;
 use super::{Ctx, EPS, round};
@@ -22,7 +22,7 @@ use crate::model::EntityIx;
 use rayon::prelude::*;
 
 /// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
-pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
+pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
     let mut engine = Engine::new(ctx.g, ctx.ds.entities.len());
     let untrusted = &ctx.g.parties.untrusted;
     let shared = engine.full(|e| untrusted[e.ix()]);
@@ -67,7 +67,7 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
             severity
         };
         let product = ctx.product_ref(p);
-        out.push(Finding {
+        out.push(Box::new(Finding {
             id: Finding::make_id(
                 Kind::UntrustedExposure,
                 Some(Level::Untrusted),
@@ -93,19 +93,19 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<f64> {
             details: Default::default(),
             status: None,
             waiver: None,
-        });
+        }));
     }
     exposures
 }
 
 /// Emits a finding for every restricted entity upstream of each product.
-pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut Vec<Finding>) {
+pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut Findings) {
     if !ctx.wants(Level::Entity) {
         return;
     }
     // Products are independent: searched in parallel, each worker with its own scratch
     // space, and gathered in product order.
-    let per_product: Vec<Vec<Finding>> = ctx
+    let per_product: Vec<Findings> = ctx
         .products
         .par_iter()
         .enumerate()
@@ -124,7 +124,7 @@ fn restricted_upstream(
     search: &mut paths::Upstream,
     p: usize,
     node: u32,
-) -> Vec<Finding> {
+) -> Findings {
     let parties = &ctx.g.parties;
     let mut out = Vec::new();
     let own = ctx.product_entity(p);
@@ -153,7 +153,7 @@ fn restricted_upstream(
         let details = Details::Restricted {
             why: why_text(ctx, why),
         };
-        out.push(Finding {
+        out.push(Box::new(Finding {
             id: Finding::make_id(
                 Kind::RestrictedParty,
                 Some(Level::Entity),
@@ -185,7 +185,7 @@ fn restricted_upstream(
             details,
             status: None,
             waiver: None,
-        });
+        }));
     }
     out
 }

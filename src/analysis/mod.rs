@@ -15,7 +15,7 @@ pub mod visibility;
 
 use crate::graph::ProductionGraph;
 use crate::model::{CountryIx, Dataset, EntityIx, ItemIx};
-use findings::{Finding, Id, Kind, NodeRef, ProductRef, Severity};
+use findings::{Findings, Id, Kind, NodeRef, ProductRef, Severity};
 use foldhash::HashMap;
 use groups::Level;
 use rayon::prelude::*;
@@ -145,7 +145,7 @@ pub struct Report {
     pub country_dependency: CountryDependency,
     pub asymmetry: Asymmetry,
     pub concentration: Vec<ConcentrationRow>,
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
     /// With a baseline: what it was and how the run compares.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<crate::baseline::BaselineInfo>,

@@ -24,7 +24,7 @@
 
 use super::crit::crit_sets;
 use super::engine::Engine;
-use super::findings::{Details, Finding, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::{Groups, Level};
 use super::paths;
 use super::{CountryDependency, Ctx, EPS, round};
@@ -40,7 +40,7 @@ pub struct LevelResults {
     pub country_dependency: CountryDependency,
 }
 
-pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> LevelResults {
+pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
     let engine = Engine::new(ctx.g, ctx.ds.entities.len());
     let mut entity_caps = vec![Vec::new(); ctx.products.len()];
     let n_countries = ctx.ds.countries.len();
@@ -136,7 +136,7 @@ struct GroupResult {
     dependency: Vec<(u32, Option<f64>)>,
     /// Entity level: (product, entity, cap) with cap < 1, for the entities kept.
     caps: Vec<(u32, EntityIx, f64)>,
-    findings: Vec<Finding>,
+    findings: Findings,
 }
 
 /// Runs the engine over one group's cone and reads off every product in it. Products outside
@@ -183,7 +183,7 @@ fn one_group(
             let in_group = |n: u32| groups.of(ctx.g.node(n).entity) == Some(grp);
             let evidence = paths::loss_paths(ctx.g, node, cap, in_group, ctx.settings.max_paths);
             r.findings
-                .push(capacity_at_risk(ctx, groups, grp, p, c, evidence));
+                .push(Box::new(capacity_at_risk(ctx, groups, grp, p, c, evidence)));
         }
     }
     r
@@ -255,7 +255,7 @@ fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
     }
 }
 
-fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Vec<Finding>) {
+fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
     let crit = crit_sets(ctx.g, groups);
     for &(p, node) in &ctx.products {
         let own = groups.of(ctx.product_entity(p));
@@ -275,7 +275,7 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Vec<Finding>) {
             } else {
                 Severity::High
             };
-            out.push(Finding {
+            out.push(Box::new(Finding {
                 id: Finding::make_id(Kind::Spof, Some(groups.level), &subject, Some(&product)),
                 kind: Kind::Spof,
                 severity,
@@ -296,7 +296,7 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Vec<Finding>) {
                 details: Default::default(),
                 status: None,
                 waiver: None,
-            });
+            }));
         }
     }
 }
@@ -345,7 +345,7 @@ fn capacity_at_risk(
     }
 }
 
-fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut Vec<Finding>) {
+fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut Findings) {
     if !ctx.wants(Level::Entity) {
         return;
     }
@@ -377,7 +377,7 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 time_to_recover_days: ttr,
                 time_to_survive_days: tts,
             };
-            out.push(Finding {
+            out.push(Box::new(Finding {
                 id: Finding::make_id(Kind::TimeExposure, Some(Level::Entity), &subject, Some(&product)),
                 kind: Kind::TimeExposure,
                 severity: if loss >= 0.5 - EPS {
@@ -406,7 +406,7 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 details,
                 status: None,
                 waiver: None,
-            });
+            }));
         }
     }
 }

@@ -9,12 +9,12 @@
 //!
 //! O(upstream nodes + their inputs) per product; products run in parallel.
 
-use super::findings::{Details, Finding, Gap, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Findings, Gap, Kind, Metric, Severity};
 use super::{Ctx, paths, round};
 use rayon::prelude::*;
 
 /// Emits the findings; returns (coverage, upstream node count) per product in scope.
-pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
+pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<(f64, usize)> {
     // Products are independent: searched in parallel, each worker with its own scratch space,
     // and collected in product order.
     let per_product: Vec<((f64, usize), Option<Finding>)> = ctx
@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Vec<Finding>) -> Vec<(f64, usize)> {
     let mut result = Vec::with_capacity(per_product.len());
     for (r, finding) in per_product {
         result.push(r);
-        out.extend(finding);
+        out.extend(finding.map(Box::new));
     }
     result
 }

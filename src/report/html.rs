@@ -257,6 +257,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
     let asym: Vec<&Finding> = report
         .findings
         .iter()
+        .map(Box::as_ref)
         .filter(|f| f.kind == Kind::AsymmetricDependency)
         .collect();
     if !asym.is_empty() {
@@ -266,6 +267,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
     let spof_countries: Vec<&Finding> = report
         .findings
         .iter()
+        .map(Box::as_ref)
         .filter(|f| f.kind == Kind::Spof && f.level == Some(Level::Country))
         .collect();
     if !spof_countries.is_empty() {
@@ -333,7 +335,12 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
         if let Some(c) = chart_name {
             s.push_str(&chart(c));
         }
-        let fs: Vec<&Finding> = report.findings.iter().filter(|f| f.kind == kind).collect();
+        let fs: Vec<&Finding> = report
+            .findings
+            .iter()
+            .map(Box::as_ref)
+            .filter(|f| f.kind == kind)
+            .collect();
         if fs.is_empty() {
             s.push_str("<p class=\"muted\">None found.</p>\n");
         } else {

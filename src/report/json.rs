@@ -32,7 +32,7 @@ struct Head<'a> {
     country_dependency: &'a CountryDependency,
     asymmetry: &'a Asymmetry,
     concentration: &'a [ConcentrationRow],
-    findings: &'a [Finding],
+    findings: &'a [Box<Finding>],
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a BaselineInfo>,
     #[serde(skip_serializing_if = "<[OldFinding]>::is_empty")]
