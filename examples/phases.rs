@@ -9,7 +9,9 @@ use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// The allocator the `tierscope` binary uses, so the phases cost here what they cost there,
-/// counting the bytes held so each phase can say what it keeps and what it peaked at.
+/// counting the bytes held so each phase can say what it keeps and what it peaked at (the
+/// peak restarts at each phase, so a phase's transient buffers are not hidden by an earlier
+/// phase's).
 struct Counting;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
@@ -38,6 +40,21 @@ static GLOBAL: Counting = Counting;
 
 const MIB: f64 = 1024.0 * 1024.0;
 
+/// User plus system CPU time of this process so far, from `/proc/self/stat` (Linux; 0
+/// elsewhere), so a phase that keeps one core of two busy shows as 50 %.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let ticks: f64 = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse::<f64>().ok())
+        .sum();
+    ticks / 100.0
+}
+
 fn main() {
     let dir = std::env::args().nth(1).expect("usage: phases DIR");
     let dir = std::path::Path::new(&dir);
@@ -45,13 +62,19 @@ fn main() {
     let ds = tierscope::ingest::load(dir)
         .expect("a valid dataset")
         .dataset;
-    let lap = |what: &str, t: &mut Instant| {
+    let mut cpu = 0.0;
+    let mut lap = |what: &str, t: &mut Instant| {
+        let wall = t.elapsed().as_secs_f64();
+        let now = cpu_seconds();
         eprintln!(
-            "{what:<28} {:>8.3} s   heap held {:>7.1} MiB, peak so far {:>7.1} MiB",
-            t.elapsed().as_secs_f64(),
+            "{what:<28} {wall:>8.3} s  cpu {:>6.2} s ({:>3.0} % of 2 cores)   heap held {:>7.1} MiB, peak in phase {:>7.1} MiB",
+            now - cpu,
+            (now - cpu) / wall / 2.0 * 100.0,
             LIVE.load(Relaxed) as f64 / MIB,
             PEAK.load(Relaxed) as f64 / MIB,
         );
+        cpu = now;
+        PEAK.store(LIVE.load(Relaxed), Relaxed);
         *t = Instant::now();
     };
     let mut t = t;
@@ -67,12 +90,12 @@ fn main() {
     lap("untrusted exposure", &mut t);
     analysis::exposure::restricted(&ctx, &levels.entity_caps, &mut findings);
     lap("restricted parties", &mut t);
-    analysis::concentration::run(&ctx, &mut findings);
-    lap("concentration", &mut t);
     analysis::asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     lap("asymmetry", &mut t);
     analysis::visibility::run(&ctx, &mut findings);
     lap("visibility", &mut t);
+    analysis::concentration::run(&ctx, &mut findings);
+    lap("concentration", &mut t);
     drop((findings, levels));
     lap("(dropped those findings)", &mut t);
     let report = analysis::analyze(&ds, &g, &settings).expect("analysis runs");
@@ -93,6 +116,7 @@ fn main() {
     lap("json, parallel (to a file)", &mut t);
     tierscope::report::json::write(&report, &mut std::io::sink()).expect("writes");
     lap("json, parallel (to a sink)", &mut t);
+    breakdown(&report.findings);
     eprintln!("{} findings", report.findings.len());
     let mut by_kind = std::collections::BTreeMap::new();
     for f in &report.findings {
@@ -103,4 +127,31 @@ fn main() {
     for ((kind, severity), n) in by_kind {
         eprintln!("  {kind:<24} {severity:<9} {n:>9}");
     }
+}
+
+/// Where the findings' memory goes: the boxed structs and the heap each field holds.
+fn breakdown(findings: &[Box<tierscope::analysis::findings::Finding>]) {
+    let (mut id, mut subj, mut name, mut msg, mut ev, mut paths, mut nodes) = (0, 0, 0, 0, 0, 0, 0);
+    for f in findings {
+        id += f.id.capacity();
+        subj += f.subject.capacity();
+        name += f.subject_name.capacity();
+        msg += f.message.capacity();
+        ev += f.evidence.capacity() * 24;
+        paths += f.evidence.len();
+        for p in &f.evidence {
+            ev += p.capacity() * std::mem::size_of::<tierscope::analysis::findings::NodeRef>();
+            nodes += p.len();
+        }
+    }
+    eprintln!(
+        "struct {} B x {}; id {:.1} MiB, subject {:.1}, subject_name {:.1}, message {:.1}, evidence {:.1} MiB ({paths} paths, {nodes} nodes)",
+        std::mem::size_of::<tierscope::analysis::findings::Finding>(),
+        findings.len(),
+        id as f64 / MIB,
+        subj as f64 / MIB,
+        name as f64 / MIB,
+        msg as f64 / MIB,
+        ev as f64 / MIB
+    );
 }
