@@ -169,7 +169,9 @@ fn duplicates<K: std::hash::Hash + Eq + Copy>(
     rows: impl Iterator<Item = (K, u64)>,
     describe: impl Fn(K) -> String,
 ) {
-    let mut first: HashMap<K, u64> = HashMap::new();
+    // Sized up front: grown one rehash at a time, each larger table was fresh memory while
+    // the last was still held (`validate` at 1M supply rows: 290-300 MB peak, now 272 MB).
+    let mut first: HashMap<K, u64> = HashMap::with_capacity(rows.size_hint().0);
     for (key, line) in rows {
         match first.get(&key) {
             Some(prev) => diags.error(
