@@ -77,13 +77,16 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let formats = pick(format, config.formats.as_deref(), &ReportFormat::ALL);
             let charts = pick(charts, config.charts.as_deref(), &ChartFormat::BOTH);
             progress.phase("rendering reports");
-            let files = report::render_files(&report, &ds, &graph, &formats, &charts)?;
+            // Each file is written to a temporary name as soon as it is rendered, and all
+            // are renamed into place once every one is written.
+            let staging = report::write::Staging::new(&target);
+            let paths = report::render_to(&staging, &report, &ds, &graph, &formats, &charts)?;
             progress.phase("writing");
-            report::write::write_all(&target, &files)?;
+            staging.commit()?;
             progress.done();
             let mut listing = String::new();
-            for f in &files {
-                listing.push_str(&format!("wrote {}\n", target.join(&f.path).display()));
+            for path in &paths {
+                listing.push_str(&format!("wrote {}\n", target.join(path).display()));
             }
             emit(out, listing.as_bytes())?;
             Ok(plan.exit_code(&report))

@@ -18,6 +18,7 @@ use crate::cli::{ChartFormat, ReportFormat};
 use crate::graph::ProductionGraph;
 use crate::model::Dataset;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use write::OutFile;
 
 /// Renders every requested file, in memory, in a fixed order: the reports, then
@@ -29,12 +30,32 @@ pub fn render_files(
     formats: &[ReportFormat],
     chart_formats: &[ChartFormat],
 ) -> crate::error::Result<Vec<OutFile>> {
+    let memory = write::Memory::default();
+    let paths = render_to(&memory, report, ds, g, formats, chart_formats)?;
+    Ok(memory.into_files(&paths))
+}
+
+/// Renders every requested file into `sink` and returns their paths in the fixed order of
+/// [`render_files`]. Each file is handed to the sink as soon as it is rendered, and
+/// `report.json` is streamed as it is formatted, so no more than a few formats are held at
+/// once (at 1M supply rows the formats add up to 1.3 GB).
+pub fn render_to(
+    sink: &dyn write::Sink,
+    report: &Report,
+    ds: &Dataset,
+    g: &ProductionGraph,
+    formats: &[ReportFormat],
+    chart_formats: &[ChartFormat],
+) -> crate::error::Result<Vec<PathBuf>> {
     let svg = chart_formats.contains(&ChartFormat::Svg);
     let png = chart_formats.contains(&ChartFormat::Png);
     let wants = |f: ReportFormat| formats.contains(&f);
+    let put = |name: &str, bytes: &dyn Fn() -> Vec<u8>| -> crate::error::Result<()> {
+        sink.file(Path::new(name), &mut |w| w.write_all(&bytes()))
+    };
     // The formats are independent renderings of one report: the charts, Markdown, JSON and
     // CSV are made on both cores, then the HTML page, which inlines the charts.
-    let ((charts, md), (json_bytes, csv_bytes)) = rayon::join(
+    let ((charts, md), (json, csv)) = rayon::join(
         || {
             rayon::join(
                 || {
@@ -44,22 +65,39 @@ pub fn render_files(
                         Ok(Vec::new())
                     }
                 },
-                || wants(ReportFormat::Md).then(|| markdown::render(report)),
+                || {
+                    if wants(ReportFormat::Md) {
+                        put("report.md", &|| markdown::render(report))
+                    } else {
+                        Ok(())
+                    }
+                },
             )
         },
         || {
             rayon::join(
-                || wants(ReportFormat::Json).then(|| json::to_vec(report)),
-                || wants(ReportFormat::Csv).then(|| csv::render(report)),
+                || {
+                    if wants(ReportFormat::Json) {
+                        sink.file(Path::new("report.json"), &mut |w| json::write(report, w))
+                    } else {
+                        Ok(())
+                    }
+                },
+                || {
+                    if wants(ReportFormat::Csv) {
+                        put("findings.csv", &|| csv::render(report))
+                    } else {
+                        Ok(())
+                    }
+                },
             )
         },
     );
     let charts = charts.map_err(crate::error::Error::Render)?;
-    let mut files = Vec::new();
-    let file = |path: &str, bytes: Vec<u8>| OutFile {
-        path: path.into(),
-        bytes,
-    };
+    md?;
+    json?;
+    csv?;
+    let mut paths = Vec::new();
     if wants(ReportFormat::Html) {
         let inline: Vec<html::InlineChart<'_>> = charts
             .iter()
@@ -69,29 +107,31 @@ pub fn render_files(
                 svg: &c.svg,
             })
             .collect();
-        files.push(file("report.html", html::render(report, &inline)));
+        put("report.html", &|| html::render(report, &inline))?;
+        paths.push(PathBuf::from("report.html"));
     }
-    for (name, bytes) in [
-        ("report.md", md),
-        ("report.json", json_bytes),
-        ("findings.csv", csv_bytes),
+    for (name, wanted) in [
+        ("report.md", ReportFormat::Md),
+        ("report.json", ReportFormat::Json),
+        ("findings.csv", ReportFormat::Csv),
     ] {
-        if let Some(bytes) = bytes {
-            files.push(file(name, bytes));
+        if wants(wanted) {
+            paths.push(PathBuf::from(name));
         }
     }
     for c in &charts {
         if svg {
-            files.push(file(
-                &format!("charts/{}.svg", c.name),
-                c.svg.clone().into_bytes(),
-            ));
+            let path = format!("charts/{}.svg", c.name);
+            sink.file(Path::new(&path), &mut |w| w.write_all(c.svg.as_bytes()))?;
+            paths.push(path.into());
         }
         if png {
-            files.push(file(&format!("charts/{}.png", c.name), c.png.clone()));
+            let path = format!("charts/{}.png", c.name);
+            sink.file(Path::new(&path), &mut |w| w.write_all(&c.png))?;
+            paths.push(path.into());
         }
     }
-    Ok(files)
+    Ok(paths)
 }
 
 /// One line of the executive summary, standing for one or more findings.
