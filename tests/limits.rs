@@ -319,10 +319,10 @@ fn a_dataset_too_large_for_the_memory_available_is_refused_clearly() {
         .sum();
     let human = tierscope::ingest::limits::human;
     for (cmd, factor, doing) in [
-        ("validate", 8, "loading"),
-        ("summary", 8, "loading"),
-        ("analyze", 28, "analysing"),
-        ("report", 64, "analysing and reporting on"),
+        ("validate", 10, "loading"),
+        ("summary", 10, "loading"),
+        ("analyze", 22, "analysing"),
+        ("report", 40, "analysing and reporting on"),
     ] {
         let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
             .current_dir(tmp.path())

@@ -1,13 +1,13 @@
 //! Whether a dataset fits in memory, checked before reading it.
 //!
-//! Loading keeps every valid row; the graph, and above all the analyses' findings and the
-//! rendered reports, take memory in proportion to the data. Measured peaks per byte of CSV
-//! on generated datasets where nearly every input is concentrated (1M supply rows, 44 MiB of
-//! CSV, 455,718 findings, and 10M rows, 469 MiB; see `benches/README.md`): loading and
-//! validating (with the graph, for `summary`) 4 to 6; `analyze` 21 at 1M rows (934 MiB) and
-//! 17 at 10M (7.9 GiB), the findings being most of it; `report` 49 at 1M rows (2.1 GiB),
-//! because it holds every format it writes (1.3 GB in all: the JSON alone is 13 times the
-//! CSV) until all are rendered, so that it writes all of them or none. A dataset
+//! Loading keeps every valid row; the graph, and above all the analyses' findings, take
+//! memory in proportion to the data. Measured peaks (resident size) per byte of CSV on
+//! generated datasets where nearly every input is concentrated (1M supply rows, 44 MiB of
+//! CSV, 455,718 findings, and 10M rows, 469 MiB; see `benches/README.md`): `validate` 6 and
+//! `summary` (with the graph) 7; `analyze` 16 at 1M rows (685-740 MiB) and 13 at 10M
+//! (6.1 GiB), the findings being most of it; `report` 29 to 31 at 1M rows (1.25-1.31 GiB):
+//! the analysis plus the formats being rendered at the same time, each streamed to its
+//! temporary file as it is made (1.3 GB in all: the JSON alone is 13 times the CSV). A dataset
 //! whose files add up to more than the memory available divided by the factor of the
 //! command ([`LOAD`], [`ANALYZE`], [`REPORT`], each with a margin over the measured peak) is
 //! refused with a clear error before anything is read, instead of the run being killed by the
@@ -28,19 +28,19 @@ pub struct Work {
 /// Loading and validating a dataset and building its graph (`validate`, `summary`, `whatif`).
 pub const LOAD: Work = Work {
     doing: "loading",
-    factor: 8,
+    factor: 10,
 };
 
 /// Analysing a dataset and writing the report JSON or text (`analyze`).
 pub const ANALYZE: Work = Work {
     doing: "analysing",
-    factor: 28,
+    factor: 22,
 };
 
 /// Analysing a dataset and rendering every report format in memory (`report`).
 pub const REPORT: Work = Work {
     doing: "analysing and reporting on",
-    factor: 64,
+    factor: 40,
 };
 
 /// Test and operations knob: with `TIERSCOPE_MEMORY_AVAILABLE=BYTES` set, that many bytes
