@@ -69,9 +69,26 @@ impl CountryDependencyMap {
 figure!(
     CountryDependencyMap,
     "country-dependency",
-    "Country dependency: output lost if one country fails",
+    |map| "Country dependency: output lost if one country fails".to_string(),
+    (crate::chart::SIZE.0, height(map.rows.len(), DEPENDENCY_BAR)),
     draw_country_dependency
 );
+
+/// The least height of the colour bars, in pixels.
+const DEPENDENCY_BAR: u32 = 160;
+const ASYMMETRY_BAR: u32 = 200;
+
+/// A heatmap is as tall as its rows need, up to the common height: with few rows (one
+/// country with end products, three products) the common height left a third to half of
+/// the chart blank. Below the header (the grid starts about 185 pixels down) each row takes
+/// at most 80 pixels and the colour bar at least `bar`, with 40 pixels left under them.
+fn height(rows: usize, bar: u32) -> u32 {
+    let grid = u32::try_from(rows)
+        .unwrap_or(u32::MAX)
+        .saturating_mul(80)
+        .max(bar);
+    (185 + grid + 40).min(crate::chart::SIZE.1)
+}
 
 /// Draws the product × country heatmap of 1 − capacity when that country fails (own country
 /// hatched), with a colour scale.
@@ -114,7 +131,7 @@ pub fn draw_country_dependency<DB: DrawingBackend>(
         .iter()
         .map(|&t| (t, pct(t)))
         .collect();
-    geo.draw_scale(root, "Output lost", 160, &REDS, &ticks)?;
+    geo.draw_scale(root, "Output lost", DEPENDENCY_BAR as i32, &REDS, &ticks)?;
     if data.total_rows > data.rows.len() {
         footnote(
             root,
@@ -210,7 +227,8 @@ impl AsymmetryMap {
 figure!(
     AsymmetryMap,
     "asymmetry",
-    "Asymmetric dependency between countries",
+    |map| "Asymmetric dependency between countries".to_string(),
+    (crate::chart::SIZE.0, height(map.rows.len(), ASYMMETRY_BAR)),
     draw_asymmetry
 );
 
@@ -265,7 +283,13 @@ pub fn draw_asymmetry<DB: DrawingBackend>(
         (0.25, "−50".to_string()),
         (0.0, "−100 col. needs row".to_string()),
     ];
-    geo.draw_scale(root, "Gap (points)", 200, &DIVERGING, &ticks)
+    geo.draw_scale(
+        root,
+        "Gap (points)",
+        ASYMMETRY_BAR as i32,
+        &DIVERGING,
+        &ticks,
+    )
 }
 
 /// Orders heatmap columns, given as (total, index into `countries`), by total, largest first,

@@ -19,7 +19,8 @@
 
 /// Implements [`Figure`] for a chart's data: file stem, title, size and its `draw_*(root, data)`
 /// function. The title is a string literal, or an expression over the data (`|net| …`)
-/// followed by the size; a literal title goes with the common [`SIZE`].
+/// followed by the size, which may use the data too; a literal title goes with the common
+/// [`SIZE`].
 macro_rules! figure {
     ($data:ty, $name:literal, $title:literal, $draw:path) => {
         figure!(
@@ -36,10 +37,13 @@ macro_rules! figure {
                 $name
             }
             fn title(&self) -> String {
+                #[allow(unused_variables)]
                 let $this = self;
                 $title
             }
             fn size(&self) -> (u32, u32) {
+                #[allow(unused_variables)]
+                let $this = self;
                 $size
             }
             fn draw<DB: ::plotters::prelude::DrawingBackend>(

@@ -265,9 +265,25 @@ figure!(
     Network,
     "network",
     |net| format!("Supply network of {}", net.product_label),
-    (1600, 1000),
+    (1600, net.height()),
     draw_network
 );
+
+impl Network {
+    /// As tall as the fullest column needs at the largest spacing (90 pixels a node, under
+    /// about 210 pixels of header and column titles), between 400 and 1000 pixels: a small
+    /// network centred in the full height left a third of the chart blank below it.
+    fn height(&self) -> u32 {
+        let mut per_col = vec![0u32; self.levels.len()];
+        for nd in &self.nodes {
+            if let Some(n) = per_col.get_mut(nd.col) {
+                *n += 1;
+            }
+        }
+        let fullest = per_col.into_iter().max().unwrap_or(0);
+        (250 + fullest.saturating_mul(90)).clamp(400, 1000)
+    }
+}
 
 fn node_color(t: NodeTrust) -> RGBColor {
     match t {
