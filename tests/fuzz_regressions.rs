@@ -3,7 +3,8 @@
 //! - every input the `load_file` fuzz target found worth keeping (crashes and hangs, once
 //!   fixed, and a few inputs that reach rare paths) from `fuzz/regressions/load_file/`;
 //! - the seed inputs (each file of the fixtures and bundled datasets, in place of the mini
-//!   fixture's file of that name), so the check itself is exercised even with no regression.
+//!   fixture's file of that name), so the check itself is exercised even with no regression;
+//! - the `pipeline` target's product-scope check on every end product of the fixtures.
 //!
 //! The checks live in `fuzz/check/`, shared with the fuzz targets (see `fuzz/README.md`).
 
@@ -45,4 +46,30 @@ fn load_file_seeds() {
             check::load_file::check(&[i as u8 | 0x80]);
         }
     }
+}
+
+/// The pipeline target's product-scope check, on every end product of the fixture and of the
+/// bundled datasets: a product analysed alone has the findings about it that it has among
+/// all products.
+#[test]
+fn product_scope_on_the_fixtures() {
+    for dir in [
+        "tests/fixtures/mini",
+        "datasets/legacy-semiconductors",
+        "datasets/biologic-ingredients",
+    ] {
+        let ds = tierscope::ingest::load(Path::new(dir)).unwrap().dataset;
+        let settings = tierscope::analysis::Settings::default();
+        let compared: usize = (0..ds.products.len())
+            .map(|k| check::support::check_product_scope(&ds, &settings, k))
+            .sum();
+        assert!(compared > 10, "{dir}: only {compared} findings compared");
+    }
+    // A dataset without end products: an unknown product is an error.
+    let mut ds = tierscope::ingest::load(Path::new("tests/fixtures/mini"))
+        .unwrap()
+        .dataset;
+    ds.products.clear();
+    let settings = tierscope::analysis::Settings::default();
+    assert_eq!(check::support::check_product_scope(&ds, &settings, 0), 0);
 }

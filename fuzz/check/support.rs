@@ -67,3 +67,53 @@ pub fn check_report(report: &Report) {
     }
     assert!(report.summary.coverage.is_finite());
 }
+
+/// A product analysed alone (`--product`) has exactly the findings about it that the
+/// analysis of every product has, and none about another product; a product that does not
+/// exist is an error, not a panic. Returns how many findings were compared.
+pub fn check_product_scope(ds: &Dataset, settings: &Settings, pick: usize) -> usize {
+    let g = ProductionGraph::build(ds);
+    let Some(p) = ds.products.get(pick % ds.products.len().max(1)) else {
+        let bogus = Settings {
+            product: Some("no-such-entity:no-such-item".into()),
+            ..settings.clone()
+        };
+        assert!(
+            analyze(ds, &g, &bogus).is_err(),
+            "an unknown product is an error"
+        );
+        return 0;
+    };
+    let Ok(all) = analyze(ds, &g, settings) else {
+        return 0;
+    };
+    let (entity, item) = (&ds.entity(p.entity).id, &ds.item(p.item).id);
+    let alone = Settings {
+        product: Some(format!("{entity}:{item}")),
+        ..settings.clone()
+    };
+    let alone = analyze(ds, &g, &alone).expect("a product of the dataset can be analysed alone");
+    let about = |r: &Report| -> Vec<tierscope::analysis::findings::Finding> {
+        r.findings
+            .iter()
+            .filter(|f| {
+                f.product
+                    .as_ref()
+                    .is_some_and(|q| *q.entity == **entity && *q.item == **item)
+            })
+            .map(|f| (**f).clone())
+            .collect()
+    };
+    assert!(
+        about(&alone) == about(&all),
+        "{entity}:{item} alone has other findings than among all products"
+    );
+    assert!(
+        alone.findings.iter().all(|f| f
+            .product
+            .as_ref()
+            .is_none_or(|q| *q.entity == **entity && *q.item == **item)),
+        "{entity}:{item} alone has findings about another product"
+    );
+    about(&all).len()
+}

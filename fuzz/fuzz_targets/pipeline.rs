@@ -60,6 +60,8 @@ struct Input {
     capacity_threshold: u8,
     hhi_threshold: u8,
     asymmetry: (u8, u8),
+    /// Bits 0 to 3: the levels reported (none: all four). Bits 4 to 7: see the product scope
+    /// check below.
     levels: u8,
     /// Bit 0: the BOM may have cycles. Bit 1: "raw" numbers (shares and amounts as drawn, so
     /// sums above 1 and negative amounts happen). Bit 2: duplicate rows are kept.
@@ -278,6 +280,11 @@ fuzz_target!(|input: Input| {
     let Some(reports) = support::analyse_with(ds, &settings) else {
         return;
     };
+    // Bits 4 and 5 of `levels` both set: one product, picked by bits 6 and 7, analysed alone
+    // (or, in a dataset without products, an unknown one).
+    if input.levels & 0x30 == 0x30 {
+        support::check_product_scope(ds, &settings, usize::from(input.levels >> 6));
+    }
     // What-if on the first entity and the first country.
     let mut specs = Vec::new();
     if let Some(e) = ds.entities.first() {
