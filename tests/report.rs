@@ -159,6 +159,134 @@ fn html_has_every_section_and_parses() {
     assert!(!html.contains("<script>alert"));
 }
 
+/// A page with more findings than a table shows: each table keeps its first, most severe,
+/// rows and counts the rest; only the products with the most critical, then high findings
+/// get a section, and only those are linked from the table of end products.
+#[test]
+fn html_cuts_long_tables_and_says_what_it_left_out() {
+    use tierscope::analysis::findings::Severity;
+    use tierscope::report::html::{Limits, render, render_limited};
+    let report = mini_report();
+    let n = report.findings.len();
+    assert!(n > 3 && report.products.len() == 2);
+    let full = String::from_utf8(render(&report, &[])).unwrap();
+    assert!(!full.contains(" more, less severe"), "the mini report fits");
+
+    let html = String::from_utf8(render_limited(
+        &report,
+        &[],
+        Limits {
+            rows: 1,
+            products: 1,
+        },
+    ))
+    .unwrap();
+    let dom = tl::parse(&html, tl::ParserOptions::default()).expect("HTML parses");
+    let parser = dom.parser();
+    let table = dom.get_element_by_id("all-findings").unwrap();
+    let table = table.get(parser).unwrap().inner_html(parser);
+    // Header, the most severe finding, and the count of the rest.
+    assert_eq!(table.matches("<tr>").count(), 3, "{table}");
+    assert!(table.contains(&report.findings[0].id));
+    assert!(!table.contains(&report.findings[1].id));
+    assert!(table.contains(&format!("… and {} more, less severe", n - 1)));
+    // The product with the most critical, then high findings keeps its section.
+    let rank = |e: &str, i: &str| {
+        let of = |sev| {
+            report
+                .findings
+                .iter()
+                .filter(|f| {
+                    f.severity == sev
+                        && f.product
+                            .as_ref()
+                            .is_some_and(|p| &*p.entity == e && &*p.item == i)
+                })
+                .count()
+        };
+        let exposure = report
+            .products
+            .iter()
+            .find(|p| p.entity == e && p.item == i)
+            .unwrap()
+            .untrusted_exposure;
+        (of(Severity::Critical), of(Severity::High), exposure)
+    };
+    // On a tie the product listed first (oem-us) is kept.
+    let (kept, cut) = if rank("oem-us", "chip") >= rank("fab-cn", "die") {
+        ("oem-us-chip", "fab-cn-die")
+    } else {
+        ("fab-cn-die", "oem-us-chip")
+    };
+    assert_eq!(html.matches("class=\"product\"").count(), 1);
+    assert!(html.contains(&format!("id=\"p-{kept}\"")));
+    assert!(html.contains(&format!("href=\"#p-{kept}\"")));
+    assert!(!html.contains(&format!("id=\"p-{cut}\"")));
+    assert!(
+        !html.contains(&format!("href=\"#p-{cut}\"")),
+        "a link to no section"
+    );
+    assert!(html.contains("Sections below for 1 of the 2 end products"));
+    // The concentration table is cut the same way.
+    assert!(
+        report.concentration.len() < 2
+            || html.contains(&format!(
+                "… and {} more, less concentrated",
+                report.concentration.len() - 1
+            ))
+    );
+}
+
+/// A headline names at most `HEADLINE_PRODUCTS` products and counts the rest; its ids still
+/// cover every finding behind it.
+#[test]
+fn a_headline_names_the_first_products_and_counts_the_rest() {
+    use tierscope::analysis::findings::{Kind, ProductRef};
+    use tierscope::report::{HEADLINE_PRODUCTS, headlines};
+    let mut report = mini_report();
+    let spof = report
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::Spof)
+        .expect("the fixture has a single point of failure")
+        .clone();
+    let same = |f: &tierscope::analysis::findings::Finding| {
+        f.kind == Kind::Spof && f.level == spof.level && f.subject == spof.subject
+    };
+    let before = report.findings.iter().filter(|f| same(f)).count();
+    let extra = HEADLINE_PRODUCTS + 2;
+    for k in 0..extra {
+        let mut f = spof.clone();
+        f.id = format!("{}-copy-{k}", spof.id);
+        f.product = Some(ProductRef {
+            entity: format!("maker-{k}").into(),
+            item: "part".into(),
+        });
+        report.findings.push(f);
+    }
+    let total = before + extra;
+    let line = headlines(&report, 100)
+        .into_iter()
+        .find(|h| h.ids.contains(&spof.id))
+        .expect("a headline for the single point of failure");
+    assert_eq!(line.ids.len(), total);
+    assert!(
+        line.text
+            .contains(&format!("can stop {total} end products alone: ")),
+        "{}",
+        line.text
+    );
+    assert!(
+        line.text
+            .ends_with(&format!(" and {} more", total - HEADLINE_PRODUCTS)),
+        "{}",
+        line.text
+    );
+    let names = line.text.split(" alone: ").nth(1).unwrap();
+    let listed = names.split(" and ").next().unwrap().split(", ").count();
+    assert_eq!(listed, HEADLINE_PRODUCTS, "{}", line.text);
+}
+
 #[test]
 fn html_places_every_chart_inline() {
     let ds = tierscope::ingest::load(Path::new(MINI)).unwrap().dataset;

@@ -75,9 +75,37 @@ const SCRIPT: &str = r#"
 document.getElementById('filter').addEventListener('input',function(e){var q=e.target.value.toLowerCase();document.querySelectorAll('#all-findings tbody tr').forEach(function(r){r.style.display=r.textContent.toLowerCase().indexOf(q)<0?'none':''});});
 "#;
 
+/// How much of a large report the page shows. The page is for reading: at 1M supply rows a
+/// page with every finding in every table was 403 MB, which no browser opens. Every finding
+/// stays in `findings.csv` and `report.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows of one table of findings or of concentration; the most severe (the most
+    /// concentrated) come first, the rest are counted.
+    pub rows: usize,
+    /// Products with a section of their own: those with the most critical, then high
+    /// findings, then the highest untrusted exposure; every product keeps its row in the
+    /// table of end products.
+    pub products: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            rows: 1000,
+            products: 300,
+        }
+    }
+}
+
 /// Renders the page. `charts` are placed by name where they belong; unknown names go to the
 /// end of the country section.
 pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
+    render_limited(report, charts, Limits::default())
+}
+
+/// [`render`] with the given limits.
+pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limits) -> Vec<u8> {
     let mut s = String::new();
     let chart = |name: &str| -> String {
         charts
@@ -165,35 +193,9 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
     s.push_str(&chart("untrusted-exposure"));
     s.push_str("</section>\n");
 
-    // Products.
-    s.push_str("<section id=\"products\"><h2>End products</h2>\n");
-    s.push_str("<div class=\"scroll\"><table><thead><tr><th>product</th><th>maker</th><th>country</th><th class=\"num\">revenue</th><th class=\"num\">coverage</th><th class=\"num\">untrusted exposure</th><th>single points of failure</th></tr></thead><tbody>\n");
-    for p in &report.products {
-        let spofs = p
-            .spof
-            .iter()
-            .map(|(l, v)| format!("<b>{}</b>: {}", l.as_str(), esc(&v.join(", "))))
-            .collect::<Vec<_>>()
-            .join("<br>");
-        let _ = writeln!(
-            s,
-            "<tr><td><a href=\"#p-{}-{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(&p.entity),
-            esc(&p.item),
-            esc(&p.item_name),
-            esc(&p.entity_name),
-            esc(&p.country),
-            p.annual_revenue.map_or(String::new(), money),
-            pct(p.coverage),
-            pct(p.untrusted_exposure),
-            spofs
-        );
-    }
-    s.push_str("</tbody></table></div>\n");
-    s.push_str(&chart("network"));
-    // Each product's findings, in report order, in one pass: filtering every finding for
-    // each product was O(products × findings), 2.9 billion comparisons and most of the
-    // minute `report` took at 1M supply rows.
+    // Products. Each product's findings, in report order, in one pass: filtering every
+    // finding for each product was O(products × findings), 2.9 billion comparisons and most
+    // of the minute `report` took at 1M supply rows.
     let mut by_product: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
     for f in &report.findings {
         if let Some(x) = &f.product {
@@ -203,7 +205,48 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
                 .push(f);
         }
     }
-    for p in &report.products {
+    let detailed = detailed_products(report, &by_product, limits.products);
+    s.push_str("<section id=\"products\"><h2>End products</h2>\n");
+    s.push_str("<div class=\"scroll\"><table><thead><tr><th>product</th><th>maker</th><th>country</th><th class=\"num\">revenue</th><th class=\"num\">coverage</th><th class=\"num\">untrusted exposure</th><th>single points of failure</th></tr></thead><tbody>\n");
+    for (p, &has_section) in report.products.iter().zip(&detailed) {
+        let spofs = p
+            .spof
+            .iter()
+            .map(|(l, v)| format!("<b>{}</b>: {}", l.as_str(), esc(&v.join(", "))))
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            if has_section {
+                format!(
+                    "<a href=\"#p-{}-{}\">{}</a>",
+                    esc(&p.entity),
+                    esc(&p.item),
+                    esc(&p.item_name)
+                )
+            } else {
+                esc(&p.item_name)
+            },
+            esc(&p.entity_name),
+            esc(&p.country),
+            p.annual_revenue.map_or(String::new(), money),
+            pct(p.coverage),
+            pct(p.untrusted_exposure),
+            spofs
+        );
+    }
+    s.push_str("</tbody></table></div>\n");
+    let shown = detailed.iter().filter(|d| **d).count();
+    if shown < report.products.len() {
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">Sections below for {shown} of the {} end products: those with the most critical, then high findings, then the highest untrusted exposure. Every product's findings are in findings.csv and report.json.</p>",
+            report.products.len()
+        );
+    }
+    s.push_str(&chart("network"));
+    for (p, _) in report.products.iter().zip(&detailed).filter(|(_, d)| **d) {
         let fs = by_product
             .get(&(p.entity.as_str(), p.item.as_str()))
             .map_or(&[][..], Vec::as_slice);
@@ -243,7 +286,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
                 if kind == Kind::Spof { " open" } else { "" },
                 these.len()
             );
-            finding_table(&mut s, these.into_iter().copied(), false);
+            finding_table(&mut s, these.into_iter().copied(), false, limits.rows);
             s.push_str("</details>\n");
         }
         s.push_str("</div>\n");
@@ -262,7 +305,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
         .collect();
     if !asym.is_empty() {
         s.push_str("<h3>Flagged asymmetric dependencies</h3>\n");
-        finding_table(&mut s, asym.into_iter(), false);
+        finding_table(&mut s, asym.into_iter(), false, limits.rows);
     }
     let spof_countries: Vec<&Finding> = report
         .findings
@@ -272,7 +315,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
         .collect();
     if !spof_countries.is_empty() {
         s.push_str("<h3>Countries that can stop a product alone</h3>\n");
-        finding_table(&mut s, spof_countries.into_iter(), true);
+        finding_table(&mut s, spof_countries.into_iter(), true, limits.rows);
     }
     s.push_str("</section>\n");
 
@@ -291,7 +334,8 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
             .then(b.untrusted_share.total_cmp(&a.untrusted_share))
             .then((&a.buyer, &a.item).cmp(&(&b.buyer, &b.item)))
     });
-    for r in rows {
+    let more = rows.len().saturating_sub(limits.rows);
+    for r in rows.into_iter().take(limits.rows) {
         let _ = writeln!(
             s,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td><td>{} ({})</td><td class=\"num\">{}</td></tr>",
@@ -303,6 +347,12 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
             esc(&r.top_country),
             pct(r.top_country_share),
             pct(r.untrusted_share)
+        );
+    }
+    if more > 0 {
+        let _ = writeln!(
+            s,
+            "<tr><td colspan=\"7\" class=\"muted\">… and {more} more, less concentrated: every (buyer, input) is in report.json.</td></tr>"
         );
     }
     s.push_str("</tbody></table></div></section>\n");
@@ -344,7 +394,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
         if fs.is_empty() {
             s.push_str("<p class=\"muted\">None found.</p>\n");
         } else {
-            finding_table(&mut s, fs.into_iter(), true);
+            finding_table(&mut s, fs.into_iter(), true, limits.rows);
         }
         s.push_str("</section>\n");
     }
@@ -355,7 +405,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
         "<section id=\"findings\"><h2>All findings ({})</h2>\n<input id=\"filter\" type=\"search\" placeholder=\"Filter findings…\" aria-label=\"Filter findings\">\n<div class=\"scroll\"><table id=\"all-findings\"><thead><tr><th>severity</th><th>kind</th><th>level</th><th>subject</th><th>product</th><th class=\"num\">metric</th><th>finding</th><th>id</th></tr></thead><tbody>\n",
         report.findings.len()
     );
-    for f in &report.findings {
+    for f in report.findings.iter().take(limits.rows) {
         let _ = writeln!(
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{} {}</td><td>{}</td><td class=\"path\">{}</td></tr>",
@@ -372,6 +422,7 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
             esc(&f.id)
         );
     }
+    more_row(&mut s, report.findings.len().saturating_sub(limits.rows), 8);
     s.push_str("</tbody></table></div></section>\n");
     if !report.resolved.is_empty() {
         let _ = write!(
@@ -427,7 +478,13 @@ pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
 }
 
 /// A table of findings with severity, subject, metric, message and evidence paths.
-fn finding_table<'a>(s: &mut String, fs: impl Iterator<Item = &'a Finding>, with_product: bool) {
+/// At most `rows` rows: the first, most severe, findings; the rest are counted in a last row.
+fn finding_table<'a>(
+    s: &mut String,
+    fs: impl Iterator<Item = &'a Finding>,
+    with_product: bool,
+    rows: usize,
+) {
     s.push_str(
         "<div class=\"scroll\"><table><thead><tr><th>severity</th><th>level</th><th>subject</th>",
     );
@@ -435,7 +492,8 @@ fn finding_table<'a>(s: &mut String, fs: impl Iterator<Item = &'a Finding>, with
         s.push_str("<th>product</th>");
     }
     s.push_str("<th class=\"num\">metric</th><th>finding</th><th>evidence (supplier first)</th></tr></thead><tbody>\n");
-    for f in fs {
+    let mut fs = fs.fuse();
+    for f in fs.by_ref().take(rows) {
         let _ = write!(
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td>",
@@ -466,5 +524,57 @@ fn finding_table<'a>(s: &mut String, fs: impl Iterator<Item = &'a Finding>, with
             evidence
         );
     }
+    more_row(s, fs.count(), if with_product { 7 } else { 6 });
     s.push_str("</tbody></table></div>\n");
+}
+
+/// The last row of a table cut at its limit: how many findings it leaves out.
+fn more_row(s: &mut String, more: usize, columns: usize) {
+    if more > 0 {
+        let _ = writeln!(
+            s,
+            "<tr><td colspan=\"{columns}\" class=\"muted\">… and {more} more, less severe: every finding is in findings.csv and report.json.</td></tr>"
+        );
+    }
+}
+
+/// Which products get a section of their own (in report order): all of them, or the `limit`
+/// with the most critical findings, then high findings, then the highest untrusted exposure.
+fn detailed_products(
+    report: &Report,
+    by_product: &HashMap<(&str, &str), Vec<&Finding>>,
+    limit: usize,
+) -> Vec<bool> {
+    let n = report.products.len();
+    if n <= limit {
+        return vec![true; n];
+    }
+    let count = |fs: &[&Finding], sev: Severity| fs.iter().filter(|f| f.severity == sev).count();
+    let mut order: Vec<(usize, usize, f64, usize)> = report
+        .products
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let fs = by_product
+                .get(&(p.entity.as_str(), p.item.as_str()))
+                .map_or(&[][..], Vec::as_slice);
+            (
+                count(fs, Severity::Critical),
+                count(fs, Severity::High),
+                p.untrusted_exposure,
+                k,
+            )
+        })
+        .collect();
+    order.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.total_cmp(&a.2))
+            .then(a.3.cmp(&b.3))
+    });
+    let mut detailed = vec![false; n];
+    for &(_, _, _, k) in order.iter().take(limit) {
+        detailed[k] = true;
+    }
+    detailed
 }
