@@ -5,9 +5,9 @@
 //! generated datasets where nearly every input is concentrated (1M supply rows, 44 MiB of
 //! CSV, 455,718 findings, and 10M rows, 469 MiB; see `benches/README.md`): `validate` 6 and
 //! `summary` (with the graph) 7; `analyze` 16 at 1M rows (685-740 MiB) and 13 at 10M
-//! (6.1 GiB), the findings being most of it; `report` 29 to 31 at 1M rows (1.25-1.31 GiB):
+//! (6.1 GiB), the findings being most of it; `report` 26 to 29 at 1M rows (1.10-1.23 GiB):
 //! the analysis plus the formats being rendered at the same time, each streamed to its
-//! temporary file as it is made (1.3 GB in all: the JSON alone is 13 times the CSV). A dataset
+//! temporary file as it is made (0.9 GB in all: the JSON alone is 13 times the CSV). A dataset
 //! whose files add up to more than the memory available divided by the factor of the
 //! command ([`LOAD`], [`ANALYZE`], [`REPORT`], each with a margin over the measured peak) is
 //! refused with a clear error before anything is read, instead of the run being killed by the
