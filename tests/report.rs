@@ -38,6 +38,37 @@ fn markdown_snapshot() {
     insta::assert_snapshot!("mini_report_md", masked(&md));
 }
 
+/// Markdown tables are cut like the HTML ones: the first rows of each kind, most severe first,
+/// then how many were left out.
+#[test]
+fn markdown_cuts_long_tables_and_counts_the_rest() {
+    use tierscope::analysis::findings::Kind;
+    let report = mini_report();
+    let md = String::from_utf8(tierscope::report::markdown::render_limited(&report, 1)).unwrap();
+    for kind in Kind::ALL {
+        let of_kind: Vec<_> = report.findings.iter().filter(|f| f.kind == kind).collect();
+        let n = of_kind.len();
+        if n == 0 {
+            continue;
+        }
+        let section = md
+            .split(&format!("\n## {} ({n})\n", kind.title()))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no section for {kind:?}"));
+        let section = section.split("\n## ").next().unwrap();
+        // Header, separator and one row.
+        assert_eq!(section.matches("\n| ").count(), 2, "{kind:?}: {section}");
+        assert!(section.contains(&*of_kind[0].subject), "{kind:?}");
+        assert_eq!(
+            section.contains(&format!("… and {} more, less severe", n - 1)),
+            n > 1,
+            "{kind:?}: {section}"
+        );
+    }
+    let full = String::from_utf8(tierscope::report::markdown::render(&report)).unwrap();
+    assert!(!full.contains(" more, less severe"), "the mini report fits");
+}
+
 #[test]
 fn csv_snapshot() {
     let csv = String::from_utf8(tierscope::report::csv::render(&mini_report())).unwrap();

@@ -92,7 +92,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
-            rows: 1000,
+            rows: super::TABLE_ROWS,
             products: 300,
         }
     }

@@ -16,6 +16,11 @@ fn pct(v: f64) -> String {
 }
 
 pub fn render(report: &Report) -> Vec<u8> {
+    render_limited(report, super::TABLE_ROWS)
+}
+
+/// [`render`] with tables of findings cut at `rows` rows, the most severe first.
+pub fn render_limited(report: &Report, rows: usize) -> Vec<u8> {
     let mut s = String::new();
     let sum = &report.summary;
     let _ = writeln!(s, "# Supply-chain risk report: {}\n", report.dataset);
@@ -94,7 +99,8 @@ pub fn render(report: &Report) -> Vec<u8> {
             "| severity | level | subject | product | {} | finding | evidence |\n|---|---|---|---|---:|---|---|",
             fs[0].metric.name
         );
-        for f in fs {
+        let more = fs.len().saturating_sub(rows);
+        for f in fs.into_iter().take(rows) {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} | {} | {} |",
@@ -107,6 +113,12 @@ pub fn render(report: &Report) -> Vec<u8> {
                 format_value(f.metric.value),
                 cell(&super::annotated(f)),
                 cell(&f.evidence.first().map_or(String::new(), |p| path_text(p)))
+            );
+        }
+        if more > 0 {
+            let _ = writeln!(
+                s,
+                "\n… and {more} more, less severe: every finding is in findings.csv and report.json."
             );
         }
     }

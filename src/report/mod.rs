@@ -136,6 +136,10 @@ pub fn render_to(
     Ok(paths)
 }
 
+/// Rows of one table of the pages meant for reading (HTML, Markdown): the most severe come
+/// first and the rest are counted. `report.json` and `findings.csv` hold every finding.
+pub const TABLE_ROWS: usize = 1000;
+
 /// How many products a headline names; the rest are counted.
 pub const HEADLINE_PRODUCTS: usize = 10;
 
