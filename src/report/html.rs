@@ -350,10 +350,10 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
         );
     }
     if more > 0 {
-        let _ = writeln!(
-            s,
-            "<tr><td colspan=\"7\" class=\"muted\">… and {more} more, less concentrated: every (buyer, input) is in report.json.</td></tr>"
+        let text = format!(
+            "… and {more} more, less concentrated: every (buyer, input) is in report.json."
         );
+        more_row(&mut s, &text, 7);
     }
     s.push_str("</tbody></table></div></section>\n");
 
@@ -422,7 +422,10 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
             esc(&f.id)
         );
     }
-    more_row(&mut s, report.findings.len().saturating_sub(limits.rows), 8);
+    let more = report.findings.len().saturating_sub(limits.rows);
+    if more > 0 {
+        more_row(&mut s, &super::left_out(more), 8);
+    }
     s.push_str("</tbody></table></div></section>\n");
     if !report.resolved.is_empty() {
         let _ = write!(
@@ -524,18 +527,20 @@ fn finding_table<'a>(
             evidence
         );
     }
-    more_row(s, fs.count(), if with_product { 7 } else { 6 });
+    let more = fs.count();
+    if more > 0 {
+        more_row(s, &super::left_out(more), if with_product { 7 } else { 6 });
+    }
     s.push_str("</tbody></table></div>\n");
 }
 
-/// The last row of a table cut at its limit: how many findings it leaves out.
-fn more_row(s: &mut String, more: usize, columns: usize) {
-    if more > 0 {
-        let _ = writeln!(
-            s,
-            "<tr><td colspan=\"{columns}\" class=\"muted\">… and {more} more, less severe: every finding is in findings.csv and report.json.</td></tr>"
-        );
-    }
+/// The last row of a table cut at its limit, across its `columns`: what it leaves out.
+fn more_row(s: &mut String, text: &str, columns: usize) {
+    let _ = writeln!(
+        s,
+        "<tr><td colspan=\"{columns}\" class=\"muted\">{}</td></tr>",
+        esc(text)
+    );
 }
 
 /// Which products get a section of their own (in report order): all of them, or the `limit`

@@ -116,10 +116,7 @@ pub fn render_limited(report: &Report, rows: usize) -> Vec<u8> {
             );
         }
         if more > 0 {
-            let _ = writeln!(
-                s,
-                "\n… and {more} more, less severe: every finding is in findings.csv and report.json."
-            );
+            let _ = writeln!(s, "\n{}", super::left_out(more));
         }
     }
     if !report.resolved.is_empty() {

@@ -140,6 +140,11 @@ pub fn render_to(
 /// first and the rest are counted. `report.json` and `findings.csv` hold every finding.
 pub const TABLE_ROWS: usize = 1000;
 
+/// What a table cut at [`TABLE_ROWS`] says of the `more` findings it leaves out.
+pub fn left_out(more: usize) -> String {
+    format!("… and {more} more, less severe: every finding is in findings.csv and report.json.")
+}
+
 /// How many products a headline names; the rest are counted.
 pub const HEADLINE_PRODUCTS: usize = 10;
 
