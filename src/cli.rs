@@ -262,6 +262,16 @@ impl ReportFormat {
         ReportFormat::Json,
         ReportFormat::Csv,
     ];
+
+    /// The file this format is written to in the report folder.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            ReportFormat::Html => "report.html",
+            ReportFormat::Md => "report.md",
+            ReportFormat::Json => "report.json",
+            ReportFormat::Csv => "findings.csv",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

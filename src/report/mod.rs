@@ -52,8 +52,15 @@ pub fn render_to(
     let svg = chart_formats.contains(&ChartFormat::Svg);
     let png = chart_formats.contains(&ChartFormat::Png);
     let wants = |f: ReportFormat| formats.contains(&f);
-    let put = |name: &str, bytes: &dyn Fn() -> Vec<u8>| -> crate::error::Result<()> {
-        sink.file(Path::new(name), &mut |w| w.write_all(&bytes()))
+    // Writes the file of `format` with `write`, when that format is wanted.
+    let file = |format: ReportFormat,
+                write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>|
+     -> crate::error::Result<()> {
+        if wants(format) {
+            sink.file(Path::new(format.file_name()), write)
+        } else {
+            Ok(())
+        }
     };
     // The formats are independent renderings of one report: the charts, Markdown, JSON and
     // CSV are made on both cores, then the HTML page, which inlines the charts.
@@ -68,29 +75,19 @@ pub fn render_to(
                     }
                 },
                 || {
-                    if wants(ReportFormat::Md) {
-                        put("report.md", &|| markdown::render(report))
-                    } else {
-                        Ok(())
-                    }
+                    file(ReportFormat::Md, &mut |w| {
+                        w.write_all(&markdown::render(report))
+                    })
                 },
             )
         },
         || {
             rayon::join(
+                || file(ReportFormat::Json, &mut |w| json::write(report, w)),
                 || {
-                    if wants(ReportFormat::Json) {
-                        sink.file(Path::new("report.json"), &mut |w| json::write(report, w))
-                    } else {
-                        Ok(())
-                    }
-                },
-                || {
-                    if wants(ReportFormat::Csv) {
-                        put("findings.csv", &|| csv::render(report))
-                    } else {
-                        Ok(())
-                    }
+                    file(ReportFormat::Csv, &mut |w| {
+                        w.write_all(&csv::render(report))
+                    })
                 },
             )
         },
@@ -99,28 +96,22 @@ pub fn render_to(
     md?;
     json?;
     csv?;
-    let mut paths = Vec::new();
-    if wants(ReportFormat::Html) {
-        let inline: Vec<html::InlineChart<'_>> = charts
-            .iter()
-            .map(|c| html::InlineChart {
-                name: c.name,
-                title: &c.title,
-                svg: &c.svg,
-            })
-            .collect();
-        put("report.html", &|| html::render(report, &inline))?;
-        paths.push(PathBuf::from("report.html"));
-    }
-    for (name, wanted) in [
-        ("report.md", ReportFormat::Md),
-        ("report.json", ReportFormat::Json),
-        ("findings.csv", ReportFormat::Csv),
-    ] {
-        if wants(wanted) {
-            paths.push(PathBuf::from(name));
-        }
-    }
+    let inline: Vec<html::InlineChart<'_>> = charts
+        .iter()
+        .map(|c| html::InlineChart {
+            name: c.name,
+            title: &c.title,
+            svg: &c.svg,
+        })
+        .collect();
+    file(ReportFormat::Html, &mut |w| {
+        w.write_all(&html::render(report, &inline))
+    })?;
+    let mut paths: Vec<PathBuf> = ReportFormat::ALL
+        .into_iter()
+        .filter(|&f| wants(f))
+        .map(|f| f.file_name().into())
+        .collect();
     for c in &charts {
         if svg {
             let path = format!("charts/{}.svg", c.name);
