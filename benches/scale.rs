@@ -83,7 +83,8 @@ fn bench(c: &mut Criterion) {
                 report.findings.len()
             })
         });
-        let report = analysis::analyze(&ds, &g, &settings).expect("runs");
+        let report =
+            tierscope::gate::Reviewed::plain(analysis::analyze(&ds, &g, &settings).expect("runs"));
         group.bench_function(BenchmarkId::new("report_render", rows), |b| {
             b.iter(|| {
                 tierscope::report::render_files(

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, Error, Result};
 use crate::export;
+use crate::gate::Reviewed;
 use crate::graph::ProductionGraph;
 use crate::ingest;
 use crate::model::{Dataset, Trust};
@@ -103,7 +104,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 trust: trust.trust.clone(),
                 ..Settings::default()
             };
-            let report = analysis::analyze(&ds, &graph, &settings).map_err(Error::Usage)?;
+            let report = analysis::analyze(&ds, &graph, &settings)?;
             let (nodes, edges) = export::attributes(&ds, &graph, &report);
             let bytes = match format {
                 ExportFormat::Dot => export::dot(&nodes, &edges, &ds.name),
@@ -172,7 +173,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             trust,
         } => {
             let (ds, graph) = load_graph(dir, trust)?;
-            let result = whatif::run(&ds, &graph, fail).map_err(Error::Usage)?;
+            let result = whatif::run(&ds, &graph, fail)?;
             match format {
                 TextOrJson::Text => emit(out, result.to_text().as_bytes())?,
                 TextOrJson::Json => emit_json(out, &result)?,
@@ -365,7 +366,7 @@ impl Plan {
         progress: &Progress,
         quiet: bool,
         work: ingest::limits::Work,
-    ) -> Result<(Dataset, ProductionGraph, analysis::Report)> {
+    ) -> Result<(Dataset, ProductionGraph, Reviewed)> {
         // Read the baseline first: a missing one is an error before any work.
         let baseline = match &self.baseline {
             Some(p) => Some((baseline::read(p)?, p)),
@@ -378,24 +379,26 @@ impl Plan {
         progress.phase("building graph");
         let graph = ProductionGraph::build(&ds);
         progress.phase("analysing");
-        let mut report = analysis::analyze(&ds, &graph, &self.settings).map_err(Error::Usage)?;
-        if let Some((old, path)) = baseline {
-            baseline::mark(&mut report, &old, path);
-        }
-        waiver::apply(&mut report, &self.waivers, Date::today());
+        let report = analysis::analyze(&ds, &graph, &self.settings)?;
+        let report = Reviewed::new(
+            report,
+            baseline.as_ref().map(|(old, path)| (old, path.as_path())),
+            &self.waivers,
+            Date::today(),
+        );
         if !quiet {
             let mut err = std::io::stderr().lock();
-            for w in &report.waivers.expired {
+            for w in &report.marks.waivers.expired {
                 let _ = writeln!(
                     err,
                     "warning: waiver `{}` expired on {} and no longer applies ({})",
                     w.id, w.expires, w.reason
                 );
             }
-            for w in &report.waivers.unused {
+            for w in &report.marks.waivers.unused {
                 let _ = writeln!(err, "note: waiver `{}` matches no finding", w.id);
             }
-            if let Some(b) = &report.baseline
+            if let Some(b) = report.marks.baseline()
                 && !b.method_changes.is_empty()
             {
                 let _ = writeln!(
@@ -410,15 +413,14 @@ impl Plan {
 
     /// 1 when a finding that counts is at or above `--fail-on`: not waived, and new when
     /// `--fail-on-new` is set (without a baseline every finding is new).
-    pub fn exit_code(&self, report: &analysis::Report) -> i32 {
+    pub fn exit_code(&self, report: &Reviewed) -> i32 {
         let Some(level) = self.fail_on else {
             return EXIT_OK;
         };
-        let failing = report.findings.iter().any(|f| {
-            f.severity <= level
-                && f.waiver.is_none()
-                && (!self.fail_on_new || f.status != Some(baseline::Status::Standing))
-        });
+        let failing = report
+            .findings
+            .iter()
+            .any(|f| f.severity <= level && report.marks.counts(f, self.fail_on_new));
         if failing { EXIT_FINDINGS } else { EXIT_OK }
     }
 }
@@ -495,8 +497,8 @@ struct ValidateReport<'a> {
 fn validate(dir: &Path, format: TextOrJson, out: &mut dyn Write) -> Result<i32> {
     let (diagnostics, code) = match ingest::load(dir) {
         Ok(loaded) => (loaded.diagnostics, EXIT_OK),
-        Err(Error::InvalidDataset { diagnostics, .. }) => (diagnostics, EXIT_ERROR),
-        Err(e) => return Err(e),
+        Err(tierscope_core::Error::InvalidDataset { diagnostics, .. }) => (diagnostics, EXIT_ERROR),
+        Err(e) => return Err(e.into()),
     };
     let count = |s| ingest::count(&diagnostics, s);
     let report = ValidateReport {

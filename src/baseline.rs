@@ -100,10 +100,17 @@ pub fn read(path: &Path) -> Result<RunFindings> {
     })
 }
 
-/// The run of a report just computed, as it would read back from its JSON.
-pub fn of_report(report: &Report) -> RunFindings {
-    let value = serde_json::to_value(report).expect("reports serialize");
-    serde_json::from_value(value).expect("a report reads back as a run")
+/// The method of a report just computed (its versions and settings), as a run without
+/// findings: what [`method_changes`] compares.
+pub fn method_of(report: &Report) -> RunFindings {
+    RunFindings {
+        schema_version: report.schema_version,
+        rules_version: report.rules_version,
+        tool: report.tool.clone(),
+        dataset: report.dataset.clone(),
+        settings: serde_json::to_value(&report.settings).expect("settings serialize"),
+        findings: Vec::new(),
+    }
 }
 
 /// The differences between two runs.
@@ -200,31 +207,6 @@ pub fn compare(old: &RunFindings, new: &RunFindings, tolerance: f64) -> Changes 
         }
     }
     changes
-}
-
-/// Marks the report's findings new or standing against `baseline`, and lists the resolved.
-pub fn mark(report: &mut Report, baseline: &RunFindings, path: &Path) {
-    let now = of_report(report);
-    let changes = compare(baseline, &now, 0.0);
-    let old: std::collections::BTreeSet<&str> =
-        baseline.findings.iter().map(|f| f.id.as_str()).collect();
-    for f in &mut report.findings {
-        f.status = Some(if old.contains(f.id.as_str()) {
-            Status::Standing
-        } else {
-            Status::New
-        });
-    }
-    report.baseline = Some(BaselineInfo {
-        path: path.display().to_string(),
-        dataset: baseline.dataset.clone(),
-        tool: baseline.tool.clone(),
-        new: changes.added.len(),
-        standing: changes.standing,
-        resolved: changes.resolved.len(),
-        method_changes: changes.method_changes,
-    });
-    report.resolved = changes.resolved;
 }
 
 impl Changes {

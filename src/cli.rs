@@ -1,6 +1,8 @@
 //! Command-line arguments (clap derive). No I/O here.
 
+use crate::analysis::findings::Severity;
 use crate::analysis::groups::Level;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -149,8 +151,8 @@ tierscope diff old.json new.json --tolerance 0.05 --format json"
         #[arg(long, value_enum, default_value_t)]
         format: TextOrJson,
         /// Exit with code 1 when an added or worsened finding is at or above this severity
-        #[arg(long, value_enum, value_name = "SEVERITY")]
-        fail_on: Option<crate::analysis::findings::Severity>,
+        #[arg(long, value_parser = severity(), value_name = "SEVERITY")]
+        fail_on: Option<Severity>,
     },
     /// Fail entities, owners, countries or every untrusted supplier, and see what stops
     #[command(
@@ -309,7 +311,7 @@ pub struct TrustArgs {
 #[derive(Debug, Clone, Args, Default)]
 pub struct AnalysisArgs {
     /// Levels whose findings are reported, comma-separated (default: all four)
-    #[arg(long, value_enum, value_delimiter = ',')]
+    #[arg(long, value_parser = level(), value_delimiter = ',')]
     pub level: Vec<Level>,
     /// Only this end product, as ENTITY:ITEM
     #[arg(long, value_name = "ENTITY:ITEM")]
@@ -334,8 +336,8 @@ pub struct AnalysisArgs {
 #[derive(Debug, Clone, Args, Default)]
 pub struct GateArgs {
     /// Exit with code 1 when a finding at or above this severity is found (waived ones do not count)
-    #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<crate::analysis::findings::Severity>,
+    #[arg(long, value_parser = severity(), value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
     /// With --baseline, count only new findings for --fail-on
     #[arg(long)]
     pub fail_on_new: bool,
@@ -345,4 +347,17 @@ pub struct GateArgs {
     /// A waivers file ([[waiver]] tables with id, reason, expires)
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+}
+
+/// The core's enums are plain types (the core has no argument parser): their flags list the
+/// same possible values as a `ValueEnum` would, and parse with the core's `FromStr`.
+fn severity() -> impl TypedValueParser<Value = Severity> {
+    PossibleValuesParser::new(Severity::ALL.map(Severity::as_str))
+        .map(|s| s.parse().expect("one of the possible values"))
+}
+
+/// See [`severity`].
+fn level() -> impl TypedValueParser<Value = Level> {
+    PossibleValuesParser::new(Level::ALL.map(Level::as_str))
+        .map(|s| s.parse().expect("one of the possible values"))
 }

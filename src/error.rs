@@ -45,6 +45,20 @@ fn count_errors(diagnostics: &[Diagnostic]) -> usize {
         .count()
 }
 
+/// Errors of the core keep their meaning; a reference the core could not resolve (an
+/// unknown product, entity or country in a flag) is a usage error.
+impl From<tierscope_core::Error> for Error {
+    fn from(e: tierscope_core::Error) -> Error {
+        use tierscope_core::Error as Core;
+        match e {
+            Core::InvalidDataset { dir, diagnostics } => Error::InvalidDataset { dir, diagnostics },
+            Core::Input { path, what } => Error::Input { path, what },
+            Core::Read { path, source } => Error::Read { path, source },
+            Core::Reference(what) => Error::Usage(what),
+        }
+    }
+}
+
 impl Error {
     /// Every error is a usage, input or output error: exit code 2.
     pub fn exit_code(&self) -> i32 {

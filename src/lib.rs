@@ -6,24 +6,21 @@
 //! itself is blind.
 //!
 //! Pipeline: CSV dataset ([`ingest`]) -> validated [`model`] -> production [`graph`] ->
-//! analyses -> findings -> reports.
+//! analyses -> findings -> reports. The first four are the core crate, [`tierscope_core`],
+//! re-exported here; this crate adds the command line, the settings, the gate (baselines and
+//! waivers), the renderers, the charts and screening.
 
-pub mod analysis;
+pub use tierscope_core::{analysis, diag, graph, ingest, model, names, summary, whatif};
+
 pub mod app;
 pub mod baseline;
 pub mod chart;
 pub mod cli;
 pub mod config;
-pub mod diag;
 pub mod error;
 pub mod export;
+pub mod gate;
 pub mod generate;
-pub mod graph;
-pub mod ingest;
-pub mod model;
-pub mod names;
 pub mod report;
 pub mod screen;
-pub mod summary;
 pub mod waiver;
-pub mod whatif;

@@ -13,7 +13,6 @@
 //! expires = 2027-01-31
 //! ```
 
-use crate::analysis::Report;
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -180,34 +179,6 @@ impl WaiverReport {
     pub fn is_empty(&self) -> bool {
         self.expired.is_empty() && self.unused.is_empty()
     }
-}
-
-/// Marks every finding matched by a valid waiver (the first that matches, in file order).
-pub fn apply(report: &mut Report, waivers: &[Waiver], today: Date) {
-    let mut used = vec![false; waivers.len()];
-    for f in &mut report.findings {
-        let hit = waivers
-            .iter()
-            .enumerate()
-            .find(|(_, w)| !w.is_expired(today) && w.matches(&f.id));
-        if let Some((i, w)) = hit {
-            used[i] = true;
-            f.waiver = Some(Box::new(w.clone()));
-        }
-    }
-    report.waivers = WaiverReport {
-        expired: waivers
-            .iter()
-            .filter(|w| w.is_expired(today))
-            .cloned()
-            .collect(),
-        unused: waivers
-            .iter()
-            .zip(&used)
-            .filter(|(w, u)| !w.is_expired(today) && !**u)
-            .map(|(w, _)| w.clone())
-            .collect(),
-    };
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ fn reports(dir: &Path, settings: &Settings, charts: bool) -> Vec<(String, Vec<u8
     let loaded = tierscope::ingest::load(dir).expect("the dataset is valid");
     let ds = loaded.dataset;
     let g = ProductionGraph::build(&ds);
-    let report = analyze(&ds, &g, settings).unwrap();
+    let report = tierscope::gate::Reviewed::plain(analyze(&ds, &g, settings).unwrap());
     let (formats, chart_formats): (&[ReportFormat], &[ChartFormat]) = if charts {
         (&ReportFormat::ALL, &ChartFormat::BOTH)
     } else {

@@ -5,10 +5,10 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeSet;
 use std::path::Path;
-use tierscope::error::Error;
 use tierscope::graph::parties::{Parties, RestrictedWhy};
 use tierscope::graph::{InputSlot, ProductionGraph};
 use tierscope::model::{Dataset, EntityIx, ItemIx};
+use tierscope_core::Error;
 
 const MINI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini");
 

@@ -8,8 +8,8 @@ mod common;
 use petgraph::visit::EdgeRef;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use tierscope::error::Error;
 use tierscope::graph::ProductionGraph;
+use tierscope_core::Error;
 
 /// A CSV file of the generator as rows of (column name -> trimmed cell). The generator writes
 /// no quotes and no commas inside cells.

@@ -96,7 +96,8 @@ fn ten_thousand_levels_on_a_small_stack() {
             let g = ProductionGraph::build(&ds);
             assert_eq!(g.node_count(), 10_000);
             assert_eq!(*g.item_level.iter().max().unwrap(), 9_999);
-            let report = analyze(&ds, &g, &Settings::default()).unwrap();
+            let report =
+                tierscope::gate::Reviewed::plain(analyze(&ds, &g, &Settings::default()).unwrap());
             // Every format but the charts (see the next test for those).
             let formats = [ReportFormat::Md, ReportFormat::Json, ReportFormat::Csv];
             let files = tierscope::report::render_files(&report, &ds, &g, &formats, &[]).unwrap();
@@ -403,7 +404,7 @@ fn long_unknown_ids_do_not_hang_the_did_you_mean_search() {
     .unwrap();
     std::fs::write(dir.join("supply.csv"), supply).unwrap();
     let errors = within(60, move || match tierscope::ingest::load(&dir) {
-        Err(tierscope::error::Error::InvalidDataset { diagnostics, .. }) => diagnostics
+        Err(tierscope_core::Error::InvalidDataset { diagnostics, .. }) => diagnostics
             .iter()
             .filter(|d| d.code == "unknown-reference")
             .count(),
@@ -431,7 +432,7 @@ fn many_unknown_references_among_many_ids_finish_quickly() {
     std::fs::write(dir.join("entities.csv"), entities).unwrap();
     std::fs::write(dir.join("supply.csv"), supply).unwrap();
     let errors = within(120, move || match tierscope::ingest::load(&dir) {
-        Err(tierscope::error::Error::InvalidDataset { diagnostics, .. }) => diagnostics
+        Err(tierscope_core::Error::InvalidDataset { diagnostics, .. }) => diagnostics
             .iter()
             .filter(|d| d.code == "unknown-reference")
             .count(),

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use tempfile::TempDir;
 use tierscope::diag::{Diagnostic, Severity};
-use tierscope::error::Error;
 use tierscope::ingest::table::{InMemory, Opened, Source};
+use tierscope_core::Error;
 
 const MINI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini");
 

@@ -5,16 +5,17 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tierscope::analysis::{Report, Settings, analyze};
+use tierscope::analysis::{Settings, analyze};
+use tierscope::gate::Reviewed;
 use tierscope::graph::ProductionGraph;
 
 const MINI: &str = "tests/fixtures/mini";
 const DATASETS: [&str; 2] = ["legacy-semiconductors", "biologic-ingredients"];
 
-fn mini_report() -> Report {
+fn mini_report() -> Reviewed {
     let ds = tierscope::ingest::load(Path::new(MINI)).unwrap().dataset;
     let g = ProductionGraph::build(&ds);
-    analyze(&ds, &g, &Settings::default()).unwrap()
+    Reviewed::plain(analyze(&ds, &g, &Settings::default()).unwrap())
 }
 
 fn run(args: &[&str]) -> Output {
@@ -274,7 +275,7 @@ fn html_cuts_long_tables_and_says_what_it_left_out() {
 fn a_headline_names_the_first_products_and_counts_the_rest() {
     use tierscope::analysis::findings::{Kind, ProductRef};
     use tierscope::report::{HEADLINE_PRODUCTS, headlines};
-    let mut report = mini_report();
+    let mut report = mini_report().report;
     let spof = report
         .findings
         .iter()
@@ -322,7 +323,7 @@ fn a_headline_names_the_first_products_and_counts_the_rest() {
 fn html_places_every_chart_inline() {
     let ds = tierscope::ingest::load(Path::new(MINI)).unwrap().dataset;
     let g = ProductionGraph::build(&ds);
-    let report = analyze(&ds, &g, &Settings::default()).unwrap();
+    let report = Reviewed::plain(analyze(&ds, &g, &Settings::default()).unwrap());
     let charts = tierscope::chart::try_render_all(&report, &ds, &g).unwrap();
     assert!(
         charts.len() >= 6,
@@ -597,45 +598,66 @@ fn a_failed_first_write_leaves_no_file() {
 /// generated dataset with arrays longer than the writer's batches.
 #[test]
 fn parallel_json_is_byte_identical_to_serde_json() {
-    use tierscope::baseline::{BaselineInfo, OldFinding, OldMetric};
-    use tierscope::waiver::{Date, Waiver, WaiverReport};
-    let reference = |r: &Report| {
+    use tierscope::baseline::{OldFinding, OldMetric, RunFindings};
+    use tierscope::waiver::{Date, Waiver};
+    let reference = |r: &Reviewed| {
         let mut bytes = serde_json::to_vec_pretty(r).unwrap();
         bytes.push(b'\n');
         bytes
     };
-    let mut full = mini_report();
-    let waiver = |id: &str| Waiver {
+    let mini = mini_report().report;
+    let waiver = |id: &str, expires: &str| Waiver {
         id: id.into(),
         reason: "accepted until the second source qualifies".into(),
-        expires: Date::parse("2027-03-31").unwrap(),
+        expires: Date::parse(expires).unwrap(),
     };
-    full.findings[0].waiver = Some(Box::new(waiver(&full.findings[0].id.clone())));
-    full.waivers = WaiverReport {
-        expired: vec![waiver("spof:*")],
-        unused: vec![waiver("concentration:-:nobody:*")],
-    };
-    full.baseline = Some(BaselineInfo {
-        path: "last-night/report.json".into(),
-        dataset: "mini".into(),
-        tool: "tierscope 0.0.9".into(),
-        new: 1,
-        standing: 2,
-        resolved: 1,
-        method_changes: vec!["rules_version 1 -> 2".into()],
-    });
-    full.resolved = vec![OldFinding {
-        id: "spof:entity:gone:oem-us:chip".into(),
-        kind: "spof".into(),
-        severity: tierscope::analysis::findings::Severity::High,
-        subject: "gone".into(),
-        product: None,
+    // A baseline that has the first finding, and one finding that is gone.
+    let old = |f: &tierscope::analysis::findings::Finding| OldFinding {
+        id: f.id.clone(),
+        kind: f.kind.as_str().into(),
+        severity: f.severity,
+        subject: f.subject.clone(),
+        product: f.product.clone(),
         metric: OldMetric {
-            name: "capacity".into(),
-            value: 0.0,
+            name: f.metric.name.to_string(),
+            value: f.metric.value,
         },
-        message: "gone alone could stop chip".into(),
-    }];
+        message: f.message.clone(),
+    };
+    let mut gone = old(&mini.findings[1]);
+    gone.id = "spof:entity:gone:oem-us:chip".into();
+    let baseline = RunFindings {
+        schema_version: mini.schema_version,
+        rules_version: mini.rules_version - 1,
+        tool: "tierscope 0.0.9".into(),
+        dataset: "mini".into(),
+        settings: serde_json::to_value(&mini.settings).unwrap(),
+        findings: vec![old(&mini.findings[0]), gone],
+    };
+    let waivers = [
+        waiver(&mini.findings[0].id, "2027-03-31"),
+        waiver("spof:*", "2020-01-01"),
+        waiver("concentration:-:nobody:*", "2027-03-31"),
+    ];
+    let full = Reviewed::new(
+        mini,
+        Some((&baseline, Path::new("last-night/report.json"))),
+        &waivers,
+        Date::parse("2026-12-06").unwrap(),
+    );
+    // Every optional part is there: a status and a waiver on findings, the baseline, the
+    // resolved finding, an expired and an unused waiver.
+    let json: serde_json::Value = serde_json::to_value(&full).unwrap();
+    assert_eq!(json["findings"][0]["status"], "standing");
+    assert_eq!(json["findings"][0]["waiver"]["expires"], "2027-03-31");
+    assert_eq!(json["findings"][1]["status"], "new");
+    assert_eq!(json["baseline"]["standing"], 1);
+    assert_eq!(json["resolved"][0]["id"], "spof:entity:gone:oem-us:chip");
+    assert_eq!(json["waivers"]["expired"][0]["id"], "spof:*");
+    assert_eq!(
+        json["waivers"]["unused"][0]["id"],
+        "concentration:-:nobody:*"
+    );
     let dir = tempfile::tempdir().unwrap();
     let opts = tierscope::generate::Options {
         supply_rows: 20_000,
@@ -647,7 +669,7 @@ fn parallel_json_is_byte_identical_to_serde_json() {
     let big = analyze(&ds, &ProductionGraph::build(&ds), &Settings::default()).unwrap();
     // Several of the writer's batches (2,048 findings per core).
     assert!(big.findings.len() > 8_192, "{}", big.findings.len());
-    for r in [mini_report(), full, big] {
+    for r in [mini_report(), full, Reviewed::plain(big)] {
         assert!(!r.findings.is_empty() && !r.concentration.is_empty());
         let ours = tierscope::report::json::to_vec(&r);
         assert!(

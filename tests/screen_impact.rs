@@ -29,7 +29,7 @@ fn load_files(files: &common::Files) -> Dataset {
 fn load(dir: &Path) -> Dataset {
     match tierscope::ingest::load(dir) {
         Ok(l) => l.dataset,
-        Err(tierscope::error::Error::InvalidDataset { diagnostics, .. }) => {
+        Err(tierscope_core::Error::InvalidDataset { diagnostics, .. }) => {
             panic!("invalid dataset: {diagnostics:?}")
         }
         Err(e) => panic!("{e}"),

@@ -22,8 +22,8 @@
 use std::path::Path;
 use tempfile::TempDir;
 use tierscope::diag::{Diagnostic, Severity};
-use tierscope::error::Error;
 use tierscope::ingest::{self, Loaded};
+use tierscope_core::Error;
 
 const MINI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini");
 

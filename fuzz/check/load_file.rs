@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use tierscope::error::Error;
 use tierscope::ingest::{self, FILES, table::InMemory};
+use tierscope_core::Error;
 
 pub const MINI: [(&str, &[u8]); 8] = [
     (

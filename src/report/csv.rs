@@ -1,7 +1,7 @@
 //! `findings.csv`: one row per finding, for spreadsheets.
 
-use crate::analysis::Report;
 use crate::analysis::findings::NodeRef;
+use crate::gate::Reviewed;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 14] = [
@@ -29,7 +29,7 @@ pub fn path_text(path: &[NodeRef]) -> String {
         .join(" > ")
 }
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub fn render(report: &Reviewed) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).expect("writing to memory");
     for f in &report.findings {
@@ -43,6 +43,7 @@ pub fn render(report: &Report) -> Vec<u8> {
             .map(|p| path_text(p))
             .collect::<Vec<_>>()
             .join(" | ");
+        let waiver = report.marks.waiver(f);
         w.write_record([
             f.id.as_str(),
             f.kind.as_str(),
@@ -55,11 +56,9 @@ pub fn render(report: &Report) -> Vec<u8> {
             &format_value(f.metric.value),
             &f.message,
             &evidence,
-            f.status.map_or("", |s| s.as_str()),
-            &f.waiver
-                .as_ref()
-                .map_or(String::new(), |w| w.expires.to_string()),
-            f.waiver.as_ref().map_or("", |w| w.reason.as_str()),
+            report.marks.status(f).map_or("", |s| s.as_str()),
+            &waiver.map_or(String::new(), |w| w.expires.to_string()),
+            waiver.map_or("", |w| w.reason.as_str()),
         ])
         .expect("writing to memory");
     }

@@ -3,9 +3,9 @@
 
 use super::csv::{format_value, path_text};
 use super::{headlines, methodology};
-use crate::analysis::Report;
 use crate::analysis::findings::{Finding, Kind, Severity};
 use crate::analysis::groups::Level;
+use crate::gate::Reviewed;
 use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
 
@@ -100,12 +100,12 @@ impl Default for Limits {
 
 /// Renders the page. `charts` are placed by name where they belong; unknown names go to the
 /// end of the country section.
-pub fn render(report: &Report, charts: &[InlineChart<'_>]) -> Vec<u8> {
+pub fn render(report: &Reviewed, charts: &[InlineChart<'_>]) -> Vec<u8> {
     render_limited(report, charts, Limits::default())
 }
 
 /// [`render`] with the given limits.
-pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limits) -> Vec<u8> {
+pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Limits) -> Vec<u8> {
     let mut s = String::new();
     let chart = |name: &str| -> String {
         charts
@@ -286,7 +286,13 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
                 if kind == Kind::Spof { " open" } else { "" },
                 these.len()
             );
-            finding_table(&mut s, these.into_iter().copied(), false, limits.rows);
+            finding_table(
+                &mut s,
+                report,
+                these.into_iter().copied(),
+                false,
+                limits.rows,
+            );
             s.push_str("</details>\n");
         }
         s.push_str("</div>\n");
@@ -305,7 +311,7 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
         .collect();
     if !asym.is_empty() {
         s.push_str("<h3>Flagged asymmetric dependencies</h3>\n");
-        finding_table(&mut s, asym.into_iter(), false, limits.rows);
+        finding_table(&mut s, report, asym.into_iter(), false, limits.rows);
     }
     let spof_countries: Vec<&Finding> = report
         .findings
@@ -315,7 +321,13 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
         .collect();
     if !spof_countries.is_empty() {
         s.push_str("<h3>Countries that can stop a product alone</h3>\n");
-        finding_table(&mut s, spof_countries.into_iter(), true, limits.rows);
+        finding_table(
+            &mut s,
+            report,
+            spof_countries.into_iter(),
+            true,
+            limits.rows,
+        );
     }
     s.push_str("</section>\n");
 
@@ -394,7 +406,7 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
         if fs.is_empty() {
             s.push_str("<p class=\"muted\">None found.</p>\n");
         } else {
-            finding_table(&mut s, fs.into_iter(), true, limits.rows);
+            finding_table(&mut s, report, fs.into_iter(), true, limits.rows);
         }
         s.push_str("</section>\n");
     }
@@ -418,7 +430,7 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
                 .map_or(String::new(), |p| esc(&format!("{}:{}", p.entity, p.item))),
             esc(&f.metric.name),
             format_value(f.metric.value),
-            esc(&super::annotated(f)),
+            esc(&report.annotated(f)),
             esc(&f.id)
         );
     }
@@ -427,13 +439,13 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
         more_row(&mut s, &super::left_out(more), 8);
     }
     s.push_str("</tbody></table></div></section>\n");
-    if !report.resolved.is_empty() {
+    if !report.marks.resolved().is_empty() {
         let _ = write!(
             s,
             "<section id=\"resolved\"><h2>Resolved since the baseline ({})</h2>\n<div class=\"scroll\"><table><thead><tr><th>severity</th><th>kind</th><th>id</th><th>finding</th></tr></thead><tbody>\n",
-            report.resolved.len()
+            report.marks.resolved().len()
         );
-        for f in &report.resolved {
+        for f in report.marks.resolved() {
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td>{}</td><td class=\"path\">{}</td><td>{}</td></tr>",
@@ -484,6 +496,7 @@ pub fn render_limited(report: &Report, charts: &[InlineChart<'_>], limits: Limit
 /// At most `rows` rows: the first, most severe, findings; the rest are counted in a last row.
 fn finding_table<'a>(
     s: &mut String,
+    report: &Reviewed,
     fs: impl Iterator<Item = &'a Finding>,
     with_product: bool,
     rows: usize,
@@ -523,7 +536,7 @@ fn finding_table<'a>(
             s,
             "<td class=\"num\">{}</td><td>{}</td><td class=\"path\">{}</td></tr>",
             format_value(f.metric.value),
-            esc(&super::annotated(f)),
+            esc(&report.annotated(f)),
             evidence
         );
     }
@@ -546,7 +559,7 @@ fn more_row(s: &mut String, text: &str, columns: usize) {
 /// Which products get a section of their own (in report order): all of them, or the `limit`
 /// with the most critical findings, then high findings, then the highest untrusted exposure.
 fn detailed_products(
-    report: &Report,
+    report: &Reviewed,
     by_product: &HashMap<(&str, &str), Vec<&Finding>>,
     limit: usize,
 ) -> Vec<bool> {

@@ -9,19 +9,19 @@
 
 use crate::analysis::findings::Finding;
 use crate::analysis::{
-    Asymmetry, ConcentrationRow, CountryDependency, ProductSummary, Report, ReportSummary, Settings,
+    Asymmetry, ConcentrationRow, CountryDependency, ProductSummary, ReportSummary, Settings,
 };
-use crate::baseline::{BaselineInfo, OldFinding};
-use crate::waiver::WaiverReport;
+use crate::baseline::{BaselineInfo, OldFinding, Status};
+use crate::gate::{Marks, Reviewed};
+use crate::waiver::{Waiver, WaiverReport};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
 
-/// The report with its long arrays empty: the same fields, in the same order, with the same
-/// rules for leaving a field out, as [`Report`]'s derived serialization (a test compares the
-/// two on reports with every optional part present).
+/// `report.json` as one value: the core report's fields in their order, each finding with the
+/// gate's marks, then the gate's own parts. [`write`] writes the same bytes faster.
 #[derive(Serialize)]
-struct Head<'a> {
+struct Whole<'a> {
     schema_version: u32,
     rules_version: u32,
     tool: &'a str,
@@ -32,7 +32,7 @@ struct Head<'a> {
     country_dependency: &'a CountryDependency,
     asymmetry: &'a Asymmetry,
     concentration: &'a [ConcentrationRow],
-    findings: &'a [Box<Finding>],
+    findings: MarkedFindings<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a BaselineInfo>,
     #[serde(skip_serializing_if = "<[OldFinding]>::is_empty")]
@@ -45,25 +45,76 @@ fn no_waivers(w: &&WaiverReport) -> bool {
     w.is_empty()
 }
 
+impl<'a> Whole<'a> {
+    /// The whole report, or with `arrays` false its head: the two long arrays left empty.
+    fn of(report: &'a Reviewed, arrays: bool) -> Whole<'a> {
+        let marks = &report.marks;
+        Whole {
+            schema_version: report.schema_version,
+            rules_version: report.rules_version,
+            tool: &report.tool,
+            dataset: &report.dataset,
+            settings: &report.settings,
+            summary: &report.summary,
+            products: &report.products,
+            country_dependency: &report.country_dependency,
+            asymmetry: &report.asymmetry,
+            concentration: if arrays { &report.concentration } else { &[] },
+            findings: MarkedFindings {
+                findings: if arrays { &report.findings } else { &[] },
+                marks,
+            },
+            baseline: marks.baseline(),
+            resolved: marks.resolved(),
+            waivers: &marks.waivers,
+        }
+    }
+}
+
+/// The findings with the gate's marks, as a JSON array.
+struct MarkedFindings<'a> {
+    findings: &'a [Box<Finding>],
+    marks: &'a Marks,
+}
+
+impl Serialize for MarkedFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.findings.iter().map(|f| Marked::of(f, self.marks)))
+    }
+}
+
+/// A finding with the gate's marks, as it stands in report.json: its own fields, then
+/// `status` and `waiver` where they apply.
+#[derive(Serialize)]
+struct Marked<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<Status>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<&'a Waiver>,
+}
+
+impl<'a> Marked<'a> {
+    fn of(finding: &'a Finding, marks: &'a Marks) -> Marked<'a> {
+        Marked {
+            finding,
+            status: marks.status(finding),
+            waiver: marks.waiver(finding),
+        }
+    }
+}
+
+/// The whole report.json as one value, for `serde_json` (what [`write`] must equal).
+impl Serialize for Reviewed {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Whole::of(self, true).serialize(s)
+    }
+}
+
 /// Writes the report as `serde_json::to_writer_pretty` would, then a newline.
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let head = Head {
-        schema_version: report.schema_version,
-        rules_version: report.rules_version,
-        tool: &report.tool,
-        dataset: &report.dataset,
-        settings: &report.settings,
-        summary: &report.summary,
-        products: &report.products,
-        country_dependency: &report.country_dependency,
-        asymmetry: &report.asymmetry,
-        concentration: &[],
-        findings: &[],
-        baseline: report.baseline.as_ref(),
-        resolved: &report.resolved,
-        waivers: &report.waivers,
-    };
-    let head = serde_json::to_vec_pretty(&head).map_err(io::Error::other)?;
+pub fn write(report: &Reviewed, out: &mut dyn Write) -> io::Result<()> {
+    let head = serde_json::to_vec_pretty(&Whole::of(report, false)).map_err(io::Error::other)?;
     // Top-level keys are the only lines indented by exactly two spaces, and JSON strings
     // hold no raw newline, so each marker occurs once.
     let concentration = splice_point(&head, b"\n  \"concentration\": []")?;
@@ -71,7 +122,17 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(&head[..concentration])?;
     write_array(&report.concentration, out)?;
     out.write_all(&head[concentration + 2..findings])?;
-    write_array(&report.findings, out)?;
+    if report.marks.is_empty() {
+        // Nothing to mark: the findings as they are, without the wrapper.
+        write_array(&report.findings, out)?;
+    } else {
+        let marked: Vec<Marked<'_>> = report
+            .findings
+            .iter()
+            .map(|f| Marked::of(f, &report.marks))
+            .collect();
+        write_array(&marked, out)?;
+    }
     out.write_all(&head[findings + 2..])?;
     out.write_all(b"\n")
 }
@@ -151,7 +212,7 @@ fn indent(element: &[u8], out: &mut Vec<u8>) {
 }
 
 /// `report.json` in memory: the report, pretty-printed, with a final newline.
-pub fn to_vec(report: &Report) -> Vec<u8> {
+pub fn to_vec(report: &Reviewed) -> Vec<u8> {
     let mut bytes = Vec::new();
     write(report, &mut bytes).expect("writing to memory");
     bytes

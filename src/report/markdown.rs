@@ -2,8 +2,8 @@
 
 use super::csv::{format_value, path_text};
 use super::{headlines, methodology};
-use crate::analysis::Report;
 use crate::analysis::findings::{Kind, Severity};
+use crate::gate::Reviewed;
 use std::fmt::Write as _;
 
 /// Escapes the characters that break a Markdown table cell.
@@ -15,12 +15,12 @@ fn pct(v: f64) -> String {
     format!("{:.0}%", v * 100.0)
 }
 
-pub fn render(report: &Report) -> Vec<u8> {
+pub fn render(report: &Reviewed) -> Vec<u8> {
     render_limited(report, super::TABLE_ROWS)
 }
 
 /// [`render`] with tables of findings cut at `rows` rows, the most severe first.
-pub fn render_limited(report: &Report, rows: usize) -> Vec<u8> {
+pub fn render_limited(report: &Reviewed, rows: usize) -> Vec<u8> {
     let mut s = String::new();
     let sum = &report.summary;
     let _ = writeln!(s, "# Supply-chain risk report: {}\n", report.dataset);
@@ -111,7 +111,7 @@ pub fn render_limited(report: &Report, rows: usize) -> Vec<u8> {
                     .as_ref()
                     .map_or(String::new(), |p| format!("{}:{}", p.entity, p.item)),
                 format_value(f.metric.value),
-                cell(&super::annotated(f)),
+                cell(&report.annotated(f)),
                 cell(&f.evidence.first().map_or(String::new(), |p| path_text(p)))
             );
         }
@@ -119,14 +119,14 @@ pub fn render_limited(report: &Report, rows: usize) -> Vec<u8> {
             let _ = writeln!(s, "\n{}", super::left_out(more));
         }
     }
-    if !report.resolved.is_empty() {
+    if !report.marks.resolved().is_empty() {
         let _ = writeln!(
             s,
             "\n## Resolved since the baseline ({})\n",
-            report.resolved.len()
+            report.marks.resolved().len()
         );
         let _ = writeln!(s, "| severity | kind | id | finding |\n|---|---|---|---|");
-        for f in &report.resolved {
+        for f in report.marks.resolved() {
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} |",

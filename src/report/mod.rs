@@ -15,6 +15,7 @@ use crate::analysis::Report;
 use crate::analysis::findings::{Finding, Kind, Severity};
 use crate::analysis::groups::Level;
 use crate::cli::{ChartFormat, ReportFormat};
+use crate::gate::Reviewed;
 use crate::graph::ProductionGraph;
 use crate::model::Dataset;
 use foldhash::HashMap;
@@ -26,7 +27,7 @@ use write::OutFile;
 /// Renders every requested file, in memory, in a fixed order: the reports, then
 /// `charts/NAME.svg` and `charts/NAME.png`.
 pub fn render_files(
-    report: &Report,
+    report: &Reviewed,
     ds: &Dataset,
     g: &ProductionGraph,
     formats: &[ReportFormat],
@@ -43,7 +44,7 @@ pub fn render_files(
 /// once (at 1M supply rows the formats add up to 0.8 GB, 635 MB of it report.json).
 pub fn render_to(
     sink: &dyn write::Sink,
-    report: &Report,
+    report: &Reviewed,
     ds: &Dataset,
     g: &ProductionGraph,
     formats: &[ReportFormat],
@@ -69,7 +70,7 @@ pub fn render_to(
             rayon::join(
                 || {
                     if svg || png || wants(ReportFormat::Html) {
-                        crate::chart::try_render_all(report, ds, g)
+                        crate::chart::try_render_all(&report.report, ds, g)
                     } else {
                         Ok(Vec::new())
                     }
@@ -260,23 +261,10 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
     lines.into_iter().take(max).map(|l| l.3).collect()
 }
 
-/// A finding's message with its baseline status and waiver, for tables.
-pub fn annotated(f: &Finding) -> String {
-    let mut text = String::new();
-    if f.status == Some(crate::baseline::Status::New) {
-        text.push_str("[NEW] ");
-    }
-    text.push_str(&f.message);
-    if let Some(w) = &f.waiver {
-        text.push_str(&format!(" [waived until {}: {}]", w.expires, w.reason));
-    }
-    text
-}
-
 /// Lines about the baseline and the waivers, for the summaries (empty when neither is used).
-pub fn run_notes(report: &Report) -> Vec<String> {
+pub fn run_notes(report: &Reviewed) -> Vec<String> {
     let mut notes = Vec::new();
-    if let Some(b) = &report.baseline {
+    if let Some(b) = report.marks.baseline() {
         notes.push(format!(
             "Compared with the baseline {} ({}): {} new, {} standing, {} resolved.",
             b.path, b.tool, b.new, b.standing, b.resolved
@@ -291,20 +279,20 @@ pub fn run_notes(report: &Report) -> Vec<String> {
     let waived = report
         .findings
         .iter()
-        .filter(|f| f.waiver.is_some())
+        .filter(|f| report.marks.waiver(f).is_some())
         .count();
     if waived > 0 {
         notes.push(format!(
             "{waived} finding(s) are waived: shown, but they do not fail the run."
         ));
     }
-    for w in &report.waivers.expired {
+    for w in &report.marks.waivers.expired {
         notes.push(format!(
             "Waiver `{}` expired on {} and no longer applies ({}).",
             w.id, w.expires, w.reason
         ));
     }
-    for w in &report.waivers.unused {
+    for w in &report.marks.waivers.unused {
         notes.push(format!("Waiver `{}` matches no finding.", w.id));
     }
     notes

@@ -1,10 +1,10 @@
 //! The text of `tierscope analyze`: a ranked list for a terminal.
 
-use crate::analysis::Report;
 use crate::analysis::findings::Severity;
+use crate::gate::Reviewed;
 use std::fmt::Write as _;
 
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Reviewed) -> String {
     let mut s = String::new();
     let sum = &report.summary;
     let _ = writeln!(
@@ -58,7 +58,7 @@ pub fn render(report: &Report) -> String {
             "  {:<8} {:<21} {}\n           {}",
             f.severity.as_str(),
             f.kind.as_str(),
-            crate::report::annotated(f),
+            report.annotated(f),
             f.id
         );
         if let Some(path) = f.evidence.first() {

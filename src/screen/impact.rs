@@ -68,7 +68,7 @@ impl Snapshot {
     /// Analyses `ds` and keeps what [`compare`] needs.
     pub fn of(ds: &Dataset, settings: &Settings) -> Result<Snapshot, String> {
         let g = ProductionGraph::build(ds);
-        let report = analysis::analyze(ds, &g, settings)?;
+        let report = analysis::analyze(ds, &g, settings).map_err(|e| e.to_string())?;
         let mut products = BTreeMap::new();
         for p in &report.products {
             products.insert(

@@ -334,7 +334,7 @@ pub fn load(files: &Files) -> tierscope::model::Dataset {
     write(files, dir.path());
     match tierscope::ingest::load(dir.path()) {
         Ok(l) => l.dataset,
-        Err(tierscope::error::Error::InvalidDataset { diagnostics, .. }) => {
+        Err(tierscope_core::Error::InvalidDataset { diagnostics, .. }) => {
             panic!("generator made an invalid dataset: {diagnostics:?}")
         }
         Err(e) => panic!("{e}"),

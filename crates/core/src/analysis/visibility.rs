@@ -115,8 +115,6 @@ fn one_product(
                 .map(|&n| ctx.path(&paths::path_down(parent, n)))
                 .collect(),
             details,
-            status: None,
-            waiver: None,
         };
         (counts, Some(finding))
     }

@@ -28,7 +28,7 @@ pub fn failure_set(
     ds: &Dataset,
     g: &ProductionGraph,
     specs: &[String],
-) -> Result<Vec<EntityIx>, String> {
+) -> Result<Vec<EntityIx>, crate::Error> {
     let mut failed = vec![false; ds.entities.len()];
     for spec in specs {
         let (level, id) = match spec.split_once(':') {
@@ -51,16 +51,16 @@ pub fn failure_set(
             }
             ("country", Some(code)) => {
                 let c = ds.country_ix.get(code).ok_or_else(|| {
-                    format!("--fail {spec}: unknown country code `{code}` (expected a code from countries.csv)")
+                    crate::Error::Reference(format!("--fail {spec}: unknown country code `{code}` (expected a code from countries.csv)"))
                 })?;
                 for (e, ent) in ds.entities.iter().enumerate() {
                     failed[e] |= ent.country == *c;
                 }
             }
             _ => {
-                return Err(format!(
+                return Err(crate::Error::Reference(format!(
                     "--fail {spec} is not LEVEL:ID (expected entity:ID, owner:ID, country:CODE or untrusted)"
-                ));
+                )));
             }
         }
     }
@@ -110,15 +110,18 @@ fn controlled_by(majority: &[Option<EntityIx>], top: EntityIx) -> Vec<bool> {
     state.into_iter().map(|s| s == YES).collect()
 }
 
-fn entity(ds: &Dataset, id: &str) -> Result<EntityIx, String> {
+fn entity(ds: &Dataset, id: &str) -> Result<EntityIx, crate::Error> {
     ds.entity_ix.get(id).copied().ok_or_else(|| {
         let hint = crate::ingest::suggest(id, ds.entity_ix.keys())
             .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
-        format!("unknown entity `{id}` (expected an id from entities.csv{hint})")
+        crate::Error::Reference(format!(
+            "unknown entity `{id}` (expected an id from entities.csv{hint})"
+        ))
     })
 }
 
-pub fn run(ds: &Dataset, g: &ProductionGraph, specs: &[String]) -> Result<WhatIf, String> {
+/// Every end product's capacity with the failures of `specs` (`LEVEL:ID`) applied as given.
+pub fn run(ds: &Dataset, g: &ProductionGraph, specs: &[String]) -> Result<WhatIf, crate::Error> {
     let failed = failure_set(ds, g, specs)?;
     let mut mark = vec![false; ds.entities.len()];
     for e in &failed {

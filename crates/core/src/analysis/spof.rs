@@ -294,8 +294,6 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
                 },
                 evidence: vec![ctx.path(&path)],
                 details: Default::default(),
-                status: None,
-                waiver: None,
             }));
         }
     }
@@ -340,8 +338,6 @@ fn capacity_at_risk(
         },
         evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
         details: Default::default(),
-        status: None,
-        waiver: None,
     }
 }
 
@@ -404,8 +400,6 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 },
                 evidence: Vec::new(),
                 details,
-                status: None,
-                waiver: None,
             }));
         }
     }

@@ -109,8 +109,6 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Findings) -> Asymme
                     },
                     evidence: Vec::new(),
                     details,
-                    status: None,
-                    waiver: None,
                 }));
             }
         }

@@ -58,19 +58,7 @@ impl Kind {
 }
 
 /// How urgent a finding is. Ordered from most to least severe.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Critical,
@@ -94,6 +82,15 @@ impl Severity {
             Severity::Medium => "medium",
             Severity::Low => "low",
         }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = crate::Error;
+
+    /// `critical`, `high`, `medium` or `low`, in any case.
+    fn from_str(text: &str) -> Result<Severity, crate::Error> {
+        super::parse_name(&Severity::ALL, Severity::as_str, text, "severity")
     }
 }
 
@@ -152,12 +149,6 @@ pub struct Finding {
     /// Kind-specific numbers (e.g. HHI by supplier, the reverse dependency).
     #[serde(default, skip_serializing_if = "Details::is_none")]
     pub details: Details,
-    /// With a baseline: new or standing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::baseline::Status>,
-    /// The waiver that accepts this finding, if any: it is shown but does not fail a run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<Box<crate::waiver::Waiver>>,
 }
 
 /// A finding's kind-specific evidence beyond its metric.

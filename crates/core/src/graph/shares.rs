@@ -30,7 +30,7 @@ pub struct Allocation {
 /// Allocates the shares of the qualified rows of one (buyer, item), in row order.
 ///
 /// ```
-/// use tierscope::graph::shares::allocate;
+/// use tierscope_core::graph::shares::allocate;
 /// // 0.3 given, two blanks split the remaining 0.7.
 /// let a = allocate(&[Some(0.3), None, None]).unwrap();
 /// assert_eq!(a.coverage, 1.0);

@@ -91,8 +91,6 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             },
             evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
             details: Default::default(),
-            status: None,
-            waiver: None,
         }));
     }
     exposures
@@ -183,8 +181,6 @@ fn restricted_upstream(
             },
             evidence: vec![ctx.path(&paths::path_down(parent, n))],
             details,
-            status: None,
-            waiver: None,
         }));
     }
     out

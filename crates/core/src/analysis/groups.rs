@@ -9,12 +9,9 @@
 
 use crate::graph::ProductionGraph;
 use crate::model::{Dataset, EntityIx};
-use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Entity,
@@ -38,6 +35,15 @@ impl Level {
             Level::Country => "country",
             Level::Untrusted => "untrusted",
         }
+    }
+}
+
+impl std::str::FromStr for Level {
+    type Err = crate::Error;
+
+    /// `entity`, `owner`, `country` or `untrusted`, in any case.
+    fn from_str(text: &str) -> Result<Level, crate::Error> {
+        super::parse_name(&Level::ALL, Level::as_str, text, "level")
     }
 }
 

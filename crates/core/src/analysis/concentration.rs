@@ -120,8 +120,6 @@ fn one_input(
                 },
                 evidence: Vec::new(),
                 details,
-                status: None,
-                waiver: None,
             });
         }
         Some((row, finding))

@@ -146,15 +146,6 @@ pub struct Report {
     pub asymmetry: Asymmetry,
     pub concentration: Vec<ConcentrationRow>,
     pub findings: Findings,
-    /// With a baseline: what it was and how the run compares.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<crate::baseline::BaselineInfo>,
-    /// With a baseline: its findings that are gone.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resolved: Vec<crate::baseline::OldFinding>,
-    /// Expired and unused waivers.
-    #[serde(default, skip_serializing_if = "crate::waiver::WaiverReport::is_empty")]
-    pub waivers: crate::waiver::WaiverReport,
 }
 
 /// What the analyses share: the dataset, the graph and the products in scope.
@@ -248,11 +239,11 @@ impl<'a> Ctx<'a> {
 }
 
 /// Parses `entity:item` into a product's index, or says what is wrong.
-pub fn find_product(ds: &Dataset, spec: &str) -> Result<usize, String> {
+pub fn find_product(ds: &Dataset, spec: &str) -> Result<usize, crate::Error> {
     let Some((e, x)) = spec.split_once(':') else {
-        return Err(format!(
+        return Err(crate::Error::Reference(format!(
             "`{spec}` is not ENTITY:ITEM (expected e.g. oem-us:chip)"
-        ));
+        )));
     };
     ds.products
         .iter()
@@ -263,15 +254,19 @@ pub fn find_product(ds: &Dataset, spec: &str) -> Result<usize, String> {
                 .iter()
                 .map(|p| format!("{}:{}", ds.entity(p.entity).id, ds.item(p.item).id))
                 .collect();
-            format!(
+            crate::Error::Reference(format!(
                 "`{spec}` is not an end product in products.csv (expected one of: {})",
                 known.join(", ")
-            )
+            ))
         })
 }
 
 /// Runs every analysis. The dataset's trust policy must already be applied.
-pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result<Report, String> {
+pub fn analyze(
+    ds: &Dataset,
+    g: &ProductionGraph,
+    settings: &Settings,
+) -> Result<Report, crate::Error> {
     let products: Vec<(usize, u32)> = match &settings.product {
         Some(spec) => {
             let p = find_product(ds, spec)?;
@@ -381,10 +376,26 @@ pub fn analyze(ds: &Dataset, g: &ProductionGraph, settings: &Settings) -> Result
         asymmetry,
         concentration,
         findings,
-        baseline: None,
-        resolved: Vec::new(),
-        waivers: Default::default(),
     })
+}
+
+/// The value of `all` whose name is `text` (any case), or an error listing the names.
+fn parse_name<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    text: &str,
+    what: &str,
+) -> Result<T, crate::Error> {
+    all.iter()
+        .copied()
+        .find(|&v| name(v).eq_ignore_ascii_case(text.trim()))
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|&v| name(v)).collect();
+            crate::Error::Reference(format!(
+                "`{text}` is not a {what} (expected one of: {})",
+                names.join(", ")
+            ))
+        })
 }
 
 /// Rounds a metric for output, so that reports do not carry float noise (0.30000000000000004).
