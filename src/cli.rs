@@ -43,8 +43,8 @@ pub enum Command {
 Examples:\n  tierscope validate datasets/legacy-semiconductors\n  tierscope validate my-data --format json > problems.json"
     )]
     Validate {
-        /// The dataset folder
-        dir: PathBuf,
+        /// The dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: TextOrJson,
@@ -55,11 +55,13 @@ Examples:\n  tierscope validate datasets/legacy-semiconductors\n  tierscope vali
 tierscope summary datasets/legacy-semiconductors --format json"
     )]
     Summary {
-        /// The dataset folder
-        dir: PathBuf,
+        /// The dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: TextOrJson,
+        #[command(flatten)]
+        trust: TrustArgs,
     },
     /// Find single points of failure, exposure, concentration, asymmetry and blind spots
     #[command(
@@ -119,8 +121,8 @@ tierscope export datasets/biologic-ingredients --format graphml --out bio.graphm
 tierscope export datasets/legacy-semiconductors --format json --out graph.json"
     )]
     Export {
-        /// The dataset folder
-        dir: PathBuf,
+        /// The dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
         /// Graph format
         #[arg(long, value_enum, default_value_t = ExportFormat::Dot)]
         format: ExportFormat,
@@ -164,8 +166,8 @@ tierscope whatif datasets/biologic-ingredients --fail untrusted --format json\n 
 tierscope whatif my-data --fail entity:fab-tw --fail country:JP"
     )]
     Whatif {
-        /// The dataset folder
-        dir: PathBuf,
+        /// The dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
         /// A failure: LEVEL:ID (repeatable)
         #[arg(long = "fail", value_name = "LEVEL:ID", required = true)]
         fail: Vec<String>,
@@ -188,8 +190,8 @@ tierscope screen my-data --vendors vendors.csv --list sdn.csv --list consolidate
 tierscope screen my-data --vendors vendors.csv --list sdn.csv --threshold 0.85 --format csv"
     )]
     Screen {
-        /// The dataset folder
-        dir: PathBuf,
+        /// The dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
         /// The candidates CSV file
         #[arg(long, value_name = "CANDIDATES.csv")]
         vendors: PathBuf,

@@ -12,10 +12,10 @@
 
 pub use tierscope_core::{analysis, diag, graph, ingest, model, names, summary, whatif};
 
-pub mod app;
 pub mod baseline;
 pub mod chart;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod error;
 pub mod export;
@@ -23,4 +23,5 @@ pub mod gate;
 pub mod generate;
 pub mod report;
 pub mod screen;
+pub mod settings;
 pub mod waiver;

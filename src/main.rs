@@ -1,6 +1,6 @@
 use clap::Parser;
 use std::process::ExitCode;
-use tierscope::{app, cli::Cli, error::EXIT_ERROR};
+use tierscope::{cli::Cli, commands, error::EXIT_ERROR};
 
 /// mimalloc instead of the system allocator: the analysis allocates and frees millions of
 /// small strings and vectors (finding ids, messages, evidence paths) from several threads,
@@ -23,11 +23,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let code = match app::run(&cli, &mut out) {
+    let code = match commands::run(&cli, &mut out) {
         Ok(code) => code,
-        Err(e) if app::is_broken_pipe(&e) => 0,
+        Err(e) if commands::is_broken_pipe(&e) => 0,
         Err(e) => {
-            app::print_error(&e, &mut std::io::stderr().lock());
+            commands::print_error(&e, &mut std::io::stderr().lock());
             e.exit_code()
         }
     };

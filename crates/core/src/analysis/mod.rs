@@ -67,6 +67,40 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// Applies the trust policy of these settings (`untrust`, `trust`) to `ds`, on top of its
+    /// `countries.csv`. The one way a policy reaches the analysis: the settings record it in
+    /// the report, and the dataset carries it into the graph's untrusted group.
+    ///
+    /// A code in both lists, or not in `countries.csv`, is an error naming it.
+    pub fn apply_trust(&self, ds: &mut Dataset) -> Result<(), crate::Error> {
+        use crate::model::Trust;
+        if let Some(code) = self.untrust.iter().find(|c| self.trust.contains(c)) {
+            return Err(crate::Error::Reference(format!(
+                "country {code} is in both --untrust and --trust (expected it in one)"
+            )));
+        }
+        let overrides = self
+            .untrust
+            .iter()
+            .map(|c| (c.as_str(), Trust::Untrusted))
+            .chain(self.trust.iter().map(|c| (c.as_str(), Trust::Trusted)));
+        let unknown = ds.override_trust(overrides);
+        if !unknown.is_empty() {
+            return Err(crate::Error::Reference(format!(
+                "unknown country code(s) {} in --untrust/--trust (expected codes from countries.csv: {})",
+                unknown.join(", "),
+                ds.countries
+                    .iter()
+                    .map(|c| c.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Comparisons against thresholds use this margin, so values that are equal on paper but
 /// differ in the last bits (0.1 + 0.2 + 0.2) land on the documented side.
 pub const EPS: f64 = 1e-9;

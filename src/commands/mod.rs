@@ -1,0 +1,221 @@
+//! One module per subcommand, each a short `run` over the validated [`Settings`]; what they
+//! share (writing to standard output, the progress spinner) lives here.
+
+mod analyze;
+mod diff;
+mod export;
+mod generate;
+mod report;
+mod screen;
+mod summary;
+mod validate;
+mod whatif;
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::settings::{Flags, Settings};
+use serde::Serialize;
+use std::io::Write;
+
+/// Runs `cli`, writing its main output to `out`; returns the exit code.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    match &cli.command {
+        Command::Validate { dir, format } => {
+            validate::run(&settings(cli, flags(dir))?, *format, out)
+        }
+        Command::Summary { dir, format, trust } => {
+            let flags = Flags {
+                trust: Some(trust),
+                ..flags(dir)
+            };
+            summary::run(&settings(cli, flags)?, *format, out)
+        }
+        Command::Analyze {
+            dir,
+            format,
+            analysis,
+            gate,
+        } => {
+            let flags = Flags {
+                analysis: Some(analysis),
+                gate: Some(gate),
+                ..flags(dir)
+            };
+            analyze::run(&settings(cli, flags)?, *format, cli.quiet, out)
+        }
+        Command::Report {
+            dir,
+            out: out_dir,
+            format,
+            charts,
+            analysis,
+            gate,
+        } => {
+            let flags = Flags {
+                analysis: Some(analysis),
+                gate: Some(gate),
+                out: out_dir.as_deref(),
+                formats: format,
+                charts,
+                ..flags(dir)
+            };
+            report::run(&settings(cli, flags)?, cli.quiet, out)
+        }
+        Command::Export {
+            dir,
+            format,
+            out: file,
+            trust,
+        } => {
+            let flags = Flags {
+                trust: Some(trust),
+                ..flags(dir)
+            };
+            export::run(&settings(cli, flags)?, *format, file.as_deref(), out)
+        }
+        Command::Diff {
+            old,
+            new,
+            tolerance,
+            format,
+            fail_on,
+        } => diff::run(old, new, *tolerance, *format, *fail_on, out),
+        Command::Whatif {
+            dir,
+            fail,
+            format,
+            trust,
+        } => {
+            let flags = Flags {
+                trust: Some(trust),
+                ..flags(dir)
+            };
+            whatif::run(&settings(cli, flags)?, fail, *format, out)
+        }
+        Command::Screen {
+            dir,
+            vendors,
+            lists,
+            threshold,
+            block_threshold,
+            format,
+            trust,
+        } => {
+            let flags = Flags {
+                trust: Some(trust),
+                lists,
+                ..flags(dir)
+            };
+            let thresholds = screen::Thresholds {
+                name: *threshold,
+                block: *block_threshold,
+            };
+            screen::run(&settings(cli, flags)?, vendors, thresholds, *format, out)
+        }
+        Command::Generate {
+            out: dir,
+            supply_rows,
+            seed,
+            countries,
+            depth,
+            single_input,
+        } => {
+            let opts = crate::generate::Options {
+                supply_rows: *supply_rows,
+                seed: *seed,
+                countries: *countries,
+                depth: *depth,
+                single_input: *single_input,
+            };
+            generate::run(dir, &opts, out)
+        }
+    }
+}
+
+/// The flags of a command that names only its dataset folder.
+fn flags(dir: &Option<std::path::PathBuf>) -> Flags<'_> {
+    Flags {
+        dir: dir.as_deref(),
+        ..Flags::default()
+    }
+}
+
+/// The one settings step: the command's flags over the config file over the defaults.
+fn settings(cli: &Cli, flags: Flags<'_>) -> Result<Settings> {
+    Settings::resolve(&flags, &Config::load(cli.config.as_deref())?)
+}
+
+/// A spinner on stderr naming the phase of a long run; hidden under `--quiet` or when stderr
+/// is not a terminal (cron, CI, pipes).
+pub struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Progress(bar)
+    }
+
+    pub fn phase(&self, what: &'static str) {
+        self.0.set_message(what);
+    }
+
+    pub fn done(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Writes bytes to the command's output.
+fn emit(out: &mut dyn Write, bytes: &[u8]) -> Result<()> {
+    out.write_all(bytes)
+        .and_then(|_| out.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}
+
+/// Writes a value as pretty JSON and a newline, streamed: a report of millions of findings
+/// is never held as one buffer.
+fn emit_json<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    emit_with(out, |w| {
+        serde_json::to_writer_pretty(&mut *w, value)?;
+        w.write_all(b"\n")
+    })
+}
+
+/// Writes to stdout through a buffer with `write`, and says where a failure happened.
+fn emit_with(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, &mut *out);
+    let written = write(&mut buffered).and_then(|_| buffered.flush());
+    drop(buffered);
+    written
+        .and_then(|_| out.flush())
+        .map_err(|source| Error::Write {
+            path: "<stdout>".into(),
+            source,
+        })
+}
+
+/// A closed stdout (`tierscope ... | head`) is a normal end, not an error.
+pub fn is_broken_pipe(e: &Error) -> bool {
+    matches!(e, Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Prints an error for a person: the diagnostics first, then a summary line.
+pub fn print_error(e: &Error, err: &mut dyn Write) {
+    if let Error::InvalidDataset { diagnostics, .. } = e {
+        for d in diagnostics {
+            let _ = writeln!(err, "{d}");
+        }
+    }
+    let _ = writeln!(err, "error: {e}");
+}

@@ -1,0 +1,63 @@
+//! `tierscope validate`: every problem of a dataset, as `file:line:column`.
+
+use super::{emit, emit_json};
+use crate::cli::TextOrJson;
+use crate::diag::{Diagnostic, Severity};
+use crate::error::{EXIT_ERROR, EXIT_OK, Result};
+use crate::ingest;
+use crate::settings::Settings;
+use serde::Serialize;
+use std::io::Write;
+
+#[derive(Serialize)]
+struct ValidateReport<'a> {
+    dataset: String,
+    valid: bool,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+pub fn run(settings: &Settings, format: TextOrJson, out: &mut dyn Write) -> Result<i32> {
+    let dir = &settings.dir;
+    let (diagnostics, code) = match ingest::load(dir) {
+        Ok(loaded) => {
+            // The trust policy of the flags and the config must name the dataset's countries.
+            let mut ds = loaded.dataset;
+            settings.analysis.apply_trust(&mut ds)?;
+            (loaded.diagnostics, EXIT_OK)
+        }
+        Err(tierscope_core::Error::InvalidDataset { diagnostics, .. }) => (diagnostics, EXIT_ERROR),
+        Err(e) => return Err(e.into()),
+    };
+    let count = |s| ingest::count(&diagnostics, s);
+    let report = ValidateReport {
+        dataset: ingest::dataset_name(dir),
+        valid: code == EXIT_OK,
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        notes: count(Severity::Note),
+        diagnostics: &diagnostics,
+    };
+    match format {
+        TextOrJson::Json => emit_json(out, &report)?,
+        TextOrJson::Text => {
+            let mut text = String::new();
+            for d in &diagnostics {
+                text.push_str(&d.to_string());
+                text.push('\n');
+            }
+            text.push_str(&format!(
+                "{}: {} ({} error(s), {} warning(s), {} note(s))\n",
+                dir.display(),
+                if report.valid { "valid" } else { "invalid" },
+                report.errors,
+                report.warnings,
+                report.notes
+            ));
+            emit(out, text.as_bytes())?;
+        }
+    }
+    Ok(code)
+}

@@ -1,0 +1,24 @@
+//! `tierscope whatif`: fail entities, owners, countries or the untrusted group by hand.
+
+use super::{emit, emit_json};
+use crate::cli::TextOrJson;
+use crate::error::{EXIT_OK, Result};
+use crate::ingest::limits;
+use crate::settings::Settings;
+use crate::whatif;
+use std::io::Write;
+
+pub fn run(
+    settings: &Settings,
+    fail: &[String],
+    format: TextOrJson,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    let (ds, graph) = settings.load(limits::LOAD)?;
+    let result = whatif::run(&ds, &graph, fail)?;
+    match format {
+        TextOrJson::Text => emit(out, result.to_text().as_bytes())?,
+        TextOrJson::Json => emit_json(out, &result)?,
+    }
+    Ok(EXIT_OK)
+}
