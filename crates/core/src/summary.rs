@@ -52,6 +52,16 @@ pub struct CountryCount {
 }
 
 impl Summary {
+    /// Counts what `ds` holds and how much of its inputs is mapped. O(R) for R rows.
+    ///
+    /// ```
+    /// use tierscope_core::{graph::ProductionGraph, ingest, summary::Summary};
+    /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    /// let ds = ingest::load(&dir)?.dataset;
+    /// let s = Summary::new(&ds, &ProductionGraph::build(&ds));
+    /// assert_eq!((s.end_products, s.production_nodes), (2, 8));
+    /// # Ok::<(), tierscope_core::Error>(())
+    /// ```
     pub fn new(ds: &Dataset, g: &ProductionGraph) -> Summary {
         let mut coverage = Coverage {
             inputs: 0,

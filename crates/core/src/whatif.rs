@@ -120,7 +120,19 @@ fn entity(ds: &Dataset, id: &str) -> Result<EntityIx, crate::Error> {
     })
 }
 
-/// Every end product's capacity with the failures of `specs` (`LEVEL:ID`) applied as given.
+/// Every end product's capacity with the failures of `specs` (`LEVEL:ID`: `entity:ID`,
+/// `owner:ID`, `country:CODE`, `untrusted`) applied together, as given. O(N + E).
+///
+/// ```
+/// use tierscope_core::{graph::ProductionGraph, ingest, whatif};
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+/// let ds = ingest::load(&dir)?.dataset;
+/// let g = ProductionGraph::build(&ds);
+/// let result = whatif::run(&ds, &g, &["country:CN".to_string()])?;
+/// assert!(result.products.iter().all(|p| p.capacity == 0.0));
+/// assert!(whatif::run(&ds, &g, &["planet:mars".to_string()]).is_err());
+/// # Ok::<(), tierscope_core::Error>(())
+/// ```
 pub fn run(ds: &Dataset, g: &ProductionGraph, specs: &[String]) -> Result<WhatIf, crate::Error> {
     let failed = failure_set(ds, g, specs)?;
     let mut mark = vec![false; ds.entities.len()];

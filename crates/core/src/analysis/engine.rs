@@ -95,6 +95,19 @@ impl<'g> Engine<'g> {
 
     /// Capacity of every node with the entities for which `failed` is true failed.
     /// O(N + E).
+    ///
+    /// ```
+    /// use tierscope_core::{analysis::engine::Engine, graph::ProductionGraph, ingest};
+    /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    /// let ds = ingest::load(&dir)?.dataset;
+    /// let g = ProductionGraph::build(&ds);
+    /// let fab_cn = ds.entity_ix["fab-cn"];
+    /// let cap = Engine::new(&g, ds.entities.len()).full(|e| e == fab_cn);
+    /// // The chip's die came 0.6 from Taiwan and 0.4 from the failed Chinese fab.
+    /// let chip = g.node_of[&(ds.entity_ix["oem-us"], ds.item_ix["chip"])];
+    /// assert!((cap[chip as usize] - 0.6).abs() < 1e-12);
+    /// # Ok::<(), tierscope_core::Error>(())
+    /// ```
     pub fn full(&self, failed: impl Fn(EntityIx) -> bool) -> Vec<f64> {
         let mut cap = vec![1.0; self.g.node_count()];
         let entity = &self.g.csr.entity;
@@ -107,6 +120,18 @@ impl<'g> Engine<'g> {
     /// Capacity with the entities in `failed` failed, computed over the downstream cone of
     /// their nodes only. The returned slice is valid until the next call; nodes outside the
     /// cone read 1.
+    ///
+    /// ```
+    /// use tierscope_core::{analysis::engine::Engine, graph::ProductionGraph, ingest};
+    /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    /// let ds = ingest::load(&dir)?.dataset;
+    /// let g = ProductionGraph::build(&ds);
+    /// let mut engine = Engine::new(&g, ds.entities.len());
+    /// let fab_cn = ds.entity_ix["fab-cn"];
+    /// let full = engine.full(|e| e == fab_cn);
+    /// assert_eq!(engine.cone(&[fab_cn]), full.as_slice());
+    /// # Ok::<(), tierscope_core::Error>(())
+    /// ```
     pub fn cone(&mut self, failed: &[EntityIx]) -> &[f64] {
         self.collect_cone(failed);
         let entity = &self.g.csr.entity;

@@ -73,6 +73,18 @@ impl Settings {
     /// the report, and the dataset carries it into the graph's untrusted group.
     ///
     /// A code in both lists, or not in `countries.csv`, is an error naming it.
+    ///
+    /// ```
+    /// use tierscope_core::{analysis::Settings, ingest, model::Trust};
+    /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    /// let mut ds = ingest::load(&dir)?.dataset;
+    /// let settings = Settings { untrust: vec!["JP".into()], ..Settings::default() };
+    /// settings.apply_trust(&mut ds)?;
+    /// assert_eq!(ds.country(ds.country_ix["JP"]).trust, Trust::Untrusted);
+    /// let unknown = Settings { trust: vec!["ZZ".into()], ..Settings::default() };
+    /// assert!(unknown.apply_trust(&mut ds).is_err());
+    /// # Ok::<(), tierscope_core::Error>(())
+    /// ```
     pub fn apply_trust(&self, ds: &mut Dataset) -> Result<(), crate::Error> {
         use crate::model::Trust;
         if let Some(code) = self.untrust.iter().find(|c| self.trust.contains(c)) {
@@ -273,6 +285,16 @@ impl<'a> Ctx<'a> {
 }
 
 /// Parses `entity:item` into a product's index, or says what is wrong.
+///
+/// ```
+/// use tierscope_core::{analysis::find_product, ingest};
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+/// let ds = ingest::load(&dir)?.dataset;
+/// let p = find_product(&ds, "oem-us:chip")?;
+/// assert_eq!(ds.item(ds.products[p].item).id, "chip");
+/// assert!(find_product(&ds, "oem-us:wafer").is_err());
+/// # Ok::<(), tierscope_core::Error>(())
+/// ```
 pub fn find_product(ds: &Dataset, spec: &str) -> Result<usize, crate::Error> {
     let Some((e, x)) = spec.split_once(':') else {
         return Err(crate::Error::Reference(format!(
@@ -295,7 +317,33 @@ pub fn find_product(ds: &Dataset, spec: &str) -> Result<usize, crate::Error> {
         })
 }
 
-/// Runs every analysis. The dataset's trust policy must already be applied.
+/// Runs every analysis and returns the report: findings most severe first, each product's
+/// headline numbers, the country dependency matrix, asymmetry and concentration.
+///
+/// The trust policy of `settings` must already be applied to `ds`
+/// ([`Settings::apply_trust`]). An unknown `settings.product` is an [`Error::Reference`].
+///
+/// O(N + E) per failure group for N nodes and E edges, over the cones of the groups that
+/// reach a product (see [`engine`], [`crit`] and [`spof`]).
+///
+/// ```
+/// use tierscope_core::analysis::{self, findings::Kind, groups::Level};
+/// use tierscope_core::{graph::ProductionGraph, ingest};
+/// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+/// let ds = ingest::load(&dir)?.dataset;
+/// let g = ProductionGraph::build(&ds);
+/// let report = analysis::analyze(&ds, &g, &analysis::Settings::default())?;
+/// // The gallium refinery alone can stop the US chip.
+/// let spof = report
+///     .findings
+///     .iter()
+///     .find(|f| f.kind == Kind::Spof && f.level == Some(Level::Entity) && f.subject == "ga-cn")
+///     .expect("a single point of failure");
+/// assert_eq!(spof.metric.value, 0.0);
+/// # Ok::<(), tierscope_core::Error>(())
+/// ```
+///
+/// [`Error::Reference`]: crate::Error::Reference
 pub fn analyze(
     ds: &Dataset,
     g: &ProductionGraph,

@@ -153,6 +153,17 @@ impl ProductionGraph {
     /// Builds the graph from a validated dataset.
     ///
     /// O(S log S + B + N) for S supply rows, B BOM rows and N nodes.
+    ///
+    /// ```
+    /// use tierscope_core::{graph::ProductionGraph, ingest};
+    /// # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/mini");
+    /// let ds = ingest::load(&dir)?.dataset;
+    /// let g = ProductionGraph::build(&ds);
+    /// // (Taiwan fab, die) is a production node, fed by its wafer and resist suppliers.
+    /// let fab = g.node_of[&(ds.entity_ix["fab-tw"], ds.item_ix["die"])];
+    /// assert_eq!(g.graph.neighbors_directed(fab.into(), petgraph::Incoming).count(), 3);
+    /// # Ok::<(), tierscope_core::Error>(())
+    /// ```
     pub fn build(ds: &Dataset) -> ProductionGraph {
         let item_level = item_levels(ds);
         // Nodes, in topological order: by item level, then entity, then item.
