@@ -215,117 +215,18 @@ pub fn read_rows(
     mut skipped: impl FnMut(&Row<'_>),
 ) -> Result<Outcome> {
     let display = dir.join(name).display().to_string();
-    let expected = columns
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(",");
     let mut reader = match open(source, name, &display, diags) {
         Ok(reader) => reader,
         Err(outcome) => return Ok(outcome),
     };
-
     let mut raw = csv::ByteRecord::new();
-    // The header: the first record that is not a blank line (a line of spaces is blank).
-    let mut first = next_record(&mut reader, &mut raw);
-    while matches!(first, Ok(Some(_))) && raw.len() == 1 && raw[0].trim_ascii().is_empty() {
-        first = next_record(&mut reader, &mut raw);
-    }
-    let (header, header_line) = match first {
-        Ok(Some((line, inside))) => {
-            if let Some((qline, qcol)) = unclosed_quote_in(&reader, line, inside) {
-                report_unclosed_quote(diags, &display, qline, qcol);
-                return Ok(Outcome::Unusable);
-            }
-            match csv::StringRecord::from_byte_record(raw.clone()) {
-                Ok(header) => (header, line),
-                Err(e) => {
-                    diags.error(
-                        "encoding",
-                        At::cell(&display, line, e.utf8_error().field() + 1),
-                        "column name is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
-                    );
-                    return Ok(Outcome::Unusable);
-                }
-            }
-        }
-        Ok(None) => {
-            diags.error(
-                "empty-file",
-                At::file(&display),
-                format!("file is empty (expected a header row with {expected})"),
-            );
-            return Ok(Outcome::Unusable);
-        }
-        Err(e) => {
-            report_csv_error(&e, &reader, &display, diags);
-            return Ok(Outcome::Unusable);
-        }
-    };
-    let mut positions = vec![None; columns.len()];
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    for (field, raw) in header.iter().enumerate() {
-        let key = raw
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_ascii_lowercase();
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
-            diags.error(
-                "duplicate-column",
-                At::cell(&display, header_line, field + 1),
-                format!(
-                    "column `{key}` appears twice (first at column {}; expected each column once)",
-                    first + 1
-                ),
-            );
-            continue;
-        }
-        seen.push((key.clone(), field));
-        match columns.iter().position(|c| c.name == key) {
-            Some(col) => positions[col] = Some(field),
-            None if key.is_empty() => diags.note(
-                "unknown-column",
-                At::cell(&display, header_line, field + 1),
-                "column without a name is ignored",
-            ),
-            None => diags.note(
-                "unknown-column",
-                At::cell(&display, header_line, field + 1),
-                format!(
-                    "column `{key}` is not one tierscope reads; it is ignored (known columns: {})",
-                    columns
-                        .iter()
-                        .map(|c| c.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ),
-        }
-    }
-    let missing: Vec<&str> = columns
-        .iter()
-        .zip(&positions)
-        .filter(|(c, p)| c.required && p.is_none())
-        .map(|(c, _)| c.name)
-        .collect();
-    if !missing.is_empty() {
-        diags.error(
-            "missing-column",
-            At::line(&display, header_line),
-            format!(
-                "missing required column{} {} (expected a header row with {expected})",
-                if missing.len() > 1 { "s" } else { "" },
-                missing
-                    .iter()
-                    .map(|m| format!("`{m}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        );
+    let Some((header, header_line)) = read_header(&mut reader, &mut raw, &display, columns, diags)
+    else {
         return Ok(Outcome::Unusable);
-    }
-
+    };
+    let Some(positions) = column_positions(&header, header_line, &display, columns, diags) else {
+        return Ok(Outcome::Unusable);
+    };
     let width = header.len();
     let mut rows = 0;
     // Reading stopped before the end of the file: the ids on the rows not read are unknown,
@@ -376,37 +277,15 @@ pub fn read_rows(
         if let Some((qline, qcol)) = unclosed {
             report_unclosed_quote(diags, &display, qline, qcol);
             skipped(&row);
-        } else if record.len() == 1 && record[0].trim().is_empty() {
-            // a blank line
-        } else if record.len() == 1 && &record[0] == "\u{1a}" {
-            // a DOS end-of-file byte
-        } else if record.len() != width {
-            diags.error(
-                "field-count",
-                At::line(&display, line),
-                format!(
-                    "row has {} fields but the header has {width} (expected one cell per column; a comma inside a value needs quotes)",
-                    record.len()
-                ),
-            );
-            skipped(&row);
-        } else if let Some((field, len)) = long_cell(&record) {
-            diags.error(
-                "cell-too-long",
-                At::cell(&display, line, field + 1),
-                format!("cell is {len} bytes long (expected at most {MAX_CELL_BYTES} bytes)"),
-            );
-            skipped(&row);
-        } else if let Some(field) = bom_cell(&record) {
-            diags.error(
-                "encoding",
-                At::cell(&display, line, field + 1),
-                "cell contains a byte-order mark (U+FEFF), which belongs only at the start of a file (expected plain text: were two files joined into one?)",
-            );
-            skipped(&row);
         } else {
-            rows += 1;
-            each(&row, diags);
+            match check_record(&record, width, &display, line, diags) {
+                Check::Row => {
+                    rows += 1;
+                    each(&row, diags);
+                }
+                Check::Skipped => skipped(&row),
+                Check::Blank => {}
+            }
         }
         raw = record.into_byte_record();
     }
@@ -415,6 +294,189 @@ pub fn read_rows(
     } else {
         Outcome::Read { rows }
     })
+}
+
+/// The header: the first record that is not a blank line (a line of spaces is blank), as
+/// UTF-8, with its line. `None` when it is reported (empty file, unclosed quote, bad bytes).
+fn read_header<R: Read>(
+    reader: &mut csv::Reader<Scanner<R>>,
+    raw: &mut csv::ByteRecord,
+    display: &str,
+    columns: &[Column],
+    diags: &mut Diagnostics,
+) -> Option<(csv::StringRecord, u64)> {
+    let mut first = next_record(reader, raw);
+    while matches!(first, Ok(Some(_))) && raw.len() == 1 && raw[0].trim_ascii().is_empty() {
+        first = next_record(reader, raw);
+    }
+    match first {
+        Ok(Some((line, inside))) => {
+            if let Some((qline, qcol)) = unclosed_quote_in(reader, line, inside) {
+                report_unclosed_quote(diags, display, qline, qcol);
+                return None;
+            }
+            match csv::StringRecord::from_byte_record(raw.clone()) {
+                Ok(header) => Some((header, line)),
+                Err(e) => {
+                    diags.error(
+                        "encoding",
+                        At::cell(display, line, e.utf8_error().field() + 1),
+                        "column name is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
+                    );
+                    None
+                }
+            }
+        }
+        Ok(None) => {
+            diags.error(
+                "empty-file",
+                At::file(display),
+                format!(
+                    "file is empty (expected a header row with {})",
+                    required_names(columns)
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            report_csv_error(&e, reader, display, diags);
+            None
+        }
+    }
+}
+
+/// The required columns' names, comma-separated, for messages.
+fn required_names(columns: &[Column]) -> String {
+    columns
+        .iter()
+        .filter(|c| c.required)
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// For each of `columns`, its field in the header (names matched ignoring case, spaces and a
+/// byte-order mark). Duplicate and unknown columns are reported; `None` when a required
+/// column is missing.
+fn column_positions(
+    header: &csv::StringRecord,
+    header_line: u64,
+    display: &str,
+    columns: &[Column],
+    diags: &mut Diagnostics,
+) -> Option<Vec<Option<usize>>> {
+    let mut positions = vec![None; columns.len()];
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for (field, raw) in header.iter().enumerate() {
+        let key = raw
+            .trim()
+            .trim_start_matches('\u{feff}')
+            .to_ascii_lowercase();
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            diags.error(
+                "duplicate-column",
+                At::cell(display, header_line, field + 1),
+                format!(
+                    "column `{key}` appears twice (first at column {}; expected each column once)",
+                    first + 1
+                ),
+            );
+            continue;
+        }
+        seen.push((key.clone(), field));
+        match columns.iter().position(|c| c.name == key) {
+            Some(col) => positions[col] = Some(field),
+            None if key.is_empty() => diags.note(
+                "unknown-column",
+                At::cell(display, header_line, field + 1),
+                "column without a name is ignored",
+            ),
+            None => diags.note(
+                "unknown-column",
+                At::cell(display, header_line, field + 1),
+                format!(
+                    "column `{key}` is not one tierscope reads; it is ignored (known columns: {})",
+                    columns
+                        .iter()
+                        .map(|c| c.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+    }
+    let missing: Vec<&str> = columns
+        .iter()
+        .zip(&positions)
+        .filter(|(c, p)| c.required && p.is_none())
+        .map(|(c, _)| c.name)
+        .collect();
+    if missing.is_empty() {
+        return Some(positions);
+    }
+    diags.error(
+        "missing-column",
+        At::line(display, header_line),
+        format!(
+            "missing required column{} {} (expected a header row with {})",
+            if missing.len() > 1 { "s" } else { "" },
+            missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            required_names(columns)
+        ),
+    );
+    None
+}
+
+/// What to do with a well-formed UTF-8 record.
+enum Check {
+    /// A row to read.
+    Row,
+    /// Reported: the caller is told it was skipped.
+    Skipped,
+    /// A blank line or a DOS end-of-file byte: nothing to read or report.
+    Blank,
+}
+
+/// Checks a record's shape: blank, field count, cell length, a stray byte-order mark.
+fn check_record(
+    record: &csv::StringRecord,
+    width: usize,
+    display: &str,
+    line: u64,
+    diags: &mut Diagnostics,
+) -> Check {
+    if record.len() == 1 && (record[0].trim().is_empty() || &record[0] == "\u{1a}") {
+        return Check::Blank;
+    }
+    if record.len() != width {
+        diags.error(
+            "field-count",
+            At::line(display, line),
+            format!(
+                "row has {} fields but the header has {width} (expected one cell per column; a comma inside a value needs quotes)",
+                record.len()
+            ),
+        );
+    } else if let Some((field, len)) = long_cell(record) {
+        diags.error(
+            "cell-too-long",
+            At::cell(display, line, field + 1),
+            format!("cell is {len} bytes long (expected at most {MAX_CELL_BYTES} bytes)"),
+        );
+    } else if let Some(field) = bom_cell(record) {
+        diags.error(
+            "encoding",
+            At::cell(display, line, field + 1),
+            "cell contains a byte-order mark (U+FEFF), which belongs only at the start of a file (expected plain text: were two files joined into one?)",
+        );
+    } else {
+        return Check::Row;
+    }
+    Check::Skipped
 }
 
 /// Opens file `name` of `source` under the policy: a missing file is [`Outcome::Missing`]; a
