@@ -407,6 +407,9 @@ pub struct GateArgs {
     /// The accepted report.json: marks each finding new or standing, and lists the resolved (a path that does not exist yet: every finding is new)
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// Compare with no baseline, whatever the config file says (and update none)
+    #[arg(long, conflicts_with_all = ["baseline", "update_baseline"])]
+    pub no_baseline: bool,
     /// Write this run's report.json to the baseline path when the gate passes
     #[arg(long)]
     pub update_baseline: bool,

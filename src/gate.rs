@@ -124,11 +124,23 @@ impl Reviewed {
                         o.old, o.new
                     ));
                 }
-                if b.info.escalated + b.info.de_escalated > 0 {
-                    marks.notes.push(format!(
-                        "Since the baseline, {} risk(s) escalated (capacity at risk became a single point of failure) and {} de-escalated (the reverse).",
-                        b.info.escalated, b.info.de_escalated
+                let mut kinds = Vec::new();
+                if b.info.escalated > 0 {
+                    kinds.push(format!(
+                        "{} risk(s) escalated (capacity at risk became a single point of failure)",
+                        b.info.escalated
                     ));
+                }
+                if b.info.de_escalated > 0 {
+                    kinds.push(format!(
+                        "{} de-escalated (a single point of failure became capacity at risk)",
+                        b.info.de_escalated
+                    ));
+                }
+                if !kinds.is_empty() {
+                    marks
+                        .notes
+                        .push(format!("Since the baseline, {}.", kinds.join("; ")));
                 }
                 marks.baseline = Some(b);
             }

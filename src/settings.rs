@@ -274,8 +274,14 @@ impl Gate {
                 ));
             }
         }
-        let baseline = flags.baseline.clone().or_else(|| config.baseline.clone());
-        let update_baseline = flags.update_baseline || config.update_baseline.unwrap_or(false);
+        let (baseline, update_baseline) = if flags.no_baseline {
+            (None, false)
+        } else {
+            (
+                flags.baseline.clone().or_else(|| config.baseline.clone()),
+                flags.update_baseline || config.update_baseline.unwrap_or(false),
+            )
+        };
         if update_baseline && baseline.is_none() {
             return Err(Error::Usage(
                 "--update-baseline needs a baseline path (expected --baseline PATH, or `baseline = \"...\"` in tierscope.toml)".into(),

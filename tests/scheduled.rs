@@ -23,6 +23,13 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// The run ended with `code` and its stderr says `what`.
+fn assert_fails(o: &Output, code: i32, what: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(code), "{err}");
+    assert!(err.contains(what), "expected `{what}` in: {err}");
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -150,7 +157,7 @@ fn baseline_marks_new_standing_and_resolved_in_every_format() {
     let md = std::fs::read_to_string(root.join("night2/report.md")).unwrap();
     assert!(md.contains("Resolved since the baseline"));
     assert!(md.contains("[DE-ESCALATED from single point of failure] with China (CN) failed"));
-    assert!(md.contains("5 de-escalated (the reverse)"), "{md}");
+    assert!(md.contains("Since the baseline, 5 de-escalated (a single point of failure became capacity at risk)."), "{md}");
     let html = std::fs::read_to_string(root.join("night2/report.html")).unwrap();
     assert!(html.contains("id=\"resolved\"") && html.contains("[DE-ESCALATED from"));
     let csv = std::fs::read_to_string(root.join("night2/findings.csv")).unwrap();
@@ -408,12 +415,7 @@ fn diff_reports_changes_and_method_changes() {
         ],
         &[],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--money-tolerance is -1"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "--money-tolerance is -1");
     // The same run with another threshold: a change of method, said first.
     run_in(
         &root,
@@ -445,12 +447,7 @@ fn diff_reports_changes_and_method_changes() {
     )
     .unwrap();
     let o = run_in(&root, &["diff", "a/report.json", "bad.json"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("bad.json: line 2 column"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "bad.json: line 2 column");
 }
 
 #[test]
@@ -546,8 +543,7 @@ expires = 2030-01-01
     )
     .unwrap();
     let o = run_in(&root, &["analyze", "data", "--waivers", "bad.toml"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bad.toml:4:11"), "{}", stderr(&o));
+    assert_fails(&o, 2, "bad.toml:4:11");
     assert!(stderr(&o).contains("expected YYYY-MM-DD"), "{}", stderr(&o));
 }
 
@@ -595,16 +591,14 @@ fn config_file_supplies_settings_and_flags_win() {
     )
     .unwrap();
     let o = run_in(&root, &["analyze", "--config", "other.toml"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("other.toml:3:12"), "{}", stderr(&o));
+    assert_fails(&o, 2, "other.toml:3:12");
     std::fs::write(
         root.join("typo.toml"),
         "dataset = \"data\"\nfail_onn = \"high\"\n",
     )
     .unwrap();
     let o = run_in(&root, &["analyze", "--config", "typo.toml"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("typo.toml:2:1"), "{}", stderr(&o));
+    assert_fails(&o, 2, "typo.toml:2:1");
     assert!(stderr(&o).contains("fail_onn"), "{}", stderr(&o));
     // A threshold out of range in the config is a usage error.
     std::fs::write(
@@ -613,16 +607,14 @@ fn config_file_supplies_settings_and_flags_win() {
     )
     .unwrap();
     let o = run_in(&root, &["analyze", "--config", "range.toml"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("HHI threshold is 4"), "{}", stderr(&o));
+    assert_fails(&o, 2, "HHI threshold is 4");
 }
 
 #[test]
 fn a_missing_dataset_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     let o = run_in(tmp.path(), &["analyze"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no dataset folder"), "{}", stderr(&o));
+    assert_fails(&o, 2, "no dataset folder");
 }
 
 /// Every nightly job starts without a baseline: a path with no file yet is a note and the
@@ -683,21 +675,11 @@ fn no_baseline_yet_is_a_note_and_a_broken_one_an_error() {
         &["analyze", "data", "--baseline", "broken.json"],
         &[],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("broken.json: line 2 column"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "broken.json: line 2 column");
     // A folder where the file should be: exit 2.
     std::fs::create_dir(root.join("dir.json")).unwrap();
     let o = run_in(&root, &["analyze", "data", "--baseline", "dir.json"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("cannot read dir.json"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "cannot read dir.json");
 }
 
 /// A waivers file named by the config that does not exist yet is a note; named on the
@@ -722,17 +704,11 @@ fn a_missing_waivers_file_is_a_note_from_the_config_and_an_error_from_the_flag()
     let o = run_in(&root, &["analyze", "--quiet"], &[]);
     assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
     let o = run_in(&root, &["analyze", "--waivers", "other.toml"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("cannot read other.toml"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "cannot read other.toml");
     // Once it exists, the config's file is read, and an error in it is an error.
     std::fs::write(root.join("waivers.toml"), "[[waiver]]\nid = 3\n").unwrap();
     let o = run_in(&root, &["analyze"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("waivers.toml:2:6"), "{}", stderr(&o));
+    assert_fails(&o, 2, "waivers.toml:2:6");
 }
 
 fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -848,12 +824,7 @@ fn update_baseline_writes_only_when_the_gate_passes() {
     assert_eq!(names, ["report.json"]);
     // Without a baseline path, --update-baseline is a usage error.
     let o = run_in(&root, &["analyze", "data", "--update-baseline"], &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--update-baseline needs a baseline path"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "--update-baseline needs a baseline path");
     // Accepting a file that is not a report is an error with its place, and changes nothing.
     std::fs::write(root.join("notes.json"), "[1, 2]").unwrap();
     let o = run_in(
@@ -867,12 +838,7 @@ fn update_baseline_writes_only_when_the_gate_passes() {
         ],
         &[],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("notes.json: line 1 column"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "notes.json: line 1 column");
     assert_eq!(names, ["report.json"]);
 }
 
@@ -947,12 +913,7 @@ fn history_files_are_named_by_the_date_of_the_run() {
         &["analyze", "data", "--history", "h"],
         &[("SOURCE_DATE_EPOCH", "yesterday")],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("SOURCE_DATE_EPOCH is `yesterday`"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "SOURCE_DATE_EPOCH is `yesterday`");
     // The run's date also decides which waivers have expired.
     std::fs::write(
         root.join("w.toml"),
@@ -1044,11 +1005,10 @@ fn another_dataset_is_warned_about_and_refused_as_a_gate() {
         "--fail-on-new",
     ];
     let o = run_in(&root, &gate, &[]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("baseline a/report.json is of dataset data, this run is of copy: --fail-on-new would count"),
-        "{}",
-        stderr(&o)
+    assert_fails(
+        &o,
+        2,
+        "baseline a/report.json is of dataset data, this run is of copy: --fail-on-new would count",
     );
     assert!(!root.join("c").exists());
     let mut allowed = gate.to_vec();
@@ -1085,12 +1045,7 @@ fn another_dataset_is_warned_about_and_refused_as_a_gate() {
         &["diff", "a/report.json", "b/report.json", "--fail-on", "low"],
         &[],
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--fail-on would count every finding"),
-        "{}",
-        stderr(&o)
-    );
+    assert_fails(&o, 2, "--fail-on would count every finding");
     let o = run_in(
         &root,
         &[
@@ -1199,4 +1154,74 @@ fn marked_reports_match_the_schema() {
     let mut bad = c;
     bad["input"]["sha256"] = "not hex".into();
     assert!(!validator.is_valid(&bad));
+}
+
+/// A baseline that is the report.json the run writes is replaced by every run, so a retry
+/// would pass: warned about. --no-baseline sets aside the config's baseline.
+#[test]
+fn a_baseline_inside_the_output_is_warned_about_and_no_baseline_sets_it_aside() {
+    let (_tmp, root) = workdir();
+    std::fs::write(
+        root.join("tierscope.toml"),
+        "dataset = \"data\"\nout = \"out\"\nformats = [\"json\"]\ncharts = []\nbaseline = \"out/report.json\"\n",
+    )
+    .unwrap();
+    let warning = "warning: the baseline out/report.json is the report.json this run writes";
+    let o = run_in(&root, &["report", "-q"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).starts_with(warning), "{}", stderr(&o));
+    // The second run compares with the first, then replaces it.
+    let o = run_in(&root, &["report"], &[]);
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    assert!(json(&root.join("out/report.json"))["baseline"].is_object());
+    // --no-baseline: no comparison, no warning.
+    let o = run_in(&root, &["report", "--no-baseline"], &[]);
+    assert_eq!((o.status.code(), stderr(&o).as_str()), (Some(0), ""));
+    assert!(
+        json(&root.join("out/report.json"))
+            .get("baseline")
+            .is_none()
+    );
+    let o = run_in(
+        &root,
+        &["report", "--no-baseline", "--update-baseline"],
+        &[],
+    );
+    assert_fails(&o, 2, "cannot be used with");
+}
+
+/// `trend` needs kept reports, and says which file is not one.
+#[test]
+fn trend_refuses_an_empty_history_and_names_a_broken_file() {
+    let (_tmp, root) = workdir();
+    let o = run_in(&root, &["trend", "nowhere"], &[]);
+    assert_fails(&o, 2, "nowhere: no such folder");
+    std::fs::create_dir(root.join("h")).unwrap();
+    std::fs::write(root.join("h/notes.json"), "{}").unwrap();
+    let o = run_in(&root, &["trend", "h"], &[]);
+    assert_fails(&o, 2, "h: holds no kept report");
+    for date in ["2026-12-01", "2026-12-02"] {
+        let o = run_in(
+            &root,
+            &["analyze", "data", "--history", "h", "--as-of", date, "-q"],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let o = run_in(
+        &root,
+        &["trend", "h", "--format", "json", "--charts", "none"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let t: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(t["runs"].as_array().unwrap().len(), 2);
+    assert_eq!(t["runs"][1]["file"], "2026-12-02.json");
+    assert_eq!(t["runs"][1]["by_severity"]["critical"], 7);
+    assert_eq!(t["movers"], serde_json::json!([]));
+    assert_eq!(t["charts"], serde_json::json!([]));
+    assert!(!root.join("h/trend.svg").exists());
+    std::fs::write(root.join("h/2026-12-03.json"), "{\"summary\": 1}").unwrap();
+    let o = run_in(&root, &["trend", "h"], &[]);
+    assert_fails(&o, 2, "2026-12-03.json: line 1 column");
 }
