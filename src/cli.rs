@@ -92,7 +92,8 @@ written to a temporary name and renamed only when all are written, so a failed r
 previous report intact. The same input gives byte-identical files.\n\n\
 Examples:\n  tierscope report datasets/legacy-semiconductors\n  \
 tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json --charts svg\n  \
-tierscope report my-data --fail-on critical"
+tierscope report my-data --fail-on critical\n  \
+tierscope report my-data --baseline accepted/report.json --update-baseline --fail-on critical --fail-on-new --history history"
     )]
     Report {
         /// The dataset folder (default: `dataset` in the config file)
@@ -429,7 +430,9 @@ pub struct GateArgs {
 
 /// A date flag: `YYYY-MM-DD`.
 fn date(text: &str) -> Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
+    Date::parse(text)
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
 }
 
 /// The core's enums are plain types (the core has no argument parser): their flags list the

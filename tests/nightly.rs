@@ -294,7 +294,11 @@ fn the_nightly_recipe_end_to_end() {
 /// The PNG decodes, has the chart's size, and is mostly white with a good part drawn: the
 /// title, axes, four coloured lines and the bars.
 fn assert_png_is_not_blank(path: &Path) {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    assert_png_bytes_are_not_blank(&std::fs::read(path).unwrap());
+}
+
+fn assert_png_bytes_are_not_blank(bytes: &[u8]) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     let info = reader.next_frame(&mut buf).unwrap();
@@ -379,4 +383,71 @@ fn the_github_actions_snippet_runs_real_commands() {
             "the snippet restores and saves the {key} folder ({cached})"
         );
     }
+}
+
+/// The trend chart on its own: a point per day and severity, a bar per mover, placed by
+/// date; one day, or a history with no finding, still draws.
+#[test]
+fn the_trend_chart_draws_every_day_and_mover() {
+    use std::collections::BTreeMap;
+    use tierscope::analysis::findings::Severity;
+    use tierscope::history::{Mover, Run, Trend};
+    let run = |date: &str, counts: [usize; 4]| Run {
+        date: Date::parse(date).unwrap(),
+        file: format!("{date}.json"),
+        dataset: "d".into(),
+        findings: counts.iter().sum(),
+        by_severity: Severity::ALL
+            .into_iter()
+            .zip(counts)
+            .collect::<BTreeMap<_, _>>(),
+    };
+    let mover = |entity: &str, first: f64, last: f64| Mover {
+        entity: entity.into(),
+        item: "x".into(),
+        name: format!("Product of {entity}"),
+        since: Date::parse("2026-01-01").unwrap(),
+        first,
+        last,
+    };
+    let trend = Trend {
+        runs: vec![
+            run("2026-01-01", [3, 10, 20, 40]),
+            run("2026-01-02", [4, 12, 20, 38]),
+            run("2026-02-15", [1, 9, 25, 30]),
+        ],
+        datasets: Vec::new(),
+        movers: vec![mover("a", 0.2, 0.6), mover("b", 0.9, 0.5)],
+    };
+    let chart = tierscope::chart::render(&tierscope::chart::TrendChart::new(&trend)).unwrap();
+    assert_eq!(
+        (chart.name, chart.title.as_str()),
+        ("trend", "Findings by severity over time: d")
+    );
+    assert_eq!(chart.svg.matches("opacity=\"0.999\"").count(), 3 * 4 + 2);
+    for date in ["2026-01-01", "2026-02-15"] {
+        assert!(chart.svg.contains(date), "{date} is named");
+    }
+    assert!(chart.svg.contains("20% → 60%") && chart.svg.contains("90% → 50%"));
+    assert_png_bytes_are_not_blank(&chart.png);
+    // The first two days are a day apart, the third six weeks on: placed by date.
+    let xs: Vec<f64> = chart
+        .svg
+        .match_indices("<circle")
+        .take(3)
+        .map(|(at, _)| {
+            let rest = &chart.svg[at..];
+            let cx = &rest[rest.find("cx=\"").unwrap() + 4..];
+            cx[..cx.find('"').unwrap()].parse().unwrap()
+        })
+        .collect();
+    assert!(xs[1] - xs[0] < (xs[2] - xs[1]) / 20.0, "{xs:?}");
+    // One day and no finding at all.
+    let one = Trend {
+        runs: vec![run("2026-01-01", [0, 0, 0, 0])],
+        datasets: Vec::new(),
+        movers: Vec::new(),
+    };
+    let chart = tierscope::chart::render(&tierscope::chart::TrendChart::new(&one)).unwrap();
+    assert_eq!(chart.svg.matches("opacity=\"0.999\"").count(), 4);
 }

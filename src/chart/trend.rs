@@ -155,17 +155,26 @@ fn draw_lines<DB: DrawingBackend>(
         })
         .y_desc("Findings")
         .draw()?;
-    // A tick under every day, and its date where there is room: the last day first, then
-    // leftwards each day far enough from the one named after it.
+    // A tick under every day, and its date where there is room: the first and the last
+    // day always (the first dropped if the two would overlap), the others where they keep
+    // clear of the dates already named.
     let label = anchored(font(13.0), HPos::Center, VPos::Top);
     let room = text_width("2026-12-31", &label) + 16;
-    let mut named: Option<i32> = None;
-    for (i, (date, _)) in data.dates.iter().enumerate().rev() {
-        let (x, y0) = chart.backend_coord(&(day(i), 0.0));
+    let x_of = |i: usize| chart.backend_coord(&(day(i), 0.0));
+    let (last_x, y0) = x_of(n - 1);
+    let mut prev: Option<i32> = None;
+    for (i, (date, _)) in data.dates.iter().enumerate() {
+        let (x, _) = x_of(i);
         root.draw(&PathElement::new(vec![(x, y0), (x, y0 + 5)], AXIS))?;
-        if named.is_none_or(|next| next - x >= room) {
+        let clear = prev.is_none_or(|p| x - p >= room);
+        let named = if i + 1 == n {
+            true
+        } else {
+            clear && last_x - x >= room
+        };
+        if named {
             root.draw_text(date, &label, (x, y0 + 9))?;
-            named = Some(x);
+            prev = Some(x);
         }
     }
     for (sev, counts) in &data.counts {
@@ -216,7 +225,7 @@ fn draw_movers<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let t = bold(20.0);
     area.draw_text(
-        "Products whose untrusted exposure moved most (first day -> last)",
+        "Products whose untrusted exposure moved most (first day → last)",
         &t,
         (30, 10),
     )?;
@@ -261,7 +270,7 @@ fn draw_movers<DB: DrawingBackend>(
         root.draw_text(&fit(name, &label, LABEL_AREA - 20), &label, (lx - 10, ly))?;
         let (vx, vy) = chart.backend_coord(&(change.max(0.0), y + 0.5));
         root.draw_text(
-            &format!("{:.0}% -> {:.0}%", first * 100.0, last * 100.0),
+            &format!("{:.0}% → {:.0}%", first * 100.0, last * 100.0),
             &value,
             (vx + 8, vy),
         )?;
