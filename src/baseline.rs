@@ -248,35 +248,35 @@ pub struct BaselineInfo {
 
 /// Reads a report JSON as a run to compare.
 pub fn read(path: &Path) -> Result<RunFindings> {
-    read_optional(path)?.ok_or_else(|| Error::Read {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
-        source: std::io::ErrorKind::NotFound.into(),
-    })
+        source,
+    })?;
+    parse(&bytes, path)
 }
 
 /// Reads a report JSON as a run to compare; `None` when there is no file at `path` (no
 /// baseline yet). A file that cannot be read or is not a report is an error with its place.
 pub fn read_optional(path: &Path) -> Result<Option<RunFindings>> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(Error::Read {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
-    };
-    serde_json::from_slice(&bytes)
-        .map(Some)
-        .map_err(|e| Error::Input {
+    match std::fs::read(path) {
+        Ok(bytes) => parse(&bytes, path).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
             path: path.to_path_buf(),
-            what: format!(
-                "line {} column {}: {e} (expected a report.json written by tierscope)",
-                e.line(),
-                e.column()
-            ),
-        })
+            source,
+        }),
+    }
+}
+
+fn parse(bytes: &[u8], path: &Path) -> Result<RunFindings> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        what: format!(
+            "line {} column {}: {e} (expected a report.json written by tierscope)",
+            e.line(),
+            e.column()
+        ),
+    })
 }
 
 /// The method of a report just computed (its versions and settings), as a run without

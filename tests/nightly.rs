@@ -31,12 +31,14 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A home folder with the clone at `~/tierscope` (the dataset and the example) and the
 /// binary where `cargo install` puts it, `~/.cargo/bin/tierscope`.
+#[cfg(unix)]
 struct Home {
     _tmp: tempfile::TempDir,
     home: PathBuf,
     clone: PathBuf,
 }
 
+#[cfg(unix)]
 impl Home {
     fn new() -> Home {
         let tmp = tempfile::tempdir().unwrap();
@@ -98,6 +100,7 @@ impl Home {
 }
 
 /// The ids the failing gate names on stderr: `  SEVERITY ID  MESSAGE` lines.
+#[cfg(unix)]
 fn tripped(stderr: &str) -> Vec<String> {
     stderr
         .lines()
@@ -293,6 +296,7 @@ fn the_nightly_recipe_end_to_end() {
 
 /// The PNG decodes, has the chart's size, and is mostly white with a good part drawn: the
 /// title, axes, four coloured lines and the bars.
+#[cfg(unix)]
 fn assert_png_is_not_blank(path: &Path) {
     assert_png_bytes_are_not_blank(&std::fs::read(path).unwrap());
 }
