@@ -1,19 +1,24 @@
 //! Baselines and diffs: what changed between two runs.
 //!
 //! A finding is *new* when the baseline has no finding with its id, *standing* when it has,
-//! and a baseline finding that is gone is *resolved*. Beyond that, a standing finding may have
-//! changed severity, or its metric may have moved by more than a tolerance.
+//! and a baseline finding that is gone is *resolved*. A finding whose kind changed for the
+//! same subject and product — capacity at risk became a single point of failure, or the
+//! reverse — is the same risk grown or shrunk: *escalated* or *de-escalated*, never one
+//! finding resolved and another added. Beyond that, a standing finding may have changed
+//! severity, or its metric may have moved by more than a tolerance: absolute for fractions,
+//! relative for money.
 //!
 //! A change of method — another report schema, other analysis rules, other thresholds or
 //! trust policy — is reported as such: findings that appear or vanish then may be the
-//! method's doing, not the world's.
+//! method's doing, not the world's. So is a comparison of two different datasets.
 //!
 //! Old reports are read loosely (only the fields this module needs), so a baseline written by
 //! another version of tierscope still compares.
 
 use crate::analysis::Report;
-use crate::analysis::findings::{ProductRef, Severity};
+use crate::analysis::findings::{Kind, ProductRef, Severity};
 use crate::error::{Error, Result};
+use crate::identity::InputIdentity;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,6 +33,9 @@ pub struct RunFindings {
     pub tool: String,
     #[serde(default)]
     pub dataset: String,
+    /// The input's identity (absent from reports written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<InputIdentity>,
     #[serde(default)]
     pub settings: serde_json::Value,
     pub findings: Vec<OldFinding>,
@@ -46,6 +54,20 @@ pub struct OldFinding {
     pub metric: OldMetric,
     #[serde(default)]
     pub message: String,
+    /// Whether a waiver accepted the finding in that report: a baseline accepts such a
+    /// finding only for as long as a waiver does.
+    #[serde(
+        default,
+        rename = "waiver",
+        deserialize_with = "present",
+        skip_serializing
+    )]
+    pub waived: bool,
+}
+
+/// Whether an optional field is there (and not `null`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<serde::de::IgnoredAny>::deserialize(d)?.is_some())
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,7 +76,8 @@ pub struct OldMetric {
     pub value: f64,
 }
 
-/// Whether a finding is new since the baseline.
+/// Whether a finding is new since the baseline. An escalated finding is new (it counts for
+/// `--fail-on-new`); a de-escalated one is standing (the baseline had the same risk, worse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
@@ -71,17 +94,156 @@ impl Status {
     }
 }
 
+/// How a finding's kind changed for the same subject and product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    /// Capacity at risk became a single point of failure.
+    Escalated,
+    /// A single point of failure became capacity at risk.
+    DeEscalated,
+}
+
+impl Change {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Escalated => "escalated",
+            Change::DeEscalated => "de-escalated",
+        }
+    }
+}
+
+/// The id the finding `id` had if its risk was of the other kind, and what going from that
+/// kind to this one is: `capacity_at_risk:L:S:E:I` <-> `spof:L:S:E:I` (same level, subject
+/// and product).
+pub fn counterpart(id: &str) -> Option<(String, Change)> {
+    let (spof, at_risk) = (Kind::Spof.as_str(), Kind::CapacityAtRisk.as_str());
+    let swap = |rest: &str, to: &str| format!("{to}:{rest}");
+    if let Some(rest) = id.strip_prefix(spof).and_then(|r| r.strip_prefix(':')) {
+        Some((swap(rest, at_risk), Change::Escalated))
+    } else {
+        id.strip_prefix(at_risk)
+            .and_then(|r| r.strip_prefix(':'))
+            .map(|rest| (swap(rest, spof), Change::DeEscalated))
+    }
+}
+
+/// The metrics that are amounts of money; every other metric is a fraction from 0 to 1.
+pub const MONEY_METRICS: [&str; 1] = ["revenue_at_risk"];
+
+pub fn is_money(metric: &str) -> bool {
+    MONEY_METRICS.contains(&metric)
+}
+
+/// How far a metric must move to be reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerance {
+    /// Fractions: the smallest absolute change.
+    pub fraction: f64,
+    /// Money: the smallest change relative to the old amount (0.05 = 5%).
+    pub money: f64,
+}
+
+impl Default for Tolerance {
+    fn default() -> Tolerance {
+        Tolerance {
+            fraction: 0.01,
+            money: 0.05,
+        }
+    }
+}
+
+impl Tolerance {
+    /// Whether `metric` moved from `old` to `new` by more than the tolerance.
+    pub fn moved(&self, metric: &str, old: f64, new: f64) -> bool {
+        let by = (new - old).abs();
+        if is_money(metric) {
+            by > self.money * old.abs()
+        } else {
+            by > self.fraction
+        }
+    }
+}
+
+/// An amount of money for a person: three significant digits, `$2.09M`, `$950`, `-$12.3K`.
+pub fn money(v: f64) -> String {
+    let sign = if v < 0.0 { "-" } else { "" };
+    let mut x = v.abs();
+    let mut unit = 0;
+    const UNITS: [&str; 4] = ["", "K", "M", "B"];
+    while x >= 999.5 && unit < UNITS.len() - 1 {
+        x /= 1000.0;
+        unit += 1;
+    }
+    let text = if unit == 0 || x >= 99.95 {
+        format!("{x:.0}")
+    } else if x >= 9.995 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    format!("{sign}${text}{}", UNITS[unit])
+}
+
+/// A metric's value for a person: money rounded, fractions as they are.
+pub fn show_value(metric: &str, v: f64) -> String {
+    if is_money(metric) {
+        money(v)
+    } else {
+        v.to_string()
+    }
+}
+
+/// Two reports of different datasets. Reports of folders with different names but the same
+/// files (a copy) are of the same dataset; a report that does not say its dataset is taken
+/// to be of the same one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtherDataset {
+    pub old: String,
+    pub new: String,
+}
+
+impl OtherDataset {
+    pub fn of(
+        old: &RunFindings,
+        new_dataset: &str,
+        new_input: Option<&InputIdentity>,
+    ) -> Option<Self> {
+        let same_files = match (&old.input, new_input) {
+            (Some(a), Some(b)) => a.sha256 == b.sha256,
+            _ => false,
+        };
+        (!old.dataset.is_empty() && old.dataset != new_dataset && !same_files).then(|| {
+            OtherDataset {
+                old: old.dataset.clone(),
+                new: new_dataset.to_string(),
+            }
+        })
+    }
+}
+
 /// What a report says about the baseline it was compared with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BaselineInfo {
     pub path: String,
     pub dataset: String,
     pub tool: String,
+    /// Findings whose status is `new` (the escalated ones among them).
     pub new: usize,
+    /// Findings whose status is `standing` (the de-escalated ones among them).
     pub standing: usize,
     pub resolved: usize,
+    /// New findings that are a risk of the baseline grown into another kind.
+    #[serde(default)]
+    pub escalated: usize,
+    /// Standing findings that are a risk of the baseline shrunk into another kind.
+    #[serde(default)]
+    pub de_escalated: usize,
     /// How the method differs (empty when it does not).
     pub method_changes: Vec<String>,
+    /// What makes the comparison doubtful: a baseline of another dataset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Reads a report JSON as a run to compare.
@@ -90,7 +252,24 @@ pub fn read(path: &Path) -> Result<RunFindings> {
         path: path.to_path_buf(),
         source,
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Input {
+    parse(&bytes, path)
+}
+
+/// Reads a report JSON as a run to compare; `None` when there is no file at `path` (no
+/// baseline yet). A file that cannot be read or is not a report is an error with its place.
+pub fn read_optional(path: &Path) -> Result<Option<RunFindings>> {
+    match std::fs::read(path) {
+        Ok(bytes) => parse(&bytes, path).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(Error::Read {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+fn parse(bytes: &[u8], path: &Path) -> Result<RunFindings> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Input {
         path: path.to_path_buf(),
         what: format!(
             "line {} column {}: {e} (expected a report.json written by tierscope)",
@@ -108,6 +287,7 @@ pub fn method_of(report: &Report) -> RunFindings {
         rules_version: report.rules_version,
         tool: report.tool.clone(),
         dataset: report.dataset.clone(),
+        input: None,
         settings: serde_json::to_value(&report.settings).expect("settings serialize"),
         findings: Vec::new(),
     }
@@ -117,11 +297,38 @@ pub fn method_of(report: &Report) -> RunFindings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Changes {
     pub method_changes: Vec<String>,
+    /// Set when the reports are of two different datasets: their findings then differ
+    /// because the supply chains do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_dataset: Option<OtherDataset>,
+    /// How the input files differ, when both reports record them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<InputChange>,
     pub added: Vec<OldFinding>,
     pub resolved: Vec<OldFinding>,
+    /// Capacity at risk that became a single point of failure (same subject and product).
+    pub escalated: Vec<KindChange>,
+    /// A single point of failure that became capacity at risk.
+    pub de_escalated: Vec<KindChange>,
     pub severity_changed: Vec<Moved>,
     pub metric_moved: Vec<Moved>,
     pub standing: usize,
+}
+
+/// How the input files of two runs differ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InputChange {
+    pub old_sha256: String,
+    pub new_sha256: String,
+    /// The files whose content differs (added and removed ones included).
+    pub changed_files: Vec<String>,
+}
+
+/// One risk whose finding changed kind: the old run's finding and the new run's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KindChange {
+    pub old: OldFinding,
+    pub new: OldFinding,
 }
 
 /// A standing finding whose severity or metric changed.
@@ -164,23 +371,56 @@ pub fn method_changes(old: &RunFindings, new: &RunFindings) -> Vec<String> {
     changes
 }
 
-/// Compares two runs. `tolerance` is the smallest metric move reported (absolute).
-pub fn compare(old: &RunFindings, new: &RunFindings, tolerance: f64) -> Changes {
+/// Compares two runs, by finding id; a finding whose kind changed for the same subject and
+/// product is escalated or de-escalated, not added and resolved.
+pub fn compare(old: &RunFindings, new: &RunFindings, tolerance: Tolerance) -> Changes {
     let before: BTreeMap<&str, &OldFinding> =
         old.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let after: BTreeMap<&str, &OldFinding> =
         new.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     let mut changes = Changes {
         method_changes: method_changes(old, new),
+        other_dataset: OtherDataset::of(old, &new.dataset, new.input.as_ref()),
+        input: match (&old.input, &new.input) {
+            (Some(a), Some(b)) => Some(InputChange {
+                old_sha256: a.sha256.clone(),
+                new_sha256: b.sha256.clone(),
+                changed_files: a.changed_files(b),
+            }),
+            _ => None,
+        },
         added: Vec::new(),
         resolved: Vec::new(),
+        escalated: Vec::new(),
+        de_escalated: Vec::new(),
         severity_changed: Vec::new(),
         metric_moved: Vec::new(),
         standing: 0,
     };
+    // Old findings taken by a kind change: not resolved.
+    let mut changed_kind = std::collections::BTreeSet::new();
     for (id, f) in &after {
         match before.get(id) {
-            None => changes.added.push((*f).clone()),
+            None => {
+                let was = counterpart(id).and_then(|(other, change)| {
+                    let o = before.get(other.as_str())?;
+                    (!after.contains_key(other.as_str())).then_some((*o, change))
+                });
+                match was {
+                    Some((o, change)) => {
+                        changed_kind.insert(o.id.as_str());
+                        let pair = KindChange {
+                            old: o.clone(),
+                            new: (*f).clone(),
+                        };
+                        match change {
+                            Change::Escalated => changes.escalated.push(pair),
+                            Change::DeEscalated => changes.de_escalated.push(pair),
+                        }
+                    }
+                    None => changes.added.push((*f).clone()),
+                }
+            }
             Some(o) => {
                 changes.standing += 1;
                 let moved = Moved {
@@ -193,8 +433,8 @@ pub fn compare(old: &RunFindings, new: &RunFindings, tolerance: f64) -> Changes 
                 };
                 if o.severity != f.severity {
                     changes.severity_changed.push(moved);
-                } else if (o.metric.value - f.metric.value).abs() > tolerance
-                    && o.metric.name == f.metric.name
+                } else if o.metric.name == f.metric.name
+                    && tolerance.moved(&f.metric.name, o.metric.value, f.metric.value)
                 {
                     changes.metric_moved.push(moved);
                 }
@@ -202,7 +442,7 @@ pub fn compare(old: &RunFindings, new: &RunFindings, tolerance: f64) -> Changes 
         }
     }
     for (id, f) in &before {
-        if !after.contains_key(id) {
+        if !after.contains_key(id) && !changed_kind.contains(id) {
             changes.resolved.push((*f).clone());
         }
     }
@@ -210,11 +450,33 @@ pub fn compare(old: &RunFindings, new: &RunFindings, tolerance: f64) -> Changes 
 }
 
 impl Changes {
+    /// The severities that make the new run worse: added and escalated findings, and
+    /// standing ones whose severity rose.
+    pub fn worse(&self) -> impl Iterator<Item = Severity> + '_ {
+        self.added
+            .iter()
+            .map(|f| f.severity)
+            .chain(self.escalated.iter().map(|c| c.new.severity))
+            .chain(
+                self.severity_changed
+                    .iter()
+                    .filter(|m| m.new_severity < m.old_severity)
+                    .map(|m| m.new_severity),
+            )
+    }
+
     /// A person's summary of the changes.
     pub fn to_text(&self, old: &str, new: &str) -> String {
         use std::fmt::Write as _;
         let mut s = String::new();
         let _ = writeln!(s, "comparing {old} -> {new}");
+        if let Some(o) = &self.other_dataset {
+            let _ = writeln!(
+                s,
+                "WARNING: {old} is of dataset {}, {new} is of dataset {}: findings differ because the supply chains do",
+                o.old, o.new
+            );
+        }
         if self.method_changes.is_empty() {
             let _ = writeln!(s, "method: unchanged");
         } else {
@@ -226,11 +488,26 @@ impl Changes {
                 let _ = writeln!(s, "  {m}");
             }
         }
+        if let Some(input) = &self.input {
+            if input.changed_files.is_empty() {
+                let _ = writeln!(s, "input: unchanged (sha256 {})", short(&input.new_sha256));
+            } else {
+                let _ = writeln!(
+                    s,
+                    "input: changed ({}; sha256 {} -> {})",
+                    input.changed_files.join(", "),
+                    short(&input.old_sha256),
+                    short(&input.new_sha256)
+                );
+            }
+        }
         let _ = writeln!(
             s,
-            "{} added, {} resolved, {} changed severity, {} metric moved, {} standing",
+            "{} added, {} resolved, {} escalated, {} de-escalated, {} changed severity, {} metric moved, {} standing",
             self.added.len(),
             self.resolved.len(),
+            self.escalated.len(),
+            self.de_escalated.len(),
             self.severity_changed.len(),
             self.metric_moved.len(),
             self.standing
@@ -240,6 +517,26 @@ impl Changes {
                 let _ = writeln!(s, "\n{title}:");
                 for f in list {
                     let _ = writeln!(s, "  {:<8} {}  {}", f.severity.as_str(), f.id, f.message);
+                }
+            }
+        }
+        for (title, list) in [
+            ("escalated", &self.escalated),
+            ("de-escalated", &self.de_escalated),
+        ] {
+            if !list.is_empty() {
+                let _ = writeln!(s, "\n{title}:");
+                for c in list {
+                    let _ = writeln!(
+                        s,
+                        "  {} -> {}  {} -> {}  {}  {}",
+                        c.old.severity.as_str(),
+                        c.new.severity.as_str(),
+                        c.old.kind,
+                        c.new.kind,
+                        c.new.id,
+                        c.new.message
+                    );
                 }
             }
         }
@@ -253,8 +550,8 @@ impl Changes {
                     m.new_severity.as_str(),
                     m.id,
                     m.metric,
-                    m.old_value,
-                    m.new_value
+                    show_value(&m.metric, m.old_value),
+                    show_value(&m.metric, m.new_value)
                 );
             }
         }
@@ -264,10 +561,189 @@ impl Changes {
                 let _ = writeln!(
                     s,
                     "  {}  {} {} -> {}",
-                    m.id, m.metric, m.old_value, m.new_value
+                    m.id,
+                    m.metric,
+                    show_value(&m.metric, m.old_value),
+                    show_value(&m.metric, m.new_value)
                 );
             }
         }
         s
+    }
+}
+
+/// The first 12 hex digits of a digest, enough to tell two inputs apart by eye.
+fn short(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_rounded_to_three_digits() {
+        assert_eq!(money(2_086_027.397_260_27), "$2.09M");
+        assert_eq!(money(1_923_287.671_232_871), "$1.92M");
+        assert_eq!(money(950.0), "$950");
+        assert_eq!(money(12_345.0), "$12.3K");
+        assert_eq!(money(123_456.0), "$123K");
+        assert_eq!(money(999_600.0), "$1.00M");
+        assert_eq!(money(-4_500_000_000.0), "-$4.50B");
+        assert_eq!(money(0.0), "$0");
+    }
+
+    #[test]
+    fn money_moves_by_a_relative_tolerance_and_fractions_by_an_absolute_one() {
+        let t = Tolerance::default();
+        // 7.8% less: moved; 4% less: not.
+        assert!(t.moved("revenue_at_risk", 2_086_027.4, 1_923_287.7));
+        assert!(!t.moved("revenue_at_risk", 2_000_000.0, 1_920_000.0));
+        // A dollar on a small amount is not a fraction's 0.01.
+        assert!(!t.moved("revenue_at_risk", 100.0, 101.0));
+        assert!(t.moved("revenue_at_risk", 0.0, 1.0));
+        assert!(t.moved("capacity", 0.5, 0.52));
+        assert!(!t.moved("capacity", 0.5, 0.505));
+    }
+
+    #[test]
+    fn the_counterpart_of_a_finding_is_the_other_kind_for_the_same_risk() {
+        assert_eq!(
+            counterpart("capacity_at_risk:country:CN:oem-us:chip"),
+            Some(("spof:country:CN:oem-us:chip".into(), Change::DeEscalated))
+        );
+        assert_eq!(
+            counterpart("spof:entity:a:b:c"),
+            Some(("capacity_at_risk:entity:a:b:c".into(), Change::Escalated))
+        );
+        assert_eq!(
+            counterpart("untrusted_exposure:untrusted:untrusted:a:b"),
+            None
+        );
+        assert_eq!(counterpart("spofx:entity:a:b:c"), None);
+    }
+
+    fn finding(id: &str, severity: Severity, value: f64) -> OldFinding {
+        OldFinding {
+            id: id.into(),
+            kind: id.split(':').next().unwrap().into(),
+            severity,
+            subject: String::new(),
+            product: None,
+            metric: OldMetric {
+                name: if id.starts_with("time_exposure") {
+                    "revenue_at_risk".into()
+                } else {
+                    "capacity".into()
+                },
+                value,
+            },
+            message: String::new(),
+            waived: false,
+        }
+    }
+
+    fn run(dataset: &str, findings: Vec<OldFinding>) -> RunFindings {
+        RunFindings {
+            schema_version: 1,
+            rules_version: 2,
+            tool: "t".into(),
+            dataset: dataset.into(),
+            input: None,
+            settings: serde_json::Value::Null,
+            findings,
+        }
+    }
+
+    #[test]
+    fn a_kind_change_is_escalated_or_de_escalated_not_added_and_resolved() {
+        let old = run(
+            "d",
+            vec![
+                finding("capacity_at_risk:country:CN:p:x", Severity::High, 0.2),
+                finding("spof:entity:s:p:x", Severity::High, 0.0),
+                finding("spof:entity:gone:p:x", Severity::High, 0.0),
+                finding("time_exposure:entity:s:p:x", Severity::Medium, 2_086_027.4),
+            ],
+        );
+        let new = run(
+            "d",
+            vec![
+                finding("spof:country:CN:p:x", Severity::Critical, 0.0),
+                finding("capacity_at_risk:entity:s:p:x", Severity::Medium, 0.4),
+                finding("capacity_at_risk:entity:t:p:x", Severity::Medium, 0.4),
+                finding("time_exposure:entity:s:p:x", Severity::Medium, 1_923_287.7),
+            ],
+        );
+        let c = compare(&old, &new, Tolerance::default());
+        let ids = |l: &[OldFinding]| l.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&c.added), ["capacity_at_risk:entity:t:p:x"]);
+        assert_eq!(ids(&c.resolved), ["spof:entity:gone:p:x"]);
+        assert_eq!(c.escalated.len(), 1);
+        assert_eq!(c.escalated[0].old.id, "capacity_at_risk:country:CN:p:x");
+        assert_eq!(c.escalated[0].new.id, "spof:country:CN:p:x");
+        assert_eq!(c.de_escalated.len(), 1);
+        assert_eq!(c.de_escalated[0].old.id, "spof:entity:s:p:x");
+        assert_eq!(c.standing, 1);
+        assert_eq!(c.metric_moved.len(), 1);
+        // The escalation counts as worse, the de-escalation does not.
+        let worse: Vec<Severity> = c.worse().collect();
+        assert_eq!(worse, [Severity::Medium, Severity::Critical]);
+        let text = c.to_text("a.json", "b.json");
+        assert!(
+            text.contains("1 added, 1 resolved, 1 escalated, 1 de-escalated"),
+            "{text}"
+        );
+        assert!(
+            text.contains("high -> critical  capacity_at_risk -> spof  spof:country:CN:p:x"),
+            "{text}"
+        );
+        assert!(
+            text.contains("time_exposure:entity:s:p:x  revenue_at_risk $2.09M -> $1.92M"),
+            "{text}"
+        );
+        assert!(!text.contains("WARNING"), "{text}");
+    }
+
+    #[test]
+    fn another_dataset_is_said_first() {
+        let c = compare(&run("a", vec![]), &run("b", vec![]), Tolerance::default());
+        assert_eq!(
+            c.other_dataset,
+            Some(OtherDataset {
+                old: "a".into(),
+                new: "b".into()
+            })
+        );
+        let text = c.to_text("x.json", "y.json");
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("WARNING: x.json is of dataset a, y.json is of dataset b"),
+            "{text}"
+        );
+        // The same files under another folder name are the same dataset.
+        let ident = InputIdentity::of(Vec::new());
+        let mut a = run("a", vec![]);
+        a.input = Some(ident.clone());
+        assert_eq!(OtherDataset::of(&a, "b", Some(&ident)), None);
+        // A report that does not name its dataset is not taken for another.
+        assert_eq!(OtherDataset::of(&run("", vec![]), "b", None), None);
+    }
+
+    #[test]
+    fn a_waiver_in_a_baseline_is_read_as_waived() {
+        let f: OldFinding = serde_json::from_str(
+            r#"{"id": "x", "kind": "spof", "severity": "high", "metric": {"name": "capacity", "value": 0},
+                "waiver": {"id": "x", "reason": "r", "expires": "2027-01-01"}}"#,
+        )
+        .unwrap();
+        assert!(f.waived);
+        let f: OldFinding = serde_json::from_str(
+            r#"{"id": "x", "kind": "spof", "severity": "high", "metric": {"name": "capacity", "value": 0}}"#,
+        )
+        .unwrap();
+        assert!(!f.waived);
     }
 }

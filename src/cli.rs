@@ -2,6 +2,7 @@
 
 use crate::analysis::findings::Severity;
 use crate::analysis::groups::Level;
+use crate::waiver::Date;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -91,7 +92,8 @@ written to a temporary name and renamed only when all are written, so a failed r
 previous report intact. The same input gives byte-identical files.\n\n\
 Examples:\n  tierscope report datasets/legacy-semiconductors\n  \
 tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json --charts svg\n  \
-tierscope report my-data --fail-on critical"
+tierscope report my-data --fail-on critical\n  \
+tierscope report my-data --baseline accepted/report.json --update-baseline --fail-on critical --fail-on-new --history history"
     )]
     Report {
         /// The dataset folder (default: `dataset` in the config file)
@@ -132,29 +134,76 @@ tierscope export datasets/legacy-semiconductors --format json --out graph.json"
         #[command(flatten)]
         trust: TrustArgs,
     },
-    /// Compare two report.json files: added, resolved, severity changed, metric moved
+    /// Compare two report.json files: added, resolved, escalated, severity changed, metric moved
     #[command(
         after_help = "A change of method (report schema, analysis rules, thresholds, \
 trust policy) is reported first, since findings may then change without the supply chain \
-changing. With --fail-on, exits 1 when an added finding, or one whose severity rose, is at or \
-above that severity.\n\n\
+changing, and so are reports of two different datasets. A finding whose kind changes for the \
+same subject and product (capacity at risk <-> single point of failure) is escalated or \
+de-escalated, not resolved and added. Fractions move by more than --tolerance (absolute), \
+money by more than --money-tolerance (relative). With --fail-on, exits 1 when an added or \
+escalated finding, or one whose severity rose, is at or above that severity; with two different \
+datasets, --fail-on exits 2 unless --allow-other-dataset.\n\n\
 Examples:\n  tierscope diff yesterday/report.json reports/legacy-semiconductors/report.json\n  \
-tierscope diff old.json new.json --tolerance 0.05 --format json"
+tierscope diff old.json new.json --tolerance 0.05 --money-tolerance 0.1 --format json"
     )]
     Diff {
         /// The earlier report.json
         old: PathBuf,
         /// The later report.json
         new: PathBuf,
-        /// Smallest change of a metric that is reported
+        /// Smallest change of a fraction (capacity, exposure, HHI, coverage) that is reported
         #[arg(long, default_value_t = 0.01, value_name = "AMOUNT")]
         tolerance: f64,
+        /// Smallest relative change of money (revenue at risk) that is reported: 0.05 = 5%
+        #[arg(long, default_value_t = 0.05, value_name = "FRACTION")]
+        money_tolerance: f64,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: TextOrJson,
         /// Exit with code 1 when an added or worsened finding is at or above this severity
         #[arg(long, value_parser = severity(), value_name = "SEVERITY")]
         fail_on: Option<Severity>,
+        /// Gate on two reports of different datasets (otherwise --fail-on refuses them)
+        #[arg(long)]
+        allow_other_dataset: bool,
+    },
+    /// Accept a report as the baseline that scheduled runs compare with
+    #[command(
+        after_help = "The baseline is the state the team has accepted: runs compare with it \
+(--baseline) and never change it, unless they pass their gate with --update-baseline, or a \
+report is accepted here by hand. The file is replaced all at once.\n\n\
+Examples:\n  tierscope baseline accept reports/nightly/report.json --baseline baseline/report.json\n  \
+tierscope baseline accept out/report.json --config examples/nightly/tierscope.toml"
+    )]
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
+    /// Findings by severity over the reports kept by --history, and the products that moved most
+    #[command(
+        after_help = "Reads DIR/YYYY-MM-DD[-N].json (written by --history), one point per day \
+(the day's last run), prints findings by severity for each day and the products whose \
+untrusted exposure moved most from their first day to the last, and draws trend.svg and \
+trend.png (into --out, default DIR).\n\n\
+Examples:\n  tierscope trend history/\n  \
+tierscope trend history/ --out reports/trend --charts svg --format json"
+    )]
+    Trend {
+        /// The history folder (default: `history` in the config file)
+        dir: Option<PathBuf>,
+        /// Where the charts are written (default: DIR)
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Chart formats to write, comma-separated; `none` for no chart files (default: svg,png)
+        #[arg(long, value_enum, value_delimiter = ',')]
+        charts: Vec<ChartFormat>,
+        /// Products listed among those that moved most
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        top: usize,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: TextOrJson,
     },
     /// Fail entities, owners, countries or every untrusted supplier, and see what stops
     #[command(
@@ -238,6 +287,19 @@ tierscope generate --out /tmp/chains --supply-rows 100000 --single-input --seed 
         /// Every BOM has one input and every entity makes one item (SPOFs = dominators)
         #[arg(long)]
         single_input: bool,
+    },
+}
+
+/// What `tierscope baseline` does.
+#[derive(Debug, Subcommand)]
+pub enum BaselineAction {
+    /// Accept REPORT.json as the baseline (written atomically to --baseline)
+    Accept {
+        /// The report.json to accept
+        report: PathBuf,
+        /// The baseline file (default: `baseline` in the config file)
+        #[arg(long, value_name = "PATH")]
+        baseline: Option<PathBuf>,
     },
 }
 
@@ -340,15 +402,37 @@ pub struct GateArgs {
     /// Exit with code 1 when a finding at or above this severity is found (waived ones do not count)
     #[arg(long, value_parser = severity(), value_name = "SEVERITY")]
     pub fail_on: Option<Severity>,
-    /// With --baseline, count only new findings for --fail-on
+    /// With --baseline, count only new (and escalated) findings for --fail-on
     #[arg(long)]
     pub fail_on_new: bool,
-    /// An earlier report.json: marks each finding new or standing, and lists the resolved
+    /// The accepted report.json: marks each finding new or standing, and lists the resolved (a path that does not exist yet: every finding is new)
     #[arg(long, value_name = "REPORT.json")]
     pub baseline: Option<PathBuf>,
+    /// Compare with no baseline, whatever the config file says (and update none)
+    #[arg(long, conflicts_with_all = ["baseline", "update_baseline"])]
+    pub no_baseline: bool,
+    /// Write this run's report.json to the baseline path when the gate passes
+    #[arg(long)]
+    pub update_baseline: bool,
+    /// Compare with, and gate on, a baseline of another dataset (refused with --fail-on-new otherwise)
+    #[arg(long)]
+    pub allow_other_dataset: bool,
+    /// Keep this run's report.json in DIR as YYYY-MM-DD[-N].json (for `tierscope trend`)
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
+    /// The date of the run, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today in UTC)
+    #[arg(long, value_parser = date, value_name = "DATE")]
+    pub as_of: Option<Date>,
     /// A waivers file ([[waiver]] tables with id, reason, expires)
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
+}
+
+/// A date flag: `YYYY-MM-DD`.
+fn date(text: &str) -> Result<Date, String> {
+    Date::parse(text)
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| format!("`{text}` is not a date (expected YYYY-MM-DD)"))
 }
 
 /// The core's enums are plain types (the core has no argument parser): their flags list the

@@ -9,7 +9,9 @@
 //! charts = ["svg"]
 //! fail_on = "critical"
 //! fail_on_new = true
-//! baseline = "reports/nightly/report.json"
+//! baseline = "baseline/report.json"
+//! update_baseline = true
+//! history = "history"
 //! untrust = ["CN", "RU"]
 //! trust = []
 //! levels = ["entity", "owner", "country", "untrusted"]
@@ -49,7 +51,14 @@ pub struct Config {
     pub charts: Option<Vec<ChartFormat>>,
     pub fail_on: Option<Severity>,
     pub fail_on_new: Option<bool>,
+    /// The accepted state runs are compared with (kept apart from `out`).
     pub baseline: Option<PathBuf>,
+    /// Write each passing run's report.json to `baseline`.
+    pub update_baseline: Option<bool>,
+    /// A folder keeping every run's report.json, named by date.
+    pub history: Option<PathBuf>,
+    /// The date runs count as (`YYYY-MM-DD`); see [`crate::settings::AsOf`].
+    pub as_of: Option<crate::waiver::Date>,
     pub untrust: Option<Vec<String>>,
     pub trust: Option<Vec<String>>,
     pub levels: Option<Vec<Level>>,
@@ -132,6 +141,7 @@ impl Config {
             &mut self.dataset,
             &mut self.out,
             &mut self.baseline,
+            &mut self.history,
             &mut self.waivers,
         ]
         .into_iter()
@@ -182,6 +192,9 @@ formats = ["html", "json"]
 charts = ["svg"]
 fail_on = "critical"
 fail_on_new = true
+update_baseline = true
+history = "h"
+as_of = 2026-12-07
 untrust = ["CN"]
 levels = ["entity", "country"]
 [thresholds]
@@ -196,5 +209,23 @@ expires = 2027-03-31
         assert_eq!(c.thresholds.capacity, Some(0.3));
         assert_eq!(c.waiver.len(), 1);
         assert_eq!(c.waiver[0].expires.to_string(), "2027-03-31");
+        assert_eq!(c.update_baseline, Some(true));
+        assert_eq!(
+            c.as_of.map(|d| d.to_string()).as_deref(),
+            Some("2026-12-07")
+        );
+    }
+
+    #[test]
+    fn relative_paths_are_relative_to_the_file() {
+        let mut c: Config = parse_toml(
+            "baseline = \"b.json\"\nhistory = \"h\"\nwaivers = \"/abs/w.toml\"\n",
+            Path::new("t.toml"),
+        )
+        .unwrap();
+        c.resolve_paths(Path::new("ci"));
+        assert_eq!(c.baseline, Some(PathBuf::from("ci/b.json")));
+        assert_eq!(c.history, Some(PathBuf::from("ci/h")));
+        assert_eq!(c.waivers, Some(PathBuf::from("/abs/w.toml")));
     }
 }

@@ -21,6 +21,8 @@ pub mod error;
 pub mod export;
 pub mod gate;
 pub mod generate;
+pub mod history;
+pub mod identity;
 pub mod report;
 pub mod screen;
 pub mod settings;

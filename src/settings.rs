@@ -13,9 +13,10 @@ use crate::cli::{AnalysisArgs, ChartFormat, GateArgs, ReportFormat, TrustArgs};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::graph::ProductionGraph;
+use crate::identity::InputIdentity;
 use crate::ingest::{self, limits::Work};
 use crate::model::Dataset;
-use crate::waiver::{self, Waiver};
+use crate::waiver::{self, Date, Waiver};
 use std::path::{Path, PathBuf};
 
 /// What a command's own flags say. A command without some flag leaves it at its default
@@ -35,6 +36,13 @@ pub struct Flags<'a> {
     pub lists: &'a [PathBuf],
 }
 
+impl Flags<'_> {
+    /// The run's date given on the command line (`--as-of`).
+    fn as_of(&self) -> Option<Date> {
+        self.gate.and_then(|g| g.as_of)
+    }
+}
+
 /// The validated settings of a run.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -49,15 +57,97 @@ pub struct Settings {
     pub charts: Vec<ChartFormat>,
     /// Restricted-party lists for `screen`.
     pub lists: Vec<PathBuf>,
+    /// The date of the run: waivers expire by it, history files are named by it.
+    pub as_of: AsOf,
 }
 
-/// What makes a run fail, and what it is compared with.
+/// What makes a run fail, what it is compared with, and what it keeps.
 #[derive(Debug, Clone, Default)]
 pub struct Gate {
     pub fail_on: Option<Severity>,
     pub fail_on_new: bool,
+    /// The accepted state the run is compared with; a path that does not exist yet is no
+    /// baseline (every finding is new), not an error.
     pub baseline: Option<PathBuf>,
+    /// Write this run's report.json to `baseline` when the gate passes.
+    pub update_baseline: bool,
+    /// Compare with, and gate on, a baseline of another dataset.
+    pub allow_other_dataset: bool,
+    /// A folder keeping every run's report.json as `YYYY-MM-DD[-N].json`.
+    pub history: Option<PathBuf>,
     pub waivers: Vec<Waiver>,
+    /// What resolving the gate has to say (a waivers file named by the config that does
+    /// not exist): printed as notes, unless `--quiet`.
+    pub notes: Vec<String>,
+}
+
+/// The date a run counts as: `--as-of`, else `as_of` in the config file, else the date of
+/// `SOURCE_DATE_EPOCH` (the reproducible-builds convention: seconds since 1970 UTC), else
+/// today in UTC. One rule for every date a run uses (waiver expiry, history file names, the
+/// date a report shows), so that rerunning an old night gives the old night's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    pub date: Date,
+    pub source: AsOfSource,
+}
+
+/// Where the date of a run came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOfSource {
+    Flag,
+    Config,
+    SourceDateEpoch,
+    /// The system clock (or `TIERSCOPE_TODAY`, which tests use to fix "today").
+    Today,
+}
+
+/// The environment variable of reproducible builds: a time as seconds since 1970 UTC.
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+impl AsOf {
+    /// The date of a run from its flag and its config key, then the environment.
+    ///
+    /// A `SOURCE_DATE_EPOCH` that is not a whole number of seconds is a usage error (the
+    /// convention asks tools to refuse a malformed value rather than fall back silently).
+    pub fn resolve(flag: Option<Date>, config: Option<Date>) -> Result<AsOf> {
+        if let Some(date) = flag {
+            return Ok(AsOf {
+                date,
+                source: AsOfSource::Flag,
+            });
+        }
+        if let Some(date) = config {
+            return Ok(AsOf {
+                date,
+                source: AsOfSource::Config,
+            });
+        }
+        if let Ok(text) = std::env::var(SOURCE_DATE_EPOCH) {
+            let secs: i64 = text.trim().parse().map_err(|_| {
+                Error::Usage(format!(
+                    "{SOURCE_DATE_EPOCH} is `{text}` (expected a whole number of seconds since 1970-01-01 UTC)"
+                ))
+            })?;
+            return Ok(AsOf {
+                date: Date::from_unix_days(secs.div_euclid(86_400)),
+                source: AsOfSource::SourceDateEpoch,
+            });
+        }
+        Ok(AsOf {
+            date: Date::today(),
+            source: AsOfSource::Today,
+        })
+    }
+}
+
+impl Default for AsOf {
+    /// Today, for settings made by hand (tests, library callers).
+    fn default() -> AsOf {
+        AsOf {
+            date: Date::today(),
+            source: AsOfSource::Today,
+        }
+    }
 }
 
 impl Settings {
@@ -136,33 +226,76 @@ impl Settings {
             formats: pick(flags.formats, config.formats.as_deref(), &ReportFormat::ALL),
             charts: pick(flags.charts, config.charts.as_deref(), &ChartFormat::BOTH),
             lists: pick(flags.lists, config.lists.as_deref(), &[]),
+            as_of: AsOf::resolve(flags.as_of(), config.as_of)?,
         })
     }
 
     /// Loads the dataset (refusing one too large for `work`), applies the trust policy, and
     /// builds the production graph.
     pub fn load(&self, work: Work) -> Result<(Dataset, ProductionGraph)> {
+        self.load_identified(work).map(|(ds, graph, _)| (ds, graph))
+    }
+
+    /// [`Settings::load`], with the identity of the files read (their SHA-256 digests).
+    pub fn load_identified(&self, work: Work) -> Result<(Dataset, ProductionGraph, InputIdentity)> {
         ingest::limits::check_fits(&self.dir, work)?;
-        let mut ds = ingest::load(&self.dir)?.dataset;
+        let (loaded, identity) = crate::identity::load(&self.dir)?;
+        let mut ds = loaded.dataset;
         self.analysis.apply_trust(&mut ds)?;
         let graph = ProductionGraph::build(&ds);
-        Ok((ds, graph))
+        Ok((ds, graph, identity))
     }
 }
 
 impl Gate {
     /// The gate of a command that has one (`analyze`, `report`); the others ignore the
     /// config's gate keys.
+    ///
+    /// A waivers file named on the command line must exist; one named by the config file
+    /// that does not exist yet is a note (a team starts with no waivers). Either, when it
+    /// exists, must be valid.
     fn resolve(flags: &GateArgs, config: &Config) -> Result<Gate> {
         let mut waivers = config.waiver.clone();
-        for file in flags.waivers.iter().chain(config.waivers.iter()) {
+        let mut notes = Vec::new();
+        if let Some(file) = &flags.waivers {
             waivers.extend(waiver::load(file)?);
+        }
+        if let Some(file) = &config.waivers {
+            if file.exists() {
+                waivers.extend(waiver::load(file)?);
+            } else {
+                notes.push(format!(
+                    "no waivers file at {} yet (named in {}): no finding is waived by it",
+                    file.display(),
+                    config
+                        .path
+                        .as_deref()
+                        .map_or("the config file".into(), |p| p.display().to_string())
+                ));
+            }
+        }
+        let (baseline, update_baseline) = if flags.no_baseline {
+            (None, false)
+        } else {
+            (
+                flags.baseline.clone().or_else(|| config.baseline.clone()),
+                flags.update_baseline || config.update_baseline.unwrap_or(false),
+            )
+        };
+        if update_baseline && baseline.is_none() {
+            return Err(Error::Usage(
+                "--update-baseline needs a baseline path (expected --baseline PATH, or `baseline = \"...\"` in tierscope.toml)".into(),
+            ));
         }
         Ok(Gate {
             fail_on: flags.fail_on.or(config.fail_on),
             fail_on_new: flags.fail_on_new || config.fail_on_new.unwrap_or(false),
-            baseline: flags.baseline.clone().or_else(|| config.baseline.clone()),
+            baseline,
+            update_baseline,
+            allow_other_dataset: flags.allow_other_dataset,
+            history: flags.history.clone().or_else(|| config.history.clone()),
             waivers,
+            notes,
         })
     }
 }

@@ -59,6 +59,18 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// The count of days since 1970-01-01 (Howard Hinnant's `days_from_civil`), the inverse
+    /// of [`Date::from_unix_days`].
+    pub fn to_unix_days(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Today in UTC, or `TIERSCOPE_TODAY` (YYYY-MM-DD) when set, so tests and reruns of an
     /// old night can fix the date.
     pub fn today() -> Date {
@@ -224,6 +236,9 @@ mod tests {
         assert_eq!(Date::from_unix_days(19_723).to_string(), "2024-01-01");
         assert_eq!(Date::from_unix_days(11_016).to_string(), "2000-02-29");
         assert_eq!(Date::from_unix_days(-1).to_string(), "1969-12-31");
+        for days in [-800_000, -1, 0, 59, 11_016, 19_723, 20_794, 2_932_896] {
+            assert_eq!(Date::from_unix_days(days).to_unix_days(), days);
+        }
     }
 
     #[test]

@@ -623,6 +623,7 @@ fn parallel_json_is_byte_identical_to_serde_json() {
             value: f.metric.value,
         },
         message: f.message.clone(),
+        waived: false,
     };
     let mut gone = old(&mini.findings[1]);
     gone.id = "spof:entity:gone:oem-us:chip".into();
@@ -631,6 +632,7 @@ fn parallel_json_is_byte_identical_to_serde_json() {
         rules_version: mini.rules_version - 1,
         tool: "tierscope 0.0.9".into(),
         dataset: "mini".into(),
+        input: None,
         settings: serde_json::to_value(&mini.settings).unwrap(),
         findings: vec![old(&mini.findings[0]), gone],
     };

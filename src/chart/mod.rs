@@ -62,6 +62,7 @@ mod network;
 mod raster;
 mod scatter;
 mod style;
+mod trend;
 
 pub use bars::{
     ExposureBar, ExposureBars, SpofBar, SpofRanking, draw_spof_ranking, draw_untrusted_exposure,
@@ -75,6 +76,7 @@ pub use scatter::{
     ConcentrationBubble, ConcentrationScatter, TimePoint, TimeScatter, draw_concentration,
     draw_time_exposure,
 };
+pub use trend::{TrendChart, draw_trend};
 
 use crate::analysis::Report;
 use crate::graph::ProductionGraph;

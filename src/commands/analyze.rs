@@ -1,19 +1,20 @@
 //! `tierscope analyze`: the findings, as text or report JSON; and the analysis both it and
-//! `report` run: load, analyse, mark against the baseline and the waivers.
+//! `report` run: load, analyse, mark against the baseline and the waivers; and what both do
+//! after: keep the run in the history, update the baseline, say why a failing gate failed.
 
 use super::{Progress, emit, emit_with};
 use crate::analysis;
 use crate::baseline;
 use crate::cli::TextOrJson;
-use crate::error::{EXIT_FINDINGS, EXIT_OK, Result};
-use crate::gate::Reviewed;
+use crate::error::{EXIT_OK, Error, Result};
+use crate::gate::{Against, Reviewed};
 use crate::graph::ProductionGraph;
 use crate::ingest::limits::{self, Work};
 use crate::model::Dataset;
 use crate::report;
-use crate::settings::{Gate, Settings};
-use crate::waiver::Date;
+use crate::settings::Settings;
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 pub fn run(
     settings: &Settings,
@@ -28,7 +29,15 @@ pub fn run(
         TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
         TextOrJson::Json => emit_with(out, |w| report::json::write(&report, w))?,
     }
-    let code = settings.gate.exit_code(&report);
+    // Standard output holds the report: the files kept are listed on stderr.
+    let code = finish(
+        settings,
+        &report,
+        None,
+        None,
+        quiet,
+        &mut std::io::stderr().lock(),
+    )?;
     // The process ends here: the system takes its memory back at once, where freeing the
     // findings one by one takes a noticeable part of the run on a large map.
     std::mem::forget(report);
@@ -36,30 +45,69 @@ pub fn run(
 }
 
 /// Loads, analyses, and marks the report against the baseline and the waivers; notes about
-/// the waivers and the baseline's method go to stderr unless `quiet`.
+/// the waivers and the baseline go to stderr unless `quiet`.
+///
+/// A baseline path with no file yet is no baseline (a note says so); a baseline of another
+/// dataset is a warning, and an error with `--fail-on-new` unless `--allow-other-dataset`,
+/// since the gate would then compare two different supply chains.
 pub fn analysed(
     settings: &Settings,
     progress: &Progress,
     quiet: bool,
     work: Work,
 ) -> Result<(Dataset, ProductionGraph, Reviewed)> {
-    // Read the baseline first: a missing one is an error before any work.
-    let baseline = match &settings.gate.baseline {
-        Some(p) => Some((baseline::read(p)?, p)),
+    let gate = &settings.gate;
+    // Read the baseline first: an unreadable or invalid one is an error before any work.
+    let baseline = match &gate.baseline {
+        Some(p) => Some((baseline::read_optional(p)?, p)),
         None => None,
     };
+    let against = match &baseline {
+        None => Against::Nothing,
+        Some((None, path)) => Against::NotYet(path),
+        Some((Some(old), path)) => Against::Baseline(old, path),
+    };
     progress.phase("loading dataset");
-    let (ds, graph) = settings.load(work)?;
+    let (ds, graph, input) = settings.load_identified(work)?;
+    if let Against::Baseline(old, path) = against
+        && let Some(other) = baseline::OtherDataset::of(old, &ds.name, Some(&input))
+    {
+        let what = format!(
+            "baseline {} is of dataset {}, this run is of {}",
+            path.display(),
+            other.old,
+            other.new
+        );
+        if gate.fail_on_new && !gate.allow_other_dataset {
+            return Err(Error::Usage(format!(
+                "{what}: --fail-on-new would count every finding of another supply chain as new (expected a baseline of {}; --allow-other-dataset to compare anyway)",
+                other.new
+            )));
+        }
+        // Said even under --quiet: a comparison with another dataset is rarely meant.
+        let _ = writeln!(std::io::stderr().lock(), "warning: {what}");
+    }
     progress.phase("analysing");
     let report = analysis::analyze(&ds, &graph, &settings.analysis)?;
-    let report = Reviewed::new(
+    let report = Reviewed::review(
         report,
-        baseline.as_ref().map(|(old, path)| (old, path.as_path())),
-        &settings.gate.waivers,
-        Date::today(),
+        Some(input),
+        against,
+        &gate.waivers,
+        settings.as_of.date,
     );
     if !quiet {
         let mut err = std::io::stderr().lock();
+        for note in &gate.notes {
+            let _ = writeln!(err, "note: {note}");
+        }
+        if let Against::NotYet(path) = against {
+            let _ = writeln!(
+                err,
+                "note: no baseline at {} yet: every finding counts as new",
+                path.display()
+            );
+        }
         for w in &report.marks.waivers.expired {
             let _ = writeln!(
                 err,
@@ -83,17 +131,66 @@ pub fn analysed(
     Ok((ds, graph, report))
 }
 
-impl Gate {
-    /// 1 when a finding that counts is at or above `--fail-on`: not waived, and new when
-    /// `--fail-on-new` is set (without a baseline every finding is new).
-    pub fn exit_code(&self, report: &Reviewed) -> i32 {
-        let Some(level) = self.fail_on else {
-            return EXIT_OK;
-        };
-        let failing = report
-            .findings
-            .iter()
-            .any(|f| f.severity <= level && report.marks.counts(f, self.fail_on_new));
-        if failing { EXIT_FINDINGS } else { EXIT_OK }
+/// After the report is out: keeps it in the history, updates the baseline when the gate
+/// passes, and when it fails says why on stderr (even under `--quiet`). `main` is the report
+/// file a person should open and `json` the report.json, when they were written; the files
+/// this writes are listed on `listing` unless `quiet`. Returns the exit code.
+pub fn finish(
+    settings: &Settings,
+    report: &Reviewed,
+    main: Option<&Path>,
+    json: Option<&Path>,
+    quiet: bool,
+    listing: &mut dyn Write,
+) -> Result<i32> {
+    let gate = &settings.gate;
+    let mut wrote: Vec<PathBuf> = Vec::new();
+    if let Some(dir) = &gate.history {
+        wrote.push(crate::history::keep(dir, settings.as_of.date, report)?);
     }
+    let tripped = gate.tripped(report);
+    if tripped.is_empty()
+        && gate.update_baseline
+        && let Some(path) = &gate.baseline
+    {
+        write_report_json(path, report)?;
+        wrote.push(path.clone());
+    }
+    if !quiet && !wrote.is_empty() {
+        let lines: String = wrote
+            .iter()
+            .map(|p| format!("wrote {}\n", p.display()))
+            .collect();
+        emit(listing, lines.as_bytes())?;
+    }
+    if tripped.is_empty() {
+        return Ok(EXIT_OK);
+    }
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(gate.failure(report, &tripped, main, json).as_bytes());
+    Ok(gate.exit_code(report))
+}
+
+/// Writes `report`'s report.json to `path`, all or nothing: a temporary file in its folder,
+/// renamed into place.
+pub fn write_report_json(path: &Path, report: &Reviewed) -> Result<()> {
+    let (dir, name) = split(path)?;
+    let staging = report::write::Staging::new(dir);
+    report::write::Sink::file(&staging, Path::new(name), &mut |w| {
+        report::json::write(report, w)
+    })?;
+    staging.commit()
+}
+
+/// A file path as its folder and its name.
+pub fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
+    let name = path.file_name().ok_or_else(|| {
+        Error::Usage(format!(
+            "{} is not a file path (expected a path ending in a file name)",
+            path.display()
+        ))
+    })?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    Ok((dir.unwrap_or(Path::new(".")), name))
 }

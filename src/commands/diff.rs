@@ -2,28 +2,53 @@
 
 use super::{emit, emit_json};
 use crate::analysis::findings::Severity;
-use crate::baseline;
+use crate::baseline::{self, Tolerance};
 use crate::cli::TextOrJson;
 use crate::error::{EXIT_FINDINGS, EXIT_OK, Error, Result};
 use std::io::Write;
 use std::path::Path;
 
-pub fn run(
-    old: &Path,
-    new: &Path,
-    tolerance: f64,
-    format: TextOrJson,
-    fail_on: Option<Severity>,
-    out: &mut dyn Write,
-) -> Result<i32> {
-    if !tolerance.is_finite() || tolerance < 0.0 {
-        return Err(Error::Usage(format!(
-            "--tolerance is {tolerance} (expected a number >= 0)"
-        )));
+/// What `diff` is asked for.
+pub struct Options<'a> {
+    pub old: &'a Path,
+    pub new: &'a Path,
+    pub tolerance: Tolerance,
+    pub format: TextOrJson,
+    pub fail_on: Option<Severity>,
+    pub allow_other_dataset: bool,
+}
+
+pub fn run(opts: &Options<'_>, out: &mut dyn Write) -> Result<i32> {
+    for (flag, v) in [
+        ("--tolerance", opts.tolerance.fraction),
+        ("--money-tolerance", opts.tolerance.money),
+    ] {
+        if !v.is_finite() || v < 0.0 {
+            return Err(Error::Usage(format!(
+                "{flag} is {v} (expected a number >= 0)"
+            )));
+        }
     }
+    let (old, new) = (opts.old, opts.new);
     let (a, b) = (baseline::read(old)?, baseline::read(new)?);
-    let changes = baseline::compare(&a, &b, tolerance);
-    match format {
+    let changes = baseline::compare(&a, &b, opts.tolerance);
+    if let Some(other) = &changes.other_dataset {
+        let what = format!(
+            "{} is of dataset {}, {} is of dataset {}",
+            old.display(),
+            other.old,
+            new.display(),
+            other.new
+        );
+        if opts.fail_on.is_some() && !opts.allow_other_dataset {
+            return Err(Error::Usage(format!(
+                "{what}: --fail-on would count every finding of another supply chain as added (--allow-other-dataset to compare anyway)"
+            )));
+        }
+        // Said on stderr too, whatever the format: the output may go to a file or a pipe.
+        let _ = writeln!(std::io::stderr().lock(), "warning: {what}");
+    }
+    match opts.format {
         TextOrJson::Text => emit(
             out,
             changes
@@ -32,18 +57,10 @@ pub fn run(
         )?,
         TextOrJson::Json => emit_json(out, &changes)?,
     }
-    // Added findings, and standing ones whose severity rose, count for --fail-on.
+    // Added and escalated findings, and standing ones whose severity rose, count for
+    // --fail-on.
     let worse = changes
-        .added
-        .iter()
-        .map(|f| f.severity)
-        .chain(
-            changes
-                .severity_changed
-                .iter()
-                .filter(|m| m.new_severity < m.old_severity)
-                .map(|m| m.new_severity),
-        )
-        .any(|sev| fail_on.is_some_and(|level| sev <= level));
+        .worse()
+        .any(|sev| opts.fail_on.is_some_and(|level| sev <= level));
     Ok(if worse { EXIT_FINDINGS } else { EXIT_OK })
 }

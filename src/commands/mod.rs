@@ -2,16 +2,18 @@
 //! share (writing to standard output, the progress spinner) lives here.
 
 mod analyze;
+mod baseline;
 mod diff;
 mod export;
 mod generate;
 mod report;
 mod screen;
 mod summary;
+mod trend;
 mod validate;
 mod whatif;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{BaselineAction, Cli, Command};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::settings::{Flags, Settings};
@@ -78,9 +80,54 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             old,
             new,
             tolerance,
+            money_tolerance,
             format,
             fail_on,
-        } => diff::run(old, new, *tolerance, *format, *fail_on, out),
+            allow_other_dataset,
+        } => {
+            let opts = diff::Options {
+                old,
+                new,
+                tolerance: crate::baseline::Tolerance {
+                    fraction: *tolerance,
+                    money: *money_tolerance,
+                },
+                format: *format,
+                fail_on: *fail_on,
+                allow_other_dataset: *allow_other_dataset,
+            };
+            diff::run(&opts, out)
+        }
+        Command::Baseline {
+            action: BaselineAction::Accept { report, baseline },
+        } => {
+            let config = Config::load(cli.config.as_deref())?;
+            let path = baseline::path(baseline.as_deref(), &config)?;
+            baseline::accept(report, &path, cli.quiet, out)
+        }
+        Command::Trend {
+            dir,
+            out: charts_dir,
+            charts,
+            top,
+            format,
+        } => {
+            let config = Config::load(cli.config.as_deref())?;
+            let dir = dir.clone().or(config.history).ok_or_else(|| {
+                Error::Usage(
+                    "no history folder (expected DIR, or `history = \"...\"` in tierscope.toml)"
+                        .into(),
+                )
+            })?;
+            let opts = trend::Options {
+                dir: &dir,
+                out: charts_dir.as_deref(),
+                charts,
+                top: *top,
+                format: *format,
+            };
+            trend::run(&opts, cli.quiet, out)
+        }
         Command::Whatif {
             dir,
             fail,

@@ -56,7 +56,7 @@ pub fn render(report: &Reviewed) -> Vec<u8> {
             &format_value(f.metric.value),
             &f.message,
             &evidence,
-            report.marks.status(f).map_or("", |s| s.as_str()),
+            report.marks.status_label(f).unwrap_or(""),
             &waiver.map_or(String::new(), |w| w.expires.to_string()),
             waiver.map_or("", |w| w.reason.as_str()),
         ])

@@ -11,8 +11,9 @@ use crate::analysis::findings::Finding;
 use crate::analysis::{
     Asymmetry, ConcentrationRow, CountryDependency, ProductSummary, ReportSummary, Settings,
 };
-use crate::baseline::{BaselineInfo, OldFinding, Status};
+use crate::baseline::{BaselineInfo, Change, OldFinding, Status};
 use crate::gate::{Marks, Reviewed};
+use crate::identity::InputIdentity;
 use crate::waiver::{Waiver, WaiverReport};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -26,6 +27,8 @@ struct Whole<'a> {
     rules_version: u32,
     tool: &'a str,
     dataset: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    input: Option<&'a InputIdentity>,
     settings: &'a Settings,
     summary: &'a ReportSummary,
     products: &'a [ProductSummary],
@@ -54,6 +57,7 @@ impl<'a> Whole<'a> {
             rules_version: report.rules_version,
             tool: &report.tool,
             dataset: &report.dataset,
+            input: report.input.as_ref(),
             settings: &report.settings,
             summary: &report.summary,
             products: &report.products,
@@ -84,7 +88,8 @@ impl Serialize for MarkedFindings<'_> {
 }
 
 /// A finding with the gate's marks, as it stands in report.json: its own fields, then
-/// `status` and `waiver` where they apply.
+/// `status`, `change` and `previous` (a kind changed since the baseline) and `waiver` where
+/// they apply.
 #[derive(Serialize)]
 struct Marked<'a> {
     #[serde(flatten)]
@@ -92,7 +97,26 @@ struct Marked<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<Status>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<Change>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    previous: Option<Previous<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     waiver: Option<&'a Waiver>,
+}
+
+/// The baseline's finding that a finding was, of another kind or severity.
+#[derive(Serialize)]
+struct Previous<'a> {
+    id: &'a str,
+    kind: &'a str,
+    severity: crate::analysis::findings::Severity,
+    metric: PreviousMetric<'a>,
+}
+
+#[derive(Serialize)]
+struct PreviousMetric<'a> {
+    name: &'a str,
+    value: f64,
 }
 
 impl<'a> Marked<'a> {
@@ -100,6 +124,16 @@ impl<'a> Marked<'a> {
         Marked {
             finding,
             status: marks.status(finding),
+            change: marks.change(finding).map(|(c, _)| c),
+            previous: marks.previous(finding).map(|p| Previous {
+                id: p.id,
+                kind: p.kind,
+                severity: p.severity,
+                metric: PreviousMetric {
+                    name: p.metric,
+                    value: p.value,
+                },
+            }),
             waiver: marks.waiver(finding),
         }
     }

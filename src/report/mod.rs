@@ -276,6 +276,7 @@ pub fn run_notes(report: &Reviewed) -> Vec<String> {
             ));
         }
     }
+    notes.extend(report.marks.notes().iter().cloned());
     let waived = report
         .findings
         .iter()
