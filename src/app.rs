@@ -185,15 +185,23 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             lists,
             threshold,
             block_threshold,
+            alternates,
+            list_dates,
             format,
             trust,
         } => {
-            let settings = screen_settings(*threshold, *block_threshold, trust)?;
-            let (ds, _) = load_graph(dir, trust)?;
             // List files from the flags, else from tierscope.toml's `lists`.
             let config = Config::load(cli.config.as_deref())?;
             let lists = pick(lists, config.lists.as_deref(), &[]);
-            let report = screen::run(dir, &ds, vendors, &lists, &settings)?;
+            let mut settings = screen_settings(*threshold, *block_threshold, trust)?;
+            settings.alternates = *alternates;
+            settings.list_dates = screen::parse_list_dates(list_dates, &lists).map_err(Error::Usage)?;
+            // The trust flags are applied by the screening: a candidate's country need not be
+            // in countries.csv.
+            let ds = ingest::load(dir)?.dataset;
+            let bar = ScreenProgress::new(cli.quiet);
+            let report = screen::run(dir, ds, vendors, &lists, &settings, &|step: &str, done: u64, total: u64| bar.set(step, done, total))?;
+            bar.done();
             let bytes = match format {
                 ScreenFormat::Text => screen::render::text(&report).into_bytes(),
                 ScreenFormat::Json => screen::render::json(&report),
@@ -272,6 +280,8 @@ fn screen_settings(
     Ok(screen::ScreenSettings {
         threshold,
         block_threshold,
+        alternates: None,
+        list_dates: Vec::new(),
         analysis: Settings {
             untrust: trust.untrust.clone(),
             trust: trust.trust.clone(),
@@ -420,6 +430,36 @@ impl Plan {
                 && (!self.fail_on_new || f.status != Some(baseline::Status::Standing))
         });
         if failing { EXIT_FINDINGS } else { EXIT_OK }
+    }
+}
+
+/// A progress bar on stderr for screening's long steps; hidden under `--quiet` or when stderr
+/// is not a terminal.
+struct ScreenProgress(indicatif::ProgressBar);
+
+impl ScreenProgress {
+    fn new(quiet: bool) -> ScreenProgress {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return ScreenProgress(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta} left)")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        ScreenProgress(bar)
+    }
+
+    fn set(&self, step: &str, done: u64, total: u64) {
+        self.0.set_message(step.to_string());
+        self.0.set_length(total);
+        self.0.set_position(done);
+    }
+
+    fn done(&self) {
+        self.0.finish_and_clear();
     }
 }
 

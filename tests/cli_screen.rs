@@ -105,7 +105,7 @@ fn text_gives_each_verdict_first_most_severe_first() {
         "{out}"
     );
     assert!(
-        out.contains("Microcontroller of OEM Corp (oem-us:chip): removes SPOF entity ga-cn, owner parent-jp, country CN, country JP, all untrusted suppliers; untrusted exposure 100% -> 70%"),
+        out.contains("Microcontroller of OEM Corp (oem-us:chip): removes SPOF entity ga-cn (doubtful: its input Silicon wafer: all 2 known sources depend on Gallium Refinery (ga-cn)), owner parent-jp (doubtful: its input Photoresist: the only known source, Resist Chemical (resist-jp), belongs to Parent Holdings (parent-jp)), country CN (doubtful: its input Silicon wafer: all 2 known sources depend on CN), country JP (doubtful: its input Photoresist: the only known source, Resist Chemical (resist-jp), is in JP), all untrusted suppliers (doubtful: its input Silicon wafer: all 2 known sources depend on untrusted suppliers); untrusted exposure 100% -> 70%"),
         "{out}"
     );
     assert!(out.contains("\nQualify these first:"), "{out}");
@@ -141,7 +141,7 @@ fn json_has_verdicts_matches_ownership_chains_and_impact() {
     assert_eq!(r["settings"]["block_threshold"], 0.97);
     assert_eq!(
         r["summary"],
-        serde_json::json!({"candidates": 6, "blocked": 4, "review": 1, "clear": 1})
+        serde_json::json!({"candidates": 6, "blocked": 4, "review": 1, "clear": 1, "not_screened": 0})
     );
     // A name match against the dataset's own restricted.csv, with the reason.
     let galref = candidate(&r, "galref");
@@ -405,7 +405,7 @@ fn a_bad_candidates_file_lists_every_error_with_its_position_and_exits_2() {
     assert!(stdout(&o).is_empty());
     let err = stderr(&o);
     for want in [
-        "bad.csv:2:3: error[unknown-reference]: `country` names unknown country code `XX`",
+        "bad.csv:2:3: error[unknown-country]: `country` is `XX`, neither in countries.csv nor an ISO 3166-1 alpha-2 code",
         "bad.csv:3:6: error[unknown-reference]: `item` names unknown item `wafr` (expected an id defined in items.csv; did you mean `wafer`?)",
         "bad.csv:4:7: error[unknown-reference]: `buyer` names unknown entity `oem-uss`",
         "bad.csv:4:8: error[bad-value]: `share` is `50%`, a percentage",
