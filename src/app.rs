@@ -195,12 +195,20 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let lists = pick(lists, config.lists.as_deref(), &[]);
             let mut settings = screen_settings(*threshold, *block_threshold, trust)?;
             settings.alternates = *alternates;
-            settings.list_dates = screen::parse_list_dates(list_dates, &lists).map_err(Error::Usage)?;
+            settings.list_dates =
+                screen::parse_list_dates(list_dates, &lists).map_err(Error::Usage)?;
             // The trust flags are applied by the screening: a candidate's country need not be
             // in countries.csv.
             let ds = ingest::load(dir)?.dataset;
             let bar = ScreenProgress::new(cli.quiet);
-            let report = screen::run(dir, ds, vendors, &lists, &settings, &|step: &str, done: u64, total: u64| bar.set(step, done, total))?;
+            let report = screen::run(
+                dir,
+                ds,
+                vendors,
+                &lists,
+                &settings,
+                &|step: &str, done: u64, total: u64| bar.set(step, done, total),
+            )?;
             bar.done();
             let bytes = match format {
                 ScreenFormat::Text => screen::render::text(&report).into_bytes(),

@@ -33,11 +33,8 @@ pub fn eval_node(g: &ProductionGraph, n: u32, failed: bool, cap: &[f64]) -> f64 
     node_capacity(csr.slots(n).filter_map(|i| {
         let sups = csr.suppliers(i);
         // An unmapped input is counted as available.
-        (!sups.is_empty()).then(|| {
-            slot_supply(
-                sups.map(|j| (csr.sup_share[j], cap[csr.sup_node[j] as usize])),
-            )
-        })
+        (!sups.is_empty())
+            .then(|| slot_supply(sups.map(|j| (csr.sup_share[j], cap[csr.sup_node[j] as usize]))))
     }))
 }
 

@@ -408,7 +408,10 @@ impl Reading {
                     diags.error(
                         "self-ownership",
                         at,
-                        format!("candidate `{}` is named as its own owner; left out", o.owner),
+                        format!(
+                            "candidate `{}` is named as its own owner; left out",
+                            o.owner
+                        ),
                     );
                     None
                 } else {
@@ -457,8 +460,7 @@ impl Reading {
         loop {
             let mut changed = false;
             for k in 0..n {
-                if let (true, Some(OwnerRef::Candidate(j))) = (keep[k], self.candidates[k].owner)
-                {
+                if let (true, Some(OwnerRef::Candidate(j))) = (keep[k], self.candidates[k].owner) {
                     if !keep[j] {
                         keep[k] = false;
                         changed = true;

@@ -133,7 +133,9 @@ impl<'a> Doubt<'a> {
                     Level::Entity => format!("its input {input}: the only known source is {label}"),
                     Level::Owner => {
                         let belong = if n == 1 { "belongs" } else { "belong" };
-                        let e = self.ds.entity(self.ds.entity_ix[&facts.groups.subject[grp as usize]]);
+                        let e = self
+                            .ds
+                            .entity(self.ds.entity_ix[&facts.groups.subject[grp as usize]]);
                         format!("its input {input}: {all} {belong} to {} ({})", e.name, e.id)
                     }
                     _ => format!("its input {input}: {all} {verb} in {label}"),
@@ -157,9 +159,7 @@ impl<'a> Doubt<'a> {
             Level::Country => {
                 let code = &facts.groups.subject[grp as usize];
                 if declared.iter().any(|c| c == code) {
-                    Settled::Doubtful(format!(
-                        "its own inputs come from {code} (input_countries)"
-                    ))
+                    Settled::Doubtful(format!("its own inputs come from {code} (input_countries)"))
                 } else {
                     Settled::Stands
                 }

@@ -306,7 +306,11 @@ pub fn mark_doubtful(
         for (x, r) in p.spofs_removed.iter_mut().zip(reasons) {
             x.doubtful = r;
         }
-        let sure = p.spofs_removed.iter().filter(|x| x.doubtful.is_none()).count();
+        let sure = p
+            .spofs_removed
+            .iter()
+            .filter(|x| x.doubtful.is_none())
+            .count();
         doubtful += p.spofs_removed.len() - sure;
         score += p.weight * (sure as f64 - p.spofs_added.len() as f64);
     }

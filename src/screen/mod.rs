@@ -521,7 +521,12 @@ pub fn with_candidates(
             Some(OwnerRef::Candidate(j)) => EntityIx((first + j) as u32),
             None => continue,
         };
-        impact::add_owner(&mut base, owner, EntityIx((first + k) as u32), c.owner_share);
+        impact::add_owner(
+            &mut base,
+            owner,
+            EntityIx((first + k) as u32),
+            c.owner_share,
+        );
     }
     base
 }
@@ -838,6 +843,12 @@ fn verdict(
     for h in hits {
         if h.score + 1e-12 >= settings.block_threshold {
             blocked.push(format!("name matches {}", entry_label(lists, h)));
+        } else if let Some(rule) = h.containment {
+            review.push(format!(
+                "name may match {}: {}",
+                entry_label(lists, h),
+                rule.reason()
+            ));
         } else {
             review.push(format!("name may match {}", entry_label(lists, h)));
         }
@@ -871,7 +882,7 @@ fn verdict(
         (
             Verdict::Clear,
             vec![format!(
-                "no list entry scores {:.2} or more{}",
+                "no list entry scores {:.2} or more, or holds the name or is held by it{}",
                 settings.threshold,
                 if c.owner.is_some() {
                     "; no restricted owner"
@@ -976,7 +987,8 @@ pub fn parse_list_dates(
         if let Some(f) = &file {
             let known = lists.iter().any(|l| {
                 l.to_string_lossy() == f.as_str()
-                    || l.file_name().is_some_and(|n| n.to_string_lossy() == f.as_str())
+                    || l.file_name()
+                        .is_some_and(|n| n.to_string_lossy() == f.as_str())
             });
             if !known {
                 return Err(format!(

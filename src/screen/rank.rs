@@ -215,7 +215,14 @@ impl<'a> Ranker<'a> {
             up: vec![0; n],
             region: vec![0; n],
             entity_seen: vec![0; self.ds.entities.len()],
-            group_seen: vec![0; self.levels.iter().map(|l| l.groups.len()).max().unwrap_or(0)],
+            group_seen: vec![
+                0;
+                self.levels
+                    .iter()
+                    .map(|l| l.groups.len())
+                    .max()
+                    .unwrap_or(0)
+            ],
             value: vec![1.0; n],
             queue: Vec::new(),
         }
@@ -317,7 +324,9 @@ impl<'a> Ranker<'a> {
             .iter()
             .map(|&p| self.products[p as usize].1.clone())
             .collect();
-        self.exposure(&change, &cone, &prods, &mut after, sc, cone_stamp, anc_stamp);
+        self.exposure(
+            &change, &cone, &prods, &mut after, sc, cone_stamp, anc_stamp,
+        );
         for lb in &self.levels {
             self.level(
                 lb,
@@ -470,13 +479,19 @@ impl<'a> Ranker<'a> {
         };
         // Trusted makers: F is every untrusted entity; only C differs from the kept pass.
         for &n in cone {
-            let v = self.eval(n, untrusted[entity[n as usize] as usize], change, new_cap, |m| {
-                if sc.cone[m as usize] == cone_stamp {
-                    sc.value[m as usize]
-                } else {
-                    self.untrusted[m as usize]
-                }
-            });
+            let v = self.eval(
+                n,
+                untrusted[entity[n as usize] as usize],
+                change,
+                new_cap,
+                |m| {
+                    if sc.cone[m as usize] == cone_stamp {
+                        sc.value[m as usize]
+                    } else {
+                        self.untrusted[m as usize]
+                    }
+                },
+            );
             sc.value[n as usize] = v;
         }
         for (x, &p) in prods.iter().enumerate() {

@@ -91,7 +91,9 @@ pub fn text(r: &ScreenReport) -> String {
                 s,
                 "      sha256 {sha}, {} bytes, published {}",
                 l.bytes.unwrap_or(0),
-                l.published.as_deref().unwrap_or("not stated (give --list-date)")
+                l.published
+                    .as_deref()
+                    .unwrap_or("not stated (give --list-date)")
             );
         }
     }
