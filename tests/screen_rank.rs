@@ -57,7 +57,7 @@ fn settings(pick: u64) -> Settings {
         capacity_threshold: [0.5, 0.3, 0.8, 0.05][(pick % 4) as usize],
         ..Settings::default()
     };
-    if (pick >> 2) % 3 == 0 {
+    if (pick >> 2).is_multiple_of(3) {
         s.levels = vec![Level::Entity, Level::Country];
     }
     s

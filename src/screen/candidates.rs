@@ -435,6 +435,7 @@ impl Reading {
             self.candidates[o.candidate].owner = resolved;
         }
         // Candidate owner chains must end.
+        #[allow(clippy::needless_range_loop)] // `start` walks the owner chain, not only `keep`
         for start in 0..n {
             let mut cur = start;
             let mut steps = 0;
@@ -460,20 +461,20 @@ impl Reading {
         loop {
             let mut changed = false;
             for k in 0..n {
-                if let (true, Some(OwnerRef::Candidate(j))) = (keep[k], self.candidates[k].owner) {
-                    if !keep[j] {
-                        keep[k] = false;
-                        changed = true;
-                        let c = &self.candidates[k];
-                        diags.error(
-                            "owner-not-screened",
-                            At::line(display, c.line),
-                            format!(
-                                "candidate `{}` is owned by candidate `{}`, which was left out (its ownership cannot be screened); left out",
-                                c.id, self.candidates[j].id
-                            ),
-                        );
-                    }
+                if let (true, Some(OwnerRef::Candidate(j))) = (keep[k], self.candidates[k].owner)
+                    && !keep[j]
+                {
+                    keep[k] = false;
+                    changed = true;
+                    let c = &self.candidates[k];
+                    diags.error(
+                        "owner-not-screened",
+                        At::line(display, c.line),
+                        format!(
+                            "candidate `{}` is owned by candidate `{}`, which was left out (its ownership cannot be screened); left out",
+                            c.id, self.candidates[j].id
+                        ),
+                    );
                 }
             }
             if !changed {

@@ -930,7 +930,7 @@ fn alternates(
                 };
                 let o = ranker.assess(&add, scratch);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 64 == 0 || n == total {
+                if n.is_multiple_of(64) || n == total {
                     progress("ranking alternates", n, total);
                 }
                 Alternate {

@@ -590,11 +590,12 @@ impl<'a> Ranker<'a> {
         let seen = sc.next();
         let mut relevant: Vec<u32> = Vec::new();
         for &e in upstream {
-            if let Some(grp) = groups.of(e) {
-                if Some(grp) != buyer_group && sc.group_seen[grp as usize] != seen {
-                    sc.group_seen[grp as usize] = seen;
-                    relevant.push(grp);
-                }
+            if let Some(grp) = groups.of(e)
+                && Some(grp) != buyer_group
+                && sc.group_seen[grp as usize] != seen
+            {
+                sc.group_seen[grp as usize] = seen;
+                relevant.push(grp);
             }
         }
         relevant.sort_unstable();
