@@ -80,9 +80,26 @@ fn ranking(c: &mut Criterion) {
 /// company-name words, the way sanctions lists look.
 fn synthetic_list(n: u64) -> Vec<PartyList> {
     const COMMON: &[&str] = &[
-        "international", "trading", "group", "holding", "company", "industrial", "technology",
-        "general", "import", "export", "global", "investment", "services", "engineering",
-        "development", "commercial", "construction", "shipping", "electronics", "energy",
+        "international",
+        "trading",
+        "group",
+        "holding",
+        "company",
+        "industrial",
+        "technology",
+        "general",
+        "import",
+        "export",
+        "global",
+        "investment",
+        "services",
+        "engineering",
+        "development",
+        "commercial",
+        "construction",
+        "shipping",
+        "electronics",
+        "energy",
     ];
     let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -91,13 +108,19 @@ fn synthetic_list(n: u64) -> Vec<PartyList> {
         x ^= x << 17;
         x
     };
-    let syllables = ["ka", "ro", "mi", "tan", "vel", "zor", "qui", "lem", "dar", "shi", "nov", "bek"];
+    let syllables = [
+        "ka", "ro", "mi", "tan", "vel", "zor", "qui", "lem", "dar", "shi", "nov", "bek",
+    ];
     let entries = (0..n)
         .map(|i| {
             let mut words = Vec::new();
             for _ in 0..1 + next() % 2 {
                 let len = 2 + next() % 3;
-                words.push((0..len).map(|_| syllables[(next() % 12) as usize]).collect::<String>());
+                words.push(
+                    (0..len)
+                        .map(|_| syllables[(next() % 12) as usize])
+                        .collect::<String>(),
+                );
             }
             for _ in 0..1 + next() % 3 {
                 words.push(COMMON[(next() % COMMON.len() as u64) as usize].to_string());
@@ -129,7 +152,14 @@ fn matching(c: &mut Criterion) {
         let matcher = Matcher::new(&lists);
         let candidates: Vec<String> = (0..1000)
             .map(|i| {
-                let w = ["International", "Trading", "Group", "Global", "Industrial", "Technology"];
+                let w = [
+                    "International",
+                    "Trading",
+                    "Group",
+                    "Global",
+                    "Industrial",
+                    "Technology",
+                ];
                 format!("{} {} {} Ltd", w[i % 6], w[(i / 6) % 6], w[(i / 36) % 6])
             })
             .collect();

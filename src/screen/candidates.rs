@@ -507,25 +507,22 @@ impl Reading {
 fn complete(row: &table::Row<'_>, diags: &mut Diagnostics) -> bool {
     let problem = match (row.get(5), row.get(6)) {
         (Some(_), None) => Some((
-            "incomplete-proposal",
             5,
             "`item` is given without `buyer` (expected both, or neither for a vendor screened without a proposed supply)",
         )),
         (None, Some(_)) => Some((
-            "incomplete-proposal",
             6,
             "`buyer` is given without `item` (expected both, or neither for a vendor screened without a proposed supply)",
         )),
         (None, None) if row.get(7).is_some() => Some((
-            "incomplete-proposal",
             7,
             "`share` is given without `item` and `buyer` (expected the proposed supply it is a share of)",
         )),
         _ => None,
     };
     let mut ok = true;
-    if let Some((code, col, what)) = problem {
-        diags.error(code, row.at(col), what);
+    if let Some((col, what)) = problem {
+        diags.error("incomplete-proposal", row.at(col), what);
         ok = false;
     }
     if row.get(3).is_none() && row.get(4).is_some() {
