@@ -45,6 +45,16 @@ fn labelled() -> Vec<Row> {
         .collect()
 }
 
+/// The lists and their index, built once for every test of this file.
+fn shared() -> &'static (Vec<PartyList>, Matcher) {
+    static SHARED: std::sync::OnceLock<(Vec<PartyList>, Matcher)> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let lists = lists();
+        let matcher = Matcher::new(&lists);
+        (lists, matcher)
+    })
+}
+
 fn lists() -> Vec<PartyList> {
     let mut diags = Diagnostics::new();
     let sdn = lists::read_sdn(&Path::new(DIR).join("sdn-organizations.csv"), &mut diags).unwrap();
@@ -63,8 +73,7 @@ struct Measured {
 }
 
 fn measure() -> Measured {
-    let lists = lists();
-    let matcher = Matcher::new(&lists);
+    let (lists, matcher) = shared();
     let rows = labelled();
     let mut m = Measured {
         found: 0,
@@ -143,8 +152,7 @@ fn labelled_set_recall_and_precision_meet_the_committed_thresholds() {
 
 #[test]
 fn no_listed_variant_holding_every_rare_word_of_its_name_is_clear() {
-    let lists = lists();
-    let matcher = Matcher::new(&lists);
+    let (lists, matcher) = shared();
     let mut checked = 0;
     for row in labelled().iter().filter(|r| r.listed) {
         let listed = Prepared::new(&row.listed_name);

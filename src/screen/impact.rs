@@ -154,8 +154,7 @@ pub struct ProductImpact {
     pub exposure_before: f64,
     pub exposure_after: f64,
     pub capacity_at_risk: Vec<CapacityChange>,
-    /// w(P), the product's revenue weight.
-    #[serde(skip)]
+    /// w(P), the product's revenue weight in the scores.
     pub weight: f64,
 }
 
