@@ -62,8 +62,8 @@
 //! deleted (so a word within about two edits of a listed word is found whatever letters it
 //! begins with). A candidate accumulates, per listed name, an upper bound of its matched
 //! weight from the postings of its words and their similar words; only names whose bound can
-//! reach a score of [`SCORE_FLOOR`] are scored (no match, by score or containment, scores
-//! below it). A name of common words reads long postings lists but scores few names: 1,000
+//! reach the threshold are scored, or [`SCORE_FLOOR`] for names that share a rare word with
+//! it (only those can match by containment, and no containment match scores below it). A name of common words reads long postings lists but scores few names: 1,000
 //! such candidates against a 1M-name list take seconds (`benches/README.md`).
 
 use super::lists::{PartyList, PartyType};
@@ -336,7 +336,9 @@ impl Matcher {
             .map(|k| self.least_weight(&query, k))
             .sum();
         // An upper bound of the matched weight of each name sharing a word, or a similar one.
-        let mut bound: HashMap<u32, f64> = HashMap::new();
+        // Per name: the bound, and whether a shared word is rare (only then can the
+        // containment rule make a match below the threshold).
+        let mut bound: HashMap<u32, (f64, bool)> = HashMap::new();
         let mut slack = 0.0;
         for (k, w) in query.words.iter().enumerate() {
             if is_noise(w) {
@@ -346,8 +348,11 @@ impl Matcher {
             }
             if let Some(&id) = self.vocab.get(w) {
                 let add = qw[k] + self.weights[id as usize];
+                let rare = self.is_rare(w);
                 for &i in &self.postings[id as usize] {
-                    *bound.entry(i).or_insert(0.0) += add;
+                    let b = bound.entry(i).or_insert((0.0, false));
+                    b.0 += add;
+                    b.1 |= rare;
                 }
             }
             if w.len() < 4 || has_digit(w) {
@@ -367,17 +372,26 @@ impl Matcher {
                 let s = word_similarity(w, v);
                 if s > 0.0 {
                     let add = s * (qw[k] + self.weights[id as usize]);
+                    let rare = self.is_rare(w)
+                        && (s >= PRESENT - 1e-9 || query.skeleton[k] == skeleton(v));
                     for &i in &self.postings[id as usize] {
-                        *bound.entry(i).or_insert(0.0) += add;
+                        let b = bound.entry(i).or_insert((0.0, false));
+                        b.0 += add;
+                        b.1 |= rare;
                     }
                 }
             }
         }
         let mut order: Vec<u32> = bound
             .into_iter()
-            .filter(|&(i, b)| {
+            .filter(|&(i, (b, rare))| {
                 let least = q_least + self.names[i as usize].least;
-                least > 0.0 && (b + slack) / least >= SCORE_FLOOR - 1e-12
+                let floor = if rare {
+                    SCORE_FLOOR.min(threshold)
+                } else {
+                    threshold
+                };
+                least > 0.0 && (b + slack) / least >= floor - 1e-12
             })
             .map(|(i, _)| i)
             .collect();
