@@ -185,6 +185,45 @@ impl Containment {
     }
 }
 
+/// Per listed name, an upper bound of its matched weight and whether a shared word is rare
+/// (only then can the containment rule make a match below the threshold); one per thread,
+/// reset after each query by the names it touched.
+#[derive(Default)]
+struct Accumulator {
+    bound: Vec<f64>,
+    rare: Vec<bool>,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    fn reset(&mut self, n: usize) {
+        for &i in &self.touched {
+            self.bound[i as usize] = 0.0;
+            self.rare[i as usize] = false;
+        }
+        self.touched.clear();
+        if self.bound.len() < n {
+            self.bound.resize(n, 0.0);
+            self.rare.resize(n, false);
+        }
+    }
+
+    fn add(&mut self, names: &[u32], add: f64, rare: bool) {
+        for &i in names {
+            let b = &mut self.bound[i as usize];
+            if *b == 0.0 {
+                self.touched.push(i);
+            }
+            *b += add;
+            self.rare[i as usize] |= rare;
+        }
+    }
+}
+
+thread_local! {
+    static ACCUMULATOR: std::cell::RefCell<Accumulator> = std::cell::RefCell::new(Accumulator::default());
+}
+
 /// An index over the organisations of some lists.
 pub struct Matcher {
     names: Vec<Indexed>,
@@ -338,63 +377,58 @@ impl Matcher {
         // An upper bound of the matched weight of each name sharing a word, or a similar one.
         // Per name: the bound, and whether a shared word is rare (only then can the
         // containment rule make a match below the threshold).
-        let mut bound: HashMap<u32, (f64, bool)> = HashMap::new();
-        let mut slack = 0.0;
-        for (k, w) in query.words.iter().enumerate() {
-            if is_noise(w) {
-                // Paired noise words add at most this to any name.
-                slack += 2.0 * NOISE_WEIGHT;
-                continue;
-            }
-            if let Some(&id) = self.vocab.get(w) {
-                let add = qw[k] + self.weights[id as usize];
-                let rare = self.is_rare(w);
-                for &i in &self.postings[id as usize] {
-                    let b = bound.entry(i).or_insert((0.0, false));
-                    b.0 += add;
-                    b.1 |= rare;
-                }
-            }
-            if w.len() < 4 || has_digit(w) {
-                continue;
-            }
-            let mut near: HashSet<u32> = HashSet::new();
-            for key in deletions(&query.skeleton[k]) {
-                if let Some(ids) = self.similar.get(&key) {
-                    near.extend(ids.iter().copied());
-                }
-            }
-            for id in near {
-                let v = &self.words[id as usize];
-                if v == w {
+        let mut order: Vec<u32> = ACCUMULATOR.with(|acc| {
+            let mut acc = acc.borrow_mut();
+            acc.reset(self.names.len());
+            let mut slack = 0.0;
+            for (k, w) in query.words.iter().enumerate() {
+                if is_noise(w) {
+                    // Paired noise words add at most this to any name.
+                    slack += 2.0 * NOISE_WEIGHT;
                     continue;
                 }
-                let s = word_similarity(w, v);
-                if s > 0.0 {
-                    let add = s * (qw[k] + self.weights[id as usize]);
-                    let rare = self.is_rare(w)
-                        && (s >= PRESENT - 1e-9 || query.skeleton[k] == skeleton(v));
-                    for &i in &self.postings[id as usize] {
-                        let b = bound.entry(i).or_insert((0.0, false));
-                        b.0 += add;
-                        b.1 |= rare;
+                if let Some(&id) = self.vocab.get(w) {
+                    let add = qw[k] + self.weights[id as usize];
+                    acc.add(&self.postings[id as usize], add, self.is_rare(w));
+                }
+                if w.len() < 4 || has_digit(w) {
+                    continue;
+                }
+                let mut near: HashSet<u32> = HashSet::new();
+                for key in deletions(&query.skeleton[k]) {
+                    if let Some(ids) = self.similar.get(&key) {
+                        near.extend(ids.iter().copied());
+                    }
+                }
+                for id in near {
+                    let v = &self.words[id as usize];
+                    if v == w {
+                        continue;
+                    }
+                    let s = word_similarity(w, v);
+                    if s > 0.0 {
+                        let add = s * (qw[k] + self.weights[id as usize]);
+                        let rare = self.is_rare(w)
+                            && (s >= PRESENT - 1e-9 || query.skeleton[k] == skeleton(v));
+                        acc.add(&self.postings[id as usize], add, rare);
                     }
                 }
             }
-        }
-        let mut order: Vec<u32> = bound
-            .into_iter()
-            .filter(|&(i, (b, rare))| {
-                let least = q_least + self.names[i as usize].least;
-                let floor = if rare {
-                    SCORE_FLOOR.min(threshold)
-                } else {
-                    threshold
-                };
-                least > 0.0 && (b + slack) / least >= floor - 1e-12
-            })
-            .map(|(i, _)| i)
-            .collect();
+            acc.touched
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let (b, rare) = (acc.bound[i as usize], acc.rare[i as usize]);
+                    let least = q_least + self.names[i as usize].least;
+                    let floor = if rare {
+                        SCORE_FLOOR.min(threshold)
+                    } else {
+                        threshold
+                    };
+                    least > 0.0 && (b + slack) / least >= floor - 1e-12
+                })
+                .collect()
+        });
         if let Some(p) = self.joined.get(&query.joined) {
             order.extend(p);
         }
