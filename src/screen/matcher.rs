@@ -146,8 +146,6 @@ struct Indexed {
     /// The alias's index in the entry, `None` for the primary name.
     alias: Option<u32>,
     p: Prepared,
-    /// The least the name's words can weigh (unpaired qualifiers at their least).
-    least: f64,
 }
 
 /// A list entry that matched, with the score and the reasons.
@@ -237,6 +235,9 @@ pub struct Matcher {
     /// Skeleton and its one-letter deletions -> word ids (words of four letters or more).
     similar: HashMap<String, Vec<u32>>,
     joined: HashMap<String, Vec<u32>>,
+    /// Per name, the least its words can weigh (unpaired qualifiers at their least): read
+    /// for every name a query touches, so kept apart from the names for the cache.
+    least: Vec<f64>,
     /// Names indexed, for the word weights.
     n: usize,
     rare_weight: f64,
@@ -269,7 +270,6 @@ impl Matcher {
                         entry: e as u32,
                         alias,
                         p,
-                        least: 0.0,
                     });
                 }
             }
@@ -317,14 +317,15 @@ impl Matcher {
             weights,
             similar,
             joined,
+            least: Vec::new(),
             n,
             rare_weight: (1.0 + n as f64 / (1.0 + rare_df as f64)).ln(),
         };
-        for i in 0..m.names.len() {
-            let p = &m.names[i].p;
-            let least = (0..p.words.len()).map(|k| m.least_weight(p, k)).sum();
-            m.names[i].least = least;
-        }
+        m.least = m
+            .names
+            .iter()
+            .map(|x| (0..x.p.words.len()).map(|k| m.least_weight(&x.p, k)).sum())
+            .collect();
         m
     }
 
@@ -419,7 +420,7 @@ impl Matcher {
                 .copied()
                 .filter(|&i| {
                     let (b, rare) = (acc.bound[i as usize], acc.rare[i as usize]);
-                    let least = q_least + self.names[i as usize].least;
+                    let least = q_least + self.least[i as usize];
                     let floor = if rare {
                         SCORE_FLOOR.min(threshold)
                     } else {
