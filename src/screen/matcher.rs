@@ -63,8 +63,9 @@
 //! begins with). A candidate accumulates, per listed name, an upper bound of its matched
 //! weight from the postings of its words and their similar words; only names whose bound can
 //! reach the threshold are scored, or [`SCORE_FLOOR`] for names that share a rare word with
-//! it (only those can match by containment, and no containment match scores below it). A name of common words reads long postings lists but scores few names: 1,000
-//! such candidates against a 1M-name list take well under a minute (`benches/README.md`).
+//! it (only those can match by containment, and no containment match scores below it). A
+//! name of common words reads long postings lists but scores few names: 1,000 such
+//! candidates against a 1M-name list take well under a minute (`benches/README.md`).
 
 use super::lists::{PartyList, PartyType};
 use crate::names::{self, Split};
