@@ -236,7 +236,8 @@ restricted parties are always screened. Verdicts: BLOCKED (a name match at or ab
 --threshold, or a restricted stake below 50%), CLEAR.\n\n\
 Examples:\n  tierscope screen datasets/legacy-semiconductors --vendors vendors.csv\n  \
 tierscope screen my-data --vendors vendors.csv --list sdn.csv --list consolidated.csv --format json\n  \
-tierscope screen my-data --vendors vendors.csv --list sdn.csv --threshold 0.85 --format csv"
+tierscope screen my-data --vendors vendors.csv --list sdn.csv --threshold 0.85 --format csv\n  \
+tierscope screen my-data --vendors vendors.csv --list sdn.csv --list-date sdn.csv=2024-05-03 --alternates 20"
     )]
     Screen {
         /// The dataset folder (default: `dataset` in the config file)
@@ -253,6 +254,13 @@ tierscope screen my-data --vendors vendors.csv --list sdn.csv --threshold 0.85 -
         /// Block candidates whose name matches scoring at least this (0 to 1)
         #[arg(long, default_value_t = crate::screen::DEFAULT_BLOCK_THRESHOLD, value_name = "SCORE")]
         block_threshold: f64,
+        /// Report only the best N of the ranked unqualified alternates (all are ranked)
+        #[arg(long, value_name = "N")]
+        alternates: Option<usize>,
+        /// The publication date of the lists, YYYY-MM-DD, or of one list, FILE=YYYY-MM-DD
+        /// (repeatable): recorded in the audit trail
+        #[arg(long = "list-date", value_name = "[FILE=]DATE")]
+        list_dates: Vec<String>,
         /// Output format
         #[arg(long, value_enum, default_value_t)]
         format: ScreenFormat,

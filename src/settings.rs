@@ -237,6 +237,13 @@ impl Settings {
     }
 
     /// [`Settings::load`], with the identity of the files read (their SHA-256 digests).
+    /// Loads the dataset as its files say, without the trust policy: for `screen`, which
+    /// applies the policy itself because a candidate's country need not be in the dataset.
+    pub fn load_dataset(&self, work: Work) -> Result<Dataset> {
+        ingest::limits::check_fits(&self.dir, work)?;
+        Ok(ingest::load(&self.dir)?.dataset)
+    }
+
     pub fn load_identified(&self, work: Work) -> Result<(Dataset, ProductionGraph, InputIdentity)> {
         ingest::limits::check_fits(&self.dir, work)?;
         let (loaded, identity) = crate::identity::load(&self.dir)?;

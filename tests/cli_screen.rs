@@ -105,7 +105,7 @@ fn text_gives_each_verdict_first_most_severe_first() {
         "{out}"
     );
     assert!(
-        out.contains("Microcontroller of OEM Corp (oem-us:chip): removes SPOF entity ga-cn, owner parent-jp, country CN, country JP, all untrusted suppliers; untrusted exposure 100% -> 70%"),
+        out.contains("Microcontroller of OEM Corp (oem-us:chip): removes SPOF entity ga-cn (doubtful: its input Silicon wafer: all 2 known sources depend on Gallium Refinery (ga-cn)), owner parent-jp (doubtful: its input Photoresist: the only known source, Resist Chemical (resist-jp), belongs to Parent Holdings (parent-jp)), country CN (doubtful: its input Silicon wafer: all 2 known sources depend on CN), country JP (doubtful: its input Photoresist: the only known source, Resist Chemical (resist-jp), is in JP), all untrusted suppliers (doubtful: its input Silicon wafer: all 2 known sources depend on untrusted suppliers); untrusted exposure 100% -> 70%"),
         "{out}"
     );
     assert!(out.contains("\nQualify these first:"), "{out}");
@@ -141,7 +141,7 @@ fn json_has_verdicts_matches_ownership_chains_and_impact() {
     assert_eq!(r["settings"]["block_threshold"], 0.97);
     assert_eq!(
         r["summary"],
-        serde_json::json!({"candidates": 6, "blocked": 4, "review": 1, "clear": 1})
+        serde_json::json!({"candidates": 6, "blocked": 4, "review": 1, "clear": 1, "not_screened": 0})
     );
     // A name match against the dataset's own restricted.csv, with the reason.
     let galref = candidate(&r, "galref");
@@ -405,7 +405,7 @@ fn a_bad_candidates_file_lists_every_error_with_its_position_and_exits_2() {
     assert!(stdout(&o).is_empty());
     let err = stderr(&o);
     for want in [
-        "bad.csv:2:3: error[unknown-reference]: `country` names unknown country code `XX`",
+        "bad.csv:2:3: error[unknown-country]: `country` is `XX`, neither in countries.csv nor an ISO 3166-1 alpha-2 code",
         "bad.csv:3:6: error[unknown-reference]: `item` names unknown item `wafr` (expected an id defined in items.csv; did you mean `wafer`?)",
         "bad.csv:4:7: error[unknown-reference]: `buyer` names unknown entity `oem-uss`",
         "bad.csv:4:8: error[bad-value]: `share` is `50%`, a percentage",
@@ -570,9 +570,24 @@ fn thresholds_are_checked_and_change_what_matches() {
     assert_eq!(candidate(&r, "k")["verdict"], "BLOCKED");
     assert_eq!(candidate(&r, "r")["verdict"], "REVIEW");
     assert_eq!(candidate(&r, "r")["matches"][0]["strength"], "possible");
+    // A higher threshold does not hide a name that holds every word of a listed one: the
+    // containment rule keeps it at REVIEW, and says so.
+    let r = screen(&["--threshold", "0.99", "--block-threshold", "0.995"]);
+    for id in ["k", "r"] {
+        let c = candidate(&r, id);
+        assert_eq!(c["verdict"], "REVIEW", "{c}");
+        assert_eq!(
+            c["matches"][0]["why"][0],
+            "all words of the candidate are in the listed name"
+        );
+    }
+    std::fs::write(
+        ws.path().join("typo.csv"),
+        "id,name,country\nk,Krasnoznamensk Foundry,CN\n",
+    )
+    .unwrap();
     let r = screen(&["--threshold", "0.99", "--block-threshold", "0.995"]);
     assert_eq!(candidate(&r, "k")["verdict"], "CLEAR");
-    assert_eq!(candidate(&r, "r")["verdict"], "CLEAR");
 }
 
 #[test]
@@ -592,4 +607,332 @@ fn a_proposal_that_changes_nothing_is_a_warning_not_an_error() {
     );
     // The candidate without an id is named after its line.
     assert!(out.contains("Gallium Supply GmbH (candidate-2)"), "{out}");
+}
+
+#[test]
+fn a_candidate_in_a_country_outside_the_dataset_is_screened_with_a_warning() {
+    let ws = workspace();
+    std::fs::write(
+        ws.path().join("hk.csv"),
+        "id,name,country,item,buyer,share\n\
+         hk,Harbour Wafer Ltd,HK,wafer,fab-cn,0.5\n\
+         il,Negev Resist Ltd,IL,,,\n",
+    )
+    .unwrap();
+    let args = ["screen", "mini", "--vendors", "hk.csv", "--format", "json"];
+    let o = run(ws.path(), &args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = json(&o);
+    let hk = candidate(&r, "hk");
+    assert_eq!(hk["verdict"], "CLEAR");
+    assert_eq!(hk["country"], "HK");
+    assert_eq!(hk["country_trust"], "neutral");
+    assert_eq!(
+        hk["country_note"],
+        "not in countries.csv (Hong Kong): added for the screening as neutral"
+    );
+    // Its proposal is measured like any other: a new country group of its own.
+    assert!(
+        !hk["proposals"][0]["impact"]["products"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(candidate(&r, "il")["country_trust"], "neutral");
+    let warnings = r["warnings"].to_string();
+    assert!(warnings.contains("country-not-in-dataset"), "{warnings}");
+    assert!(
+        warnings.contains("country `HK` (Hong Kong) is not in countries.csv"),
+        "{warnings}"
+    );
+    // --untrust accepts any ISO code for screening, and the trust carries to the candidate.
+    let o = run(ws.path(), &[&args[..], &["--untrust", "HK"]].concat());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = json(&o);
+    assert_eq!(candidate(&r, "hk")["country_trust"], "untrusted");
+    assert_eq!(
+        candidate(&r, "hk")["country_note"],
+        "not in countries.csv (Hong Kong): added for the screening as untrusted"
+    );
+    // The text and CSV say so too.
+    let text = stdout(&run(ws.path(), &args[..4]));
+    assert!(
+        text.contains("country HK: not in countries.csv (Hong Kong)"),
+        "{text}"
+    );
+    let csv = stdout(&run(
+        ws.path(),
+        &[&args[..4], &["--format", "csv"]].concat(),
+    ));
+    assert!(
+        csv.contains("not in countries.csv (Hong Kong): added for the screening as neutral"),
+        "{csv}"
+    );
+    // A code that is not ISO 3166-1 is still refused by --untrust.
+    let o = run(ws.path(), &[&args[..], &["--untrust", "ZZ"]].concat());
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("ZZ"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_bad_candidate_row_among_good_ones_leaves_the_others_screened() {
+    let ws = workspace();
+    std::fs::write(
+        ws.path().join("mixed.csv"),
+        "id,name,country,owner\n\
+         ok1,Die Werk Europa GmbH,DE,\n\
+         bad,Broken Ltd,ZZ,\n\
+         ok2,\"iMaxChip Technology Co., Ltd.\",CN,\n\
+         orphan,Orphan Ltd,DE,bad\n",
+    )
+    .unwrap();
+    let o = run(
+        ws.path(),
+        &[
+            "screen",
+            "mini",
+            "--vendors",
+            "mixed.csv",
+            "--list",
+            "sdn.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = json(&o);
+    assert_eq!(r["summary"]["candidates"], 2);
+    assert_eq!(r["summary"]["not_screened"], 2);
+    assert_eq!(candidate(&r, "ok2")["verdict"], "BLOCKED");
+    let errors = r["errors"].as_array().unwrap();
+    assert_eq!(errors[0]["line"], 3);
+    assert_eq!(errors[0]["column"], 3);
+    assert_eq!(errors[0]["code"], "unknown-country");
+    // The orphan's owner was the bad row: left out too, and said so.
+    assert!(errors.iter().any(|e| {
+        e["code"] == "unknown-reference"
+            && e["message"]
+                .as_str()
+                .unwrap()
+                .contains("candidate `orphan` left out")
+    }));
+    let text = stdout(&run(
+        ws.path(),
+        &["screen", "mini", "--vendors", "mixed.csv"],
+    ));
+    assert!(text.starts_with("Screening 2 candidates"), "{text}");
+    assert!(
+        text.contains("NOT SCREENED: 2 rows or candidates of mixed.csv left out"),
+        "{text}"
+    );
+    assert!(
+        text.contains("mixed.csv:3:3: error[unknown-country]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_removal_whose_input_comes_only_from_the_failing_group_is_doubtful() {
+    let ws = workspace();
+    // A new wafer maker for fab-cn: wafers need gallium, whose only known source is ga-cn.
+    std::fs::write(
+        ws.path().join("ga.csv"),
+        "id,name,country,item,buyer,share,input_countries\n\
+         w,Wafer Newco,DE,wafer,fab-cn,0.5,\n\
+         w2,Wafer Declared,DE,wafer,fab-tw,0.5,JP;DE\n",
+    )
+    .unwrap();
+    let o = run(
+        ws.path(),
+        &["screen", "mini", "--vendors", "ga.csv", "--format", "json"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = json(&o);
+    let impact = &candidate(&r, "w")["proposals"][0]["impact"];
+    let die = impact["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["entity"] == "fab-cn")
+        .unwrap();
+    let removed = die["spofs_removed"].as_array().unwrap();
+    let ga = removed.iter().find(|x| x["subject"] == "ga-cn").unwrap();
+    assert_eq!(
+        ga["doubtful"],
+        "its input Gallium: the only known source is Gallium Refinery (ga-cn)"
+    );
+    // A removal that does not depend on gallium stands.
+    let jp = removed.iter().find(|x| x["subject"] == "wafer-jp").unwrap();
+    assert!(jp.get("doubtful").is_none(), "{jp}");
+    // Doubtful removals are counted apart and not scored.
+    let d = &impact["delta"];
+    assert!(d["spofs_removed_doubtful"].as_u64().unwrap() >= 2, "{d}");
+    let sure: f64 = impact["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let sure = p["spofs_removed"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|x| x.get("doubtful").is_none())
+                .count();
+            p["weight"].as_f64().unwrap()
+                * (sure as f64 - p["spofs_added"].as_array().unwrap().len() as f64)
+        })
+        .sum();
+    assert!(
+        (d["spof_score"].as_f64().unwrap() - sure).abs() < 1e-6,
+        "{d} vs {sure}"
+    );
+    // A vendor that declares where its inputs come from settles the country level.
+    let w2 = &candidate(&r, "w2")["proposals"][0]["impact"]["products"];
+    for p in w2.as_array().unwrap() {
+        for x in p["spofs_removed"].as_array().unwrap() {
+            if x["level"] == "country" && x["subject"] == "CN" {
+                assert!(x.get("doubtful").is_none(), "{x}");
+            }
+        }
+    }
+    let text = stdout(&run(ws.path(), &["screen", "mini", "--vendors", "ga.csv"]));
+    assert!(
+        text.contains("entity ga-cn (doubtful: its input Gallium: the only known source is Gallium Refinery (ga-cn))"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_output_carries_an_audit_trail() {
+    let ws = workspace();
+    let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
+        .current_dir(ws.path())
+        .env("SOURCE_DATE_EPOCH", "1714761803")
+        .args([
+            "screen",
+            "mini",
+            "--vendors",
+            "vendors.csv",
+            "--list",
+            "sdn.csv",
+            "--list",
+            "csl.csv",
+            "--list-date",
+            "sdn.csv=2024-05-03",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = json(&o);
+    assert_eq!(r["screened_at"], "2024-05-03T18:43:23Z");
+    assert_eq!(
+        r["tool"],
+        format!("tierscope {}", env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        r["settings"]["list_dates"][0],
+        serde_json::json!(["sdn.csv", "2024-05-03"])
+    );
+    assert_eq!(r["settings"]["analysis"]["capacity_threshold"], 0.5);
+    let bytes = std::fs::read(ws.path().join("sdn.csv")).unwrap();
+    let sdn = r["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["path"] == "sdn.csv")
+        .unwrap();
+    assert_eq!(sdn["bytes"], bytes.len());
+    assert_eq!(sdn["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(sdn["published"], "2024-05-03");
+    assert_eq!(sdn["rows"], 326);
+    let csl = r["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["path"] == "csl.csv")
+        .unwrap();
+    assert!(csl.get("published").is_none(), "{csl}");
+    assert_eq!(r["candidates_file"]["path"], "vendors.csv");
+    assert_eq!(r["candidates_file"]["rows"], 7);
+    // The same bytes give the same digest: the digest is the file's, not the run's.
+    let o2 = Command::new(env!("CARGO_BIN_EXE_tierscope"))
+        .current_dir(ws.path())
+        .env("SOURCE_DATE_EPOCH", "1714761803")
+        .args([
+            "screen",
+            "mini",
+            "--vendors",
+            "vendors.csv",
+            "--list",
+            "sdn.csv",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    let csv = stdout(&o2);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",list_sha256,country_note"),
+        "{csv}"
+    );
+    assert!(csv.contains(sdn["sha256"].as_str().unwrap()), "{csv}");
+    // A date that is not a calendar day, or a file that is not a --list, is a usage error.
+    for bad in ["2024-02-30", "nope.csv=2024-05-03"] {
+        let o = run(
+            ws.path(),
+            &[
+                "screen",
+                "mini",
+                "--vendors",
+                "vendors.csv",
+                "--list",
+                "sdn.csv",
+                "--list-date",
+                bad,
+            ],
+        );
+        assert_eq!(code(&o), 2, "{bad}");
+    }
+}
+
+#[test]
+fn alternates_can_be_limited_to_the_best_n() {
+    let ws = workspace();
+    let o = run(
+        ws.path(),
+        &[
+            "screen",
+            "mini",
+            "--vendors",
+            "vendors.csv",
+            "--alternates",
+            "0",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = json(&o);
+    assert_eq!(r["alternates_ranked"], 1);
+    assert!(r["alternates"].as_array().unwrap().is_empty());
+    let text = stdout(&run(
+        ws.path(),
+        &[
+            "screen",
+            "mini",
+            "--vendors",
+            "vendors.csv",
+            "--alternates",
+            "0",
+        ],
+    ));
+    assert!(
+        text.contains("(the best 0 of 1 ranked alternates; --alternates sets how many)"),
+        "{text}"
+    );
 }

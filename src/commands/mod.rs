@@ -146,6 +146,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             lists,
             threshold,
             block_threshold,
+            alternates,
+            list_dates,
             format,
             trust,
         } => {
@@ -154,11 +156,20 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 lists,
                 ..flags(dir)
             };
-            let thresholds = screen::Thresholds {
-                name: *threshold,
-                block: *block_threshold,
+            let options = screen::Options {
+                threshold: *threshold,
+                block_threshold: *block_threshold,
+                alternates: *alternates,
+                list_dates,
             };
-            screen::run(&settings(cli, flags)?, vendors, thresholds, *format, out)
+            screen::run(
+                &settings(cli, flags)?,
+                vendors,
+                &options,
+                *format,
+                cli.quiet,
+                out,
+            )
         }
         Command::Generate {
             out: dir,

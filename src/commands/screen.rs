@@ -9,30 +9,40 @@ use crate::settings::Settings;
 use std::io::Write;
 use std::path::Path;
 
-/// The two name-match thresholds of `screen`.
-pub struct Thresholds {
+/// `screen`'s own flags.
+pub struct Options<'a> {
     /// `--threshold`: a match at or above it is reported (REVIEW).
-    pub name: f64,
+    pub threshold: f64,
     /// `--block-threshold`: a match at or above it blocks.
-    pub block: f64,
+    pub block_threshold: f64,
+    /// `--alternates N`: report only the best N ranked alternates.
+    pub alternates: Option<usize>,
+    /// `--list-date [FILE=]DATE`.
+    pub list_dates: &'a [String],
 }
 
 pub fn run(
     settings: &Settings,
     vendors: &Path,
-    thresholds: Thresholds,
+    options: &Options<'_>,
     format: ScreenFormat,
+    quiet: bool,
     out: &mut dyn Write,
 ) -> Result<i32> {
-    let screen_settings = checked(&thresholds, settings)?;
-    let (ds, _) = settings.load(limits::LOAD)?;
+    let screen_settings = checked(options, settings)?;
+    // The screening applies the trust policy itself: a candidate's country need not be in
+    // countries.csv.
+    let ds = settings.load_dataset(limits::LOAD)?;
+    let bar = Bar::new(quiet);
     let report = screen::run(
         &settings.dir,
-        &ds,
+        ds,
         vendors,
         &settings.lists,
         &screen_settings,
+        &|step: &str, done: u64, total: u64| bar.set(step, done, total),
     )?;
+    bar.done();
     let bytes = match format {
         ScreenFormat::Text => screen::render::text(&report).into_bytes(),
         ScreenFormat::Json => screen::render::json(&report),
@@ -42,24 +52,60 @@ pub fn run(
     Ok(EXIT_OK)
 }
 
-/// Validates the screening thresholds.
-fn checked(t: &Thresholds, settings: &Settings) -> Result<screen::ScreenSettings> {
-    for (name, v) in [("--threshold", t.name), ("--block-threshold", t.block)] {
+/// Validates the screening flags.
+fn checked(o: &Options<'_>, settings: &Settings) -> Result<screen::ScreenSettings> {
+    for (name, v) in [
+        ("--threshold", o.threshold),
+        ("--block-threshold", o.block_threshold),
+    ] {
         if !(0.0..=1.0).contains(&v) {
             return Err(Error::Usage(format!(
                 "{name} is {v} (expected a score from 0 to 1)"
             )));
         }
     }
-    if t.block < t.name {
+    if o.block_threshold < o.threshold {
         return Err(Error::Usage(format!(
             "--block-threshold {} is below --threshold {} (expected it at or above)",
-            t.block, t.name
+            o.block_threshold, o.threshold
         )));
     }
     Ok(screen::ScreenSettings {
-        threshold: t.name,
-        block_threshold: t.block,
+        threshold: o.threshold,
+        block_threshold: o.block_threshold,
+        alternates: o.alternates,
+        list_dates: screen::parse_list_dates(o.list_dates, &settings.lists)
+            .map_err(Error::Usage)?,
         analysis: settings.analysis.clone(),
     })
+}
+
+/// A progress bar on stderr for screening's long steps; hidden under `--quiet` or when stderr
+/// is not a terminal.
+struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new(quiet: bool) -> Bar {
+        use std::io::IsTerminal;
+        if quiet || !std::io::stderr().is_terminal() {
+            return Bar(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({eta} left)")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        Bar(bar)
+    }
+
+    fn set(&self, step: &str, done: u64, total: u64) {
+        self.0.set_message(step.to_string());
+        self.0.set_length(total);
+        self.0.set_position(done);
+    }
+
+    fn done(&self) {
+        self.0.finish_and_clear();
+    }
 }

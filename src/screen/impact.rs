@@ -67,8 +67,16 @@ pub struct ProductState {
 impl Snapshot {
     /// Analyses `ds` and keeps what [`compare`] needs.
     pub fn of(ds: &Dataset, settings: &Settings) -> Result<Snapshot, String> {
-        let g = ProductionGraph::build(ds);
-        let report = analysis::analyze(ds, &g, settings).map_err(|e| e.to_string())?;
+        Snapshot::of_graph(ds, &ProductionGraph::build(ds), settings)
+    }
+
+    /// [`Snapshot::of`] with the dataset's graph already built.
+    pub fn of_graph(
+        ds: &Dataset,
+        g: &ProductionGraph,
+        settings: &Settings,
+    ) -> Result<Snapshot, String> {
+        let report = analysis::analyze(ds, g, settings).map_err(|e| e.to_string())?;
         let mut products = BTreeMap::new();
         for p in &report.products {
             products.insert(
@@ -116,6 +124,10 @@ pub struct SpofRef {
     pub level: Level,
     pub subject: String,
     pub subject_name: String,
+    /// For a removal by a new vendor: why it may not hold (an input of the vendor's item
+    /// whose every known source is in the failing group). Not counted in the score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doubtful: Option<String>,
 }
 
 /// A capacity-at-risk finding that appeared, disappeared or moved.
@@ -142,12 +154,17 @@ pub struct ProductImpact {
     pub exposure_before: f64,
     pub exposure_after: f64,
     pub capacity_at_risk: Vec<CapacityChange>,
+    /// w(P), the product's revenue weight in the scores.
+    pub weight: f64,
 }
 
 /// The weighted totals of an impact (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 pub struct RiskDelta {
     pub spofs_removed: usize,
+    /// Removals marked doubtful (counted in `spofs_removed`, not in `spof_score`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub spofs_removed_doubtful: usize,
     pub spofs_added: usize,
     pub spof_score: f64,
     pub exposure_score: f64,
@@ -163,24 +180,43 @@ pub struct Impact {
     pub delta: RiskDelta,
 }
 
-/// Compares two runs of the same products.
-pub fn compare(before: &Snapshot, after: &Snapshot) -> Impact {
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The mean annual revenue of a run's products, for the weights w(P) (`None`: no product has
+/// one, or it is 0).
+pub fn mean_revenue(before: &Snapshot) -> Option<f64> {
     let revenues: Vec<f64> = before.products.values().filter_map(|p| p.revenue).collect();
-    let mean = if revenues.is_empty() {
+    if revenues.is_empty() {
         None
     } else {
         Some(revenues.iter().sum::<f64>() / revenues.len() as f64).filter(|m| *m > 0.0)
-    };
+    }
+}
+
+/// Compares two runs of the same products.
+pub fn compare(before: &Snapshot, after: &Snapshot) -> Impact {
+    let pairs = before
+        .products
+        .iter()
+        .filter_map(|(pref, b)| after.products.get(pref).map(|a| (pref, b, a)));
+    compare_products(pairs, mean_revenue(before))
+}
+
+/// Compares the products given as (product, before, after), in that order, with the run's
+/// mean revenue for the weights.
+pub fn compare_products<'a>(
+    pairs: impl Iterator<Item = (&'a ProductRef, &'a ProductState, &'a ProductState)>,
+    mean: Option<f64>,
+) -> Impact {
     let weight = |p: &ProductState| match (p.revenue, mean) {
         (Some(r), Some(m)) => r / m,
         _ => 1.0,
     };
     let mut products = Vec::new();
     let mut delta = RiskDelta::default();
-    for (pref, b) in &before.products {
-        let Some(a) = after.products.get(pref) else {
-            continue;
-        };
+    for (pref, b, a) in pairs {
         let spof_refs = |from: &ProductState, not_in: &ProductState| -> Vec<SpofRef> {
             from.spofs
                 .iter()
@@ -189,6 +225,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot) -> Impact {
                     level: *level,
                     subject: subject.clone(),
                     subject_name: name.clone(),
+                    doubtful: None,
                 })
                 .collect()
         };
@@ -243,11 +280,41 @@ pub fn compare(before: &Snapshot, after: &Snapshot) -> Impact {
             exposure_before: b.exposure,
             exposure_after: a.exposure,
             capacity_at_risk: changes,
+            weight: w,
         });
     }
     delta.spof_score = round(delta.spof_score);
     delta.exposure_score = round(delta.exposure_score);
     Impact { products, delta }
+}
+
+/// Marks removed SPOFs doubtful where `why` gives a reason, and takes them out of the SPOF
+/// score.
+pub fn mark_doubtful(
+    impact: &mut Impact,
+    mut why: impl FnMut(&ProductImpact, &SpofRef) -> Option<String>,
+) {
+    let mut score = 0.0;
+    let mut doubtful = 0;
+    for k in 0..impact.products.len() {
+        let reasons: Vec<Option<String>> = {
+            let p = &impact.products[k];
+            p.spofs_removed.iter().map(|x| why(p, x)).collect()
+        };
+        let p = &mut impact.products[k];
+        for (x, r) in p.spofs_removed.iter_mut().zip(reasons) {
+            x.doubtful = r;
+        }
+        let sure = p
+            .spofs_removed
+            .iter()
+            .filter(|x| x.doubtful.is_none())
+            .count();
+        doubtful += p.spofs_removed.len() - sure;
+        score += p.weight * (sure as f64 - p.spofs_added.len() as f64);
+    }
+    impact.delta.spofs_removed_doubtful = doubtful;
+    impact.delta.spof_score = round(score);
 }
 
 /// A vendor that is not in the dataset yet.
@@ -301,33 +368,27 @@ pub struct ShareChange {
     pub note: String,
 }
 
-/// Adds `supplier` as a qualified supplier of `item` to `buyer`, setting shares as the
-/// module docs say. Any qualified or unqualified row of the same supplier for the same
-/// (buyer, item) is replaced.
-pub fn add_supply(
-    ds: &mut Dataset,
-    supplier: EntityIx,
-    buyer: EntityIx,
-    item: ItemIx,
-    share: Option<f64>,
-) -> ShareChange {
-    ds.supply
-        .retain(|r| !(r.supplier == supplier && r.buyer == buyer && r.item == item));
-    let rows: Vec<usize> = (0..ds.supply.len())
-        .filter(|&i| {
-            let r = &ds.supply[i];
-            r.qualified && r.buyer == buyer && r.item == item
-        })
-        .collect();
-    let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
-    let (coverage, effective) = match allocate(&given) {
-        Ok(a) if !rows.is_empty() => (
+/// How the shares of one (buyer, item) change when a supplier is added: for each existing
+/// qualified row (in row order), its new share or `None` when it is dropped (a replacement);
+/// the new supplier's share; and the change in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharePlan {
+    pub existing: Vec<Option<f64>>,
+    pub share: f64,
+    pub change: ShareChange,
+}
+
+/// Plans the shares as the module docs say, from the existing qualified rows' shares as given
+/// (`None` for a blank) and their suppliers' ids, and the proposed share.
+pub fn plan_shares(given: &[Option<f64>], suppliers: &[&str], share: Option<f64>) -> SharePlan {
+    let (coverage, effective) = match allocate(given) {
+        Ok(a) if !given.is_empty() => (
             a.coverage,
             a.weights.iter().map(|w| w * a.coverage).collect::<Vec<_>>(),
         ),
-        _ => (0.0, vec![0.0; rows.len()]),
+        _ => (0.0, vec![0.0; given.len()]),
     };
-    let k = rows.len();
+    let k = given.len();
     let (s, note) = match share {
         Some(s) => (s, format!("{:.0}% as proposed", s * 100.0)),
         None if k == 0 => (
@@ -356,14 +417,61 @@ pub fn add_supply(
         1.0
     };
     let mut replaced = Vec::new();
+    let existing = effective
+        .iter()
+        .zip(suppliers)
+        .map(|(e, id)| {
+            let new = e * factor;
+            if new <= 1e-12 {
+                replaced.push(id.to_string());
+                None
+            } else {
+                Some(new.min(1.0))
+            }
+        })
+        .collect();
+    SharePlan {
+        existing,
+        share: s,
+        change: ShareChange {
+            share: round(s),
+            coverage_before: round(coverage),
+            existing_scaled_by: round(factor),
+            replaced,
+            note,
+        },
+    }
+}
+
+/// Adds `supplier` as a qualified supplier of `item` to `buyer`, setting shares as the
+/// module docs say ([`plan_shares`]). Any qualified or unqualified row of the same supplier
+/// for the same (buyer, item) is replaced.
+pub fn add_supply(
+    ds: &mut Dataset,
+    supplier: EntityIx,
+    buyer: EntityIx,
+    item: ItemIx,
+    share: Option<f64>,
+) -> ShareChange {
+    ds.supply
+        .retain(|r| !(r.supplier == supplier && r.buyer == buyer && r.item == item));
+    let rows: Vec<usize> = (0..ds.supply.len())
+        .filter(|&i| {
+            let r = &ds.supply[i];
+            r.qualified && r.buyer == buyer && r.item == item
+        })
+        .collect();
+    let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|&i| ds.entity(ds.supply[i].supplier).id.as_str())
+        .collect();
+    let plan = plan_shares(&given, &ids, share);
     let mut drop = Vec::new();
-    for (&i, e) in rows.iter().zip(&effective) {
-        let new = e * factor;
-        if new <= 1e-12 {
-            replaced.push(ds.entity(ds.supply[i].supplier).id.clone());
-            drop.push(i);
-        } else {
-            ds.supply[i].share = Some(new.min(1.0));
+    for (&i, new) in rows.iter().zip(&plan.existing) {
+        match new {
+            Some(v) => ds.supply[i].share = Some(*v),
+            None => drop.push(i),
         }
     }
     for &i in drop.iter().rev() {
@@ -373,16 +481,10 @@ pub fn add_supply(
         supplier,
         buyer,
         item,
-        share: Some(s),
+        share: Some(plan.share),
         qualified: true,
         lead_time_days: None,
         line: 0,
     });
-    ShareChange {
-        share: round(s),
-        coverage_before: round(coverage),
-        existing_scaled_by: round(factor),
-        replaced,
-        note,
-    }
+    plan.change
 }

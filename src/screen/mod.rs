@@ -19,22 +19,28 @@
 //! Screening never prints: [`run`] returns a [`ScreenReport`] that [`render`] turns into
 //! text, JSON or CSV.
 
+pub mod audit;
 pub mod candidates;
+pub mod countries;
+pub mod doubt;
 pub mod impact;
 pub mod lists;
 pub mod matcher;
+pub mod rank;
 pub mod render;
 
 use crate::analysis::{Settings, round};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::graph::ProductionGraph;
-use crate::graph::parties::{FIFTY_PERCENT, RestrictedWhy};
+use crate::graph::parties::{FIFTY_PERCENT, Parties, RestrictedWhy};
 use crate::model::{Dataset, EntityIx, Trust};
 use candidates::{Candidate, OwnerRef};
-use impact::{Impact, NewVendor, ShareChange, Snapshot};
+use impact::{Impact, NewVendor, ShareChange};
 use lists::{ListFormat, PartyList, PartyType};
 use matcher::{Hit, Matcher};
+use rank::{Addition, Ranker, Supplier};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -54,8 +60,13 @@ pub struct ScreenSettings {
     pub threshold: f64,
     /// Least score for a name match to block the candidate.
     pub block_threshold: f64,
-    /// The analysis settings used for the impact of proposed supplies.
-    #[serde(skip)]
+    /// How many of the ranked alternates to report (`None`: all).
+    pub alternates: Option<usize>,
+    /// Publication dates stated with `--list-date`: (list file, or `None` for every list,
+    /// date `YYYY-MM-DD`).
+    pub list_dates: Vec<(Option<String>, String)>,
+    /// The analysis settings used for the impact of proposed supplies and alternates
+    /// (`untrust` and `trust` are the trust flags).
     pub analysis: Settings,
 }
 
@@ -64,10 +75,30 @@ impl Default for ScreenSettings {
         ScreenSettings {
             threshold: DEFAULT_THRESHOLD,
             block_threshold: DEFAULT_BLOCK_THRESHOLD,
+            alternates: None,
+            list_dates: Vec::new(),
             analysis: Settings::default(),
         }
     }
 }
+
+impl ScreenSettings {
+    /// The publication date stated for a list file, if any: by the path as given, by its file
+    /// name, or for every list.
+    pub fn list_date(&self, path: &str) -> Option<&str> {
+        let name = Path::new(path).file_name().map(|n| n.to_string_lossy());
+        let named = self.list_dates.iter().find(|(file, _)| {
+            file.as_deref()
+                .is_some_and(|f| f == path || Some(f) == name.as_deref())
+        });
+        named
+            .or_else(|| self.list_dates.iter().find(|(file, _)| file.is_none()))
+            .map(|(_, date)| date.as_str())
+    }
+}
+
+/// How far a long step has got, for a progress bar: (step, done, total).
+pub type ProgressFn<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
 /// A candidate's verdict, most severe last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -103,13 +134,22 @@ pub enum Strength {
 pub struct ScreenReport {
     pub schema_version: u32,
     pub tool: String,
+    /// When the screening ran (RFC 3339, UTC; from `SOURCE_DATE_EPOCH` when set).
+    pub screened_at: String,
     pub dataset: String,
     pub settings: ScreenSettings,
+    /// The candidates file as read.
+    pub candidates_file: CandidatesFileSummary,
     pub lists: Vec<ListSummary>,
     pub summary: VerdictCounts,
     pub candidates: Vec<CandidateResult>,
-    /// The dataset's unqualified alternates, ranked: qualify these first.
+    /// The dataset's unqualified alternates, ranked: qualify these first (the best
+    /// `--alternates N` of them when given).
     pub alternates: Vec<Alternate>,
+    /// How many unqualified alternates were ranked in all.
+    pub alternates_ranked: usize,
+    /// Rows and candidates of the candidates file left out, each with where and why.
+    pub errors: Vec<Diagnostic>,
     /// Warnings about the candidates and list files.
     pub warnings: Vec<Diagnostic>,
 }
@@ -120,12 +160,32 @@ pub struct VerdictCounts {
     pub blocked: usize,
     pub review: usize,
     pub clear: usize,
+    /// Rows or candidates left out for an error (see `errors`): not screened.
+    pub not_screened: usize,
+}
+
+/// The candidates file, for the audit trail.
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidatesFileSummary {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub rows: u64,
 }
 
 /// One list as read.
 #[derive(Debug, Clone, Serialize)]
 pub struct ListSummary {
     pub path: String,
+    /// SHA-256 of the file (absent for a dataset without restricted.csv).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// The publication date: none of the CSV formats carries one, so it is the one stated
+    /// with `--list-date`, else absent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
     pub format: ListFormat,
     /// The format in words, e.g. "OFAC SDN CSV (no header, 12 fields)".
     pub format_name: String,
@@ -216,6 +276,12 @@ pub struct CandidateResult {
     pub name: String,
     pub country: String,
     pub country_trust: Trust,
+    /// Set when the country is not in countries.csv and was added for the screening.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_note: Option<String>,
+    /// Where the vendor's own inputs come from, as declared (`input_countries`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub input_countries: Vec<String>,
     pub line: u64,
     pub verdict: Verdict,
     /// Why the verdict, one sentence each, most severe first.
@@ -242,37 +308,37 @@ pub struct Alternate {
     pub impact: Impact,
 }
 
-/// Screens the candidates in `vendors` against the dataset `ds` (folder `dir`, trust policy
-/// applied) and the lists in `list_paths`.
+/// Screens the candidates in `vendors` against the dataset `ds` (folder `dir`; the trust
+/// flags in `settings.analysis` are applied here, see [`countries::apply_trust`]) and the
+/// lists in `list_paths`. Fails when a list cannot be read, or when the candidates file has
+/// errors and no candidate could be screened; otherwise bad rows are reported in
+/// [`ScreenReport::errors`] and the rest are screened.
 pub fn run(
     dir: &Path,
-    ds: &Dataset,
+    mut ds: Dataset,
     vendors: &Path,
     list_paths: &[PathBuf],
     settings: &ScreenSettings,
+    progress: ProgressFn<'_>,
 ) -> Result<ScreenReport> {
-    let graph = ProductionGraph::build(ds);
-    // Every problem in the candidates file and the lists, at once.
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    let mut warnings: Vec<Diagnostic> = Vec::new();
-    let candidates = match candidates::read(vendors, ds) {
-        Ok((c, w)) => {
-            warnings.extend(w);
-            c
-        }
-        Err(Error::InvalidDataset { diagnostics, .. }) => {
-            errors.extend(diagnostics);
-            Vec::new()
-        }
-        Err(e) => return Err(e),
-    };
-    let mut lists = vec![lists::dataset_list(dir, ds, &graph.parties)];
+    let screened_at = audit::rfc3339(audit::now()?);
+    let in_file = ds.countries.len();
+    countries::apply_trust(
+        &mut ds,
+        &settings.analysis.untrust,
+        &settings.analysis.trust,
+    )?;
+    let file = candidates::read(vendors, &mut ds)?;
+    let mut warnings = file.warnings.clone();
+    let parties = Parties::compute(&ds);
+    let mut lists = vec![lists::dataset_list(dir, &ds, &parties)];
     let mut diags = Diagnostics::new();
     for path in list_paths {
-        if let Some(list) = lists::read(path, ds, &mut diags)? {
+        if let Some(list) = lists::read(path, &ds, &mut diags)? {
             lists.push(list);
         }
     }
+    let mut errors: Vec<Diagnostic> = Vec::new();
     for d in diags.into_vec() {
         match d.severity {
             Severity::Error => errors.push(d),
@@ -280,47 +346,172 @@ pub fn run(
             Severity::Note => {}
         }
     }
-    if errors.iter().any(|d| d.severity == Severity::Error) {
+    if !errors.is_empty() {
         let mut files: Vec<&str> = errors.iter().map(|d| d.file.as_str()).collect();
         files.dedup();
         let dir = if files.len() == 1 {
             PathBuf::from(files[0])
         } else {
-            PathBuf::from("the candidates and list files")
+            PathBuf::from("the list files")
         };
         return Err(Error::InvalidDataset {
             dir,
             diagnostics: errors,
         });
     }
-
+    if file.candidates.is_empty() && !file.errors.is_empty() {
+        return Err(Error::InvalidDataset {
+            dir: vendors.to_path_buf(),
+            diagnostics: file.errors,
+        });
+    }
+    let candidates = &file.candidates;
     let matcher = Matcher::new(&lists);
     let hits: Vec<Vec<Hit>> = candidates
-        .iter()
+        .par_iter()
         .map(|c| matcher.screen(&c.name, settings.threshold))
         .collect();
-    let owners = OwnerStatus::compute(ds, &graph, &candidates, &hits, &matcher, &lists, settings);
-
-    // The impact of proposed supplies: every candidate becomes an entity (restricted when
-    // blocked), with its ownership; each proposal is then added on its own.
-    let before = Snapshot::of(ds, &settings.analysis).map_err(Error::Usage)?;
-    let mut results = Vec::new();
-    let mut verdicts = Vec::new();
-    for (k, c) in candidates.iter().enumerate() {
-        let (verdict, reasons) = verdict(k, c, &hits[k], &owners, &lists, settings);
-        verdicts.push(verdict);
-        results.push((verdict, reasons));
+    let owners = OwnerStatus::compute(&ds, &parties, candidates, &hits, &matcher, &lists, settings);
+    let verdicts: Vec<(Verdict, Vec<String>)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(k, c)| verdict(k, c, &hits[k], &owners, &lists, settings))
+        .collect();
+    // Every candidate becomes an entity (restricted when blocked), with its ownership; the
+    // proposals and alternates are measured against that dataset.
+    let base = with_candidates(&ds, candidates, &verdicts);
+    let first = ds.entities.len();
+    let graph = ProductionGraph::build(&base);
+    let ranker = Ranker::new(&base, &graph, &settings.analysis).map_err(Error::Usage)?;
+    let doubt = doubt::Doubt::new(&base, &graph, &settings.analysis);
+    let mut out = Vec::new();
+    for ((k, c), (verdict, reasons)) in candidates.iter().enumerate().zip(verdicts) {
+        let me = EntityIx((first + k) as u32);
+        let mut scratch = ranker.scratch();
+        let proposals = c
+            .proposals
+            .iter()
+            .map(|p| {
+                let add = Addition {
+                    supplier: Supplier::New(me),
+                    buyer: p.buyer,
+                    item: p.item,
+                    share: p.share,
+                };
+                let mut o = ranker.assess(&add, &mut scratch);
+                doubt.mark(&mut o.impact, p.item, &c.input_countries);
+                ProposalResult {
+                    buyer: ds.entity(p.buyer).id.clone(),
+                    buyer_name: ds.entity(p.buyer).name.clone(),
+                    item: ds.item(p.item).id.clone(),
+                    item_name: ds.item(p.item).name.clone(),
+                    line: p.line,
+                    shares: o.shares,
+                    impact: o.impact,
+                }
+            })
+            .collect();
+        let country = ds.country(c.country);
+        let country_note = (c.country.ix() >= in_file).then(|| {
+            format!(
+                "not in countries.csv ({}): added for the screening as {}",
+                country.name.as_deref().unwrap_or("ISO 3166-1"),
+                country.trust.as_str()
+            )
+        });
+        out.push(CandidateResult {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            country: country.code.clone(),
+            country_trust: country.trust,
+            country_note,
+            input_countries: c.input_countries.clone(),
+            line: c.line,
+            verdict,
+            reasons,
+            matches: hits[k]
+                .iter()
+                .map(|h| match_result(h, &lists, settings))
+                .collect(),
+            ownership: owners.result(k, c, &ds, candidates),
+            proposals,
+        });
     }
-    let mut with_candidates = ds.clone();
-    let first = with_candidates.entities.len();
+    let (alternates, alternates_ranked) = alternates(&base, &graph, &ranker, settings, progress);
+    let mut summary = VerdictCounts {
+        candidates: out.len(),
+        not_screened: file.errors.len(),
+        ..VerdictCounts::default()
+    };
+    for c in &out {
+        match c.verdict {
+            Verdict::Blocked => summary.blocked += 1,
+            Verdict::Review => summary.review += 1,
+            Verdict::Clear => summary.clear += 1,
+        }
+    }
+    let vendors_digest = audit::digest(vendors)?;
+    let mut list_summaries = Vec::new();
+    for l in &lists {
+        let digest = if Path::new(&l.path).is_file() {
+            Some(audit::digest(Path::new(&l.path))?)
+        } else {
+            None
+        };
+        list_summaries.push(ListSummary {
+            path: l.path.clone(),
+            sha256: digest.as_ref().map(|d| d.sha256.clone()),
+            bytes: digest.as_ref().map(|d| d.bytes),
+            published: settings.list_date(&l.path).map(str::to_string),
+            format: l.format,
+            format_name: l.format.describe().to_string(),
+            rows: l.rows,
+            entries: l.entries.len(),
+            organizations: l.count(PartyType::Organization),
+            individuals: l.count(PartyType::Individual),
+            vessels: l.count(PartyType::Vessel),
+            aircraft: l.count(PartyType::Aircraft),
+        });
+    }
+    Ok(ScreenReport {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
+        screened_at,
+        dataset: ds.name.clone(),
+        settings: settings.clone(),
+        candidates_file: CandidatesFileSummary {
+            path: vendors.display().to_string(),
+            sha256: vendors_digest.sha256,
+            bytes: vendors_digest.bytes,
+            rows: file.rows,
+        },
+        lists: list_summaries,
+        summary,
+        candidates: out,
+        alternates,
+        alternates_ranked,
+        errors: file.errors,
+        warnings,
+    })
+}
+
+/// The dataset with every candidate added as an entity (restricted when blocked) and its
+/// ownership, without any supply.
+pub fn with_candidates(
+    ds: &Dataset,
+    candidates: &[Candidate],
+    verdicts: &[(Verdict, Vec<String>)],
+) -> Dataset {
+    let mut base = ds.clone();
+    let first = base.entities.len();
     for (k, c) in candidates.iter().enumerate() {
         impact::add_entity(
-            &mut with_candidates,
+            &mut base,
             &NewVendor {
                 id: c.id.clone(),
                 name: c.name.clone(),
                 country: c.country,
-                restricted: verdicts[k] == Verdict::Blocked,
+                restricted: verdicts[k].0 == Verdict::Blocked,
             },
         );
     }
@@ -331,83 +522,13 @@ pub fn run(
             None => continue,
         };
         impact::add_owner(
-            &mut with_candidates,
+            &mut base,
             owner,
             EntityIx((first + k) as u32),
             c.owner_share,
         );
     }
-    let mut out = Vec::new();
-    for ((k, c), (verdict, reasons)) in candidates.iter().enumerate().zip(results) {
-        let me = EntityIx((first + k) as u32);
-        let mut proposals = Vec::new();
-        for p in &c.proposals {
-            let mut after = with_candidates.clone();
-            let shares = impact::add_supply(&mut after, me, p.buyer, p.item, p.share);
-            let after = Snapshot::of(&after, &settings.analysis).map_err(Error::Usage)?;
-            proposals.push(ProposalResult {
-                buyer: ds.entity(p.buyer).id.clone(),
-                buyer_name: ds.entity(p.buyer).name.clone(),
-                item: ds.item(p.item).id.clone(),
-                item_name: ds.item(p.item).name.clone(),
-                line: p.line,
-                shares,
-                impact: impact::compare(&before, &after),
-            });
-        }
-        let country = ds.country(c.country);
-        out.push(CandidateResult {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            country: country.code.clone(),
-            country_trust: country.trust,
-            line: c.line,
-            verdict,
-            reasons,
-            matches: hits[k]
-                .iter()
-                .map(|h| match_result(h, &lists, settings))
-                .collect(),
-            ownership: owners.result(k, c, ds, &candidates),
-            proposals,
-        });
-    }
-    let alternates = alternates(ds, &before, &settings.analysis)?;
-    let mut summary = VerdictCounts {
-        candidates: out.len(),
-        ..VerdictCounts::default()
-    };
-    for c in &out {
-        match c.verdict {
-            Verdict::Blocked => summary.blocked += 1,
-            Verdict::Review => summary.review += 1,
-            Verdict::Clear => summary.clear += 1,
-        }
-    }
-    Ok(ScreenReport {
-        schema_version: SCHEMA_VERSION,
-        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
-        dataset: ds.name.clone(),
-        settings: settings.clone(),
-        lists: lists
-            .iter()
-            .map(|l| ListSummary {
-                path: l.path.clone(),
-                format: l.format,
-                format_name: l.format.describe().to_string(),
-                rows: l.rows,
-                entries: l.entries.len(),
-                organizations: l.count(PartyType::Organization),
-                individuals: l.count(PartyType::Individual),
-                vessels: l.count(PartyType::Vessel),
-                aircraft: l.count(PartyType::Aircraft),
-            })
-            .collect(),
-        summary,
-        candidates: out,
-        alternates,
-        warnings,
-    })
+    base
 }
 
 fn match_result(h: &Hit, lists: &[PartyList], settings: &ScreenSettings) -> MatchResult {
@@ -484,7 +605,7 @@ struct OwnerStatus {
 impl OwnerStatus {
     fn compute(
         ds: &Dataset,
-        graph: &ProductionGraph,
+        parties: &Parties,
         candidates: &[Candidate],
         hits: &[Vec<Hit>],
         matcher: &Matcher,
@@ -519,7 +640,7 @@ impl OwnerStatus {
         let mut definite: Vec<Option<String>> = vec![None; total];
         let mut possible: Vec<Option<String>> = vec![None; total];
         let mut derived = vec![false; total];
-        for (e, why) in graph.parties.restricted.iter().enumerate() {
+        for (e, why) in parties.restricted.iter().enumerate() {
             if let Some(why) = why {
                 definite[e] = Some(describe(ds, why));
                 derived[e] = matches!(why, RestrictedWhy::FiftyPercentRule { .. });
@@ -722,6 +843,12 @@ fn verdict(
     for h in hits {
         if h.score + 1e-12 >= settings.block_threshold {
             blocked.push(format!("name matches {}", entry_label(lists, h)));
+        } else if let Some(rule) = h.containment {
+            review.push(format!(
+                "name may match {}: {}",
+                entry_label(lists, h),
+                rule.reason()
+            ));
         } else {
             review.push(format!("name may match {}", entry_label(lists, h)));
         }
@@ -755,7 +882,7 @@ fn verdict(
         (
             Verdict::Clear,
             vec![format!(
-                "no list entry scores {:.2} or more{}",
+                "no list entry scores {:.2} or more, or holds the name or is held by it{}",
                 settings.threshold,
                 if c.owner.is_some() {
                     "; no restricted owner"
@@ -767,32 +894,60 @@ fn verdict(
     }
 }
 
-/// Every unqualified alternate of the dataset, ranked by what qualifying it removes.
-fn alternates(ds: &Dataset, before: &Snapshot, settings: &Settings) -> Result<Vec<Alternate>> {
-    let mut out = Vec::new();
-    for row in ds.supply.iter().filter(|r| !r.qualified) {
-        let already = ds.supply.iter().any(|r| {
-            r.qualified && r.supplier == row.supplier && r.buyer == row.buyer && r.item == row.item
-        });
-        if already {
-            continue;
-        }
-        let mut after = ds.clone();
-        let shares = impact::add_supply(&mut after, row.supplier, row.buyer, row.item, row.share);
-        let snapshot = Snapshot::of(&after, settings).map_err(Error::Usage)?;
-        out.push(Alternate {
-            rank: 0,
-            supplier: ds.entity(row.supplier).id.clone(),
-            supplier_name: ds.entity(row.supplier).name.clone(),
-            buyer: ds.entity(row.buyer).id.clone(),
-            buyer_name: ds.entity(row.buyer).name.clone(),
-            item: ds.item(row.item).id.clone(),
-            item_name: ds.item(row.item).name.clone(),
-            line: row.line,
-            shares,
-            impact: impact::compare(before, &snapshot),
-        });
-    }
+/// Every unqualified alternate of the dataset, ranked by what qualifying it removes; the best
+/// `settings.alternates` of them, and how many were ranked.
+fn alternates(
+    ds: &Dataset,
+    g: &ProductionGraph,
+    ranker: &Ranker<'_>,
+    settings: &ScreenSettings,
+    progress: ProgressFn<'_>,
+) -> (Vec<Alternate>, usize) {
+    let qualified: std::collections::HashSet<(EntityIx, EntityIx, crate::model::ItemIx)> = ds
+        .supply
+        .iter()
+        .filter(|r| r.qualified)
+        .map(|r| (r.supplier, r.buyer, r.item))
+        .collect();
+    let rows: Vec<&crate::model::SupplyRow> = ds
+        .supply
+        .iter()
+        .filter(|r| !r.qualified && !qualified.contains(&(r.supplier, r.buyer, r.item)))
+        .collect();
+    let total = rows.len() as u64;
+    let done = std::sync::atomic::AtomicU64::new(0);
+    progress("ranking alternates", 0, total);
+    let mut out: Vec<Alternate> = rows
+        .par_iter()
+        .map_init(
+            || ranker.scratch(),
+            |scratch, row| {
+                let add = Addition {
+                    supplier: Supplier::Node(row.supplier, g.node_of[&(row.supplier, row.item)]),
+                    buyer: row.buyer,
+                    item: row.item,
+                    share: row.share,
+                };
+                let o = ranker.assess(&add, scratch);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if n.is_multiple_of(64) || n == total {
+                    progress("ranking alternates", n, total);
+                }
+                Alternate {
+                    rank: 0,
+                    supplier: ds.entity(row.supplier).id.clone(),
+                    supplier_name: ds.entity(row.supplier).name.clone(),
+                    buyer: ds.entity(row.buyer).id.clone(),
+                    buyer_name: ds.entity(row.buyer).name.clone(),
+                    item: ds.item(row.item).id.clone(),
+                    item_name: ds.item(row.item).name.clone(),
+                    line: row.line,
+                    shares: o.shares,
+                    impact: o.impact,
+                }
+            },
+        )
+        .collect();
     out.sort_by(|a, b| {
         let (x, y) = (&a.impact.delta, &b.impact.delta);
         y.spof_score
@@ -804,6 +959,49 @@ fn alternates(ds: &Dataset, before: &Snapshot, settings: &Settings) -> Result<Ve
     });
     for (i, a) in out.iter_mut().enumerate() {
         a.rank = i + 1;
+    }
+    let ranked = out.len();
+    if let Some(n) = settings.alternates {
+        out.truncate(n);
+    }
+    (out, ranked)
+}
+
+/// Parses `--list-date` values: `YYYY-MM-DD` for every list, or `FILE=YYYY-MM-DD` for the
+/// list given as FILE (its path as given, or its file name).
+pub fn parse_list_dates(
+    values: &[String],
+    lists: &[PathBuf],
+) -> std::result::Result<Vec<(Option<String>, String)>, String> {
+    let mut out = Vec::new();
+    for v in values {
+        let (file, date) = match v.rsplit_once('=') {
+            Some((f, d)) => (Some(f.to_string()), d.to_string()),
+            None => (None, v.clone()),
+        };
+        if !audit::valid_date(&date) {
+            return Err(format!(
+                "--list-date `{v}` has the date `{date}` (expected YYYY-MM-DD, a calendar day)"
+            ));
+        }
+        if let Some(f) = &file {
+            let known = lists.iter().any(|l| {
+                l.to_string_lossy() == f.as_str()
+                    || l.file_name()
+                        .is_some_and(|n| n.to_string_lossy() == f.as_str())
+            });
+            if !known {
+                return Err(format!(
+                    "--list-date `{v}` names `{f}`, which is not a --list file (expected one of: {})",
+                    lists
+                        .iter()
+                        .map(|l| l.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+        }
+        out.push((file, date));
     }
     Ok(out)
 }

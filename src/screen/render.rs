@@ -37,6 +37,26 @@ pub fn text(r: &ScreenReport) -> String {
         r.summary.review,
         r.summary.clear
     );
+    if r.summary.not_screened > 0 {
+        let _ = writeln!(
+            s,
+            "NOT SCREENED: {} row{} or candidate{} of {} left out for an error (listed below)",
+            r.summary.not_screened,
+            if r.summary.not_screened == 1 { "" } else { "s" },
+            if r.summary.not_screened == 1 { "" } else { "s" },
+            r.candidates_file.path
+        );
+    }
+    let _ = writeln!(
+        s,
+        "Screened at {} by {}; candidates {} (sha256 {}, {} bytes, {} rows)",
+        r.screened_at,
+        r.tool,
+        r.candidates_file.path,
+        r.candidates_file.sha256,
+        r.candidates_file.bytes,
+        r.candidates_file.rows
+    );
     let _ = writeln!(
         s,
         "Lists (name matches from {:.2}; {:.2} and above blocks):",
@@ -66,6 +86,16 @@ pub fn text(r: &ScreenReport) -> String {
                 format!(" ({} not screened as vendors)", others.join(", "))
             }
         );
+        if let Some(sha) = &l.sha256 {
+            let _ = writeln!(
+                s,
+                "      sha256 {sha}, {} bytes, published {}",
+                l.bytes.unwrap_or(0),
+                l.published
+                    .as_deref()
+                    .unwrap_or("not stated (give --list-date)")
+            );
+        }
     }
     let mut order: Vec<usize> = (0..r.candidates.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(r.candidates[i].verdict));
@@ -80,6 +110,9 @@ pub fn text(r: &ScreenReport) -> String {
             c.country,
             c.country_trust.as_str()
         );
+        if let Some(note) = &c.country_note {
+            let _ = writeln!(s, "  country {}: {note}", c.country);
+        }
         for reason in &c.reasons {
             let _ = writeln!(s, "  - {reason}");
         }
@@ -208,6 +241,20 @@ pub fn text(r: &ScreenReport) -> String {
             if idle == 1 { "" } else { "s" }
         );
     }
+    if r.alternates_ranked > r.alternates.len() {
+        let _ = writeln!(
+            s,
+            "  (the best {} of {} ranked alternates; --alternates sets how many)",
+            r.alternates.len(),
+            r.alternates_ranked
+        );
+    }
+    if !r.errors.is_empty() {
+        let _ = writeln!(s, "\nNot screened (errors in the candidates file):");
+        for e in &r.errors {
+            let _ = writeln!(s, "  {e}");
+        }
+    }
     if !r.warnings.is_empty() {
         let _ = writeln!(s, "\nWarnings:");
         for w in &r.warnings {
@@ -241,7 +288,10 @@ fn group_label(level: Level, subject: &str) -> String {
 }
 
 fn spof_label(x: &SpofRef) -> String {
-    group_label(x.level, &x.subject)
+    match &x.doubtful {
+        Some(why) => format!("{} (doubtful: {why})", group_label(x.level, &x.subject)),
+        None => group_label(x.level, &x.subject),
+    }
 }
 
 fn impact_text(s: &mut String, impact: &Impact, indent: &str) {
@@ -322,7 +372,7 @@ fn impact_text(s: &mut String, impact: &Impact, indent: &str) {
 }
 
 /// The columns of the CSV output.
-pub const CSV_COLUMNS: [&str; 18] = [
+pub const CSV_COLUMNS: [&str; 20] = [
     "candidate_id",
     "candidate_name",
     "country",
@@ -341,6 +391,8 @@ pub const CSV_COLUMNS: [&str; 18] = [
     "programs",
     "share",
     "why",
+    "list_sha256",
+    "country_note",
 ];
 
 /// One row per candidate × match: `basis` is `name` for a name match, `ownership` for a
@@ -349,7 +401,15 @@ pub const CSV_COLUMNS: [&str; 18] = [
 pub fn csv(r: &ScreenReport) -> Vec<u8> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(CSV_COLUMNS);
+    let digest = |list: &str| {
+        r.lists
+            .iter()
+            .find(|l| l.path == list)
+            .and_then(|l| l.sha256.clone())
+            .unwrap_or_default()
+    };
     for c in &r.candidates {
+        let note = c.country_note.clone().unwrap_or_default();
         let head = [
             c.id.as_str(),
             c.name.as_str(),
@@ -382,7 +442,9 @@ pub fn csv(r: &ScreenReport) -> Vec<u8> {
                 "",
                 why.as_str(),
             ];
-            let _ = w.write_record(head.iter().chain(rest.iter()));
+            let sha = digest(&m.list);
+            let tail = [sha.as_str(), note.as_str()];
+            let _ = w.write_record(head.iter().chain(rest.iter()).chain(tail.iter()));
             rows += 1;
         }
         if let Some(o) = &c.ownership {
@@ -411,14 +473,16 @@ pub fn csv(r: &ScreenReport) -> Vec<u8> {
                     share.as_str(),
                     why.as_str(),
                 ];
-                let _ = w.write_record(head.iter().chain(rest.iter()));
+                let tail = ["", note.as_str()];
+                let _ = w.write_record(head.iter().chain(rest.iter()).chain(tail.iter()));
                 rows += 1;
             }
         }
         if rows == 0 {
             let why = c.reasons.join("; ");
-            let mut rest = [""; 14];
+            let mut rest = [""; 16];
             rest[13] = why.as_str();
+            rest[15] = note.as_str();
             let _ = w.write_record(head.iter().chain(rest.iter()));
         }
     }

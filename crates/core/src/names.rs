@@ -16,7 +16,14 @@
 //!    several words are matched as a whole and the longest form wins; stripping repeats, so
 //!    `Trading Co. L.L.C.` loses both. A legal word inside a name is part of it.
 //! 4. A name made only of legal words (`AS`) keeps them all.
+//!
+//! This module holds the one list of legal forms, which both the restricted-party match of the
+//! analysis ([`normalize`]) and the screening matcher use: [`is_legal_word`] is derived from
+//! it. For matching, it also knows the common abbreviations of company-name words
+//! ([`canonical`]: `intl` and `int'l` are `international`) and the words that qualify a name
+//! without naming a different party ([`is_qualifier`]: branch, division, office, and places).
 
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Legal forms dropped from the end of a name, as normalised words. Multi-word forms are
@@ -118,6 +125,7 @@ pub const LEGAL_SUFFIXES: &[&str] = &[
     "otkrytoe aktsionernoe obshchestvo",
     "zakrytoe aktsionernoe obshchestvo",
     "publichnoe aktsionernoe obshchestvo",
+    "obschestvo s ogranichennoy otvetstvennostyu",
 ];
 
 /// Legal forms that are also written before the name (`OOO Romashka`, `Joint Stock Company
@@ -148,7 +156,185 @@ pub const LEGAL_PREFIXES: &[&str] = &[
     "zakrytoe aktsionernoe obshchestvo",
     "publichnoe aktsionernoe obshchestvo",
     "federal state unitary enterprise",
+    "obschestvo s ogranichennoy otvetstvennostyu",
 ];
+
+/// Words of the legal forms above that are ordinary words too (`Open Systems`, `Public
+/// Bank`, `State Grid`): they are not legal words when met inside a name.
+const ORDINARY_WORDS: &[&str] = &[
+    "open",
+    "closed",
+    "public",
+    "private",
+    "federal",
+    "state",
+    "unitary",
+    "enterprise",
+    "the",
+    "de",
+    "of",
+    "and",
+];
+
+/// Every word of a legal form (above), but the ordinary words and single letters: `ltd`,
+/// `llc`, `gmbh`, `joint`, `stock`, `liability`, `obshchestvo`, `sirketi`, ... A legal word
+/// inside a name says what kind of company a party is, not which one.
+pub fn is_legal_word(word: &str) -> bool {
+    static WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+        LEGAL_SUFFIXES
+            .iter()
+            .chain(LEGAL_PREFIXES)
+            .flat_map(|form| form.split(' '))
+            .filter(|w| w.len() > 1 && !ORDINARY_WORDS.contains(w))
+            .collect()
+    });
+    WORDS.contains(word)
+}
+
+/// Abbreviations of company-name words and the word each stands for, as normalised words
+/// (`Int'l` normalises to `intl`).
+pub const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("intl", "international"),
+    ("mfg", "manufacturing"),
+    ("mfrs", "manufacturers"),
+    ("mfr", "manufacturer"),
+    ("tech", "technology"),
+    ("techs", "technologies"),
+    ("technol", "technology"),
+    ("grp", "group"),
+    ("hldg", "holding"),
+    ("hldgs", "holdings"),
+    ("inst", "institute"),
+    ("engg", "engineering"),
+    ("eng", "engineering"),
+    ("engr", "engineering"),
+    ("inds", "industries"),
+    ("ind", "industries"),
+    ("indl", "industrial"),
+    ("indus", "industries"),
+    ("elec", "electronics"),
+    ("electr", "electronics"),
+    ("trdg", "trading"),
+    ("dev", "development"),
+    ("devt", "development"),
+    ("sci", "scientific"),
+    ("res", "research"),
+    ("pharm", "pharmaceutical"),
+    ("pharma", "pharmaceutical"),
+    ("pharmaceuticals", "pharmaceutical"),
+    ("chem", "chemical"),
+    ("natl", "national"),
+    ("assn", "association"),
+    ("assoc", "association"),
+    ("mgmt", "management"),
+    ("svc", "services"),
+    ("svcs", "services"),
+    ("co", "company"),
+    ("corp", "corporation"),
+    ("ltd", "limited"),
+    ("bros", "brothers"),
+    ("univ", "university"),
+    ("dept", "department"),
+];
+
+/// The word an abbreviation stands for, or the word itself: `intl` -> `international`.
+pub fn canonical(word: &str) -> &str {
+    static MAP: LazyLock<std::collections::HashMap<&'static str, &'static str>> =
+        LazyLock::new(|| ABBREVIATIONS.iter().copied().collect());
+    MAP.get(word).copied().unwrap_or(word)
+}
+
+/// Words that place or qualify a party without naming another one: a branch, division or
+/// office, or a country or city (`Siberian Branch`, `St. Petersburg Branch`, `(Jiangyin)`,
+/// `Hong Kong`). A name with such a word added or dropped is the same party's name, or its
+/// branch's.
+const QUALIFIER_WORDS: &[&str] = &[
+    "branch",
+    "branches",
+    "division",
+    "office",
+    "representative",
+    "filial",
+    "affiliate",
+    "subsidiary",
+    "siberian",
+    "russian",
+    "chinese",
+    "iranian",
+    "korean",
+    "syrian",
+    "st",
+    "saint",
+    "petersburg",
+    "moscow",
+    "novosibirsk",
+    "beijing",
+    "shanghai",
+    "shenzhen",
+    "guangzhou",
+    "tianjin",
+    "wuhan",
+    "chengdu",
+    "jiangyin",
+    "suzhou",
+    "hangzhou",
+    "xiamen",
+    "dongguan",
+    "ningbo",
+    "qingdao",
+    "hong",
+    "kong",
+    "hk",
+    "macau",
+    "taipei",
+    "dubai",
+    "sharjah",
+    "tehran",
+    "damascus",
+    "beirut",
+    "istanbul",
+    "minsk",
+    "singapore",
+    "kuala",
+    "lumpur",
+    "mumbai",
+    "delhi",
+    "london",
+    "caracas",
+    "pyongyang",
+    "china",
+    "russia",
+    "iran",
+    "korea",
+    "syria",
+    "turkey",
+    "india",
+    "uae",
+    "emirates",
+    "armenia",
+    "belarus",
+    "kazakhstan",
+    "uzbekistan",
+    "kyrgyzstan",
+    "cyprus",
+    "malaysia",
+    "thailand",
+    "vietnam",
+    "venezuela",
+    "cuba",
+    "lebanon",
+    "iraq",
+    "germany",
+    "italy",
+    "france",
+    "japan",
+    "taiwan",
+];
+
+/// See [`QUALIFIER_WORDS`]; a normalised word.
+pub fn is_qualifier(word: &str) -> bool {
+    QUALIFIER_WORDS.contains(&word)
+}
 
 /// A name split into the words compared and the legal forms dropped.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -175,22 +361,53 @@ pub fn tokens(name: &str) -> Vec<String> {
 
 /// The normalised words of a name before legal forms are dropped.
 pub fn words(name: &str) -> Vec<String> {
+    marked_words(name).into_iter().map(|(w, _)| w).collect()
+}
+
+/// The normalised words of a name, each with whether it stood in brackets (`(Jiangyin)`,
+/// `[HK]`): a bracketed word qualifies the name.
+pub fn marked_words(name: &str) -> Vec<(String, bool)> {
     let ascii = deunicode::deunicode_with_tofu(name, " ");
-    let mut folded = String::with_capacity(ascii.len());
+    let mut out: Vec<(String, bool)> = Vec::new();
+    let mut word = String::new();
+    let mut depth = 0usize;
+    let flush = |word: &mut String, depth: usize, out: &mut Vec<(String, bool)>| {
+        if !word.is_empty() {
+            out.push((std::mem::take(word), depth > 0));
+        }
+    };
     for c in ascii.chars() {
         match c {
             '\'' | '`' | '\u{2019}' => {} // inside a word: McDonald's -> mcdonalds
-            '&' => folded.push_str(" and "),
-            c if c.is_ascii_alphanumeric() => folded.push(c.to_ascii_lowercase()),
-            _ => folded.push(' '),
+            '&' => {
+                flush(&mut word, depth, &mut out);
+                out.push(("and".to_string(), depth > 0));
+            }
+            '(' | '[' => {
+                flush(&mut word, depth, &mut out);
+                depth += 1;
+            }
+            ')' | ']' => {
+                flush(&mut word, depth, &mut out);
+                depth = depth.saturating_sub(1);
+            }
+            c if c.is_ascii_alphanumeric() => word.push(c.to_ascii_lowercase()),
+            _ => flush(&mut word, depth, &mut out),
         }
     }
-    folded.split_whitespace().map(str::to_string).collect()
+    flush(&mut word, depth, &mut out);
+    out
 }
 
 /// The words of a name and the legal forms dropped from its ends.
 pub fn split(name: &str) -> Split {
-    let words = words(name);
+    split_marked(name).0
+}
+
+/// [`split`], with whether each kept word stood in brackets.
+pub fn split_marked(name: &str) -> (Split, Vec<bool>) {
+    let marked = marked_words(name);
+    let words: Vec<String> = marked.iter().map(|(w, _)| w.clone()).collect();
     let mut start = 0;
     let mut end = words.len();
     let mut front = Vec::new();
@@ -205,17 +422,25 @@ pub fn split(name: &str) -> Split {
     }
     // A name made only of legal words ("AS") keeps them.
     if start >= end {
-        return Split {
-            words,
-            dropped: Vec::new(),
-        };
+        let marks = marked.iter().map(|(_, m)| *m).collect();
+        return (
+            Split {
+                words,
+                dropped: Vec::new(),
+            },
+            marks,
+        );
     }
     back.reverse();
     front.extend(back);
-    Split {
-        words: words[start..end].to_vec(),
-        dropped: front,
-    }
+    let marks = marked[start..end].iter().map(|(_, m)| *m).collect();
+    (
+        Split {
+            words: words[start..end].to_vec(),
+            dropped: front,
+        },
+        marks,
+    )
 }
 
 /// The legal forms split into words once, not once per name.
@@ -323,6 +548,40 @@ mod tests {
             normalize("AKTSIONERNOE OBSHCHESTVO SG-DEVELOPMENT"),
             "sg development"
         );
+    }
+
+    #[test]
+    fn one_legal_word_list_abbreviations_and_qualifiers() {
+        for w in [
+            "ltd",
+            "llc",
+            "gmbh",
+            "joint",
+            "stock",
+            "liability",
+            "obshchestvo",
+            "sirketi",
+        ] {
+            assert!(is_legal_word(w), "{w}");
+        }
+        for w in [
+            "open",
+            "public",
+            "state",
+            "enterprise",
+            "semiconductor",
+            "s",
+        ] {
+            assert!(!is_legal_word(w), "{w}");
+        }
+        assert_eq!(canonical("intl"), "international");
+        assert_eq!(canonical(&words("Int'l")[0]), "international");
+        assert_eq!(canonical("mfg"), "manufacturing");
+        assert_eq!(canonical("semiconductor"), "semiconductor");
+        assert!(is_qualifier("branch") && is_qualifier("jiangyin") && !is_qualifier("rzhanov"));
+        let (s, marks) = split_marked("SJ Semiconductor (Jiangyin) Corp.");
+        assert_eq!(s.words, ["sj", "semiconductor", "jiangyin"]);
+        assert_eq!(marks, [false, false, true]);
     }
 
     #[test]

@@ -30,27 +30,39 @@ pub fn eval_node(g: &ProductionGraph, n: u32, failed: bool, cap: &[f64]) -> f64 
         return 0.0;
     }
     let csr = &g.csr;
-    let mut best = 1.0f64;
-    for i in csr.slots(n) {
+    node_capacity(csr.slots(n).filter_map(|i| {
         let sups = csr.suppliers(i);
-        if sups.is_empty() {
-            continue; // unmapped: counted as available
-        }
-        // The supplied capacity Σ share·cap, exact at both ends: rescaled shares may sum to
-        // a hair off 1 (1/3 · 3), so "nothing lost" is tested on the loss Σ share·(1 − cap).
-        let mut sum = 0.0;
-        let mut loss = 0.0;
-        for j in sups {
-            let share = csr.sup_share[j];
-            let c = cap[csr.sup_node[j] as usize];
-            sum += share * c;
-            loss += share * (1.0 - c);
-        }
-        let supplied = if loss == 0.0 { 1.0 } else { sum };
-        best = best.min(supplied);
+        // An unmapped input is counted as available.
+        (!sups.is_empty())
+            .then(|| slot_supply(sups.map(|j| (csr.sup_share[j], cap[csr.sup_node[j] as usize]))))
+    }))
+}
+
+/// The capacity of a node that has not failed, from what each of its mapped inputs supplies:
+/// the least of them, 1 without any. (The one formula, shared with what-if evaluations that
+/// change a node's suppliers.)
+#[inline]
+pub fn node_capacity(supplied: impl Iterator<Item = f64>) -> f64 {
+    let mut best = 1.0f64;
+    for s in supplied {
+        best = best.min(s);
     }
     // Guard against a sum that rounds a hair above 1.
     best.min(1.0)
+}
+
+/// What one mapped input supplies from its suppliers' (rescaled share, capacity) pairs:
+/// Σ share·cap, exact at both ends. Rescaled shares may sum to a hair off 1 (1/3 · 3), so
+/// "nothing lost" is tested on the loss Σ share·(1 − cap).
+#[inline]
+pub fn slot_supply(suppliers: impl Iterator<Item = (f64, f64)>) -> f64 {
+    let mut sum = 0.0;
+    let mut loss = 0.0;
+    for (share, c) in suppliers {
+        sum += share * c;
+        loss += share * (1.0 - c);
+    }
+    if loss == 0.0 { 1.0 } else { sum }
 }
 
 /// A capacity engine over one graph, with reusable scratch space.

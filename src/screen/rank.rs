@@ -1,0 +1,696 @@
+//! What adding one supplier changes, computed over the part of the graph it can change.
+//!
+//! Qualifying an alternate (or adding a new vendor's supply) changes one input of one buyer:
+//! the suppliers and shares of the buyer's (item) input, in every production node of the
+//! buyer that needs the item (the nodes *B*). Nothing upstream of B changes, and nothing
+//! that is not downstream of B: only the cone *C* of B, and the end products in it (*P*),
+//! can have other findings. For each product in P the [`Ranker`] recomputes exactly what
+//! [`super::impact::Snapshot`] keeps from a full analysis, and nothing else:
+//!
+//! - **Untrusted exposure**: the capacities with every untrusted entity failed are kept from
+//!   one full pass over the unchanged graph; only C is evaluated again (with the new
+//!   suppliers at B). A product whose own entity is untrusted is left out of its own failure
+//!   set, as the analysis does: the cone of that entity is evaluated too.
+//! - **Single points of failure and capacity at risk**, at every level: a group's failure
+//!   reaches P through B only if it lowers the capacity of one of B's suppliers for the input
+//!   (old or new), that is, if it holds an entity upstream of them (or the new vendor). Only
+//!   those *relevant* groups are evaluated; every other group leaves every capacity of C as
+//!   it was, so its findings stand. For a level of few groups (country, untrusted) the
+//!   capacities under each group are kept from one full pass per group and only C is
+//!   evaluated; for the others (entity, owner) the group's cone is evaluated, cut to the nodes
+//!   upstream of P. A group is a single point of failure of a product when the product's
+//!   capacity under it is 0, which is what the one-pass crit sets compute.
+//!
+//! Every capacity is computed by the engine's own formula ([`node_capacity`],
+//! [`slot_supply`]) from the same inputs in topological order, so it is bit for bit the value
+//! a full analysis of the changed dataset gives; the property test
+//! `tests/screen_rank.rs` checks the whole impact against that full rerun on random datasets.
+//!
+//! **Complexity.** Per addition: O(|C| + |anc(P)|) to find C and the nodes upstream of P,
+//! plus O(|C|) per relevant group of a dense level and O(|cone(g) ∩ anc(P)|) per relevant
+//! group of the others. The setup is one analysis, one engine pass and one pass per group of
+//! the dense levels. Additions are independent and run in parallel.
+
+use super::impact::{self, Impact, ProductState, ShareChange, Snapshot};
+use crate::analysis::engine::{Engine, node_capacity, slot_supply};
+use crate::analysis::findings::ProductRef;
+use crate::analysis::groups::{Groups, Level};
+use crate::analysis::{EPS, Settings, round};
+use crate::graph::ProductionGraph;
+use crate::graph::shares::{allocate, qualified_groups};
+use crate::model::{Dataset, EntityIx, ItemIx};
+use std::collections::HashMap;
+
+/// Levels with at most this many groups keep every group's capacities (one f64 per node and
+/// group): the country level has tens of groups and cones that span much of the graph, so
+/// evaluating only the changed cone against kept capacities is what makes it cheap.
+const DENSE_MAX_GROUPS: usize = 64;
+
+/// The supplier being added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Supplier {
+    /// An entity that already has a production node of the item (an unqualified
+    /// alternate): the node.
+    Node(EntityIx, u32),
+    /// An entity with no production node of the item (a new vendor): its inputs are unknown,
+    /// so its capacity is 0 when a failure holds it and 1 otherwise.
+    New(EntityIx),
+}
+
+impl Supplier {
+    pub fn entity(self) -> EntityIx {
+        match self {
+            Supplier::Node(e, _) | Supplier::New(e) => e,
+        }
+    }
+}
+
+/// A supply to add: `supplier` delivers `item` to `buyer`, taking `share` of it (see
+/// [`impact::plan_shares`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Addition {
+    pub supplier: Supplier,
+    pub buyer: EntityIx,
+    pub item: ItemIx,
+    pub share: Option<f64>,
+}
+
+/// What an addition changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub shares: ShareChange,
+    pub impact: Impact,
+}
+
+struct LevelBase {
+    level: Level,
+    groups: Groups,
+    /// For a level of few groups: the capacity of every node under each group.
+    dense: Option<Vec<Vec<f64>>>,
+}
+
+/// The unchanged dataset's facts that additions are measured against.
+pub struct Ranker<'a> {
+    ds: &'a Dataset,
+    g: &'a ProductionGraph,
+    settings: &'a Settings,
+    /// Per end product (index of `g.products`): its reference and its state before.
+    products: Vec<(ProductRef, ProductState)>,
+    mean_revenue: Option<f64>,
+    /// Node -> index in `g.products`, `u32::MAX` for none.
+    product_at: Vec<u32>,
+    levels: Vec<LevelBase>,
+    /// Capacities with every untrusted entity failed.
+    untrusted: Vec<f64>,
+    nodes_of: Vec<Vec<u32>>,
+    /// Qualified supply rows of each (buyer, item), in row order.
+    rows_of: HashMap<(EntityIx, ItemIx), Vec<usize>>,
+}
+
+/// Per-thread working space: marks by stamp, so that nothing is cleared between additions.
+pub struct Scratch {
+    stamp: u32,
+    cone: Vec<u32>,
+    anc: Vec<u32>,
+    up: Vec<u32>,
+    region: Vec<u32>,
+    entity_seen: Vec<u32>,
+    group_seen: Vec<u32>,
+    value: Vec<f64>,
+    queue: Vec<u32>,
+}
+
+impl Scratch {
+    fn next(&mut self) -> u32 {
+        self.stamp += 1;
+        self.stamp
+    }
+}
+
+/// The changed input of an addition: the nodes B with the slot that changes, and the slot's
+/// new suppliers (`None`: the new vendor, which has no node) with their rescaled shares.
+struct Change {
+    b: Vec<(u32, usize)>,
+    suppliers: Vec<(Option<u32>, f64)>,
+    new_entity: Option<EntityIx>,
+}
+
+impl Change {
+    fn slot_at(&self, n: u32) -> Option<usize> {
+        self.b.iter().find(|(m, _)| *m == n).map(|&(_, i)| i)
+    }
+}
+
+impl<'a> Ranker<'a> {
+    /// Analyses `ds` once (its trust policy applied) and keeps what additions are measured
+    /// against.
+    pub fn new(
+        ds: &'a Dataset,
+        g: &'a ProductionGraph,
+        settings: &'a Settings,
+    ) -> Result<Ranker<'a>, String> {
+        let before = Snapshot::of_graph(ds, g, settings)?;
+        let mean_revenue = impact::mean_revenue(&before);
+        let mut by_ref = before.products;
+        let products: Vec<(ProductRef, ProductState)> = g
+            .products
+            .iter()
+            .map(|&(p, _)| {
+                let prod = &ds.products[p];
+                let r = ProductRef {
+                    entity: ds.entity(prod.entity).id.as_str().into(),
+                    item: ds.item(prod.item).id.as_str().into(),
+                };
+                let state = by_ref
+                    .remove(&r)
+                    .expect("every end product is in the analysis");
+                (r, state)
+            })
+            .collect();
+        let mut product_at = vec![u32::MAX; g.node_count()];
+        for (k, &(_, node)) in g.products.iter().enumerate() {
+            product_at[node as usize] = k as u32;
+        }
+        let engine = Engine::new(g, ds.entities.len());
+        let untrusted = engine.full(|e| g.parties.untrusted[e.ix()]);
+        let levels = Level::ALL
+            .iter()
+            .filter(|l| settings.levels.contains(l))
+            .map(|&level| {
+                let groups = Groups::new(level, ds, g);
+                let dense = (groups.len() <= DENSE_MAX_GROUPS).then(|| {
+                    (0..groups.len() as u32)
+                        .map(|grp| engine.full(|e| groups.of(e) == Some(grp)))
+                        .collect()
+                });
+                LevelBase {
+                    level,
+                    groups,
+                    dense,
+                }
+            })
+            .collect();
+        let rows_of = qualified_groups(ds).into_iter().collect();
+        Ok(Ranker {
+            ds,
+            g,
+            settings,
+            products,
+            mean_revenue,
+            product_at,
+            levels,
+            untrusted,
+            nodes_of: crate::analysis::engine::nodes_of_entities(g, ds.entities.len()),
+            rows_of,
+        })
+    }
+
+    /// Working space for one thread.
+    pub fn scratch(&self) -> Scratch {
+        let n = self.g.node_count();
+        Scratch {
+            stamp: 0,
+            cone: vec![0; n],
+            anc: vec![0; n],
+            up: vec![0; n],
+            region: vec![0; n],
+            entity_seen: vec![0; self.ds.entities.len()],
+            group_seen: vec![
+                0;
+                self.levels
+                    .iter()
+                    .map(|l| l.groups.len())
+                    .max()
+                    .unwrap_or(0)
+            ],
+            value: vec![1.0; n],
+            queue: Vec::new(),
+        }
+    }
+
+    /// What `add` changes, exactly as a full analysis of the changed dataset would say.
+    pub fn assess(&self, add: &Addition, sc: &mut Scratch) -> Outcome {
+        let (change, shares) = self.change(add);
+        let empty = Outcome {
+            shares: shares.clone(),
+            impact: Impact {
+                products: Vec::new(),
+                delta: Default::default(),
+            },
+        };
+        if change.b.is_empty() {
+            return empty;
+        }
+        let csr = &self.g.csr;
+        // The cone C of B, in topological order, and its end products P.
+        let cone_stamp = sc.next();
+        sc.queue.clear();
+        for &(n, _) in &change.b {
+            if sc.cone[n as usize] != cone_stamp {
+                sc.cone[n as usize] = cone_stamp;
+                sc.queue.push(n);
+            }
+        }
+        let mut k = 0;
+        while k < sc.queue.len() {
+            let n = sc.queue[k];
+            k += 1;
+            for &m in csr.buyers(n) {
+                if sc.cone[m as usize] != cone_stamp {
+                    sc.cone[m as usize] = cone_stamp;
+                    sc.queue.push(m);
+                }
+            }
+        }
+        let mut cone = std::mem::take(&mut sc.queue);
+        cone.sort_unstable();
+        let prods: Vec<u32> = cone
+            .iter()
+            .map(|&n| self.product_at[n as usize])
+            .filter(|&p| p != u32::MAX)
+            .collect();
+        if prods.is_empty() {
+            sc.queue = cone;
+            return empty;
+        }
+        // Everything upstream of P in the changed graph (the new supplier feeds B).
+        let anc_stamp = sc.next();
+        let mut stack: Vec<u32> = prods
+            .iter()
+            .map(|&p| self.g.products[p as usize].1)
+            .collect();
+        for &n in &stack {
+            sc.anc[n as usize] = anc_stamp;
+        }
+        while let Some(n) = stack.pop() {
+            let feeds = self.feeders(n, &change);
+            for m in feeds {
+                if sc.anc[m as usize] != anc_stamp {
+                    sc.anc[m as usize] = anc_stamp;
+                    stack.push(m);
+                }
+            }
+        }
+        // The entities upstream of the input's suppliers, old and new.
+        let up_stamp = sc.next();
+        let mut stack: Vec<u32> = Vec::new();
+        let (_, i0) = change.b[0];
+        for j in csr.suppliers(i0) {
+            stack.push(csr.sup_node[j]);
+        }
+        stack.extend(change.suppliers.iter().filter_map(|&(m, _)| m));
+        for &n in &stack {
+            sc.up[n as usize] = up_stamp;
+        }
+        let mut upstream_entities: Vec<EntityIx> = change.new_entity.into_iter().collect();
+        let ent_stamp = sc.next();
+        while let Some(n) = stack.pop() {
+            let e = csr.entity[n as usize];
+            if sc.entity_seen[e as usize] != ent_stamp {
+                sc.entity_seen[e as usize] = ent_stamp;
+                upstream_entities.push(EntityIx(e));
+            }
+            for i in csr.slots(n) {
+                for j in csr.suppliers(i) {
+                    let m = csr.sup_node[j];
+                    if sc.up[m as usize] != up_stamp {
+                        sc.up[m as usize] = up_stamp;
+                        stack.push(m);
+                    }
+                }
+            }
+        }
+        let mut after: Vec<ProductState> = prods
+            .iter()
+            .map(|&p| self.products[p as usize].1.clone())
+            .collect();
+        self.exposure(
+            &change, &cone, &prods, &mut after, sc, cone_stamp, anc_stamp,
+        );
+        for lb in &self.levels {
+            self.level(
+                lb,
+                add,
+                &change,
+                &cone,
+                &prods,
+                &upstream_entities,
+                &mut after,
+                sc,
+                (cone_stamp, anc_stamp),
+            );
+        }
+        sc.queue = cone;
+        let mut order: Vec<usize> = (0..prods.len()).collect();
+        order.sort_by(|&x, &y| {
+            self.products[prods[x] as usize]
+                .0
+                .cmp(&self.products[prods[y] as usize].0)
+        });
+        let pairs = order.iter().map(|&x| {
+            let (r, before) = &self.products[prods[x] as usize];
+            (r, before, &after[x])
+        });
+        Outcome {
+            shares,
+            impact: impact::compare_products(pairs, self.mean_revenue),
+        }
+    }
+
+    /// The suppliers' nodes of `n` in the changed graph.
+    fn feeders(&self, n: u32, change: &Change) -> Vec<u32> {
+        let csr = &self.g.csr;
+        let over = change.slot_at(n);
+        let mut out = Vec::new();
+        for i in csr.slots(n) {
+            if Some(i) == over {
+                out.extend(change.suppliers.iter().filter_map(|&(m, _)| m));
+            } else {
+                out.extend(csr.suppliers(i).map(|j| csr.sup_node[j]));
+            }
+        }
+        out
+    }
+
+    /// The new shares and the changed input.
+    fn change(&self, add: &Addition) -> (Change, ShareChange) {
+        let (ds, g, csr) = (self.ds, self.g, &self.g.csr);
+        let s = add.supplier.entity();
+        let rows: Vec<usize> = self
+            .rows_of
+            .get(&(add.buyer, add.item))
+            .map(|r| {
+                r.iter()
+                    .copied()
+                    .filter(|&i| ds.supply[i].supplier != s)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+        let ids: Vec<&str> = rows
+            .iter()
+            .map(|&i| ds.entity(ds.supply[i].supplier).id.as_str())
+            .collect();
+        let plan = impact::plan_shares(&given, &ids, add.share);
+        let mut nodes: Vec<Option<u32>> = Vec::new();
+        let mut after: Vec<Option<f64>> = Vec::new();
+        for (&i, new) in rows.iter().zip(&plan.existing) {
+            if let Some(v) = new {
+                let r = &ds.supply[i];
+                nodes.push(Some(g.node_of[&(r.supplier, r.item)]));
+                after.push(Some(*v));
+            }
+        }
+        nodes.push(match add.supplier {
+            Supplier::Node(_, n) => Some(n),
+            Supplier::New(_) => None,
+        });
+        after.push(Some(plan.share));
+        let weights = allocate(&after)
+            .map(|a| a.weights)
+            .unwrap_or_else(|_| vec![0.0; after.len()]);
+        let b = self.nodes_of[add.buyer.ix()]
+            .iter()
+            .filter_map(|&n| {
+                g.inputs[n as usize]
+                    .iter()
+                    .position(|slot| slot.item == add.item)
+                    .map(|k| (n, csr.slot_start[n as usize] as usize + k))
+            })
+            .collect();
+        let change = Change {
+            b,
+            suppliers: nodes.into_iter().zip(weights).collect(),
+            new_entity: match add.supplier {
+                Supplier::New(e) => Some(e),
+                Supplier::Node(..) => None,
+            },
+        };
+        (change, plan.change)
+    }
+
+    /// A node's capacity in the changed graph: `failed` for its own entity, `cap` for its
+    /// suppliers' nodes, `new_cap` for the new vendor.
+    fn eval(
+        &self,
+        n: u32,
+        failed: bool,
+        change: &Change,
+        new_cap: f64,
+        cap: impl Fn(u32) -> f64,
+    ) -> f64 {
+        if failed {
+            return 0.0;
+        }
+        let csr = &self.g.csr;
+        let over = change.slot_at(n);
+        node_capacity(csr.slots(n).filter_map(|i| {
+            if Some(i) == over {
+                return Some(slot_supply(
+                    change
+                        .suppliers
+                        .iter()
+                        .map(|&(m, w)| (w, m.map_or(new_cap, &cap))),
+                ));
+            }
+            let sups = csr.suppliers(i);
+            (!sups.is_empty())
+                .then(|| slot_supply(sups.map(|j| (csr.sup_share[j], cap(csr.sup_node[j])))))
+        }))
+    }
+
+    /// Untrusted exposure of the products in P after the change.
+    #[allow(clippy::too_many_arguments)]
+    fn exposure(
+        &self,
+        change: &Change,
+        cone: &[u32],
+        prods: &[u32],
+        after: &mut [ProductState],
+        sc: &mut Scratch,
+        cone_stamp: u32,
+        anc_stamp: u32,
+    ) {
+        let untrusted = &self.g.parties.untrusted;
+        let entity = &self.g.csr.entity;
+        let new_cap = match change.new_entity {
+            Some(e) if untrusted[e.ix()] => 0.0,
+            _ => 1.0,
+        };
+        // Trusted makers: F is every untrusted entity; only C differs from the kept pass.
+        for &n in cone {
+            let v = self.eval(
+                n,
+                untrusted[entity[n as usize] as usize],
+                change,
+                new_cap,
+                |m| {
+                    if sc.cone[m as usize] == cone_stamp {
+                        sc.value[m as usize]
+                    } else {
+                        self.untrusted[m as usize]
+                    }
+                },
+            );
+            sc.value[n as usize] = v;
+        }
+        for (x, &p) in prods.iter().enumerate() {
+            let (pe, node) = {
+                let (i, node) = self.g.products[p as usize];
+                (self.ds.products[i].entity, node)
+            };
+            if !untrusted[pe.ix()] {
+                after[x].exposure = round(1.0 - sc.value[node as usize]);
+            }
+        }
+        // Untrusted makers: their own entity is left out of F; its cone is evaluated too.
+        for (x, &p) in prods.iter().enumerate() {
+            let (i, node) = self.g.products[p as usize];
+            let own = self.ds.products[i].entity;
+            if !untrusted[own.ix()] {
+                continue;
+            }
+            let seeds: Vec<u32> = self.nodes_of[own.ix()]
+                .iter()
+                .copied()
+                .chain(cone.iter().copied())
+                .collect();
+            let region = self.region(&seeds, change, sc, anc_stamp);
+            let region_stamp = sc.stamp;
+            let failed = |e: u32| untrusted[e as usize] && e != own.0;
+            let new_cap = match change.new_entity {
+                Some(e) if failed(e.0) => 0.0,
+                _ => 1.0,
+            };
+            for &n in &region {
+                let v = self.eval(n, failed(entity[n as usize]), change, new_cap, |m| {
+                    if sc.region[m as usize] == region_stamp {
+                        sc.value[m as usize]
+                    } else {
+                        self.untrusted[m as usize]
+                    }
+                });
+                sc.value[n as usize] = v;
+            }
+            let c = if sc.region[node as usize] == region_stamp {
+                sc.value[node as usize]
+            } else {
+                self.untrusted[node as usize]
+            };
+            after[x].exposure = round(1.0 - c);
+        }
+    }
+
+    /// The nodes downstream of `seeds` in the changed graph that are upstream of P (marked
+    /// `anc_stamp`), in topological order. Marks them with a fresh stamp (`sc.stamp`).
+    fn region(&self, seeds: &[u32], change: &Change, sc: &mut Scratch, anc_stamp: u32) -> Vec<u32> {
+        let stamp = sc.next();
+        let csr = &self.g.csr;
+        let mut out: Vec<u32> = Vec::new();
+        for &n in seeds {
+            if sc.anc[n as usize] == anc_stamp && sc.region[n as usize] != stamp {
+                sc.region[n as usize] = stamp;
+                out.push(n);
+            }
+        }
+        let mut k = 0;
+        while k < out.len() {
+            let n = out[k];
+            k += 1;
+            let feeds_b = change.suppliers.iter().any(|&(m, _)| m == Some(n));
+            let extra = change.b.iter().map(|&(m, _)| m).filter(|_| feeds_b);
+            for m in csr.buyers(n).iter().copied().chain(extra) {
+                if sc.anc[m as usize] == anc_stamp && sc.region[m as usize] != stamp {
+                    sc.region[m as usize] = stamp;
+                    out.push(m);
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The findings of one level for the products in P after the change.
+    #[allow(clippy::too_many_arguments)]
+    fn level(
+        &self,
+        lb: &LevelBase,
+        add: &Addition,
+        change: &Change,
+        cone: &[u32],
+        prods: &[u32],
+        upstream: &[EntityIx],
+        after: &mut [ProductState],
+        sc: &mut Scratch,
+        (cone_stamp, anc_stamp): (u32, u32),
+    ) {
+        let groups = &lb.groups;
+        let entity = &self.g.csr.entity;
+        let buyer_group = groups.of(add.buyer);
+        let seen = sc.next();
+        let mut relevant: Vec<u32> = Vec::new();
+        for &e in upstream {
+            if let Some(grp) = groups.of(e)
+                && Some(grp) != buyer_group
+                && sc.group_seen[grp as usize] != seen
+            {
+                sc.group_seen[grp as usize] = seen;
+                relevant.push(grp);
+            }
+        }
+        relevant.sort_unstable();
+        let threshold = self.settings.capacity_threshold;
+        for grp in relevant {
+            let holds = |e: u32| groups.of(EntityIx(e)) == Some(grp);
+            let new_cap = match change.new_entity {
+                Some(e) if holds(e.0) => 0.0,
+                _ => 1.0,
+            };
+            // The capacity of each product in P under the group, after the change.
+            let caps: Vec<f64> = match &lb.dense {
+                Some(dense) => {
+                    let base = &dense[grp as usize];
+                    for &n in cone {
+                        let v = self.eval(n, holds(entity[n as usize]), change, new_cap, |m| {
+                            if sc.cone[m as usize] == cone_stamp {
+                                sc.value[m as usize]
+                            } else {
+                                base[m as usize]
+                            }
+                        });
+                        sc.value[n as usize] = v;
+                    }
+                    prods
+                        .iter()
+                        .map(|&p| sc.value[self.g.products[p as usize].1 as usize])
+                        .collect()
+                }
+                None => {
+                    let mut seeds: Vec<u32> = groups.members[grp as usize]
+                        .iter()
+                        .flat_map(|e| self.nodes_of[e.ix()].iter().copied())
+                        .collect();
+                    if new_cap == 0.0 {
+                        seeds.extend(change.b.iter().map(|&(n, _)| n));
+                    }
+                    let region = self.region(&seeds, change, sc, anc_stamp);
+                    let stamp = sc.stamp;
+                    for &n in &region {
+                        let v = self.eval(n, holds(entity[n as usize]), change, new_cap, |m| {
+                            if sc.region[m as usize] == stamp {
+                                sc.value[m as usize]
+                            } else {
+                                1.0
+                            }
+                        });
+                        sc.value[n as usize] = v;
+                    }
+                    prods
+                        .iter()
+                        .map(|&p| {
+                            let node = self.g.products[p as usize].1;
+                            if sc.region[node as usize] == stamp {
+                                sc.value[node as usize]
+                            } else {
+                                1.0
+                            }
+                        })
+                        .collect()
+                }
+            };
+            let subject = &groups.subject[grp as usize];
+            let redundant = lb.level == Level::Owner && groups.members[grp as usize].len() == 1;
+            for (x, &p) in prods.iter().enumerate() {
+                let own = self.ds.products[self.g.products[p as usize].0].entity;
+                if groups.of(own) == Some(grp) || redundant {
+                    continue;
+                }
+                let key = (lb.level, subject.clone());
+                let state = &mut after[x];
+                state.spofs.remove(&key);
+                state.capacity_at_risk.remove(&key);
+                let c = caps[x];
+                if c == 0.0 {
+                    state.spofs.insert(key, self.group_name(lb, grp));
+                } else if c > EPS && c < 1.0 - EPS && c <= 1.0 - threshold + EPS {
+                    state
+                        .capacity_at_risk
+                        .insert(key, (round(c), self.group_name(lb, grp)));
+                }
+            }
+        }
+    }
+
+    /// A group's name, as the analysis writes it in findings.
+    fn group_name(&self, lb: &LevelBase, grp: u32) -> String {
+        let subject = &lb.groups.subject[grp as usize];
+        match lb.level {
+            Level::Entity | Level::Owner => self.ds.entity(self.ds.entity_ix[subject]).name.clone(),
+            Level::Country => {
+                let c = &self.ds.countries[grp as usize];
+                c.name.clone().unwrap_or_else(|| c.code.clone())
+            }
+            Level::Untrusted => "all untrusted suppliers".into(),
+        }
+    }
+}
