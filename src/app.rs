@@ -91,6 +91,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             emit(out, listing.as_bytes())?;
             Ok(plan.exit_code(&report))
         }
+        Command::Import { .. } => crate::import::run_command(cli, out, &mut std::io::stderr()),
         Command::Export {
             dir,
             format,
@@ -98,6 +99,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             trust,
         } => {
             let (ds, graph) = load_graph(dir, trust)?;
+            if *format == ExportFormat::Flat {
+                let err = &mut std::io::stderr();
+                return crate::import::flat_export::run(&ds, out_file.as_deref(), out, err);
+            }
             let settings = Settings {
                 untrust: trust.untrust.clone(),
                 trust: trust.trust.clone(),
@@ -109,6 +114,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 ExportFormat::Dot => export::dot(&nodes, &edges, &ds.name),
                 ExportFormat::Graphml => export::graphml(&nodes, &edges, &ds.name),
                 ExportFormat::Json => export::node_link_json(&nodes, &edges, &ds.name),
+                ExportFormat::Flat => Vec::new(), // written above
             };
             match out_file {
                 None => emit(out, &bytes)?,

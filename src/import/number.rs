@@ -220,7 +220,8 @@ pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
             } else {
                 let after = joined.len() - joined.find(sep.char()).unwrap_or(0) - 1;
                 let before = joined.find(sep.char()).unwrap_or(0);
-                let could_group = after == 3 && (1..=3).contains(&before) && !joined.starts_with('0');
+                let could_group =
+                    after == 3 && (1..=3).contains(&before) && !joined.starts_with('0');
                 match decimal {
                     Some(d) => (with_decimal(text, &joined, d)?, None, None),
                     None if could_group => {
@@ -291,7 +292,10 @@ fn strip_currency(s: &str) -> Option<(&str, &'static str)> {
                 return Some((rest.trim_start(), code));
             }
         }
-        if s.len() >= n && s.is_char_boundary(s.len() - n) && s[s.len() - n..].eq_ignore_ascii_case(sym) {
+        if s.len() >= n
+            && s.is_char_boundary(s.len() - n)
+            && s[s.len() - n..].eq_ignore_ascii_case(sym)
+        {
             let rest = &s[..s.len() - n];
             if !rest.ends_with(|c: char| c.is_ascii_alphabetic()) {
                 return Some((rest.trim_end(), code));
@@ -425,7 +429,15 @@ mod tests {
     #[test]
     fn malformed_numbers_are_refused() {
         for bad in [
-            "", "abc", "1,23,456", "12 34", "1.2.3,4,5", "$", "1,234.5,6", "1e999", "1e16",
+            "",
+            "abc",
+            "1,23,456",
+            "12 34",
+            "1.2.3,4,5",
+            "$",
+            "1,234.5,6",
+            "1e999",
+            "1e16",
             "USD 5 EUR",
         ] {
             assert!(read(bad, None).is_err(), "{bad:?} was accepted");
