@@ -125,6 +125,16 @@ pub fn build(cx: &mut Ctx<'_>, r: &Read, extras: &Extras) -> Out {
     let mut out = Out::default();
     let countries = countries(cx, r, extras, &mut out);
     let entity_of = entities(cx, r, &countries, &mut out);
+    if out.entities.iter().any(|e| e.country == country::UNKNOWN)
+        && !out.countries.iter().any(|c| c.code == country::UNKNOWN)
+    {
+        out.countries.push(OutCountry {
+            code: country::UNKNOWN.to_string(),
+            trust: Trust::Neutral,
+            name: country::UNKNOWN_NAME.to_string(),
+            governance: None,
+        });
+    }
     let item_of = items(cx, r, &mut out);
     let decimals = decide_columns(cx, r);
     supply_bom_products(cx, r, &entity_of, &item_of, &decimals, &mut out);
@@ -603,7 +613,8 @@ fn decide_columns(cx: &mut Ctx<'_>, r: &Read) -> Decided {
         let mut seen: HashSet<Sym> = HashSet::new();
         let mut shows: BTreeMap<&'static str, At> = BTreeMap::new();
         let mut ambiguous: Option<(At, String)> = None;
-        let mut currencies: BTreeMap<&'static str, At> = BTreeMap::new();
+        // In the order first met.
+        let mut currencies: Vec<(&'static str, At)> = Vec::new();
         let mut max_plain = 0.0f64;
         for row in &r.rows {
             let s = row.vals[slot];
@@ -627,22 +638,16 @@ fn decide_columns(cx: &mut Ctx<'_>, r: &Read) -> Decided {
                 ambiguous = Some((at, r.strings.get(s).to_string()));
             }
             if let Some(c) = reading.currency {
-                currencies.entry(c).or_insert(at);
+                if !currencies.iter().any(|(k, _)| *k == c) {
+                    currencies.push((c, at));
+                }
             }
             if !reading.percent && !reading.is_ambiguous() {
                 max_plain = max_plain.max(reading.value);
             }
         }
         if currencies.len() > 1 {
-            let mut it = currencies.iter();
-            let (c1, a1) = it
-                .next()
-                .map(|(c, a)| (*c, *a))
-                .unwrap_or(("", At { row: 0, col }));
-            let (c2, a2) = it
-                .next()
-                .map(|(c, a)| (*c, *a))
-                .unwrap_or(("", At { row: 0, col }));
+            let ((c1, a1), (c2, a2)) = (currencies[0], currencies[1]);
             cx.diags.error(
                 "mixed-currencies",
                 cx.place(a2),
@@ -698,7 +703,7 @@ fn decide_columns(cx: &mut Ctx<'_>, r: &Read) -> Decided {
         } else {
             None
         };
-        if let Some(c) = currencies.keys().next() {
+        if let Some((c, _)) = currencies.first() {
             cx.notes.numbers.push(format!(
                 "`{header}`: amounts in {c} (currency symbols dropped)"
             ));

@@ -560,15 +560,9 @@ pub fn layout(header: &[String], maps: &[(Field, String)]) -> Result<Layout, Vec
                             header[*c]
                         ),
                     ));
-                } else if taken[*c] {
-                    problems.push((
-                        Some(*c),
-                        format!(
-                            "--map names column `{}` for two fields (expected each column once)",
-                            header[*c]
-                        ),
-                    ));
                 } else {
+                    // A column may serve two fields when named so (a shipment table's
+                    // destination country is the buyer and the buyer's country).
                     out.columns.insert(*field, (*c, How::Mapped));
                     taken[*c] = true;
                 }

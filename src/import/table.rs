@@ -27,16 +27,28 @@ pub enum Cell<'a> {
 
 impl<'a> Cell<'a> {
     /// The trimmed text, `None` when empty.
+    /// A spreadsheet's error value written out as text (a formula's cached result, or a CSV
+    /// saved from a sheet with errors) is unreadable too.
     pub fn text(self) -> Result<Option<&'a str>, &'a str> {
         match self {
             Cell::Text(t) => {
                 let t = t.trim();
+                if SPREADSHEET_ERRORS.contains(&t) {
+                    return Err(
+                        "holds a spreadsheet error value (expected a value: fix the formula, or paste values)",
+                    );
+                }
                 Ok((!t.is_empty()).then_some(t))
             }
             Cell::Unreadable(why) => Err(why),
         }
     }
 }
+
+/// The error values a spreadsheet shows in a cell whose formula failed.
+pub const SPREADSHEET_ERRORS: [&str; 8] = [
+    "#DIV/0!", "#REF!", "#N/A", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+];
 
 /// The longest cell read, as in the dataset files.
 pub const MAX_CELL_BYTES: usize = crate::ingest::table::MAX_CELL_BYTES;
