@@ -32,13 +32,20 @@ fn unequal_split(files: &common::Files, seed: u64) -> Option<common::Files> {
     let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
     for (i, r) in lines.iter().enumerate() {
         if qualified(r) {
-            groups.entry((r[b].clone(), r[x].clone())).or_default().push(i);
+            groups
+                .entry((r[b].clone(), r[x].clone()))
+                .or_default()
+                .push(i);
         }
     }
     let mut rng = common::Rng::new(seed);
     let mut changed = false;
     for rows in groups.values() {
-        let blanks: Vec<usize> = rows.iter().copied().filter(|&i| lines[i][share].is_empty()).collect();
+        let blanks: Vec<usize> = rows
+            .iter()
+            .copied()
+            .filter(|&i| lines[i][share].is_empty())
+            .collect();
         if blanks.len() < 2 {
             continue; // one blank takes the whole rest either way
         }
@@ -105,7 +112,9 @@ fn marking_is_not_vacuous() {
     let mut moved = 0;
     for seed in 0..200u64 {
         let files = common::random_dataset(seed, common::Shape::small(6));
-        let Some(split) = unequal_split(&files, seed) else { continue };
+        let Some(split) = unequal_split(&files, seed) else {
+            continue;
+        };
         let (before, after) = (report(&files), report(&split));
         for f in before.findings.iter().filter(|f| f.estimated_shares) {
             if after
@@ -118,5 +127,8 @@ fn marking_is_not_vacuous() {
             }
         }
     }
-    assert!(moved > 0, "no marked finding ever moved: the marks tell nothing");
+    assert!(
+        moved > 0,
+        "no marked finding ever moved: the marks tell nothing"
+    );
 }

@@ -37,7 +37,14 @@ fn bundled_datasets_survive_export_flat_and_import() {
             let flat = format!("{name}.{ext}");
             let o = tierscope(
                 tmp.path(),
-                &["export", dataset.to_str().unwrap(), "--format", "flat", "--out", &flat],
+                &[
+                    "export",
+                    dataset.to_str().unwrap(),
+                    "--format",
+                    "flat",
+                    "--out",
+                    &flat,
+                ],
             );
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             let o = tierscope(tmp.path(), &["import", &flat, "--out", "back"]);
@@ -47,7 +54,14 @@ fn bundled_datasets_survive_export_flat_and_import() {
                 String::from_utf8_lossy(&o.stderr)
             );
             let got = analyze_json(tmp.path(), "back");
-            for key in ["findings", "products", "summary", "concentration", "asymmetry", "country_dependency"] {
+            for key in [
+                "findings",
+                "products",
+                "summary",
+                "concentration",
+                "asymmetry",
+                "country_dependency",
+            ] {
                 assert_eq!(got[key], want[key], "{name}.{ext}: `{key}` differs");
             }
         }
@@ -57,11 +71,28 @@ fn bundled_datasets_survive_export_flat_and_import() {
 #[test]
 fn flat_csv_to_stdout_has_the_import_layout() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = tierscope(root, &["export", "datasets/legacy-semiconductors", "--format", "flat"]);
+    let o = tierscope(
+        root,
+        &[
+            "export",
+            "datasets/legacy-semiconductors",
+            "--format",
+            "flat",
+        ],
+    );
     assert!(o.status.success());
     let text = String::from_utf8(o.stdout).unwrap();
     let header = text.lines().next().unwrap();
-    for h in ["Supplier ID", "Supplier", "Supplier Country", "Buyer", "Item", "Used For", "Share", "End Product"] {
+    for h in [
+        "Supplier ID",
+        "Supplier",
+        "Supplier Country",
+        "Buyer",
+        "Item",
+        "Used For",
+        "Share",
+        "End Product",
+    ] {
         assert!(header.split(',').any(|c| c == h), "{h} not in {header}");
     }
     // The tables that do not fit a sheet are said to be left out.
@@ -70,7 +101,10 @@ fn flat_csv_to_stdout_has_the_import_layout() {
 }
 
 /// Exports `files` flat to `ext`, imports the result, and returns both datasets' reports.
-fn round_trip(files: &common::Files, ext: &str) -> (tierscope::analysis::Report, tierscope::analysis::Report) {
+fn round_trip(
+    files: &common::Files,
+    ext: &str,
+) -> (tierscope::analysis::Report, tierscope::analysis::Report) {
     let tmp = tempfile::tempdir().unwrap();
     let ds = common::load(files);
     let flat = tmp.path().join(format!("flat.{ext}"));

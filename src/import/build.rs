@@ -428,6 +428,17 @@ fn entity_row(
 
 /// Yes or no, in the forms a spreadsheet uses.
 pub fn parse_yes_no(text: &str) -> Option<bool> {
+    // The usual words first, without folding (this runs once per row).
+    for (word, v) in [
+        ("yes", true),
+        ("no", false),
+        ("true", true),
+        ("false", false),
+    ] {
+        if text.eq_ignore_ascii_case(word) {
+            return Some(v);
+        }
+    }
     match names_fold(text).as_str() {
         "true" | "yes" | "y" | "1" | "x" | "qualified" | "approved" | "active" | "current"
         | "restricted" => Some(true),
@@ -802,7 +813,8 @@ fn supply_bom_products(
             .then(|| item_of[k as usize])
             .filter(|&x| x != usize::MAX)
     };
-    let mut aggs: HashMap<(usize, usize, usize), Agg> = HashMap::default();
+    let mut aggs: HashMap<(usize, usize, usize), Agg> =
+        HashMap::with_capacity_and_hasher(r.rows.len(), Default::default());
     let mut groups: BTreeMap<(usize, usize), Group> = BTreeMap::new();
     // (item, input) -> (first row, quantity)
     let mut bom: BTreeMap<(usize, usize), (u64, Option<f64>)> = BTreeMap::new();

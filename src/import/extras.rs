@@ -11,6 +11,7 @@ use super::problem::{Place, Problems};
 use super::report::Notes;
 use super::table::{self, Kind, Table};
 use crate::model::Trust;
+use foldhash::HashMap;
 use std::path::Path;
 
 /// The extra tables' names, as sheets and as the middle part of sibling file names.
@@ -299,38 +300,53 @@ fn restricted(t: &Table, rows: &Rows, diags: &mut Problems, extras: &mut Extras)
     }
 }
 
-/// The entity an extra table names, by id, else by name.
-fn entity(r: &Ref, out: &Out, diags: &mut Problems) -> Option<usize> {
-    if let Some(i) = out.entities.iter().position(|e| e.id == r.text) {
-        return Some(i);
-    }
-    let by_name: Vec<usize> = (0..out.entities.len())
-        .filter(|&i| out.entities[i].name == r.text)
-        .collect();
-    match by_name.as_slice() {
-        [i] => Some(*i),
-        [] => {
-            diags.error(
-                "unknown-reference",
-                r.place.clone(),
-                format!(
-                    "`{}` is no entity of the table (expected the id or name of a supplier or buyer; an owner that neither supplies nor buys needs a row of its own, with only the supplier and its country)",
-                    r.text
-                ),
-            );
-            None
+/// The entities by id and by name, to resolve the extra tables' references.
+struct Index<'a> {
+    by_id: HashMap<&'a str, usize>,
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Index<'a> {
+    fn new(out: &'a Out) -> Index<'a> {
+        let mut by_id = HashMap::default();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (i, e) in out.entities.iter().enumerate() {
+            by_id.insert(e.id.as_str(), i);
+            by_name.entry(e.name.as_str()).or_default().push(i);
         }
-        _ => {
-            diags.error(
-                "unknown-reference",
-                r.place.clone(),
-                format!(
-                    "`{}` names {} entities (expected an id)",
-                    r.text,
-                    by_name.len()
-                ),
-            );
-            None
+        Index { by_id, by_name }
+    }
+
+    /// The entity an extra table names, by id, else by name.
+    fn entity(&self, r: &Ref, diags: &mut Problems) -> Option<usize> {
+        if let Some(&i) = self.by_id.get(r.text.as_str()) {
+            return Some(i);
+        }
+        match self.by_name.get(r.text.as_str()).map(Vec::as_slice) {
+            Some([i]) => Some(*i),
+            None | Some([]) => {
+                diags.error(
+                    "unknown-reference",
+                    r.place.clone(),
+                    format!(
+                        "`{}` is no entity of the table (expected the id or name of a supplier or buyer; an owner that neither supplies nor buys needs a row of its own, with only the supplier and its country)",
+                        r.text
+                    ),
+                );
+                None
+            }
+            Some(many) => {
+                diags.error(
+                    "unknown-reference",
+                    r.place.clone(),
+                    format!(
+                        "`{}` names {} entities (expected an id)",
+                        r.text,
+                        many.len()
+                    ),
+                );
+                None
+            }
         }
     }
 }
@@ -338,27 +354,34 @@ fn entity(r: &Ref, out: &Out, diags: &mut Problems) -> Option<usize> {
 /// Adds the ownership and restricted tables to the dataset, their entities resolved.
 pub fn attach(diags: &mut Problems, notes: &mut Notes, extras: &Extras, out: &mut Out) {
     notes.extras = extras.sources.clone();
-    for (owner, ent, share) in &extras.ownership {
-        if let (Some(o), Some(e)) = (entity(owner, out, diags), entity(ent, out, diags)) {
-            out.ownership.push((o, e, *share));
+    let mut ownership = Vec::new();
+    let mut restricted = Vec::new();
+    {
+        let index = Index::new(out);
+        for (owner, ent, share) in &extras.ownership {
+            if let (Some(o), Some(e)) = (index.entity(owner, diags), index.entity(ent, diags)) {
+                ownership.push((o, e, *share));
+            }
+        }
+        for (name, ent, [list, program, country]) in &extras.restricted {
+            let entity = match ent {
+                Some(r) => match index.entity(r, diags) {
+                    Some(e) => Some(e),
+                    None => continue,
+                },
+                None => None,
+            };
+            restricted.push(RestrictedRow {
+                name: name.clone(),
+                entity,
+                list: list.clone(),
+                program: program.clone(),
+                country: country.clone(),
+            });
         }
     }
-    for (name, ent, [list, program, country]) in &extras.restricted {
-        let entity = match ent {
-            Some(r) => match self::entity(r, out, diags) {
-                Some(e) => Some(e),
-                None => continue,
-            },
-            None => None,
-        };
-        out.restricted.push(RestrictedRow {
-            name: name.clone(),
-            entity,
-            list: list.clone(),
-            program: program.clone(),
-            country: country.clone(),
-        });
-    }
+    out.ownership = ownership;
+    out.restricted = restricted;
 }
 
 /// The file beside a CSV table `STEM.csv` that holds the extra table `name`.

@@ -90,6 +90,24 @@ pub fn parse_maps(maps: &[String]) -> Result<Vec<(Field, String)>> {
 /// Reads and converts the table; `Err` only for usage errors. Problems in the table are in
 /// [`Imported::problems`], and when any is an error, `files` is empty.
 pub fn import(opts: &Options) -> Result<Imported> {
+    convert(table::open(&opts.file, opts.sheet.as_deref()), opts, true)
+}
+
+/// [`import`] of a table held in memory (`name` names it in problems), without the extra
+/// tables beside it. The fuzz target's entry.
+pub fn import_bytes(name: &str, bytes: Vec<u8>, opts: &Options) -> Result<Imported> {
+    let opened = match table::kind_of(&bytes) {
+        table::Kind::Csv => table::open_csv(name.to_string(), bytes, Box::new(std::io::empty())),
+        kind => table::open_workbook(name.to_string(), kind, bytes, opts.sheet.as_deref()),
+    };
+    convert(opened, opts, false)
+}
+
+fn convert(
+    opened: std::result::Result<table::Table, table::OpenError>,
+    opts: &Options,
+    with_extras: bool,
+) -> Result<Imported> {
     let maps = parse_maps(&opts.maps)?;
     let mut diags = Problems::default();
     let mut notes = report::Notes::default();
@@ -98,7 +116,7 @@ pub fn import(opts: &Options) -> Result<Imported> {
         out: Out::default(),
         problems: diags,
     };
-    let mut table = match table::open(&opts.file, opts.sheet.as_deref()) {
+    let mut table = match opened {
         Ok(t) => t,
         Err(e) => {
             diags.error(e.code, e.place, e.message);
@@ -162,7 +180,11 @@ pub fn import(opts: &Options) -> Result<Imported> {
         problem::Origin::Sheet { sheet, .. } => Some(sheet.clone()),
         problem::Origin::Csv { .. } => None,
     };
-    let extras = extras::load(&opts.file, kind, sheet.as_deref(), &mut diags);
+    let extras = if with_extras {
+        extras::load(&opts.file, kind, sheet.as_deref(), &mut diags)
+    } else {
+        extras::Extras::default()
+    };
     let out = {
         let mut cx = build::Ctx {
             origin: &table.origin,
@@ -186,8 +208,10 @@ pub fn import(opts: &Options) -> Result<Imported> {
     let mut files = render(&out);
     // The loader itself checks the result: what it refuses is not written.
     let name = opts.out.clone();
-    let source = ingest::table::InMemory(files.clone());
-    match ingest::load_from(&name, &source) {
+    let source = ingest::table::InMemory(std::mem::take(&mut files));
+    let loaded = ingest::load_from(&name, &source);
+    files = source.0;
+    match loaded {
         Ok(loaded) => {
             let mut counts: BTreeMap<(String, &str), usize> = BTreeMap::new();
             for d in &loaded.diagnostics {
@@ -440,33 +464,47 @@ pub fn render(o: &Out) -> Files {
         .collect();
     bom.sort();
     csv_file("bom.csv", &["item", "input", "quantity"], bom);
-    let mut supply: Vec<Vec<String>> = o
-        .supply
-        .iter()
-        .map(|s| {
-            vec![
-                eid(s.supplier),
-                eid(s.buyer),
-                iid(s.item),
-                opt_num(s.share),
-                s.qualified.to_string(),
-                opt_num(s.lead_time_days),
-            ]
-        })
-        .collect();
-    supply.sort();
-    csv_file(
-        "supply.csv",
-        &[
-            "supplier",
-            "buyer",
-            "item",
-            "share",
-            "qualified",
-            "lead_time_days",
-        ],
-        supply,
-    );
+    // The largest table: sorted by ids without copying them, written without a string per cell.
+    let mut order: Vec<&build::OutSupply> = o.supply.iter().collect();
+    order.sort_unstable_by(|a, b| {
+        let key = |s: &build::OutSupply| {
+            (
+                o.entities[s.supplier].id.as_str(),
+                o.entities[s.buyer].id.as_str(),
+                o.items[s.item].id.as_str(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(o.supply.len() * 48));
+    let _ = w.write_record([
+        "supplier",
+        "buyer",
+        "item",
+        "share",
+        "qualified",
+        "lead_time_days",
+    ]);
+    let (mut share, mut lead) = (String::new(), String::new());
+    for s in order {
+        share.clear();
+        lead.clear();
+        if let Some(v) = s.share {
+            let _ = std::fmt::Write::write_fmt(&mut share, format_args!("{v}"));
+        }
+        if let Some(v) = s.lead_time_days {
+            let _ = std::fmt::Write::write_fmt(&mut lead, format_args!("{v}"));
+        }
+        let _ = w.write_record([
+            o.entities[s.supplier].id.as_str(),
+            o.entities[s.buyer].id.as_str(),
+            o.items[s.item].id.as_str(),
+            &share,
+            if s.qualified { "true" } else { "false" },
+            &lead,
+        ]);
+    }
+    let supply_bytes = w.into_inner().unwrap_or_default();
     let mut products: Vec<Vec<String>> = o
         .products
         .iter()
@@ -514,6 +552,7 @@ pub fn render(o: &Out) -> Files {
             rows,
         );
     }
+    files.insert("supply.csv".to_string(), supply_bytes);
     files
 }
 

@@ -42,6 +42,14 @@ impl Placeholders {
 
     /// Whether `text` (non-empty) is a placeholder.
     pub fn is(&self, text: &str) -> bool {
+        // Most cells are names and ids: told apart by their first letter without folding.
+        if self.extra.is_empty()
+            && let Some(c) = text.chars().find(|c| c.is_alphanumeric())
+            && c.is_ascii()
+            && !matches!(c.to_ascii_lowercase(), 'u' | 'v' | 'n' | 't' | 'o' | 'm')
+        {
+            return false;
+        }
         let f = fold_words(text);
         if f.is_empty() {
             // Only punctuation: `-`, `?`, `--`, `*`.

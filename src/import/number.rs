@@ -123,6 +123,9 @@ pub const MAX_NUMBER: f64 = crate::ingest::table::MAX_NUMBER;
 /// Reads a number by the rule of this module. `decimal` is `--decimal` when given: it then
 /// decides every cell, and a cell that contradicts it is an error.
 pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
+    if let Some(r) = plain(text, decimal) {
+        return Ok(r);
+    }
     let mut s = text.trim();
     let mut negative = false;
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
@@ -243,6 +246,35 @@ pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
         }
     }
     Ok(r)
+}
+
+/// The common case without allocating: digits with at most one `.` that the rule reads one
+/// way only (`0.837`, `12`, `1234.5`).
+fn plain(text: &str, decimal: Option<Decimal>) -> Option<Reading> {
+    let b = text.as_bytes();
+    if b.is_empty() || b.len() > 24 || !b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
+        return None;
+    }
+    let shows = match text.find('.') {
+        None => None,
+        Some(at) => {
+            let after = b.len() - at - 1;
+            let could_group = after == 3 && (1..=3).contains(&at) && b[0] != b'0';
+            if could_group || decimal == Some(Decimal::Comma) || text[at + 1..].contains('.') {
+                return None;
+            }
+            Some(Decimal::Dot)
+        }
+    };
+    let value: f64 = text.parse().ok()?;
+    (value <= MAX_NUMBER).then_some(Reading {
+        value,
+        comma_value: None,
+        shows,
+        percent: false,
+        currency: None,
+        negative: false,
+    })
 }
 
 fn finish(

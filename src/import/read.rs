@@ -52,6 +52,16 @@ pub struct Attr {
 }
 
 impl Attr {
+    /// Adds `text` unless a value already holds it (compared before interning: an entity's
+    /// cells repeat on every row it is on).
+    fn add_text(&mut self, strings: &mut Interner, text: &str, at: At) {
+        if self.values.iter().any(|(s, _)| strings.get(*s) == text) {
+            return;
+        }
+        let sym = strings.intern(text);
+        self.add(sym, at);
+    }
+
     fn add(&mut self, sym: Sym, at: At) {
         if self.values.len() < 8 && !self.values.iter().any(|(s, _)| *s == sym) {
             self.values.push((sym, at));
@@ -207,8 +217,8 @@ pub fn read(
         placeholders: BTreeMap::new(),
         country_placeholders: BTreeMap::new(),
     };
-    let mut entity_of: HashMap<Key, u32> = HashMap::default();
-    let mut item_of: HashMap<Key, u32> = HashMap::default();
+    let mut entity_of = KeyMap::default();
+    let mut item_of = KeyMap::default();
     let origin = table.origin.clone();
     let first_column = table.first_column;
     let result = table.for_each_row(|line, cells| {
@@ -321,6 +331,36 @@ pub fn read(
     r
 }
 
+/// Raw entities (or items) by key: texts are interned densely, so a vector indexed by the
+/// text's number finds them without hashing the text a second time.
+#[derive(Default)]
+struct KeyMap {
+    by_id: Vec<u32>,
+    by_name: Vec<u32>,
+}
+
+impl KeyMap {
+    fn slot(&mut self, key: Key) -> &mut u32 {
+        let (v, s) = match key {
+            Key::Id(s) => (&mut self.by_id, s),
+            Key::Name(s) => (&mut self.by_name, s),
+        };
+        if v.len() <= s as usize {
+            v.resize(s as usize + 1, NONE);
+        }
+        &mut v[s as usize]
+    }
+
+    fn get(&mut self, key: Key) -> Option<u32> {
+        let k = *self.slot(key);
+        (k != NONE).then_some(k)
+    }
+
+    fn insert(&mut self, key: Key, k: u32) {
+        *self.slot(key) = k;
+    }
+}
+
 /// Notes a placeholder in `field`.
 fn placeholder(r: &mut Read, field: Field, text: Option<&str>, at: At) -> u32 {
     let text = text.unwrap_or("(empty)").to_string();
@@ -336,7 +376,7 @@ fn placeholder(r: &mut Read, field: Field, text: Option<&str>, at: At) -> u32 {
 #[allow(clippy::too_many_arguments)]
 fn entity(
     r: &mut Read,
-    entity_of: &mut HashMap<Key, u32>,
+    entity_of: &mut KeyMap,
     placeholders: &Placeholders,
     line: u64,
     field: Field,
@@ -356,8 +396,8 @@ fn entity(
         (None, None) => return placeholder(r, field, name, name_at),
     };
     let _ = id_at;
-    let k = match entity_of.get(&key) {
-        Some(&k) => k,
+    let k = match entity_of.get(key) {
+        Some(k) => k,
         None => {
             let k = r.entities.len() as u32;
             entity_of.insert(key, k);
@@ -374,34 +414,32 @@ fn entity(
             k
         }
     };
-    let name_sym = named.map(|n| r.strings.intern(n));
-    let [country, kind, restricted, recovery] = attrs.map(|(t, at)| (t.map(|t| t.to_string()), at));
-    let mut sym_of = |t: &Option<String>| t.as_deref().map(|t| r.strings.intern(t));
-    let country_sym = match &country.0 {
-        Some(t) if placeholders.is(t) => {
-            *r.country_placeholders.entry(t.clone()).or_insert(0) += 1;
-            None
+    let Read {
+        strings,
+        entities,
+        country_placeholders,
+        ..
+    } = r;
+    let e = &mut entities[k as usize];
+    if let Some(n) = named {
+        e.names.add_text(strings, n, name_at);
+    }
+    let [country, kind, restricted, recovery] = attrs;
+    if let (Some(t), at) = country {
+        if placeholders.is(t) {
+            *country_placeholders.entry(t.to_string()).or_insert(0) += 1;
+        } else {
+            e.country.add_text(strings, t, at);
         }
-        other => sym_of(other),
-    };
-    let kind_sym = sym_of(&kind.0);
-    let restricted_sym = sym_of(&restricted.0);
-    let recovery_sym = sym_of(&recovery.0);
-    let e = &mut r.entities[k as usize];
-    if let Some(s) = name_sym {
-        e.names.add(s, name_at);
     }
-    if let Some(s) = country_sym {
-        e.country.add(s, country.1);
-    }
-    if let Some(s) = kind_sym {
-        e.kind.add(s, kind.1);
-    }
-    if let Some(s) = restricted_sym {
-        e.restricted.add(s, restricted.1);
-    }
-    if let Some(s) = recovery_sym {
-        e.recovery.add(s, recovery.1);
+    for ((text, at), attr) in [kind, restricted, recovery].into_iter().zip([
+        &mut e.kind,
+        &mut e.restricted,
+        &mut e.recovery,
+    ]) {
+        if let Some(t) = text {
+            attr.add_text(strings, t, at);
+        }
     }
     if e.rows.len() < 5 {
         e.rows.push(line);
@@ -415,7 +453,7 @@ fn entity(
 #[allow(clippy::too_many_arguments)]
 fn item(
     r: &mut Read,
-    item_of: &mut HashMap<Key, u32>,
+    item_of: &mut KeyMap,
     placeholders: &Placeholders,
     line: u64,
     field: Field,
@@ -436,8 +474,8 @@ fn item(
         (None, None) if field == Field::UsedFor && name.is_none() => return PLACEHOLDER,
         (None, None) => return placeholder(r, field, name, name_at),
     };
-    let k = match item_of.get(&key) {
-        Some(&k) => k,
+    let k = match item_of.get(key) {
+        Some(k) => k,
         None => {
             let k = r.items.len() as u32;
             item_of.insert(key, k);
@@ -452,17 +490,17 @@ fn item(
             k
         }
     };
-    let name_sym = named.map(|n| r.strings.intern(n));
-    let [sector, critical] = attrs.map(|(t, at)| (t.map(|t| r.strings.intern(t)), at));
-    let it = &mut r.items[k as usize];
-    if let Some(s) = name_sym {
-        it.names.add(s, name_at);
+    let Read { strings, items, .. } = r;
+    let it = &mut items[k as usize];
+    if let Some(n) = named {
+        it.names.add_text(strings, n, name_at);
     }
-    if let (Some(s), at) = sector {
-        it.sector.add(s, at);
+    let [sector, critical] = attrs;
+    if let (Some(t), at) = sector {
+        it.sector.add_text(strings, t, at);
     }
-    if let (Some(s), at) = critical {
-        it.critical.add(s, at);
+    if let (Some(t), at) = critical {
+        it.critical.add_text(strings, t, at);
     }
     if it.rows.len() < 5 {
         it.rows.push(line);

@@ -145,6 +145,8 @@ impl Table {
             }
             Body::Csv(reader) => {
                 let mut record = csv::ByteRecord::new();
+                // Where each cell's text ends in `text`, or why it cannot be read.
+                let mut spans: Vec<Result<(usize, usize), &'static str>> = Vec::new();
                 loop {
                     match reader.read_byte_record(&mut record) {
                         Ok(false) => return Ok(()),
@@ -158,22 +160,32 @@ impl Table {
                         }
                     }
                     let line = record.position().map_or(0, |p| p.line());
-                    let texts: Vec<Result<&str, &str>> = record.iter().map(|b| {
-                        if b.len() > MAX_CELL_BYTES {
+                    spans.clear();
+                    let mut blank = true;
+                    for k in 0..record.len() {
+                        let r = record.range(k).unwrap_or(0..0);
+                        let (start, end) = (r.start, r.end);
+                        let b = &record.as_slice()[start..end];
+                        spans.push(if b.len() > MAX_CELL_BYTES {
                             Err("longer than 64 KiB (expected a shorter cell: is a quote not closed?)")
+                        } else if std::str::from_utf8(b).is_err() {
+                            Err("not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")")
                         } else {
-                            std::str::from_utf8(b).map_err(|_| {
-                                "not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")"
-                            })
-                        }
-                    }).collect();
-                    if texts.iter().all(|t| t.is_ok_and(|t| t.trim().is_empty())) {
+                            blank &= b.trim_ascii().is_empty();
+                            Ok((start, end))
+                        });
+                    }
+                    if blank && spans.iter().all(Result::is_ok) {
                         continue;
                     }
-                    let cells: Vec<Cell<'_>> = texts
+                    let bytes = record.as_slice();
+                    let cells: Vec<Cell<'_>> = spans
                         .iter()
-                        .map(|t| match t {
-                            Ok(t) => Cell::Text(t),
+                        .map(|s| match s {
+                            // Checked above: valid UTF-8.
+                            Ok((a, b)) => {
+                                Cell::Text(std::str::from_utf8(&bytes[*a..*b]).unwrap_or(""))
+                            }
                             Err(w) => Cell::Unreadable(w),
                         })
                         .collect();
