@@ -1312,7 +1312,7 @@ fn supply_bom_products(
     }
     if out.products.is_empty() {
         cx.diags.error(
-            "no-products",
+            "no-end-products",
             cx.origin.file(),
             "no end products: nothing the buyers make is left unsold in the table (expected a `used for` column, an `End Product` column, or --products ENTITY:ITEM)",
         );

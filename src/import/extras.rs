@@ -80,7 +80,7 @@ pub fn load(path: &Path, kind: Kind, table_sheet: Option<&str>, diags: &mut Prob
             Ok(t) => t,
             Err(e) => {
                 if e.code != "empty-table" {
-                    diags.error(e.code, e.place, e.message);
+                    diags.opening(e);
                 }
                 continue;
             }
@@ -88,7 +88,7 @@ pub fn load(path: &Path, kind: Kind, table_sheet: Option<&str>, diags: &mut Prob
         let rows = match table::read_all(&mut t) {
             Ok(rows) => rows,
             Err(e) => {
-                diags.error(e.code, e.place, e.message);
+                diags.opening(e);
                 continue;
             }
         };

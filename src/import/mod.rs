@@ -119,7 +119,7 @@ fn convert(
     let mut table = match opened {
         Ok(t) => t,
         Err(e) => {
-            diags.error(e.code, e.place, e.message);
+            diags.opening(e);
             return Ok(fail(diags));
         }
     };

@@ -152,6 +152,11 @@ impl Problems {
         self.add(Severity::Warning, code, place, message.into());
     }
 
+    /// A table that could not be opened (its code is one of [`super::table`]'s).
+    pub fn opening(&mut self, e: super::table::OpenError) {
+        self.add(Severity::Error, e.code, e.place, e.message);
+    }
+
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|p| p.severity == Severity::Error)
     }

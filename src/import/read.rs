@@ -326,7 +326,7 @@ pub fn read(
         });
     });
     if let Err(e) = result {
-        diags.error(e.code, e.place, e.message);
+        diags.opening(e);
     }
     r
 }
