@@ -215,8 +215,12 @@ fn every_documented_code_is_emitted() {
 #[test]
 fn import_codes_are_documented_both_ways() {
     let text = std::fs::read_to_string(Path::new(ROOT).join(SCREEN_DOC)).unwrap();
-    let start = text.find(IMPORT_SECTION).expect("README has an import section");
-    let end = text[start + 4..].find("\n### ").map_or(text.len(), |e| start + 4 + e);
+    let start = text
+        .find(IMPORT_SECTION)
+        .expect("README has an import section");
+    let end = text[start + 4..]
+        .find("\n### ")
+        .map_or(text.len(), |e| start + 4 + e);
     let mut documented = BTreeSet::new();
     for line in text[start..end].lines().filter(|l| l.starts_with("| `")) {
         let first = line.split('|').nth(1).unwrap_or("");
@@ -229,7 +233,11 @@ fn import_codes_are_documented_both_ways() {
     let mut used: BTreeSet<String> = emitted("import").into_keys().collect();
     for path in rust_files(&Path::new(ROOT).join("src/import")) {
         let src = std::fs::read_to_string(&path).unwrap();
-        for part in src.split("code: \"").skip(1).chain(src.split("fail(\n").skip(1)) {
+        for part in src
+            .split("code: \"")
+            .skip(1)
+            .chain(src.split("fail(\n").skip(1))
+        {
             let code: String = part
                 .trim_start()
                 .trim_start_matches('"')
@@ -242,11 +250,17 @@ fn import_codes_are_documented_both_ways() {
         }
     }
     for code in &used {
-        assert!(documented.contains(code), "`{code}` is emitted by src/import but not in the README's import section");
+        assert!(
+            documented.contains(code),
+            "`{code}` is emitted by src/import but not in the README's import section"
+        );
     }
     for code in &documented {
         if code.contains('-') {
-            assert!(used.contains(code), "`{code}` is in the README's import section but src/import never emits it");
+            assert!(
+                used.contains(code),
+                "`{code}` is in the README's import section but src/import never emits it"
+            );
         }
     }
 }

@@ -786,3 +786,53 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
     }
 }
+
+/// A real chain (Willems 2008, chain 1) as a flat table: every stage upstream of a retail
+/// stage is a single point of failure of it, since each arc is a required input from a sole
+/// source. The oracle is plain reachability over the arcs.
+#[test]
+fn a_real_multi_echelon_chain_imports_with_its_single_points_of_failure() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/import/willems-01.csv"
+    );
+    let text = std::fs::read_to_string(fixture).unwrap();
+    let arcs: Vec<(String, String)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            (
+                c[0].to_lowercase().replace('_', "-"),
+                c[1].to_lowercase().replace('_', "-"),
+            )
+        })
+        .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture, tmp.path().join("w.csv")).unwrap();
+    let o = import(tmp.path(), "w.csv", "out", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = analyze(&tmp.path().join("out"));
+    let products = report["products"].as_array().unwrap();
+    assert_eq!(products.len(), 3, "the three retail stages");
+    for p in products {
+        let retail = p["entity"].as_str().unwrap().to_string();
+        // Ancestors of the retail stage, by reachability over the arcs.
+        let mut up: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut stack = vec![retail.clone()];
+        while let Some(s) = stack.pop() {
+            for (a, b) in &arcs {
+                if *b == s && up.insert(a.clone()) {
+                    stack.push(a.clone());
+                }
+            }
+        }
+        let spofs: std::collections::BTreeSet<String> = p["spof"]["entity"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(spofs, up, "{retail}");
+    }
+}

@@ -323,14 +323,15 @@ fn entities(cx: &mut Ctx<'_>, r: &Read, countries: &CountryOf, out: &mut Out) ->
         cx.notes.similar_entities.push(super::report::Similar {
             names: g
                 .iter()
-                .map(|(i, w)| {
+                .enumerate()
+                .map(|(pos, (i, w))| {
+                    let w = if pos == 0 {
+                        "first met".to_string()
+                    } else {
+                        likeness(w)
+                    };
                     let e = &r.entities[new_names[*i]];
-                    (
-                        name_texts[*i].to_string(),
-                        likeness(w),
-                        e.rows.clone(),
-                        e.count,
-                    )
+                    (name_texts[*i].to_string(), w, e.rows.clone(), e.count)
                 })
                 .collect(),
             outcome: why_not,
@@ -387,6 +388,25 @@ fn single(cx: &mut Ctx<'_>, r: &Read, attr: &Attr, label: &str, what: &str) -> O
     if attr.values.len() > 1 {
         let (a, at_a) = attr.values[0];
         let (b, at_b) = attr.values[1];
+        // Two spellings of one name (`Disco`, `DISCO`) under one id: the first is kept.
+        if what == "name"
+            && attr.values.iter().all(|(s, _)| {
+                crate::names::normalize(r.strings.get(*s))
+                    == crate::names::normalize(r.strings.get(a))
+            })
+        {
+            cx.diags.warning(
+                "conflicting-values",
+                cx.place(at_b),
+                format!(
+                    "`{label}` is written `{}` here but `{}` at {}: the first spelling is kept",
+                    r.strings.get(b),
+                    r.strings.get(a),
+                    cx.place(at_a)
+                ),
+            );
+            return attr.first().map(|(s, _)| s);
+        }
         cx.diags.error(
             "conflicting-values",
             cx.place(at_b),
@@ -545,14 +565,15 @@ fn items(cx: &mut Ctx<'_>, r: &Read, out: &mut Out) -> Vec<usize> {
         cx.notes.similar_items.push(super::report::Similar {
             names: g
                 .iter()
-                .map(|(i, w)| {
+                .enumerate()
+                .map(|(pos, (i, w))| {
+                    let w = if pos == 0 {
+                        "first met".to_string()
+                    } else {
+                        likeness(w)
+                    };
                     let it = &r.items[new_names[*i]];
-                    (
-                        texts[*i].to_string(),
-                        likeness(w),
-                        it.rows.clone(),
-                        it.count,
-                    )
+                    (texts[*i].to_string(), w, it.rows.clone(), it.count)
                 })
                 .collect(),
             outcome: if cx.settings.merge_similar {

@@ -40,6 +40,20 @@ fn yes_no(b: bool) -> Option<Value> {
     Some(Value::Text(if b { "yes" } else { "no" }.into()))
 }
 
+/// One row of the flat table, by field (its place in [`FIELDS`]).
+#[derive(Default)]
+struct FlatRow([Option<Value>; FIELDS.len()]);
+
+impl FlatRow {
+    fn insert(&mut self, f: Field, v: Option<Value>) {
+        self.0[slot(f)] = v;
+    }
+}
+
+fn slot(f: Field) -> usize {
+    FIELDS.iter().position(|i| i.field == f).unwrap_or(0)
+}
+
 /// The flat table of `ds`, and the extra tables (countries, ownership, restricted).
 pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
     let bom = ds.bom_inputs();
@@ -75,8 +89,8 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
         .map(|i| i.field)
         .filter(|f| *f != Field::Amount)
         .collect();
-    let mut rows: Vec<BTreeMap<Field, Option<Value>>> = Vec::new();
-    let entity_cells = |row: &mut BTreeMap<Field, Option<Value>>, e: EntityIx, supplier: bool| {
+    let mut rows: Vec<FlatRow> = Vec::new();
+    let entity_cells = |row: &mut FlatRow, e: EntityIx, supplier: bool| {
         let ent = ds.entity(e);
         let f = |s: Field, b: Field| if supplier { s } else { b };
         row.insert(f(Field::SupplierId, Field::BuyerId), text(&ent.id));
@@ -98,7 +112,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
             ent.recovery_days.map(Value::Number),
         );
     };
-    let item_cells = |row: &mut BTreeMap<Field, Option<Value>>, x: ItemIx, used: bool| {
+    let item_cells = |row: &mut FlatRow, x: ItemIx, used: bool| {
         let it = ds.item(x);
         let f = |a: Field, b: Field| if used { b } else { a };
         row.insert(f(Field::ItemId, Field::UsedForId), text(&it.id));
@@ -112,7 +126,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
             it.critical.then(|| Value::Text("yes".into())),
         );
     };
-    let product_cells = |row: &mut BTreeMap<Field, Option<Value>>, b: EntityIx, y: ItemIx| {
+    let product_cells = |row: &mut FlatRow, b: EntityIx, y: ItemIx| {
         if let Some(&k) = product.get(&(b, y)) {
             let p = &ds.products[k];
             row.insert(Field::EndProduct, yes_no(true));
@@ -136,7 +150,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
             ys.into_iter().map(Some).collect()
         };
         for y in targets {
-            let mut row = BTreeMap::new();
+            let mut row = FlatRow::default();
             entity_cells(&mut row, r.supplier, true);
             entity_cells(&mut row, r.buyer, false);
             item_cells(&mut row, r.item, false);
@@ -163,7 +177,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
                 if supplied.contains(&(b, x)) {
                     continue;
                 }
-                let mut row = BTreeMap::new();
+                let mut row = FlatRow::default();
                 entity_cells(&mut row, b, false);
                 item_cells(&mut row, x, false);
                 item_cells(&mut row, y, true);
@@ -177,7 +191,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
                 rows.push(row);
             }
             if inputs.is_empty() && product.contains_key(&(b, y)) {
-                let mut row = BTreeMap::new();
+                let mut row = FlatRow::default();
                 entity_cells(&mut row, b, false);
                 item_cells(&mut row, y, true);
                 product_cells(&mut row, b, y);
@@ -189,7 +203,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
     // BOM links no maker shows.
     for r in &ds.bom {
         if linked.insert((r.item, r.input)) {
-            let mut row = BTreeMap::new();
+            let mut row = FlatRow::default();
             item_cells(&mut row, r.input, false);
             item_cells(&mut row, r.item, true);
             row.insert(Field::BomQuantity, r.quantity.map(Value::Number));
@@ -200,7 +214,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
     for (e, _) in ds.entities.iter().enumerate() {
         let e = EntityIx(e as u32);
         if !named.contains(&e) {
-            let mut row = BTreeMap::new();
+            let mut row = FlatRow::default();
             entity_cells(&mut row, e, true);
             rows.push(row);
         }
@@ -208,17 +222,14 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
     // Columns with no value at all are left out, except the ones import needs.
     let keep: Vec<Field> = cols
         .into_iter()
-        .filter(|f| {
-            Field::REQUIRED.contains(f)
-                || rows.iter().any(|r| r.get(f).is_some_and(Option::is_some))
-        })
+        .filter(|f| Field::REQUIRED.contains(f) || rows.iter().any(|r| r.0[slot(*f)].is_some()))
         .collect();
     let flat = Sheet {
         name: "Sourcing",
         header: keep.iter().map(|f| f.info().header.to_string()).collect(),
         rows: rows
             .into_iter()
-            .map(|mut r| keep.iter().map(|f| r.remove(f).flatten()).collect())
+            .map(|mut r| keep.iter().map(|f| r.0[slot(*f)].take()).collect())
             .collect(),
     };
     let mut out = vec![flat];

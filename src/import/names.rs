@@ -135,15 +135,39 @@ pub enum Likeness {
     Close(f64),
 }
 
-/// Groups of names that look like one name written differently: the same after the
-/// screening normaliser ([`crate::names::normalize`]: legal forms, case, punctuation, accents),
-/// or normalised names at least [`CLOSE`] alike with the same digits (`Unit 3` and `Unit 4` are
-/// two plants). Each group lists indices into `names`, in order, with why each joined the
-/// first. Names are compared within blocks that share their first three normalised letters, so
-/// a table of 100,000 names stays fast.
+/// The key two spellings of one name share: the screening normaliser's words
+/// ([`crate::names::tokens`]: legal forms, case, punctuation, accents), after dropping a
+/// country written at the end (`Orasure Technologies Inc USA`, `Cipla Ltd, India`) and the
+/// legal forms that it hid.
+fn key(name: &str) -> Vec<String> {
+    let mut words = crate::names::words(name);
+    // A trailing country: an alpha-3 code or a name of one or two words (not a two-letter
+    // code, which is too often a word or a legal form).
+    for n in [2usize, 1] {
+        if words.len() > n {
+            let tail = words[words.len() - n..].join(" ");
+            let is_country = (tail.len() == 3 || tail.len() > 3)
+                && matches!(super::country::resolve(&tail), super::country::Resolved::Iso(c)
+                    if tail.len() > 3 || c.alpha3.eq_ignore_ascii_case(&tail));
+            if is_country {
+                words.truncate(words.len() - n);
+                break;
+            }
+        }
+    }
+    crate::names::tokens(&words.join(" "))
+}
+
+/// Groups of names that look like one name written differently: the same [`key`] (legal
+/// forms, case, punctuation, accents and a trailing country aside), or a very close spelling:
+/// as many words, each equal or spelt alike (Jaro-Winkler at least [`CLOSE`]), with the same
+/// digits (`Unit 3` and `Unit 4` are two plants; `Lamivudine/Zidovudine` and
+/// `Lamivudine/Stavudine` two medicines). Each group lists indices into `names`, in order,
+/// with why each joined the first. Names are compared within blocks that share their first
+/// three letters, so a table of 100,000 names stays fast.
 pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
-    let normalised: Vec<String> = names.iter().map(|n| crate::names::normalize(n)).collect();
-    // Union-find over the names.
+    let keys: Vec<Vec<String>> = names.iter().map(|n| key(n)).collect();
+    let normalised: Vec<String> = keys.iter().map(|k| k.join(" ")).collect();
     let mut parent: Vec<usize> = (0..names.len()).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -152,13 +176,12 @@ pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
         }
         i
     }
-    let mut why: HashMap<(usize, usize), Likeness> = HashMap::new();
+    let mut why: HashMap<usize, Likeness> = HashMap::new();
     let mut join = |parent: &mut Vec<usize>, a: usize, b: usize, w: Likeness| {
         let (ra, rb) = (root(parent, a), root(parent, b));
         if ra != rb {
-            let (lo, hi) = (ra.min(rb), ra.max(rb));
-            parent[hi] = lo;
-            why.insert((a.min(b), a.max(b)), w);
+            parent[ra.max(rb)] = ra.min(rb);
+            why.entry(a.max(b)).or_insert(w);
         }
     };
     let mut by_norm: HashMap<&str, usize> = HashMap::new();
@@ -173,7 +196,6 @@ pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
             }
         }
     }
-    // Close spellings: one representative per normalised form, blocked by its first letters.
     let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (n, &i) in &by_norm {
         blocks
@@ -184,7 +206,6 @@ pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
     let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
     for members in blocks.values_mut() {
         members.sort_unstable();
-        // Large blocks (generated names) are compared with their neighbours only.
         let window = if members.len() > 400 {
             8
         } else {
@@ -193,12 +214,16 @@ pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
         for a in 0..members.len() {
             for b in a + 1..members.len().min(a + 1 + window) {
                 let (i, j) = (members[a], members[b]);
-                let (x, y) = (&normalised[i], &normalised[j]);
-                if digits(x) != digits(y) {
+                let (x, y) = (&keys[i], &keys[j]);
+                if x.len() != y.len() || digits(&normalised[i]) != digits(&normalised[j]) {
                     continue;
                 }
-                let score = strsim::jaro_winkler(x, y);
-                if score >= CLOSE {
+                let alike = x
+                    .iter()
+                    .zip(y)
+                    .all(|(p, q)| p == q || (p.len() >= 4 && strsim::jaro_winkler(p, q) >= CLOSE));
+                if alike && x != y {
+                    let score = strsim::jaro_winkler(&normalised[i], &normalised[j]);
                     join(&mut parent, i, j, Likeness::Close(score));
                 }
             }
@@ -213,19 +238,17 @@ pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
         .into_values()
         .filter(|g| g.len() > 1)
         .map(|g| {
-            let first = g[0];
             g.iter()
                 .map(|&i| {
-                    let w = if i == first {
-                        Likeness::SameNormalised
-                    } else if normalised[i] == normalised[first] {
+                    let w = if i == g[0] || normalised[i] == normalised[g[0]] {
                         Likeness::SameNormalised
                     } else {
-                        let s = strsim::jaro_winkler(&normalised[first], &normalised[i]);
-                        why.iter()
-                            .find(|((a, b), _)| *a == i || *b == i)
-                            .map(|(_, w)| w.clone())
-                            .unwrap_or(Likeness::Close(s))
+                        why.get(&i)
+                            .cloned()
+                            .unwrap_or(Likeness::Close(strsim::jaro_winkler(
+                                &normalised[g[0]],
+                                &normalised[i],
+                            )))
                     };
                     (i, w)
                 })
@@ -288,6 +311,12 @@ mod tests {
             "Plant 4",
             "Cipla Ltd.",
             "CIPLA LIMITED",
+            "Lamivudine/Zidovudine",
+            "Lamivudine/Stavudine",
+            "Didanosine",
+            "Didanosine EC",
+            "Semiconducter Manufacturing International",
+            "Semiconductor Manufacturing International Corp.",
         ];
         let groups = near_duplicates(&names);
         let as_sets: Vec<Vec<usize>> = groups
@@ -296,8 +325,12 @@ mod tests {
             .collect();
         assert!(as_sets.contains(&vec![0, 1]), "{groups:?}");
         assert!(as_sets.contains(&vec![6, 7]), "{groups:?}");
-        // Different digits are different plants.
-        assert!(!as_sets.iter().any(|g| g.contains(&4)));
+        // A typo in one word is a close spelling.
+        assert!(as_sets.contains(&vec![12, 13]), "{groups:?}");
+        // Different digits are different plants; other words, other products.
+        for i in [2, 3, 4, 5, 8, 9, 10, 11] {
+            assert!(!as_sets.iter().any(|g| g.contains(&i)), "{i}: {groups:?}");
+        }
         assert!(
             groups
                 .iter()
