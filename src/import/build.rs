@@ -320,22 +320,10 @@ fn entities(cx: &mut Ctx<'_>, r: &Read, countries: &CountryOf, out: &mut Out) ->
         } else {
             format!("merged into `{}`", name_texts[g[0].0])
         };
-        cx.notes.similar_entities.push(super::report::Similar {
-            names: g
-                .iter()
-                .enumerate()
-                .map(|(pos, (i, w))| {
-                    let w = if pos == 0 {
-                        "first met".to_string()
-                    } else {
-                        likeness(w)
-                    };
-                    let e = &r.entities[new_names[*i]];
-                    (name_texts[*i].to_string(), w, e.rows.clone(), e.count)
-                })
-                .collect(),
-            outcome: why_not,
-        });
+        cx.notes.similar_entities.push(similar(&g, &name_texts, why_not, |i| {
+            let e = &r.entities[new_names[i]];
+            (e.rows.clone(), e.count)
+        }));
         if merge {
             for &k in &members[1..] {
                 merged_into.insert(k, members[0]);
@@ -374,6 +362,32 @@ fn entity_codes(e: &super::read::RawEntity, countries: &CountryOf) -> Vec<(Strin
         }
     }
     codes
+}
+
+/// A group of near-duplicate names for the report: each name, why it joined the first, and
+/// its rows (`rows_of` gives the first rows and how many).
+fn similar(
+    group: &[(usize, Likeness)],
+    texts: &[&str],
+    outcome: String,
+    rows_of: impl Fn(usize) -> (Vec<u64>, u64),
+) -> super::report::Similar {
+    super::report::Similar {
+        names: group
+            .iter()
+            .enumerate()
+            .map(|(pos, (i, w))| {
+                let why = if pos == 0 {
+                    "first met".to_string()
+                } else {
+                    likeness(w)
+                };
+                let (rows, count) = rows_of(*i);
+                (texts[*i].to_string(), why, rows, count)
+            })
+            .collect(),
+        outcome,
+    }
 }
 
 fn likeness(w: &Likeness) -> String {
@@ -562,26 +576,15 @@ fn items(cx: &mut Ctx<'_>, r: &Read, out: &mut Out) -> Vec<usize> {
         .collect();
     let mut merged_into: HashMap<usize, usize> = HashMap::default();
     for g in names::near_duplicates(&texts) {
-        cx.notes.similar_items.push(super::report::Similar {
-            names: g
-                .iter()
-                .enumerate()
-                .map(|(pos, (i, w))| {
-                    let w = if pos == 0 {
-                        "first met".to_string()
-                    } else {
-                        likeness(w)
-                    };
-                    let it = &r.items[new_names[*i]];
-                    (texts[*i].to_string(), w, it.rows.clone(), it.count)
-                })
-                .collect(),
-            outcome: if cx.settings.merge_similar {
-                format!("merged into `{}`", texts[g[0].0])
-            } else {
-                "not merged (merge with --merge-similar, or make the spellings the same)".into()
-            },
-        });
+        let outcome = if cx.settings.merge_similar {
+            format!("merged into `{}`", texts[g[0].0])
+        } else {
+            "not merged (merge with --merge-similar, or make the spellings the same)".into()
+        };
+        cx.notes.similar_items.push(similar(&g, &texts, outcome, |i| {
+            let it = &r.items[new_names[i]];
+            (it.rows.clone(), it.count)
+        }));
         if cx.settings.merge_similar {
             for (i, _) in &g[1..] {
                 merged_into.insert(new_names[*i], new_names[g[0].0]);

@@ -220,10 +220,11 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Table, OpenError> {
     }
     let mut file = std::fs::File::open(path)
         .map_err(|e| fail("unreadable-file", format!("cannot read the file: {e}")))?;
-    let mut head = vec![0u8; 64 * 1024];
-    let got = read_up_to(&mut file, &mut head)
+    let mut head = Vec::with_capacity(64 * 1024);
+    (&mut file)
+        .take(64 * 1024)
+        .read_to_end(&mut head)
         .map_err(|e| fail("unreadable-file", format!("cannot read the file: {e}")))?;
-    head.truncate(got);
     match kind_of(&head) {
         Kind::Csv => {
             if sheet.is_some() {
@@ -241,19 +242,6 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Table, OpenError> {
             open_workbook(file_name, kind, bytes, sheet)
         }
     }
-}
-
-fn read_up_to(input: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match input.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
 }
 
 /// Reads a CSV table whose first bytes are `head`, the rest coming from `rest`.
