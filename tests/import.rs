@@ -113,7 +113,18 @@ fn sheet_xlsx(path: &Path) {
     for (c, h) in header.iter().enumerate() {
         ws.write_string(2, 1 + c as u16, *h).unwrap();
     }
-    let rows: Vec<(&str, &str, &str, &str, &str, Option<f64>, Option<f64>, &str)> = vec![
+    // Vendor, its country, customer, destination, part, spend, share, approved.
+    type SheetRow<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<f64>,
+        Option<f64>,
+        &'a str,
+    );
+    let rows: Vec<SheetRow> = vec![
         (
             "Cytiva Whatman",
             "GB",

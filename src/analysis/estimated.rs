@@ -32,6 +32,9 @@ use crate::model::EntityIx;
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
+/// A failure group with the findings to mark under it: ((level, subject), [(finding, node)]).
+type Task<'a> = (&'a (Level, String), &'a Vec<(usize, u32)>);
+
 /// Marks the findings and products that rest on an estimated share.
 pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findings) {
     let g = ctx.g;
@@ -174,7 +177,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
                 .map(move |(k, s)| ((*level, s.as_str()), k as u32))
         })
         .collect();
-    let mut tasks: Vec<(&(Level, String), &Vec<(usize, u32)>)> = by_group.iter().collect();
+    let mut tasks: Vec<Task<'_>> = by_group.iter().collect();
     tasks.sort_by(|a, b| a.0.cmp(b.0));
     let engine = Engine::new(g, ctx.ds.entities.len());
     let marked: Vec<usize> = tasks

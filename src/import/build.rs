@@ -320,10 +320,12 @@ fn entities(cx: &mut Ctx<'_>, r: &Read, countries: &CountryOf, out: &mut Out) ->
         } else {
             format!("merged into `{}`", name_texts[g[0].0])
         };
-        cx.notes.similar_entities.push(similar(&g, &name_texts, why_not, |i| {
-            let e = &r.entities[new_names[i]];
-            (e.rows.clone(), e.count)
-        }));
+        cx.notes
+            .similar_entities
+            .push(similar(g, &name_texts, why_not, |i| {
+                let e = &r.entities[new_names[i]];
+                (e.rows.clone(), e.count)
+            }));
         if merge {
             for &k in &members[1..] {
                 merged_into.insert(k, members[0]);
@@ -581,10 +583,12 @@ fn items(cx: &mut Ctx<'_>, r: &Read, out: &mut Out) -> Vec<usize> {
         } else {
             "not merged (merge with --merge-similar, or make the spellings the same)".into()
         };
-        cx.notes.similar_items.push(similar(&g, &texts, outcome, |i| {
-            let it = &r.items[new_names[i]];
-            (it.rows.clone(), it.count)
-        }));
+        cx.notes
+            .similar_items
+            .push(similar(&g, &texts, outcome, |i| {
+                let it = &r.items[new_names[i]];
+                (it.rows.clone(), it.count)
+            }));
         if cx.settings.merge_similar {
             for (i, _) in &g[1..] {
                 merged_into.insert(new_names[*i], new_names[g[0].0]);
@@ -672,10 +676,10 @@ fn decide_columns(cx: &mut Ctx<'_>, r: &Read) -> Decided {
             if reading.is_ambiguous() && ambiguous.is_none() {
                 ambiguous = Some((at, r.strings.get(s).to_string()));
             }
-            if let Some(c) = reading.currency {
-                if !currencies.iter().any(|(k, _)| *k == c) {
-                    currencies.push((c, at));
-                }
+            if let Some(c) = reading.currency
+                && !currencies.iter().any(|(k, _)| *k == c)
+            {
+                currencies.push((c, at));
             }
             if !reading.percent && !reading.is_ambiguous() {
                 max_plain = max_plain.max(reading.value);

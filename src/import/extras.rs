@@ -107,7 +107,7 @@ pub fn load(path: &Path, kind: Kind, table_sheet: Option<&str>, diags: &mut Prob
     extras
 }
 
-type Rows = [(u64, Vec<Result<String, String>>)];
+type Rows = [table::TextRow];
 
 /// The column of each wanted name; a missing required one is an error on the header.
 fn columns(t: &Table, wanted: &[(&str, bool)], diags: &mut Problems) -> Option<Vec<Option<usize>>> {

@@ -377,6 +377,9 @@ pub fn xlsx_bytes(sheets: &[Sheet]) -> std::result::Result<Vec<u8>, String> {
     wb.save_to_buffer().map_err(|e| e.to_string())
 }
 
+/// A file's name (in the output folder) and bytes.
+pub type Named = (String, Vec<u8>);
+
 /// Whether `path` names a workbook.
 fn is_xlsx(path: &Path) -> bool {
     path.extension()
@@ -385,7 +388,7 @@ fn is_xlsx(path: &Path) -> bool {
 
 /// The files of a flat export to `path` (relative names in its folder), or, without a path,
 /// the CSV for standard output and the extra tables left out.
-pub fn files(ds: &Dataset, path: Option<&Path>) -> Result<(Vec<(String, Vec<u8>)>, Vec<String>)> {
+pub fn files(ds: &Dataset, path: Option<&Path>) -> Result<(Vec<Named>, Vec<String>)> {
     let sheets = sheets(ds);
     let mut notes = Vec::new();
     let Some(path) = path else {

@@ -56,7 +56,7 @@ impl Placeholders {
             return true;
         }
         PLACEHOLDERS.contains(&f.as_str())
-            || self.extra.iter().any(|e| *e == f)
+            || self.extra.contains(&f)
             || f.starts_with("various ")
             || f.starts_with("unknown ")
     }

@@ -207,7 +207,7 @@ pub fn read(
         used_for_id: g(Field::UsedForId),
         used_for_sector: g(Field::UsedForSector),
         used_for_critical: g(Field::UsedForCritical),
-        vals: VALUES.map(|f| g(f)),
+        vals: VALUES.map(g),
     };
     let mut r = Read {
         strings: Interner::default(),

@@ -330,10 +330,11 @@ pub fn detect_delimiter(head: &[u8]) -> (u8, String) {
                 break;
             }
             counts.push([0; 4]);
-        } else if !quoted && let Some(k) = DELIMITERS.iter().position(|&d| d == b) {
-            if let Some(last) = counts.last_mut() {
-                last[k] += 1;
-            }
+        } else if !quoted
+            && let Some(k) = DELIMITERS.iter().position(|&d| d == b)
+            && let Some(last) = counts.last_mut()
+        {
+            last[k] += 1;
         }
     }
     // Drop a last line that was cut, and blank lines.
@@ -558,9 +559,12 @@ pub fn plain_number(f: f64) -> String {
     }
 }
 
+/// A row of an extra table: its number, and each cell's text or why it cannot be read.
+pub type TextRow = (u64, Vec<Result<String, String>>);
+
 /// Reads a whole extra table (countries, ownership, restricted) of a CSV file: its header and
 /// rows as trimmed text. Unreadable cells are reported as problems by the caller.
-pub fn read_all(table: &mut Table) -> Result<Vec<(u64, Vec<Result<String, String>>)>, OpenError> {
+pub fn read_all(table: &mut Table) -> Result<Vec<TextRow>, OpenError> {
     let mut rows = Vec::new();
     table.for_each_row(|row, cells| {
         rows.push((
