@@ -98,7 +98,11 @@ fn flat_table_hint(file: &Path) -> String {
             .iter()
             .any(|t| e.eq_ignore_ascii_case(t))
     });
-    if !table {
+    // A file of a dataset (`supply.csv`) is not a flat table: the folder was meant.
+    let dataset_file = file
+        .file_name()
+        .is_some_and(|n| FILES.iter().any(|f| n.eq_ignore_ascii_case(f)));
+    if !table || dataset_file {
         return String::new();
     }
     format!(
