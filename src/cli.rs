@@ -112,7 +112,7 @@ tierscope report my-data --baseline accepted/report.json --update-baseline --fai
         #[command(flatten)]
         gate: GateArgs,
     },
-    /// Export the production graph for Graphviz (dot), Gephi/yEd (graphml) or networkx (json)
+    /// Export the production graph for Graphviz (dot), Gephi/yEd (graphml) or networkx (json), or the dataset as one flat sheet
     #[command(
         after_help = "Nodes are production nodes ENTITY/ITEM with entity, item, names, \
 country, trust, untrusted, restricted, spof (an entity-level single point of failure of some \
@@ -120,7 +120,8 @@ end product), product and tier attributes; edges go supplier -> buyer with the r
 The json format is networkx's node-link format.\n\n\
 Examples:\n  tierscope export datasets/legacy-semiconductors --format dot | dot -Tsvg > graph.svg\n  \
 tierscope export datasets/biologic-ingredients --format graphml --out bio.graphml\n  \
-tierscope export datasets/legacy-semiconductors --format json --out graph.json"
+tierscope export datasets/legacy-semiconductors --format json --out graph.json\n  \
+tierscope export datasets/biologic-ingredients --format flat --out bio.xlsx"
     )]
     Export {
         /// The dataset folder (default: `dataset` in the config file)
@@ -267,6 +268,48 @@ tierscope screen my-data --vendors vendors.csv --list sdn.csv --list-date sdn.cs
         #[command(flatten)]
         trust: TrustArgs,
     },
+    /// Turn one flat sourcing table (CSV, .xlsx, .xls, .ods) into a dataset folder
+    #[command(
+        after_help = "Columns are told from their headers (Supplier/Vendor/Manufacturer, Buyer/Customer/Plant, \
+Item/Part/Material, Used For/Parent, Spend/Value/Quantity, Share/%, Qualified/Status, countries, ids; \
+see the README) or named with --map FIELD=HEADER. Only supplier, buyer and item are required. \
+Countries become ISO alpha-2 codes; ids are made from names; shares come from the share column or \
+from amounts per buyer and item; placeholders (Unknown, Various, N/A, TBD, empty) stay unmapped. \
+import-report.md in DIR says every decision. Nothing is written when there is an error (exit 2).\n\n\
+Examples:\n  tierscope import sourcing.xlsx --out my-data\n  \
+tierscope import shipments.csv --out scms --map buyer=Country --map buyer_country=Country --map item=\"Molecule/Test Type\"\n  \
+tierscope import export.csv --out eu-data --decimal , --untrust CN,RU --merge-similar"
+    )]
+    Import {
+        /// The table: a CSV file (delimiter , ; tab or |) or a workbook (.xlsx, .xlsm, .xls, .ods)
+        file: PathBuf,
+        /// The dataset folder to write (created if missing)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The workbook's sheet to read (default: the first)
+        #[arg(long, value_name = "NAME")]
+        sheet: Option<String>,
+        /// Name a column: FIELD=HEADER, e.g. supplier="Vendor Name" (repeatable)
+        #[arg(long = "map", value_name = "FIELD=HEADER")]
+        maps: Vec<String>,
+        /// The decimal separator of numbers written both ways, such as 1,234: . or ,
+        #[arg(long, value_name = "SEP", value_parser = parse_decimal)]
+        decimal: Option<crate::import::number::Decimal>,
+        /// More cell texts that mean "unknown" (repeatable), on top of the built-in list
+        #[arg(long = "placeholder", value_name = "TEXT")]
+        placeholders: Vec<String>,
+        /// Merge names that look like one name written differently (always listed in the report)
+        #[arg(long)]
+        merge_similar: bool,
+        /// The end products, as ENTITY:ITEM or ITEM, by id or name (repeatable; default: what the buyers make that nobody in the table buys)
+        #[arg(long = "products", value_name = "ENTITY:ITEM")]
+        products: Vec<String>,
+        /// Replace the dataset already in DIR
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
     /// Write a deterministic synthetic dataset of any size (for benchmarks and comparisons)
     #[command(
         after_help = "The same options give byte-identical files. A sector of sub-sectors \
@@ -353,6 +396,13 @@ pub enum ExportFormat {
     Dot,
     Graphml,
     Json,
+    /// One sourcing sheet in the layout `import` reads: CSV, or a workbook with --out FILE.xlsx
+    Flat,
+}
+
+fn parse_decimal(text: &str) -> Result<crate::import::number::Decimal, String> {
+    crate::import::number::Decimal::parse(text)
+        .ok_or_else(|| format!("`{text}` is not a decimal separator (expected . or ,)"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]

@@ -23,6 +23,7 @@ pub mod gate;
 pub mod generate;
 pub mod history;
 pub mod identity;
+pub mod import;
 pub mod report;
 pub mod screen;
 pub mod settings;

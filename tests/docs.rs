@@ -123,6 +123,7 @@ const DATASET_DOC: &str = "datasets/README.md";
 const DATASET_SECTION: &str = "### Diagnostic codes";
 const SCREEN_DOC: &str = "README.md";
 const SCREEN_SECTION: &str = "### `screen";
+const IMPORT_SECTION: &str = "### `import";
 
 fn where_(sites: &[Site]) -> String {
     sites
@@ -172,10 +173,15 @@ fn every_dataset_diagnostic_code_is_documented_with_its_severity() {
 fn every_other_diagnostic_code_is_documented() {
     let dataset = documented(DATASET_DOC, DATASET_SECTION);
     let screen = documented(SCREEN_DOC, SCREEN_SECTION);
+    let import = documented(SCREEN_DOC, IMPORT_SECTION);
     let ingest = emitted("ingest");
     let mut missing = Vec::new();
     for (code, sites) in emitted("") {
-        if ingest.contains_key(&code) || dataset.contains_key(&code) || screen.contains_key(&code) {
+        if ingest.contains_key(&code)
+            || dataset.contains_key(&code)
+            || screen.contains_key(&code)
+            || import.contains_key(&code)
+        {
             continue;
         }
         missing.push(format!("`{code}`, emitted at {}", where_(&sites)));
@@ -206,5 +212,61 @@ fn every_documented_code_is_emitted() {
             all.contains_key(code) && !ingest.contains_key(code),
             "`{code}` is in the `screen` section of {SCREEN_DOC} but is not a code only screen emits"
         );
+    }
+}
+
+/// The import's codes: every code `src/import/` emits (by `diags.error("..")`, or as the
+/// `code` of a table that cannot be opened) is in the README's `import` section (a row may
+/// name several codes), and every code there is emitted.
+#[test]
+fn import_codes_are_documented_both_ways() {
+    let text = std::fs::read_to_string(Path::new(ROOT).join(SCREEN_DOC)).unwrap();
+    let start = text
+        .find(IMPORT_SECTION)
+        .expect("README has an import section");
+    let end = text[start + 4..]
+        .find("\n### ")
+        .map_or(text.len(), |e| start + 4 + e);
+    let mut documented = BTreeSet::new();
+    for line in text[start..end].lines().filter(|l| l.starts_with("| `")) {
+        let first = line.split('|').nth(1).unwrap_or("");
+        for code in first.split('`').skip(1).step_by(2) {
+            if code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                documented.insert(code.to_string());
+            }
+        }
+    }
+    let mut used: BTreeSet<String> = emitted("import").into_keys().collect();
+    for path in rust_files(&Path::new(ROOT).join("src/import")) {
+        let src = std::fs::read_to_string(&path).unwrap();
+        for part in src
+            .split("code: \"")
+            .skip(1)
+            .chain(src.split("fail(\n").skip(1))
+        {
+            let code: String = part
+                .trim_start()
+                .trim_start_matches('"')
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '-')
+                .collect();
+            if code.len() > 3 {
+                used.insert(code);
+            }
+        }
+    }
+    for code in &used {
+        assert!(
+            documented.contains(code),
+            "`{code}` is emitted by src/import but not in the README's import section"
+        );
+    }
+    for code in &documented {
+        if code.contains('-') {
+            assert!(
+                used.contains(code),
+                "`{code}` is in the README's import section but src/import never emits it"
+            );
+        }
     }
 }

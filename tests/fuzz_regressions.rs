@@ -73,3 +73,24 @@ fn product_scope_on_the_fixtures() {
     let settings = tierscope::analysis::Settings::default();
     assert_eq!(check::support::check_product_scope(&ds, &settings, 0), 0);
 }
+
+/// The `import_flat` target's check on every input kept for it, and on the import fixtures'
+/// tables.
+#[test]
+fn import_flat_regressions_and_seeds() {
+    let dir = Path::new("fuzz/regressions/import_flat");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        let result = std::panic::catch_unwind(|| check::import_flat::check(&data));
+        assert!(result.is_ok(), "{name} fails the import_flat check");
+        n += 1;
+    }
+    assert!(n > 0, "no regression inputs in {}", dir.display());
+    for file in ["supply.csv", "entities.csv"] {
+        let bytes = std::fs::read(Path::new("tests/fixtures/import/hand-made").join(file)).unwrap();
+        check::import_flat::check(&bytes);
+    }
+}

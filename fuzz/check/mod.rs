@@ -4,5 +4,6 @@
 
 #![allow(dead_code)]
 
+pub mod import_flat;
 pub mod load_file;
 pub mod support;

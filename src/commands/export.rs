@@ -18,12 +18,17 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let (ds, graph) = settings.load(limits::ANALYZE)?;
+    if format == ExportFormat::Flat {
+        let err = &mut std::io::stderr();
+        return crate::import::flat_export::run(&ds, file, out, err);
+    }
     let report = analysis::analyze(&ds, &graph, &settings.analysis)?;
     let (nodes, edges) = export::attributes(&ds, &graph, &report);
     let bytes = match format {
         ExportFormat::Dot => export::dot(&nodes, &edges, &ds.name),
         ExportFormat::Graphml => export::graphml(&nodes, &edges, &ds.name),
         ExportFormat::Json => export::node_link_json(&nodes, &edges, &ds.name),
+        ExportFormat::Flat => unreachable!("written above"),
     };
     let Some(path) = file else {
         emit(out, &bytes)?;

@@ -64,6 +64,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             };
             report::run(&settings(cli, flags)?, cli.quiet, out)
         }
+        Command::Import { .. } => crate::import::run_command(cli, out, &mut std::io::stderr()),
         Command::Export {
             dir,
             format,

@@ -38,7 +38,7 @@ pub fn render(report: &Reviewed) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "  {}:{} ({}) coverage {:.0}%, exposure {:.0}%{}",
+            "  {}:{} ({}) coverage {:.0}%, exposure {:.0}%{}{}",
             p.entity,
             p.item,
             p.country,
@@ -48,6 +48,11 @@ pub fn render(report: &Reviewed) -> String {
                 String::new()
             } else {
                 format!("; spof {}", spofs.join("; "))
+            },
+            if p.estimated_shares {
+                "; rests in part on estimated shares"
+            } else {
+                ""
             }
         );
     }
@@ -55,10 +60,15 @@ pub fn render(report: &Reviewed) -> String {
     for f in &report.findings {
         let _ = writeln!(
             s,
-            "  {:<8} {:<21} {}\n           {}",
+            "  {:<8} {:<21} {}{}\n           {}",
             f.severity.as_str(),
             f.kind.as_str(),
             report.annotated(f),
+            if f.estimated_shares {
+                " (estimated shares: an equal split, not measured)"
+            } else {
+                ""
+            },
             f.id
         );
         if let Some(path) = f.evidence.first() {

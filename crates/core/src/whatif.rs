@@ -5,7 +5,7 @@
 
 use crate::analysis::engine::Engine;
 use crate::graph::ProductionGraph;
-use crate::model::{Dataset, EntityIx};
+use crate::model::{CountryIx, Dataset, EntityIx};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -50,9 +50,8 @@ pub fn failure_set(
                 }
             }
             ("country", Some(code)) => {
-                let c = ds.country_ix.get(code).ok_or_else(|| {
-                    crate::Error::Reference(format!("--fail {spec}: unknown country code `{code}` (expected a code from countries.csv)"))
-                })?;
+                let c = &country(ds, code)
+                    .map_err(|why| crate::Error::Reference(format!("--fail {spec}: {why}")))?;
                 for (e, ent) in ds.entities.iter().enumerate() {
                     failed[e] |= ent.country == *c;
                 }
@@ -111,13 +110,42 @@ fn controlled_by(majority: &[Option<EntityIx>], top: EntityIx) -> Vec<bool> {
 }
 
 fn entity(ds: &Dataset, id: &str) -> Result<EntityIx, crate::Error> {
-    ds.entity_ix.get(id).copied().ok_or_else(|| {
-        let hint = crate::ingest::suggest(id, ds.entity_ix.keys())
-            .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
-        crate::Error::Reference(format!(
-            "unknown entity `{id}` (expected an id from entities.csv{hint})"
-        ))
-    })
+    crate::analysis::find_entity(ds, id)
+}
+
+/// The country `text` names: a code of countries.csv (any case), a country's name there, or
+/// an ISO 3166 alpha-3 code or English name of a country in it (`DEU`, `Germany`).
+fn country(ds: &Dataset, text: &str) -> Result<CountryIx, String> {
+    if let Some(c) = ds.country_ix.get(text) {
+        return Ok(*c);
+    }
+    let by_dataset = ds.countries.iter().position(|c| {
+        c.code.eq_ignore_ascii_case(text)
+            || c.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(text))
+    });
+    if let Some(i) = by_dataset {
+        return Ok(CountryIx(i as u32));
+    }
+    let folded: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if let Ok(iso) = folded.parse::<celes::Country>()
+        && let Some(c) = ds.country_ix.get(iso.alpha2)
+    {
+        return Ok(*c);
+    }
+    Err(format!(
+        "unknown country `{text}` (expected a code from countries.csv, an ISO alpha-3 code or a country name: {})",
+        ds.countries
+            .iter()
+            .map(|c| c.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// Every end product's capacity with the failures of `specs` (`LEVEL:ID`: `entity:ID`,

@@ -109,6 +109,7 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Findings) -> Asymme
                     },
                     evidence: Vec::new(),
                     details,
+                    estimated_shares: false,
                 }));
             }
         }

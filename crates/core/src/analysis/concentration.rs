@@ -120,6 +120,7 @@ fn one_input(
                 },
                 evidence: Vec::new(),
                 details,
+                estimated_shares: false,
             });
         }
         Some((row, finding))

@@ -91,6 +91,7 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             },
             evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
             details: Default::default(),
+            estimated_shares: false,
         }));
     }
     exposures
@@ -181,6 +182,7 @@ fn restricted_upstream(
             },
             evidence: vec![ctx.path(&paths::path_down(parent, n))],
             details,
+            estimated_shares: false,
         }));
     }
     out

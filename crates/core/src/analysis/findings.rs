@@ -149,6 +149,10 @@ pub struct Finding {
     /// Kind-specific numbers (e.g. HHI by supplier, the reverse dependency).
     #[serde(default, skip_serializing_if = "Details::is_none")]
     pub details: Details,
+    /// The metric rests on a share filled by the equal-split rule (an empty share cell): an
+    /// estimate, not a measurement. Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimated_shares: bool,
 }
 
 /// A finding's kind-specific evidence beyond its metric.

@@ -294,6 +294,7 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
                 },
                 evidence: vec![ctx.path(&path)],
                 details: Default::default(),
+                estimated_shares: false,
             }));
         }
     }
@@ -338,6 +339,7 @@ fn capacity_at_risk(
         },
         evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
         details: Default::default(),
+        estimated_shares: false,
     }
 }
 
@@ -400,6 +402,7 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 },
                 evidence: Vec::new(),
                 details,
+                estimated_shares: false,
             }));
         }
     }

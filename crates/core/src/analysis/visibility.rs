@@ -115,6 +115,7 @@ fn one_product(
                 .map(|&n| ctx.path(&paths::path_down(parent, n)))
                 .collect(),
             details,
+            estimated_shares: false,
         };
         (counts, Some(finding))
     }

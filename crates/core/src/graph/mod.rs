@@ -43,6 +43,9 @@ pub struct InputSlot {
     pub coverage: f64,
     /// The suppliers' nodes with their rescaled shares (empty when unmapped).
     pub suppliers: Vec<(u32, f64)>,
+    /// Some share of this input was empty and filled by the equal-split rule: an estimate,
+    /// not a measurement.
+    pub estimated: bool,
 }
 
 impl InputSlot {
@@ -199,7 +202,8 @@ impl ProductionGraph {
                     (node_of[&(r.supplier, r.item)], w, i as u32)
                 })
                 .collect();
-            alloc.insert((buyer, item), (a.coverage, suppliers));
+            let estimated = given.iter().any(Option::is_none);
+            alloc.insert((buyer, item), (a.coverage, suppliers, estimated));
         }
 
         let bom = ds.bom_inputs();
@@ -208,7 +212,7 @@ impl ProductionGraph {
             let mut slots = Vec::with_capacity(bom[x.ix()].len());
             for &y in &bom[x.ix()] {
                 let slot = match alloc.get(&(e, y)) {
-                    Some((coverage, sups)) => {
+                    Some((coverage, sups, estimated)) => {
                         for &(s, share, row) in sups {
                             graph.add_edge(
                                 NodeIndex::new(s as usize),
@@ -220,12 +224,14 @@ impl ProductionGraph {
                             item: y,
                             coverage: *coverage,
                             suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
+                            estimated: *estimated,
                         }
                     }
                     None => InputSlot {
                         item: y,
                         coverage: 0.0,
                         suppliers: Vec::new(),
+                        estimated: false,
                     },
                 };
                 slots.push(slot);
@@ -264,8 +270,9 @@ impl ProductionGraph {
     }
 }
 
-/// The coverage of one (buyer, input) and its suppliers: (node, rescaled share, supply row).
-type Allocated = (f64, Vec<(u32, f64, u32)>);
+/// The coverage of one (buyer, input), its suppliers (node, rescaled share, supply row), and
+/// whether a share was filled by the equal-split rule.
+type Allocated = (f64, Vec<(u32, f64, u32)>, bool);
 
 /// The BOM level of every item, by Kahn's algorithm (no recursion): raw materials are 0.
 /// Items on a cycle (a validation error) keep level 0.

@@ -64,7 +64,10 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         Ok(_) => {
             return Err(Error::Input {
                 path: dir.to_path_buf(),
-                what: "is a file (expected a dataset folder of CSV files)".into(),
+                what: format!(
+                    "is a file (expected a dataset folder of CSV files){}",
+                    flat_table_hint(dir)
+                ),
             });
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -80,8 +83,49 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             });
         }
     }
+    // A folder with no dataset file but one table in it holds a flat sourcing table.
+    if !FILES.iter().any(|f| dir.join(f).exists()) {
+        let tables: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file() && !flat_table_hint(p).is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if let [table] = tables.as_slice() {
+            return Err(Error::Input {
+                path: dir.to_path_buf(),
+                what: format!(
+                    "has none of the dataset files ({}), but one table{}",
+                    FILES[..6].join(", "),
+                    flat_table_hint(table)
+                ),
+            });
+        }
+    }
     limits::check_fits(dir, limits::LOAD)?;
     load_from(dir, &table::Folder(dir))
+}
+
+/// For a file that looks like a table (by its extension), the hint to import it.
+fn flat_table_hint(file: &Path) -> String {
+    let table = file.extension().is_some_and(|e| {
+        ["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods"]
+            .iter()
+            .any(|t| e.eq_ignore_ascii_case(t))
+    });
+    // A file of a dataset (`supply.csv`) is not a flat table: the folder was meant.
+    let dataset_file = file
+        .file_name()
+        .is_some_and(|n| FILES.iter().any(|f| n.eq_ignore_ascii_case(f)));
+    if !table || dataset_file {
+        return String::new();
+    }
+    format!(
+        ": this looks like a flat sourcing table: run tierscope import {} --out DIR",
+        file.display()
+    )
 }
 
 /// Loads and validates a dataset whose files come from `source` (a folder, memory, ...).

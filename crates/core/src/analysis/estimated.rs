@@ -1,0 +1,311 @@
+//! Estimated is not measured: which findings and products rest on a share filled by the
+//! equal-split rule (an empty `share` cell, DATA-MODEL.md), so that 67 % from an equal split
+//! never reads as a fact.
+//!
+//! An input of a production node is *estimated* when one of its qualified supply rows has an
+//! empty share. Its supplied capacity Σ share·cap depends on those shares exactly when its
+//! suppliers' capacities are not all equal (with equal capacities any split gives the same
+//! sum). So, under a failure set F, a node *rests on an estimate* when one of its inputs is
+//! estimated with suppliers of unequal capacity, or when one of its suppliers rests on one;
+//! a capacity of 0 or 1 never does (a product stops, or is untouched, whatever the split).
+//!
+//! - `capacity_at_risk`, `restricted_party` and `time_exposure`: the product rests on an
+//!   estimate under the failure of the finding's group (one cone per group, as the findings
+//!   were made).
+//! - `untrusted_exposure`: under the failure of the untrusted group less the product's entity.
+//! - `asymmetric_dependency`: some product of either country rests on one under the failure
+//!   of the other.
+//! - `concentration`: the (buyer, input) itself is estimated.
+//! - `visibility_gap`, and the products: an estimated input is upstream (coverage counts it
+//!   as mapped, by the same rule).
+//! - `spof`: never; whether a product stops does not depend on the sizes of shares.
+//!
+//! A dataset without an empty qualified share costs one pass over the inputs, and its report
+//! is unchanged. Otherwise O(N + E) for the upstream marks, and one cone per group that has a
+//! finding to mark, as [`super::spof`] runs them.
+
+use super::engine::Engine;
+use super::findings::{Details, Findings, Kind, ProductRef};
+use super::groups::{Groups, Level};
+use super::{Ctx, EPS, ProductSummary};
+use crate::model::EntityIx;
+use foldhash::{HashMap, HashSet};
+use rayon::prelude::*;
+
+/// A failure group with the findings to mark under it: ((level, subject), [(finding, node)]).
+type Task<'a> = (&'a (Level, String), &'a Vec<(usize, u32)>);
+
+/// Marks the findings and products that rest on an estimated share.
+pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findings) {
+    let g = ctx.g;
+    // Estimated inputs, in the CSR's slot order.
+    let slot_est: Vec<bool> = g
+        .inputs
+        .iter()
+        .flat_map(|slots| slots.iter().map(|s| s.estimated))
+        .collect();
+    if !slot_est.iter().any(|&e| e) {
+        return;
+    }
+    let csr = &g.csr;
+    let n = g.node_count();
+    // Upstream of each node (itself included), an estimated input?
+    let mut up = vec![false; n];
+    for &v in &g.topo {
+        let mut u = false;
+        for i in csr.slots(v) {
+            u |= slot_est[i];
+            for j in csr.suppliers(i) {
+                u |= up[csr.sup_node[j] as usize];
+            }
+        }
+        up[v as usize] = u;
+    }
+    for (k, &(_, node)) in ctx.products.iter().enumerate() {
+        if let Some(p) = products.get_mut(k) {
+            p.estimated_shares = up[node as usize];
+        }
+    }
+    let node_of_product: HashMap<ProductRef, (u32, EntityIx)> = ctx
+        .products
+        .iter()
+        .map(|&(p, node)| (ctx.product_ref(p), (node, ctx.product_entity(p))))
+        .collect();
+    // Estimated (buyer, input) pairs, by ids.
+    let est_pairs: HashSet<(&str, &str)> = ctx
+        .ds
+        .supply
+        .iter()
+        .filter(|r| r.qualified && r.share.is_none())
+        .map(|r| {
+            (
+                ctx.ds.entity(r.buyer).id.as_str(),
+                ctx.ds.item(r.item).id.as_str(),
+            )
+        })
+        .collect();
+
+    // Findings whose mark needs a failure's cone: (level, subject) -> [(finding, node)].
+    let mut by_group: HashMap<(Level, String), Vec<(usize, u32)>> = HashMap::default();
+    let mut untrusted: Vec<(usize, u32, EntityIx)> = Vec::new(); // (finding, node, own)
+    let mut asym: Vec<(usize, String, String)> = Vec::new();
+    for (f, finding) in findings.iter_mut().enumerate() {
+        let at = finding
+            .product
+            .as_ref()
+            .and_then(|p| node_of_product.get(p))
+            .copied();
+        match finding.kind {
+            Kind::Spof => {}
+            Kind::VisibilityGap => {
+                finding.estimated_shares = at.is_some_and(|(node, _)| up[node as usize]);
+            }
+            Kind::Concentration => {
+                if let Details::Concentration(d) = &finding.details {
+                    finding.estimated_shares = est_pairs.contains(&(&*d.buyer, &*d.item));
+                }
+            }
+            Kind::CapacityAtRisk | Kind::RestrictedParty | Kind::TimeExposure => {
+                if let (Some((node, _)), Some(level)) = (at, finding.level)
+                    && up[node as usize]
+                {
+                    let level = if finding.kind == Kind::CapacityAtRisk {
+                        level
+                    } else {
+                        Level::Entity
+                    };
+                    by_group
+                        .entry((level, finding.subject.clone()))
+                        .or_default()
+                        .push((f, node));
+                }
+            }
+            Kind::UntrustedExposure => {
+                if let Some((node, own)) = at
+                    && up[node as usize]
+                {
+                    untrusted.push((f, node, own));
+                }
+            }
+            Kind::AsymmetricDependency => {
+                if let Details::Asymmetry { dependent, .. } = &finding.details {
+                    asym.push((f, dependent.clone(), finding.subject.clone()));
+                }
+            }
+        }
+    }
+    // Country-level cones for the asymmetric dependencies: each product of one country under
+    // the failure of the other.
+    let mut country_pairs: HashMap<String, Vec<(usize, u32)>> = HashMap::default();
+    let products_of = |code: &str| -> Vec<u32> {
+        ctx.products
+            .iter()
+            .filter(|&&(p, node)| {
+                ctx.ds.entity_country(ctx.ds.products[p].entity).code == code && up[node as usize]
+            })
+            .map(|&(_, node)| node)
+            .collect()
+    };
+    for (f, a, b) in &asym {
+        for node in products_of(a) {
+            country_pairs.entry(b.clone()).or_default().push((*f, node));
+        }
+        for node in products_of(b) {
+            country_pairs.entry(a.clone()).or_default().push((*f, node));
+        }
+    }
+    for (code, list) in country_pairs {
+        by_group
+            .entry((Level::Country, code))
+            .or_default()
+            .extend(list);
+    }
+
+    // One cone per group, in parallel.
+    let mut groups_of: HashMap<Level, Groups> = HashMap::default();
+    for (level, _) in by_group.keys() {
+        groups_of
+            .entry(*level)
+            .or_insert_with(|| Groups::new(*level, ctx.ds, g));
+    }
+    let index: HashMap<(Level, &str), u32> = groups_of
+        .iter()
+        .flat_map(|(level, gr)| {
+            gr.subject
+                .iter()
+                .enumerate()
+                .map(move |(k, s)| ((*level, s.as_str()), k as u32))
+        })
+        .collect();
+    let mut tasks: Vec<Task<'_>> = by_group.iter().collect();
+    tasks.sort_by(|a, b| a.0.cmp(b.0));
+    let engine = Engine::new(g, ctx.ds.entities.len());
+    let marked: Vec<usize> = tasks
+        .par_iter()
+        .map_init(
+            || (engine.clone(), vec![false; n]),
+            |(eng, taint), ((level, subject), list)| {
+                let Some(&grp) = index.get(&(*level, subject.as_str())) else {
+                    return Vec::new();
+                };
+                let members = &groups_of[level].members[grp as usize];
+                eng.cone(members);
+                let failed: HashSet<EntityIx> = members.iter().copied().collect();
+                let touched = eng.touched().to_vec();
+                rests(
+                    ctx,
+                    &slot_est,
+                    eng.caps(),
+                    &touched,
+                    |e| failed.contains(&e),
+                    taint,
+                );
+                let hits: Vec<usize> = list
+                    .iter()
+                    .filter(|&&(_, node)| tainted(taint, eng.caps(), node))
+                    .map(|&(f, _)| f)
+                    .collect();
+                for &v in &touched {
+                    taint[v as usize] = false;
+                }
+                hits
+            },
+        )
+        .flatten()
+        .collect();
+    // Untrusted exposure: the untrusted group less the product's own entity. One full pass
+    // for the untrusted group; for a product of an untrusted entity, only the cone of that
+    // entity differs, and is recomputed over it (as `exposure::untrusted` does).
+    let mut more: Vec<usize> = Vec::new();
+    if !untrusted.is_empty() {
+        let is_untrusted = &g.parties.untrusted;
+        let mut engine = engine.clone();
+        let shared = engine.full(|e| is_untrusted[e.ix()]);
+        let mut shared_taint = vec![false; n];
+        rests(
+            ctx,
+            &slot_est,
+            &shared,
+            &g.topo,
+            |e| is_untrusted[e.ix()],
+            &mut shared_taint,
+        );
+        let mut work = shared.clone();
+        let mut taint = shared_taint.clone();
+        untrusted.sort_by_key(|&(_, _, own)| own);
+        let mut last: Option<EntityIx> = None;
+        for (f, node, own) in untrusted {
+            let (cap, marks): (&[f64], &[bool]) = if is_untrusted[own.ix()] {
+                if last != Some(own) {
+                    for &v in engine.touched() {
+                        taint[v as usize] = shared_taint[v as usize];
+                    }
+                    engine.recompute(&shared, &mut work, &[own], |e| {
+                        is_untrusted[e.ix()] && e != own
+                    });
+                    let touched = engine.touched().to_vec();
+                    rests(
+                        ctx,
+                        &slot_est,
+                        &work,
+                        &touched,
+                        |e| is_untrusted[e.ix()] && e != own,
+                        &mut taint,
+                    );
+                    last = Some(own);
+                }
+                (&work, &taint)
+            } else {
+                (&shared, &shared_taint)
+            };
+            if tainted(marks, cap, node) {
+                more.push(f);
+            }
+        }
+    }
+    for f in marked.into_iter().chain(more) {
+        findings[f].estimated_shares = true;
+    }
+}
+
+/// Whether a node's capacity rests on an estimate: marked, and strictly between 0 and 1.
+fn tainted(taint: &[bool], cap: &[f64], node: u32) -> bool {
+    let c = cap[node as usize];
+    taint[node as usize] && c > EPS && c < 1.0 - EPS
+}
+
+/// Marks, in `nodes` (topological order), the nodes that rest on an estimate under the
+/// failure whose capacities are `cap`.
+fn rests(
+    ctx: &Ctx<'_>,
+    slot_est: &[bool],
+    cap: &[f64],
+    nodes: &[u32],
+    failed: impl Fn(EntityIx) -> bool,
+    taint: &mut [bool],
+) {
+    let csr = &ctx.g.csr;
+    for &v in nodes {
+        if failed(EntityIx(csr.entity[v as usize])) {
+            taint[v as usize] = false;
+            continue;
+        }
+        let mut t = false;
+        for i in csr.slots(v) {
+            let sups = csr.suppliers(i);
+            let mut first: Option<f64> = None;
+            let mut unequal = false;
+            for j in sups {
+                let s = csr.sup_node[j] as usize;
+                t |= taint[s];
+                let c = cap[s];
+                match first {
+                    None => first = Some(c),
+                    Some(f) => unequal |= (f - c).abs() > EPS,
+                }
+            }
+            t |= slot_est[i] && unequal;
+        }
+        taint[v as usize] = t;
+    }
+}
