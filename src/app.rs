@@ -32,7 +32,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let graph = ProductionGraph::build(&loaded.dataset);
             let summary = Summary::new(&loaded.dataset, &graph);
             match format {
-                TextOrJson::Text => emit(out, summary.to_text().as_bytes())?,
+                TextOrJson::Text => emit_text(out, &summary.to_text())?,
                 TextOrJson::Json => emit_json(out, &summary)?,
             }
             Ok(EXIT_OK)
@@ -86,7 +86,10 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             progress.done();
             let mut listing = String::new();
             for path in &paths {
-                listing.push_str(&format!("wrote {}\n", target.join(path).display()));
+                listing.push_str(&format!(
+                    "wrote {}\n",
+                    crate::guard::text(&target.join(path).display().to_string())
+                ));
             }
             emit(out, listing.as_bytes())?;
             Ok(plan.exit_code(&report))
@@ -174,7 +177,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let (ds, graph) = load_graph(dir, trust)?;
             let result = whatif::run(&ds, &graph, fail).map_err(Error::Usage)?;
             match format {
-                TextOrJson::Text => emit(out, result.to_text().as_bytes())?,
+                TextOrJson::Text => emit_text(out, &result.to_text())?,
                 TextOrJson::Json => emit_json(out, &result)?,
             }
             Ok(EXIT_OK)
@@ -195,7 +198,9 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let lists = pick(lists, config.lists.as_deref(), &[]);
             let report = screen::run(dir, &ds, vendors, &lists, &settings)?;
             let bytes = match format {
-                ScreenFormat::Text => screen::render::text(&report).into_bytes(),
+                ScreenFormat::Text => crate::guard::text_lines(&screen::render::text(&report))
+                    .into_owned()
+                    .into_bytes(),
                 ScreenFormat::Json => screen::render::json(&report),
                 ScreenFormat::Csv => screen::render::csv(&report),
             };
@@ -389,11 +394,17 @@ impl Plan {
                 let _ = writeln!(
                     err,
                     "warning: waiver `{}` expired on {} and no longer applies ({})",
-                    w.id, w.expires, w.reason
+                    crate::guard::text(&w.id),
+                    w.expires,
+                    crate::guard::text(&w.reason)
                 );
             }
             for w in &report.waivers.unused {
-                let _ = writeln!(err, "note: waiver `{}` matches no finding", w.id);
+                let _ = writeln!(
+                    err,
+                    "note: waiver `{}` matches no finding",
+                    crate::guard::text(&w.id)
+                );
             }
             if let Some(b) = &report.baseline
                 && !b.method_changes.is_empty()
@@ -401,7 +412,7 @@ impl Plan {
                 let _ = writeln!(
                     err,
                     "note: the method changed since the baseline ({}); new and resolved findings may come from that",
-                    b.method_changes.join("; ")
+                    crate::guard::text(&b.method_changes.join("; "))
                 );
             }
         }
@@ -511,13 +522,14 @@ fn validate(dir: &Path, format: TextOrJson, out: &mut dyn Write) -> Result<i32> 
         TextOrJson::Json => emit_json(out, &report)?,
         TextOrJson::Text => {
             let mut text = String::new();
+            // One line per diagnostic, whatever the data it quotes holds.
             for d in &diagnostics {
-                text.push_str(&d.to_string());
+                text.push_str(&crate::guard::text(&d.to_string()));
                 text.push('\n');
             }
             text.push_str(&format!(
                 "{}: {} ({} error(s), {} warning(s), {} note(s))\n",
-                dir.display(),
+                crate::guard::text(&dir.display().to_string()),
                 if report.valid { "valid" } else { "invalid" },
                 report.errors,
                 report.warnings,
@@ -527,6 +539,12 @@ fn validate(dir: &Path, format: TextOrJson, out: &mut dyn Write) -> Result<i32> 
         }
     }
     Ok(code)
+}
+
+/// Writes a text document to the command's output, every control character but its line
+/// feeds as a visible escape ([`crate::guard::text_lines`]).
+fn emit_text(out: &mut dyn Write, text: &str) -> Result<()> {
+    emit(out, crate::guard::text_lines(text).as_bytes())
 }
 
 /// Writes bytes to the command's output.
@@ -569,12 +587,13 @@ pub fn is_broken_pipe(e: &Error) -> bool {
     matches!(e, Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-/// Prints an error for a person: the diagnostics first, then a summary line.
+/// Prints an error for a person: the diagnostics first, then a summary line, each one line
+/// whatever the input it quotes holds ([`crate::guard::text`]).
 pub fn print_error(e: &Error, err: &mut dyn Write) {
     if let Error::InvalidDataset { diagnostics, .. } = e {
         for d in diagnostics {
-            let _ = writeln!(err, "{d}");
+            let _ = writeln!(err, "{}", crate::guard::text(&d.to_string()));
         }
     }
-    let _ = writeln!(err, "error: {e}");
+    let _ = writeln!(err, "error: {}", crate::guard::text(&e.to_string()));
 }

@@ -230,9 +230,10 @@ pub fn mark(report: &mut Report, baseline: &RunFindings, path: &Path) {
 impl Changes {
     /// A person's summary of the changes.
     pub fn to_text(&self, old: &str, new: &str) -> String {
+        use crate::guard::text as t;
         use std::fmt::Write as _;
         let mut s = String::new();
-        let _ = writeln!(s, "comparing {old} -> {new}");
+        let _ = writeln!(s, "comparing {} -> {}", t(old), t(new));
         if self.method_changes.is_empty() {
             let _ = writeln!(s, "method: unchanged");
         } else {
@@ -241,7 +242,7 @@ impl Changes {
                 "METHOD CHANGED (differences below may come from the method, not from the supply chain):"
             );
             for m in &self.method_changes {
-                let _ = writeln!(s, "  {m}");
+                let _ = writeln!(s, "  {}", t(m));
             }
         }
         let _ = writeln!(
@@ -257,7 +258,13 @@ impl Changes {
             if !list.is_empty() {
                 let _ = writeln!(s, "\n{title}:");
                 for f in list {
-                    let _ = writeln!(s, "  {:<8} {}  {}", f.severity.as_str(), f.id, f.message);
+                    let _ = writeln!(
+                        s,
+                        "  {:<8} {}  {}",
+                        f.severity.as_str(),
+                        t(&f.id),
+                        t(&f.message)
+                    );
                 }
             }
         }
@@ -269,8 +276,8 @@ impl Changes {
                     "  {} -> {}  {}  ({} {} -> {})",
                     m.old_severity.as_str(),
                     m.new_severity.as_str(),
-                    m.id,
-                    m.metric,
+                    t(&m.id),
+                    t(&m.metric),
                     m.old_value,
                     m.new_value
                 );
@@ -282,7 +289,10 @@ impl Changes {
                 let _ = writeln!(
                     s,
                     "  {}  {} {} -> {}",
-                    m.id, m.metric, m.old_value, m.new_value
+                    t(&m.id),
+                    t(&m.metric),
+                    m.old_value,
+                    m.new_value
                 );
             }
         }

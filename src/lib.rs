@@ -19,6 +19,7 @@ pub mod error;
 pub mod export;
 pub mod generate;
 pub mod graph;
+pub mod guard;
 pub mod ingest;
 pub mod model;
 pub mod names;

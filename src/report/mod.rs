@@ -262,29 +262,56 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
 
 /// A finding's message with its baseline status and waiver, for tables.
 pub fn annotated(f: &Finding) -> String {
+    annotated_with(f, std::borrow::Cow::Borrowed)
+}
+
+/// [`annotated`] with the data in it (the message, the waiver's reason) passed through a
+/// format's guard, and the marks around it as they are.
+pub fn annotated_with<'a>(
+    f: &'a Finding,
+    guard: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> String {
     let mut text = String::new();
     if f.status == Some(crate::baseline::Status::New) {
         text.push_str("[NEW] ");
     }
-    text.push_str(&f.message);
+    text.push_str(&guard(&f.message));
     if let Some(w) = &f.waiver {
-        text.push_str(&format!(" [waived until {}: {}]", w.expires, w.reason));
+        text.push_str(&format!(
+            " [waived until {}: {}]",
+            w.expires,
+            guard(&w.reason)
+        ));
     }
     text
 }
 
 /// Lines about the baseline and the waivers, for the summaries (empty when neither is used).
 pub fn run_notes(report: &Report) -> Vec<String> {
+    run_notes_with(report, std::borrow::Cow::Borrowed)
+}
+
+/// [`run_notes`] with the data in them (paths, waiver ids and reasons, method changes that
+/// quote settings) passed through a format's guard.
+pub fn run_notes_with<'a>(
+    report: &'a Report,
+    guard: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(b) = &report.baseline {
         notes.push(format!(
             "Compared with the baseline {} ({}): {} new, {} standing, {} resolved.",
-            b.path, b.tool, b.new, b.standing, b.resolved
+            guard(&b.path),
+            guard(&b.tool),
+            b.new,
+            b.standing,
+            b.resolved
         ));
         if !b.method_changes.is_empty() {
+            let changes: Vec<_> = b.method_changes.iter().map(|m| guard(m)).collect();
             notes.push(format!(
                 "The method changed since the baseline ({}): new and resolved findings may come from that, not from the supply chain.",
-                b.method_changes.join("; ")
+                changes.join("; ")
             ));
         }
     }
@@ -301,11 +328,13 @@ pub fn run_notes(report: &Report) -> Vec<String> {
     for w in &report.waivers.expired {
         notes.push(format!(
             "Waiver `{}` expired on {} and no longer applies ({}).",
-            w.id, w.expires, w.reason
+            guard(&w.id),
+            w.expires,
+            guard(&w.reason)
         ));
     }
     for w in &report.waivers.unused {
-        notes.push(format!("Waiver `{}` matches no finding.", w.id));
+        notes.push(format!("Waiver `{}` matches no finding.", guard(&w.id)));
     }
     notes
 }
