@@ -42,12 +42,15 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             format,
             analysis: args,
             gate,
+            max_output,
         } => {
             let config = Config::load(cli.config.as_deref())?;
             let plan = Plan::new(dir.as_deref(), args, gate, &config)?;
             let progress = Progress::new(cli.quiet);
             let (_, _, report) = plan.run(&progress, cli.quiet, ingest::limits::ANALYZE)?;
             progress.done();
+            let estimate = report::size::analyze_output(&report, *format == TextOrJson::Json);
+            plan.check_size(&estimate, *max_output, "the output")?;
             match format {
                 TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
                 TextOrJson::Json => emit_with(out, |w| report::json::write(&report, w))?,
@@ -65,22 +68,65 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             charts,
             analysis: args,
             gate,
+            max_output,
+            wait,
         } => {
             let config = Config::load(cli.config.as_deref())?;
             let plan = Plan::new(dir.as_deref(), args, gate, &config)?;
-            let progress = Progress::new(cli.quiet);
-            let (ds, graph, report) = plan.run(&progress, cli.quiet, ingest::limits::REPORT)?;
             let target = out_dir
                 .clone()
                 .or_else(|| config.out.clone())
-                .unwrap_or_else(|| Path::new("reports").join(&ds.name));
+                .unwrap_or_else(|| Path::new("reports").join(ingest::dataset_name(&plan.dir)));
             let formats = pick(format, config.formats.as_deref(), &ReportFormat::ALL);
             let charts = pick(charts, config.charts.as_deref(), &ChartFormat::BOTH);
+            let waiting = || {
+                if !cli.quiet {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "waiting for another tierscope run writing to {}",
+                        crate::guard::text(&target.display().to_string())
+                    );
+                }
+            };
+            // One run writes to a folder at a time. Taken before the analysis when the
+            // folder exists, so that a second run stops at once rather than after its work.
+            let early = if target.is_dir() {
+                Some(report::write::lock_folder(&target, *wait, waiting)?)
+            } else {
+                None
+            };
+            let progress = Progress::new(cli.quiet);
+            let (ds, graph, report) = plan.run(&progress, cli.quiet, ingest::limits::REPORT)?;
+            let estimate = report::size::report_files(
+                &report,
+                &formats,
+                charts.iter().any(|c| *c != ChartFormat::None),
+            );
+            plan.check_size(&estimate, *max_output, "the report")?;
+            let lock = match early {
+                Some(lock) => lock,
+                None => {
+                    std::fs::create_dir_all(&target).map_err(|source| Error::Write {
+                        path: target.clone(),
+                        source,
+                    })?;
+                    report::write::lock_folder(&target, *wait, waiting)?
+                }
+            };
             progress.phase("rendering reports");
             // Each file is written to a temporary name as soon as it is rendered, and all
             // are renamed into place once every one is written.
-            let staging = report::write::Staging::new(&target);
-            let paths = report::render_to(&staging, &report, &ds, &graph, &formats, &charts)?;
+            let staging = report::write::Staging::report_set(&target, lock)?;
+            let options = report::Options {
+                csv_guard: if cli.no_csv_guard {
+                    crate::guard::CsvGuard::Off
+                } else {
+                    crate::guard::CsvGuard::On
+                },
+            };
+            let paths = report::render_to_with(
+                &staging, &report, &ds, &graph, &formats, &charts, &options,
+            )?;
             progress.phase("writing");
             staging.commit()?;
             progress.done();
@@ -196,6 +242,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             // List files from the flags, else from tierscope.toml's `lists`.
             let config = Config::load(cli.config.as_deref())?;
             let lists = pick(lists, config.lists.as_deref(), &[]);
+            // Before any is opened: a named pipe as a list would block the run forever.
+            crate::inputs::check_screen_inputs(vendors, &lists)?;
             let report = screen::run(dir, &ds, vendors, &lists, &settings)?;
             let bytes = match format {
                 ScreenFormat::Text => crate::guard::text_lines(&screen::render::text(&report))
@@ -417,6 +465,27 @@ impl Plan {
             }
         }
         Ok((ds, graph, report))
+    }
+
+    /// Refuses an output `estimate` says would pass `--max-output` (default
+    /// [`report::size::default_limit`] of the dataset's CSV) or the memory available.
+    pub fn check_size(
+        &self,
+        estimate: &report::size::Estimate,
+        max_output: Option<u64>,
+        what: &str,
+    ) -> Result<()> {
+        let limit = max_output.unwrap_or_else(|| {
+            report::size::default_limit(ingest::limits::dataset_size(&self.dir))
+        });
+        report::size::check(
+            estimate,
+            limit,
+            max_output.is_some(),
+            ingest::limits::available_memory(),
+            what,
+        )
+        .map_err(Error::Usage)
     }
 
     /// 1 when a finding that counts is at or above `--fail-on`: not waived, and new when

@@ -86,10 +86,7 @@ pub struct BaselineInfo {
 
 /// Reads a report JSON as a run to compare.
 pub fn read(path: &Path) -> Result<RunFindings> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::inputs::read(path, "a report.json written by tierscope")?;
     serde_json::from_slice(&bytes).map_err(|e| Error::Input {
         path: path.to_path_buf(),
         what: format!(

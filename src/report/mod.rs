@@ -4,10 +4,12 @@
 //! What every format shares lives here: the headline risks of the executive summary and the
 //! methodology text.
 
+pub mod cleanup;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod size;
 pub mod text;
 pub mod write;
 
@@ -49,6 +51,42 @@ pub fn render_to(
     formats: &[ReportFormat],
     chart_formats: &[ChartFormat],
 ) -> crate::error::Result<Vec<PathBuf>> {
+    render_to_with(
+        sink,
+        report,
+        ds,
+        g,
+        formats,
+        chart_formats,
+        &Options::default(),
+    )
+}
+
+/// How the files are rendered, beyond which ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Guard `findings.csv` against formula injection (`--no-csv-guard` turns it off).
+    pub csv_guard: crate::guard::CsvGuard,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            csv_guard: crate::guard::CsvGuard::On,
+        }
+    }
+}
+
+/// [`render_to`] with [`Options`].
+pub fn render_to_with(
+    sink: &dyn write::Sink,
+    report: &Report,
+    ds: &Dataset,
+    g: &ProductionGraph,
+    formats: &[ReportFormat],
+    chart_formats: &[ChartFormat],
+    options: &Options,
+) -> crate::error::Result<Vec<PathBuf>> {
     let svg = chart_formats.contains(&ChartFormat::Svg);
     let png = chart_formats.contains(&ChartFormat::Png);
     let wants = |f: ReportFormat| formats.contains(&f);
@@ -86,7 +124,7 @@ pub fn render_to(
                 || file(ReportFormat::Json, &mut |w| json::write(report, w)),
                 || {
                     file(ReportFormat::Csv, &mut |w| {
-                        w.write_all(&csv::render(report))
+                        w.write_all(&csv::render_with(report, options.csv_guard))
                     })
                 },
             )
