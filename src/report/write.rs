@@ -53,6 +53,11 @@ const FAULT_ENV: &str = "TIERSCOPE_FAIL_AFTER_FILES";
 /// middle, and writing fails with "no space left on device".
 const FAULT_BYTES_ENV: &str = "TIERSCOPE_FAIL_AFTER_BYTES";
 
+/// Test-only switch: with `TIERSCOPE_PAUSE_AFTER_FILES=N` set, the run stops for a minute
+/// once N files are written to their temporary names, as a slow disk would hold it there.
+/// Used by the tests that stop a run part-way (SIGTERM, a second run on the folder).
+const PAUSE_ENV: &str = "TIERSCOPE_PAUSE_AFTER_FILES";
+
 /// Writes every file under `dir` all-or-nothing (up to the renames themselves, which do not
 /// fail on a healthy file system once the temporary files exist).
 pub fn write_all(dir: &Path, files: &[OutFile]) -> Result<()> {
@@ -488,6 +493,10 @@ impl Sink for Staging {
                 target,
                 _registered: registered,
             });
+        let written = self.staged.lock().unwrap_or_else(|e| e.into_inner()).len();
+        if std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse().ok()) == Some(written) {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
         Ok(())
     }
 }
