@@ -478,3 +478,141 @@ fn page_anchors_are_distinct_and_every_link_has_its_target() {
         "only the page's own script"
     );
 }
+
+/// The program of `names` that is installed, if any.
+fn program(names: &[&str]) -> Option<String> {
+    names.iter().find_map(|n| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {n}")])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    })
+}
+
+/// The DOM Chromium builds from `page` after loading it (scripts run).
+fn chromium_dom(chromium: &str, page: &Path) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            &format!("file://{}", page.display()),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Elements of `dom` with an event-handler attribute (`onerror`, `onload`, ...), and links to
+/// `javascript:`.
+fn live_markup(dom: &str) -> Vec<String> {
+    let doc = tl::parse(dom, tl::ParserOptions::default()).unwrap();
+    let mut found = Vec::new();
+    for node in doc.nodes() {
+        let Some(tag) = node.as_tag() else { continue };
+        for (name, value) in tag.attributes().iter() {
+            let value = value.unwrap_or_default();
+            if name.to_ascii_lowercase().starts_with("on")
+                || value
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("javascript:")
+            {
+                found.push(format!("<{} {name}={value:?}>", tag.name().as_utf8_str()));
+            }
+        }
+    }
+    found
+}
+
+/// report.html, and report.md as GitHub would show it, loaded in Chromium: no element of the
+/// data carries an event handler or a javascript: link, and no script but the page's own.
+/// Skipped, with a note, where Chromium is not installed.
+#[test]
+fn chromium_loads_the_pages_with_nothing_of_the_data_live() {
+    let Some(chromium) = program(&["chromium", "chromium-browser", "google-chrome"]) else {
+        eprintln!("note: chromium is not installed; skipping the browser check of the pages");
+        return;
+    };
+    let (tmp, out) = hostile_report(&[]);
+    let dom = chromium_dom(&chromium, &out.join("report.html"));
+    assert!(
+        dom.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the payloads are text"
+    );
+    assert_eq!(live_markup(&dom), Vec::<String>::new());
+    let doc = tl::parse(&dom, tl::ParserOptions::default()).unwrap();
+    assert_eq!(doc.query_selector("script").unwrap().count(), 1);
+    assert!(doc.query_selector("img").unwrap().next().is_none());
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let page = tmp.path().join("md.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>{}</body></html>",
+            markdown_html(&md)
+        ),
+    )
+    .unwrap();
+    let dom = chromium_dom(&chromium, &page);
+    assert_eq!(live_markup(&dom), Vec::<String>::new());
+    let doc = tl::parse(&dom, tl::ParserOptions::default()).unwrap();
+    for tag in ["script", "img", "svg", "a", "iframe"] {
+        assert!(
+            doc.query_selector(tag).unwrap().next().is_none(),
+            "<{tag}> in report.md"
+        );
+    }
+}
+
+/// findings.csv opened in LibreOffice Calc (converted headless to a flat OpenDocument
+/// spreadsheet): no formula cell, where the unguarded file has dozens. Skipped, with a note,
+/// where LibreOffice is not installed.
+#[test]
+fn libreoffice_finds_no_formula_in_findings_csv() {
+    let Some(soffice) = program(&["soffice", "libreoffice", "localc"]) else {
+        eprintln!(
+            "note: LibreOffice is not installed; skipping the spreadsheet check of findings.csv"
+        );
+        return;
+    };
+    let formulas = |extra: &[&str]| -> usize {
+        let (tmp, out) = hostile_report(extra);
+        let profile = tmp.path().join("lo-profile");
+        let o = Command::new(&soffice)
+            .args([
+                &format!("-env:UserInstallation=file://{}", profile.display()),
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "fods",
+                "--outdir",
+                tmp.path().to_str().unwrap(),
+                out.join("findings.csv").to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let sheet = std::fs::read_to_string(tmp.path().join("findings.fods")).unwrap_or_else(|e| {
+            panic!(
+                "no spreadsheet ({e}): {}",
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+        assert!(sheet.contains("HYPERLINK"), "the payloads are in the sheet");
+        sheet.matches("table:formula=").count()
+    };
+    assert_eq!(
+        formulas(&[]),
+        0,
+        "a formula cell in the guarded findings.csv"
+    );
+    // The check can fail: without the guard the same file has live formulas.
+    assert!(formulas(&["--no-csv-guard"]) > 10);
+}
