@@ -92,7 +92,10 @@ tierscope analyze my-data --untrust CN,RU --capacity-threshold 0.3"
         after_help = "Writes report.html (self-contained), report.md, report.json, \
 findings.csv and charts/*.svg|png into --out (default reports/<dataset-name>/). Every file is \
 written to a temporary name and renamed only when all are written, so a failed run leaves the \
-previous report intact. The same input gives byte-identical files.\n\n\
+previous report intact. The folder is locked for the run (a second run exits 2, or waits with \
+--wait); files of the report set the previous run wrote (listed in .tierscope-manifest) that \
+this run does not write are removed, and nothing else. The same input gives byte-identical \
+files.\n\n\
 Examples:\n  tierscope report datasets/legacy-semiconductors\n  \
 tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json --charts svg\n  \
 tierscope report my-data --fail-on critical"

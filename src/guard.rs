@@ -93,7 +93,7 @@ fn is_plain_number(text: &str) -> bool {
     !int.is_empty()
         && int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
-        && (frac.is_empty() == !digits.contains('.'))
+        && frac.is_empty() != digits.contains('.')
 }
 
 /// A CSV cell for a spreadsheet: one that [`is_formula_like`] gets a leading `'` (OWASP,
