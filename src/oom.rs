@@ -73,11 +73,23 @@ fn out_of_memory(size: usize) -> ! {
     write_stderr(BEFORE);
     write_stderr(&digits[at..]);
     write_stderr(AFTER);
+    #[cfg(unix)]
     // SAFETY: ends the process at once, without running destructors or atexit handlers,
     // which could allocate.
-    unsafe { libc::_exit(crate::error::EXIT_ERROR) }
+    unsafe {
+        libc::_exit(crate::error::EXIT_ERROR)
+    }
+    #[cfg(not(unix))]
+    std::process::exit(crate::error::EXIT_ERROR)
 }
 
+#[cfg(not(unix))]
+fn write_stderr(bytes: &[u8]) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(bytes);
+}
+
+#[cfg(unix)]
 fn write_stderr(bytes: &[u8]) {
     let mut rest = bytes;
     while !rest.is_empty() {

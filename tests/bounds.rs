@@ -5,7 +5,7 @@
 mod common;
 
 use common::hostile::deep_chain;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,19 +23,26 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-#[test]
-fn a_report_larger_than_max_output_is_refused_before_it_is_written() {
+/// A chain `levels` deep in a temporary folder, and an output folder holding a previous
+/// report (of the mini dataset) with its files' paths.
+fn chain_and_previous_report(levels: usize) -> (tempfile::TempDir, PathBuf, PathBuf, Vec<PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("chain");
-    common::write(&deep_chain(1500), &data);
+    common::write(&deep_chain(levels), &data);
     let out = dir.path().join("out");
-    // A previous report in the folder stays as it was.
     assert!(
         tierscope(&["report", MINI, "--out", out.to_str().unwrap()])
             .status
             .success()
     );
     let before = common::files_under(&out);
+    (dir, data, out, before)
+}
+
+#[test]
+fn a_report_larger_than_max_output_is_refused_before_it_is_written() {
+    // A previous report in the folder stays as it was.
+    let (_dir, data, out, before) = chain_and_previous_report(1500);
     let o = tierscope(&[
         "report",
         data.to_str().unwrap(),
@@ -135,16 +142,7 @@ fn the_size_estimate_is_close_to_what_is_written() {
 #[test]
 fn running_out_of_memory_is_exit_code_2_not_an_abort() {
     use std::os::unix::process::CommandExt;
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("chain");
-    common::write(&deep_chain(10_000), &data);
-    let out = dir.path().join("out");
-    assert!(
-        tierscope(&["report", MINI, "--out", out.to_str().unwrap()])
-            .status
-            .success()
-    );
-    let before = common::files_under(&out);
+    let (_dir, data, out, before) = chain_and_previous_report(10_000);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tierscope"));
     cmd.args([
         "report",

@@ -34,6 +34,28 @@ fn files(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Every file under `dir` with its bytes.
+fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files(dir)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+        .collect()
+}
+
+/// Arguments of a report of the mini dataset into `out` with only report.json.
+fn json_only(out: &Path) -> [&str; 8] {
+    [
+        "report",
+        MINI,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+        "--charts",
+        "none",
+    ]
+}
+
 fn temporaries(dir: &Path) -> Vec<String> {
     files(dir)
         .into_iter()
@@ -93,17 +115,8 @@ fn a_second_run_on_a_folder_in_use_exits_2_or_waits_with_wait() {
     );
     // With --wait it waits for the first, then writes its own set whole.
     let mut second = tierscope()
-        .args([
-            "report",
-            MINI,
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-            "--charts",
-            "none",
-            "--wait",
-        ])
+        .args(json_only(&out))
+        .arg("--wait")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -128,10 +141,7 @@ fn sigterm_and_sigint_remove_the_temporary_files_and_keep_the_previous_report() 
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         assert!(report(&out, &[]).status.success());
-        let before: Vec<(String, Vec<u8>)> = files(&out)
-            .into_iter()
-            .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
-            .collect();
+        let before: Vec<(String, Vec<u8>)> = contents(&out);
         let child = paused_report(&out, 3, &["--format", "json,csv,md"]);
         // SAFETY: sends a signal to the child this test started.
         assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
@@ -139,10 +149,7 @@ fn sigterm_and_sigint_remove_the_temporary_files_and_keep_the_previous_report() 
         use std::os::unix::process::ExitStatusExt;
         assert_eq!(o.status.signal(), Some(signal), "{:?}", o.status);
         assert_eq!(temporaries(&out), Vec::<String>::new());
-        let after: Vec<(String, Vec<u8>)> = files(&out)
-            .into_iter()
-            .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
-            .collect();
+        let after: Vec<(String, Vec<u8>)> = contents(&out);
         assert_eq!(
             after, before,
             "signal {signal}: the previous report changed"
@@ -278,28 +285,13 @@ fn a_failed_run_leaves_the_previous_set_and_manifest_as_they_were() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     assert!(report(&out, &[]).status.success());
-    let before: Vec<(String, Vec<u8>)> = files(&out)
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
-        .collect();
+    let before: Vec<(String, Vec<u8>)> = contents(&out);
     let o = tierscope()
-        .args([
-            "report",
-            MINI,
-            "--out",
-            out.to_str().unwrap(),
-            "--format",
-            "json",
-            "--charts",
-            "none",
-        ])
+        .args(json_only(&out))
         .env("TIERSCOPE_FAIL_AFTER_BYTES", "100")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    let after: Vec<(String, Vec<u8>)> = files(&out)
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
-        .collect();
+    let after: Vec<(String, Vec<u8>)> = contents(&out);
     assert_eq!(after, before);
 }

@@ -44,6 +44,9 @@ fn chart_png(products: usize) -> u64 {
     (3u64 << 19).min((512 << 10) + 1024 * products as u64)
 }
 
+/// Outputs needing less memory than this to render are not refused for memory.
+const MEMORY_FLOOR: u64 = 64 << 20;
+
 /// The estimated size of each file a run would write.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
@@ -360,8 +363,11 @@ pub fn check(
             }
         ));
     }
+    // Rendering a few tens of megabytes is never what runs a machine out of memory (and
+    // the dataset's own check, `ingest::limits`, already counts the formats at their usual
+    // size): only larger outputs are held to the memory available.
     if let Some(available) = available
-        && estimate.in_memory > available
+        && estimate.in_memory > available.max(MEMORY_FLOOR)
     {
         return Err(format!(
             "{what} needs about {} of memory to render ({}), but only {} is available; {why} (expected a smaller output: {narrow})",
