@@ -407,7 +407,10 @@ fn config_file_supplies_settings_and_flags_win() {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    assert_eq!(names, [".tierscope-manifest", "findings.csv", "report.json"]);
+    assert_eq!(
+        names,
+        [".tierscope-manifest", "findings.csv", "report.json"]
+    );
     let r = json(&root.join("nightly/report.json"));
     assert_eq!(r["settings"]["capacity_threshold"], 0.2);
     // Flags win: a threshold and a fail-on level from the command line.
