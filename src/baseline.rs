@@ -246,18 +246,19 @@ pub struct BaselineInfo {
     pub warnings: Vec<String>,
 }
 
+/// What a baseline or a report to compare must be, for messages.
+const WHAT: &str = "a report.json written by tierscope";
+
 /// Reads a report JSON as a run to compare.
 pub fn read(path: &Path) -> Result<RunFindings> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::inputs::read(path, WHAT)?;
     parse(&bytes, path)
 }
 
 /// Reads a report JSON as a run to compare; `None` when there is no file at `path` (no
 /// baseline yet). A file that cannot be read or is not a report is an error with its place.
 pub fn read_optional(path: &Path) -> Result<Option<RunFindings>> {
+    crate::inputs::check(path, WHAT)?;
     match std::fs::read(path) {
         Ok(bytes) => parse(&bytes, path).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -467,14 +468,18 @@ impl Changes {
 
     /// A person's summary of the changes.
     pub fn to_text(&self, old: &str, new: &str) -> String {
+        use crate::guard::text as t;
         use std::fmt::Write as _;
         let mut s = String::new();
-        let _ = writeln!(s, "comparing {old} -> {new}");
+        let _ = writeln!(s, "comparing {} -> {}", t(old), t(new));
         if let Some(o) = &self.other_dataset {
             let _ = writeln!(
                 s,
-                "WARNING: {old} is of dataset {}, {new} is of dataset {}: findings differ because the supply chains do",
-                o.old, o.new
+                "WARNING: {} is of dataset {}, {} is of dataset {}: findings differ because the supply chains do",
+                t(old),
+                t(&o.old),
+                t(new),
+                t(&o.new)
             );
         }
         if self.method_changes.is_empty() {
@@ -485,7 +490,7 @@ impl Changes {
                 "METHOD CHANGED (differences below may come from the method, not from the supply chain):"
             );
             for m in &self.method_changes {
-                let _ = writeln!(s, "  {m}");
+                let _ = writeln!(s, "  {}", t(m));
             }
         }
         if let Some(input) = &self.input {
@@ -495,7 +500,7 @@ impl Changes {
                 let _ = writeln!(
                     s,
                     "input: changed ({}; sha256 {} -> {})",
-                    input.changed_files.join(", "),
+                    t(&input.changed_files.join(", ")),
                     short(&input.old_sha256),
                     short(&input.new_sha256)
                 );
@@ -516,7 +521,13 @@ impl Changes {
             if !list.is_empty() {
                 let _ = writeln!(s, "\n{title}:");
                 for f in list {
-                    let _ = writeln!(s, "  {:<8} {}  {}", f.severity.as_str(), f.id, f.message);
+                    let _ = writeln!(
+                        s,
+                        "  {:<8} {}  {}",
+                        f.severity.as_str(),
+                        t(&f.id),
+                        t(&f.message)
+                    );
                 }
             }
         }
@@ -532,10 +543,10 @@ impl Changes {
                         "  {} -> {}  {} -> {}  {}  {}",
                         c.old.severity.as_str(),
                         c.new.severity.as_str(),
-                        c.old.kind,
-                        c.new.kind,
-                        c.new.id,
-                        c.new.message
+                        t(&c.old.kind),
+                        t(&c.new.kind),
+                        t(&c.new.id),
+                        t(&c.new.message)
                     );
                 }
             }
@@ -548,8 +559,8 @@ impl Changes {
                     "  {} -> {}  {}  ({} {} -> {})",
                     m.old_severity.as_str(),
                     m.new_severity.as_str(),
-                    m.id,
-                    m.metric,
+                    t(&m.id),
+                    t(&m.metric),
                     show_value(&m.metric, m.old_value),
                     show_value(&m.metric, m.new_value)
                 );
@@ -561,8 +572,8 @@ impl Changes {
                 let _ = writeln!(
                     s,
                     "  {}  {} {} -> {}",
-                    m.id,
-                    m.metric,
+                    t(&m.id),
+                    t(&m.metric),
                     show_value(&m.metric, m.old_value),
                     show_value(&m.metric, m.new_value)
                 );

@@ -27,6 +27,10 @@ pub struct Cli {
     /// No progress bars or notes on stderr (errors are still printed)
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Write CSV cells as they are, for programs rather than spreadsheets: no `'` before a
+    /// cell that starts with =, +, -, @, tab or CR
+    #[arg(long, global = true)]
+    pub no_csv_guard: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -83,13 +87,20 @@ tierscope analyze my-data --untrust CN,RU --capacity-threshold 0.3"
         analysis: AnalysisArgs,
         #[command(flatten)]
         gate: GateArgs,
+        /// Refuse to write more than this (e.g. 500M, 2G) [default: 64M or 100 times the
+        /// dataset's CSV, whichever is larger]
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_output: Option<u64>,
     },
     /// Write the risk report: HTML, Markdown, JSON, CSV and charts (SVG, PNG)
     #[command(
         after_help = "Writes report.html (self-contained), report.md, report.json, \
 findings.csv and charts/*.svg|png into --out (default reports/<dataset-name>/). Every file is \
 written to a temporary name and renamed only when all are written, so a failed run leaves the \
-previous report intact. The same input gives byte-identical files.\n\n\
+previous report intact. The folder is locked for the run (a second run exits 2, or waits with \
+--wait); files of the report set the previous run wrote (listed in .tierscope-manifest) that \
+this run does not write are removed, and nothing else. The same input gives byte-identical \
+files.\n\n\
 Examples:\n  tierscope report datasets/legacy-semiconductors\n  \
 tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json --charts svg\n  \
 tierscope report my-data --fail-on critical\n  \
@@ -111,6 +122,13 @@ tierscope report my-data --baseline accepted/report.json --update-baseline --fai
         analysis: AnalysisArgs,
         #[command(flatten)]
         gate: GateArgs,
+        /// Refuse to write more than this in all (e.g. 500M, 2G) [default: 64M or 100 times
+        /// the dataset's CSV, whichever is larger]
+        #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+        max_output: Option<u64>,
+        /// When another run is writing to the same folder, wait for it instead of exiting 2
+        #[arg(long)]
+        wait: bool,
     },
     /// Export the production graph for Graphviz (dot), Gephi/yEd (graphml) or networkx (json), or the dataset as one flat sheet
     #[command(
@@ -504,4 +522,28 @@ fn severity() -> impl TypedValueParser<Value = Severity> {
 fn level() -> impl TypedValueParser<Value = Level> {
     PossibleValuesParser::new(Level::ALL.map(Level::as_str))
         .map(|s| s.parse().expect("one of the possible values"))
+}
+
+/// A size in bytes: a number with an optional unit K, M, G or T (powers of 1024, a trailing
+/// `B` or `iB` allowed): `500M`, `2G`, `1048576`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let t = t
+        .strip_suffix("iB")
+        .or_else(|| t.strip_suffix('B'))
+        .unwrap_or(t);
+    let (number, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        Some('T') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    let expected =
+        || format!("`{text}` is not a size (expected a number of bytes, or e.g. 500M, 2G)");
+    let v: f64 = number.trim().parse().map_err(|_| expected())?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(expected());
+    }
+    Ok((v * (1u64 << shift) as f64).min(u64::MAX as f64) as u64)
 }

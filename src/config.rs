@@ -120,10 +120,7 @@ impl Config {
                 p
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
+        let text = crate::inputs::read_to_string(&path, "a tierscope.toml settings file")?;
         let mut config: Config = parse_toml(&text, &path)?;
         config.resolve_paths(path.parent().unwrap_or(Path::new("")));
         config.path = Some(path);

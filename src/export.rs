@@ -57,7 +57,7 @@ pub fn attributes(
     let products: BTreeSet<u32> = g.products.iter().map(|&(_, n)| n).collect();
     let id = |n: u32| {
         let node = g.node(n);
-        format!("{}/{}", ds.entity(node.entity).id, ds.item(node.item).id)
+        node_id(&ds.entity(node.entity).id, &ds.item(node.item).id)
     };
     let nodes = (0..g.node_count() as u32)
         .map(|n| {
@@ -94,6 +94,14 @@ pub fn attributes(
     (nodes, edges)
 }
 
+/// A production node's id, `entity/item`, with `%` and `/` percent-encoded inside each part
+/// (`%25`, `%2F`), so that distinct nodes never share an id: (`a`, `b/c`) is `a/b%2Fc` and
+/// (`a/b`, `c`) is `a%2Fb/c`. Ids without those characters read as they always have.
+pub fn node_id(entity: &str, item: &str) -> String {
+    use crate::analysis::findings::id_part;
+    format!("{}/{}", id_part(entity, '/'), id_part(item, '/'))
+}
+
 /// Escapes text for inside a quoted DOT string.
 fn dot_escape(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
@@ -104,9 +112,10 @@ fn dot_quote(text: &str) -> String {
     format!("\"{}\"", dot_escape(text))
 }
 
-/// Escapes XML text and attribute values.
-fn xml(text: &str) -> String {
-    crate::report::html::esc(text)
+/// Escapes an XML attribute value (and drops nothing: characters XML 1.0 forbids are written
+/// as visible escapes, see [`crate::guard`]).
+fn xml(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::guard::xml_attr(text)
 }
 
 pub fn dot(nodes: &[NodeAttrs], edges: &[EdgeAttrs], name: &str) -> Vec<u8> {
@@ -200,7 +209,11 @@ pub fn graphml(nodes: &[NodeAttrs], edges: &[EdgeAttrs], name: &str) -> Vec<u8> 
             ("product", n.product.to_string()),
             ("tier", n.tier.to_string()),
         ] {
-            let _ = writeln!(s, "      <data key=\"{k}\">{}</data>", xml(&v));
+            let _ = writeln!(
+                s,
+                "      <data key=\"{k}\">{}</data>",
+                crate::guard::xml_text(&v)
+            );
         }
         s.push_str("    </node>\n");
     }
@@ -211,7 +224,7 @@ pub fn graphml(nodes: &[NodeAttrs], edges: &[EdgeAttrs], name: &str) -> Vec<u8> 
             xml(&e.source),
             xml(&e.target),
             e.share,
-            xml(&e.item)
+            crate::guard::xml_text(&e.item)
         );
     }
     s.push_str("  </graph>\n</graphml>\n");

@@ -154,6 +154,16 @@ impl Reviewed {
 
     /// A finding's message with its baseline status and waiver, for tables.
     pub fn annotated(&self, f: &Finding) -> String {
+        self.annotated_with(f, std::borrow::Cow::Borrowed)
+    }
+
+    /// [`Reviewed::annotated`] with the data in it (the message, the waiver's reason) passed
+    /// through a format's guard, and the marks around it as they are.
+    pub fn annotated_with<'a>(
+        &'a self,
+        f: &'a Finding,
+        guard: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+    ) -> String {
         let mut text = String::new();
         match self.marks.change(f) {
             Some((Change::Escalated, _)) => {
@@ -177,9 +187,9 @@ impl Reviewed {
                 }
             }
         }
-        text.push_str(&f.message);
+        text.push_str(&guard(&f.message));
         if let Some(w) = self.marks.waiver(f) {
-            let _ = write!(text, " [waived until {}: {}]", w.expires, w.reason);
+            let _ = write!(text, " [waived until {}: {}]", w.expires, guard(&w.reason));
         }
         text
     }
@@ -457,6 +467,8 @@ impl Gate {
         main: Option<&Path>,
         json: Option<&Path>,
     ) -> String {
+        use crate::guard::text as t;
+        let shown = |p: &Path| t(&p.display().to_string()).into_owned();
         let mut s = String::new();
         let level = self.fail_on.map_or("", Severity::as_str);
         let which = match (self.fail_on_new, report.marks.baseline().is_some()) {
@@ -475,8 +487,8 @@ impl Gate {
                 s,
                 "  {:<8} {}  {}",
                 f.severity.as_str(),
-                f.id,
-                report.annotated(f)
+                t(&f.id),
+                report.annotated_with(f, t)
             );
             if self.fail_on_new && report.marks.accepted_under_waiver(f) {
                 s.push_str(
@@ -489,7 +501,7 @@ impl Gate {
             let _ = writeln!(s, "  ... and {} more", tripped.len() - NAMED);
         }
         if let Some(path) = main {
-            let _ = writeln!(s, "report: {}", path.display());
+            let _ = writeln!(s, "report: {}", shown(path));
         }
         if let Some(path) = &self.baseline {
             if self.update_baseline {
@@ -497,13 +509,13 @@ impl Gate {
                     writeln!(
                         s,
                         "baseline kept as it was: {} (a failing run never updates it)",
-                        path.display()
+                        shown(path)
                     )
                 } else {
                     writeln!(
                         s,
                         "no baseline written to {} (a failing run never writes it)",
-                        path.display()
+                        shown(path)
                     )
                 };
             }
@@ -511,8 +523,8 @@ impl Gate {
                 let _ = writeln!(
                     s,
                     "to accept these findings as they are: tierscope baseline accept {} --baseline {}",
-                    json.display(),
-                    path.display()
+                    shown(json),
+                    shown(path)
                 );
             }
         }

@@ -5,8 +5,11 @@ use tierscope::{cli::Cli, commands, error::EXIT_ERROR};
 /// mimalloc instead of the system allocator: the analysis allocates and frees millions of
 /// small strings and vectors (finding ids, messages, evidence paths) from several threads,
 /// where glibc's malloc spent a fifth of the run at 1M supply rows (`benches/README.md`).
+/// Wrapped so that running out of memory ends the run with exit code 2, not an abort
+/// (`tierscope::oom`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: tierscope::oom::Guarded<mimalloc::MiMalloc> =
+    tierscope::oom::Guarded(mimalloc::MiMalloc);
 
 /// mimalloc's `mi_option_purge_delay` (`mimalloc.h`; the same index in its v2 and v3).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -169,10 +169,7 @@ struct WaiverFile {
 
 /// Reads a waivers file (`[[waiver]]` tables).
 pub fn load(path: &Path) -> Result<Vec<Waiver>> {
-    let text = std::fs::read_to_string(path).map_err(|source| crate::error::Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = crate::inputs::read_to_string(path, "a waivers file")?;
     Ok(crate::config::parse_toml::<WaiverFile>(&text, path)?.waiver)
 }
 

@@ -94,3 +94,15 @@ fn import_flat_regressions_and_seeds() {
         check::import_flat::check(&bytes);
     }
 }
+
+/// The fuzz targets' output checks (no control character in the text, no formula cell in
+/// findings.csv, no markup or link in report.md, distinct finding ids, GraphML that parses
+/// with distinct node ids) hold on the hostile fixture dataset.
+#[test]
+fn output_guards_on_the_hostile_fixture() {
+    let loaded = tierscope::ingest::load(Path::new("tests/fixtures/hostile")).unwrap();
+    let files =
+        check::support::analyse_with(&loaded.dataset, &tierscope::analysis::Settings::default())
+            .expect("the hostile fixture analyses");
+    assert!(files.iter().any(|(name, _)| name == "findings.csv"));
+}

@@ -564,7 +564,10 @@ fn config_file_supplies_settings_and_flags_win() {
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    assert_eq!(names, ["findings.csv", "report.json"]);
+    assert_eq!(
+        names,
+        [".tierscope-manifest", "findings.csv", "report.json"]
+    );
     let r = json(&root.join("nightly/report.json"));
     assert_eq!(r["settings"]["capacity_threshold"], 0.2);
     // Flags win: a threshold and a fail-on level from the command line.
@@ -679,7 +682,7 @@ fn no_baseline_yet_is_a_note_and_a_broken_one_an_error() {
     // A folder where the file should be: exit 2.
     std::fs::create_dir(root.join("dir.json")).unwrap();
     let o = run_in(&root, &["analyze", "data", "--baseline", "dir.json"], &[]);
-    assert_fails(&o, 2, "cannot read dir.json");
+    assert_fails(&o, 2, "dir.json: is a folder");
 }
 
 /// A waivers file named by the config that does not exist yet is a note; named on the

@@ -20,10 +20,20 @@ pub fn analyse_with(ds: &Dataset, settings: &Settings) -> Option<Vec<(String, Ve
         path: "report.html".into(),
         bytes: tierscope::report::html::render(&report, &[]),
     });
-    let _ = tierscope::report::text::render(&report);
+    check_text(
+        "the analysis text",
+        &tierscope::report::text::render(&report),
+    );
     let _ = tierscope::summary::Summary::new(ds, &g).to_text();
+    check_ids(&report);
+    check_graphml(ds, &g, &report);
     let mut out = Vec::new();
     for f in files {
+        match f.path.to_str() {
+            Some("findings.csv") => check_csv(&f.bytes),
+            Some("report.md") => check_markdown(std::str::from_utf8(&f.bytes).expect("UTF-8")),
+            _ => {}
+        }
         if f.path.to_str() == Some("report.json") {
             let back: Report = serde_json::from_slice(&f.bytes).expect("report.json reads back");
             assert_eq!(back.findings.len(), report.findings.len());
@@ -116,4 +126,68 @@ pub fn check_product_scope(ds: &Dataset, settings: &Settings, pick: usize) -> us
         "{entity}:{item} alone has findings about another product"
     );
     about(&all).len()
+}
+
+/// No character a terminal acts on reaches the text output, but its own line feeds.
+pub fn check_text(what: &str, text: &str) {
+    if let Some(c) = text
+        .chars()
+        .find(|&c| c != '\n' && tierscope::guard::is_control(c))
+    {
+        panic!("{what} holds the control character {c:?}");
+    }
+}
+
+/// No cell of findings.csv starts a formula.
+pub fn check_csv(bytes: &[u8]) {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes);
+    for record in r.records() {
+        for cell in record.expect("findings.csv reads back").iter() {
+            assert!(
+                !tierscope::guard::is_formula_like(cell),
+                "findings.csv has the formula cell {cell:?}"
+            );
+        }
+    }
+}
+
+/// report.md holds no control character but its line feeds, and no `<` (the renderer writes
+/// none of its own: every one from the data is `&lt;`) or unescaped `](`.
+pub fn check_markdown(md: &str) {
+    check_text("report.md", md);
+    assert!(!md.contains('<'), "report.md holds raw markup");
+    for (at, _) in md.match_indices("](") {
+        assert!(
+            md[..at].ends_with('\\'),
+            "report.md holds a link at byte {at}"
+        );
+    }
+}
+
+/// Distinct findings have distinct ids.
+pub fn check_ids(report: &Report) {
+    let mut ids: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+    ids.sort_unstable();
+    let n = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), n, "two findings share an id");
+}
+
+/// The GraphML export parses as XML, with one node per production node, each id once.
+pub fn check_graphml(ds: &Dataset, g: &ProductionGraph, report: &Report) {
+    let (nodes, edges) = tierscope::export::attributes(ds, g, report);
+    let xml = tierscope::export::graphml(&nodes, &edges, &ds.name);
+    let text = std::str::from_utf8(&xml).expect("UTF-8");
+    let doc = roxmltree::Document::parse(text).expect("the GraphML export parses as XML");
+    let mut ids: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("node"))
+        .filter_map(|n| n.attribute("id"))
+        .collect();
+    assert_eq!(ids.len(), g.node_count());
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), g.node_count(), "two GraphML nodes share an id");
 }

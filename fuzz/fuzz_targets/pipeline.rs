@@ -3,7 +3,8 @@
 //! arbitrary settings, and rendered in every format. The derivation aims at valid datasets
 //! (references point at rows that exist, shares of a (buyer, item) sum to at most 1, the BOM
 //! is acyclic, no duplicate rows), with flags that let cycles, raw numbers and duplicates
-//! through; names come from a pool with the awkward ones (quotes, commas, markup, non-ASCII).
+//! through; names come from a pool with the awkward ones (quotes, commas, markup, non-ASCII, formulas,
+//! terminal escapes, bidi overrides, control characters).
 //!
 //! Checks: nothing panics; every metric is a finite number and fractions stay in [0, 1];
 //! report.json reads back; and the reports are byte-identical when every file's rows come
@@ -20,7 +21,7 @@ use tierscope::analysis::Settings;
 use tierscope::analysis::groups::Level;
 use tierscope::ingest::{self, table::InMemory};
 
-const NAMES: [&str; 8] = [
+const NAMES: [&str; 16] = [
     "Acme Ltd",
     "ACME LIMITED",
     "\"Quoted, Inc.\"",
@@ -29,6 +30,16 @@ const NAMES: [&str; 8] = [
     "a|b",
     "  spaced  ",
     "新竹科技",
+    // What the output guards must neutralise: formulas, Markdown links and markup, terminal
+    // escapes, bidi overrides, C0, C1 and DEL, and characters XML forbids.
+    "=2*3",
+    "@SUM(A1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "[x](javascript:alert(1))",
+    "<img src=x onerror=alert(1)>",
+    "\u{1b}[8mhidden\u{1b}]0;title\u{7}",
+    "cod\u{202e}txt.exe\u{2066}",
+    "\u{7f}\u{85}\u{9b}\u{b}\u{c}\u{1}",
 ];
 
 /// Amounts and days. The last one is invalid (negative); it is used only with the "raw"
@@ -117,7 +128,7 @@ fn files(input: &Input) -> BTreeMap<&'static str, Vec<String>> {
     let n_entities = input.entities.len().clamp(1, 24);
     for e in 0..n_entities {
         let (c, n, r, rec) = input.entities.get(e).copied().unwrap_or_default();
-        let name = NAMES[(n % 8) as usize];
+        let name = NAMES[n as usize % NAMES.len()];
         let name = if name.contains(',') && !name.starts_with('"') {
             format!("\"{name}\"")
         } else {
@@ -219,7 +230,7 @@ fn files(input: &Input) -> BTreeMap<&'static str, Vec<String>> {
         }
     }
     for &(n, e) in input.restricted.iter().take(6) {
-        let name = NAMES[(n % 8) as usize].replace('"', "");
+        let name = NAMES[n as usize % NAMES.len()].replace('"', "");
         let entity = e.map_or(String::new(), |e| format!("E{}", ent(e)));
         push(
             &mut f,

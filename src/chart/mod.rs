@@ -143,6 +143,11 @@ pub fn render<F: Figure>(fig: &F) -> Result<Chart, String> {
     let mut rgb = vec![255u8; w as usize * h as usize * 3];
     paint(PngBackend::with_buffer(&mut rgb, (w, h)), fig)?;
     let png = encode_png(&rgb, w, h).map_err(|e| e.to_string())?;
+    // plotters escapes markup in text but not the control characters XML 1.0 forbids: an
+    // ESC in a name would make the file unreadable to every XML parser.
+    if let std::borrow::Cow::Owned(clean) = crate::guard::xml_chars(&svg) {
+        svg = clean;
+    }
     Ok(Chart {
         name: fig.name(),
         title: fig.title(),

@@ -9,6 +9,7 @@ use crate::cli::TextOrJson;
 use crate::error::{EXIT_OK, Error, Result};
 use crate::gate::{Against, Reviewed};
 use crate::graph::ProductionGraph;
+use crate::guard::text as t;
 use crate::ingest::limits::{self, Work};
 use crate::model::Dataset;
 use crate::report;
@@ -19,12 +20,15 @@ use std::path::{Path, PathBuf};
 pub fn run(
     settings: &Settings,
     format: TextOrJson,
+    max_output: Option<u64>,
     quiet: bool,
     out: &mut dyn Write,
 ) -> Result<i32> {
     let progress = Progress::new(quiet);
     let (_, _, report) = analysed(settings, &progress, quiet, limits::ANALYZE)?;
     progress.done();
+    let estimate = report::size::analyze_output(&report, format == TextOrJson::Json);
+    super::check_size(settings, &estimate, max_output, "the output")?;
     match format {
         TextOrJson::Text => emit(out, report::text::render(&report).as_bytes())?,
         TextOrJson::Json => emit_with(out, |w| report::json::write(&report, w))?,
@@ -74,9 +78,9 @@ pub fn analysed(
     {
         let what = format!(
             "baseline {} is of dataset {}, this run is of {}",
-            path.display(),
-            other.old,
-            other.new
+            t(&path.display().to_string()),
+            t(&other.old),
+            t(&other.new)
         );
         if gate.fail_on_new && !gate.allow_other_dataset {
             return Err(Error::Usage(format!(
@@ -99,24 +103,26 @@ pub fn analysed(
     if !quiet {
         let mut err = std::io::stderr().lock();
         for note in &gate.notes {
-            let _ = writeln!(err, "note: {note}");
+            let _ = writeln!(err, "note: {}", t(note));
         }
         if let Against::NotYet(path) = against {
             let _ = writeln!(
                 err,
                 "note: no baseline at {} yet: every finding counts as new",
-                path.display()
+                t(&path.display().to_string())
             );
         }
         for w in &report.marks.waivers.expired {
             let _ = writeln!(
                 err,
                 "warning: waiver `{}` expired on {} and no longer applies ({})",
-                w.id, w.expires, w.reason
+                t(&w.id),
+                w.expires,
+                t(&w.reason)
             );
         }
         for w in &report.marks.waivers.unused {
-            let _ = writeln!(err, "note: waiver `{}` matches no finding", w.id);
+            let _ = writeln!(err, "note: waiver `{}` matches no finding", t(&w.id));
         }
         if let Some(b) = report.marks.baseline()
             && !b.method_changes.is_empty()
@@ -124,7 +130,7 @@ pub fn analysed(
             let _ = writeln!(
                 err,
                 "note: the method changed since the baseline ({}); new and resolved findings may come from that",
-                b.method_changes.join("; ")
+                t(&b.method_changes.join("; "))
             );
         }
     }
@@ -159,7 +165,7 @@ pub fn finish(
     if !quiet && !wrote.is_empty() {
         let lines: String = wrote
             .iter()
-            .map(|p| format!("wrote {}\n", p.display()))
+            .map(|p| format!("wrote {}\n", t(&p.display().to_string())))
             .collect();
         emit(listing, lines.as_bytes())?;
     }

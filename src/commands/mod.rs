@@ -38,13 +38,14 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             format,
             analysis,
             gate,
+            max_output,
         } => {
             let flags = Flags {
                 analysis: Some(analysis),
                 gate: Some(gate),
                 ..flags(dir)
             };
-            analyze::run(&settings(cli, flags)?, *format, cli.quiet, out)
+            analyze::run(&settings(cli, flags)?, *format, *max_output, cli.quiet, out)
         }
         Command::Report {
             dir,
@@ -53,6 +54,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             charts,
             analysis,
             gate,
+            max_output,
+            wait,
         } => {
             let flags = Flags {
                 analysis: Some(analysis),
@@ -62,7 +65,12 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 charts,
                 ..flags(dir)
             };
-            report::run(&settings(cli, flags)?, cli.quiet, out)
+            let options = report::Options {
+                max_output: *max_output,
+                wait: *wait,
+                csv_guard: csv_guard(cli),
+            };
+            report::run(&settings(cli, flags)?, &options, cli.quiet, out)
         }
         Command::Import { .. } => crate::import::run_command(cli, out, &mut std::io::stderr()),
         Command::Export {
@@ -162,6 +170,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 block_threshold: *block_threshold,
                 alternates: *alternates,
                 list_dates,
+                csv_guard: csv_guard(cli),
             };
             screen::run(
                 &settings(cli, flags)?,
@@ -200,6 +209,36 @@ fn flags(dir: &Option<std::path::PathBuf>) -> Flags<'_> {
     }
 }
 
+/// `findings.csv` and `screen --format csv` guard formula cells unless `--no-csv-guard`.
+fn csv_guard(cli: &Cli) -> crate::guard::CsvGuard {
+    if cli.no_csv_guard {
+        crate::guard::CsvGuard::Off
+    } else {
+        crate::guard::CsvGuard::On
+    }
+}
+
+/// Refuses an output `estimate` says would pass `--max-output` (default
+/// [`report::size::default_limit`] of the dataset's CSV) or the memory available.
+fn check_size(
+    settings: &Settings,
+    estimate: &crate::report::size::Estimate,
+    max_output: Option<u64>,
+    what: &str,
+) -> Result<()> {
+    use crate::ingest::limits;
+    let limit = max_output
+        .unwrap_or_else(|| crate::report::size::default_limit(limits::dataset_size(&settings.dir)));
+    crate::report::size::check(
+        estimate,
+        limit,
+        max_output.is_some(),
+        limits::available_memory(),
+        what,
+    )
+    .map_err(Error::Usage)
+}
+
 /// The one settings step: the command's flags over the config file over the defaults.
 fn settings(cli: &Cli, flags: Flags<'_>) -> Result<Settings> {
     Settings::resolve(&flags, &Config::load(cli.config.as_deref())?)
@@ -227,6 +266,12 @@ impl Progress {
     pub fn done(&self) {
         self.0.finish_and_clear();
     }
+}
+
+/// Writes a text document to the command's output, every control character but its line
+/// feeds as a visible escape ([`crate::guard::text_lines`]).
+fn emit_text(out: &mut dyn Write, text: &str) -> Result<()> {
+    emit(out, crate::guard::text_lines(text).as_bytes())
 }
 
 /// Writes bytes to the command's output.
@@ -269,12 +314,13 @@ pub fn is_broken_pipe(e: &Error) -> bool {
     matches!(e, Error::Write { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-/// Prints an error for a person: the diagnostics first, then a summary line.
+/// Prints an error for a person: the diagnostics first, then a summary line, each one line
+/// whatever the input it quotes holds ([`crate::guard::text`]).
 pub fn print_error(e: &Error, err: &mut dyn Write) {
     if let Error::InvalidDataset { diagnostics, .. } = e {
         for d in diagnostics {
-            let _ = writeln!(err, "{d}");
+            let _ = writeln!(err, "{}", crate::guard::text(&d.to_string()));
         }
     }
-    let _ = writeln!(err, "error: {e}");
+    let _ = writeln!(err, "error: {}", crate::guard::text(&e.to_string()));
 }

@@ -1,33 +1,80 @@
 //! `tierscope report`: every report format and chart, written all or nothing.
 
 use super::{Progress, analyze, emit};
-use crate::cli::ReportFormat;
-use crate::error::Result;
-use crate::ingest::limits;
+use crate::cli::{ChartFormat, ReportFormat};
+use crate::error::{Error, Result};
+use crate::guard::{CsvGuard, text as t};
+use crate::ingest::{self, limits};
 use crate::report;
 use crate::settings::Settings;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn run(settings: &Settings, quiet: bool, out: &mut dyn Write) -> Result<i32> {
-    let progress = Progress::new(quiet);
-    let (ds, graph, report) = analyze::analysed(settings, &progress, quiet, limits::REPORT)?;
+/// `report`'s own flags.
+pub struct Options {
+    /// `--max-output`: refuse a report estimated larger than this.
+    pub max_output: Option<u64>,
+    /// `--wait`: wait for another run writing to the folder instead of exiting 2.
+    pub wait: bool,
+    pub csv_guard: CsvGuard,
+}
+
+pub fn run(
+    settings: &Settings,
+    options: &Options,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<i32> {
     let target = settings
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("reports").join(&ds.name));
+        .unwrap_or_else(|| Path::new("reports").join(ingest::dataset_name(&settings.dir)));
+    let waiting = || {
+        if !quiet {
+            let _ = writeln!(
+                std::io::stderr(),
+                "waiting for another tierscope run writing to {}",
+                t(&target.display().to_string())
+            );
+        }
+    };
+    // One run writes to a folder at a time. Taken before the analysis when the folder
+    // exists, so that a second run stops at once rather than after its work.
+    let early = if target.is_dir() {
+        Some(report::write::lock_folder(&target, options.wait, waiting)?)
+    } else {
+        None
+    };
+    let progress = Progress::new(quiet);
+    let (ds, graph, report) = analyze::analysed(settings, &progress, quiet, limits::REPORT)?;
+    let charts = settings.charts.iter().any(|c| *c != ChartFormat::None);
+    let estimate = report::size::report_files(&report, &settings.formats, charts);
+    super::check_size(settings, &estimate, options.max_output, "the report")?;
+    let lock = match early {
+        Some(lock) => lock,
+        None => {
+            std::fs::create_dir_all(&target).map_err(|source| Error::Write {
+                path: target.clone(),
+                source,
+            })?;
+            report::write::lock_folder(&target, options.wait, waiting)?
+        }
+    };
     warn_if_baseline_is_output(settings, &target);
     progress.phase("rendering reports");
     // Each file is written to a temporary name as soon as it is rendered, and all are
     // renamed into place once every one is written.
-    let staging = report::write::Staging::new(&target);
-    let paths = report::render_to(
+    let staging = report::write::Staging::report_set(&target, lock)?;
+    let paths = report::render_to_with(
         &staging,
         &report,
         &ds,
         &graph,
         &settings.formats,
         &settings.charts,
+        &report::Options {
+            csv_guard: options.csv_guard,
+        },
     )?;
     progress.phase("writing");
     staging.commit()?;
@@ -35,7 +82,8 @@ pub fn run(settings: &Settings, quiet: bool, out: &mut dyn Write) -> Result<i32>
     if !quiet {
         let mut listing = String::new();
         for path in &paths {
-            listing.push_str(&format!("wrote {}\n", target.join(path).display()));
+            let path = target.join(path).display().to_string();
+            listing.push_str(&format!("wrote {}\n", t(&path)));
         }
         emit(out, listing.as_bytes())?;
     }
@@ -82,7 +130,7 @@ fn warn_if_baseline_is_output(settings: &Settings, target: &Path) {
         let _ = writeln!(
             std::io::stderr().lock(),
             "warning: the baseline {} is the report.json this run writes: every run replaces it, so a retry of a failing run compares the new risk with itself and passes (keep the baseline outside the output folder and update it with --update-baseline)",
-            baseline.display()
+            t(&baseline.display().to_string())
         );
     }
 }

@@ -19,6 +19,8 @@ pub struct Options<'a> {
     pub alternates: Option<usize>,
     /// `--list-date [FILE=]DATE`.
     pub list_dates: &'a [String],
+    /// Formula cells in `--format csv` written as text, unless `--no-csv-guard`.
+    pub csv_guard: crate::guard::CsvGuard,
 }
 
 pub fn run(
@@ -30,6 +32,8 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<i32> {
     let screen_settings = checked(options, settings)?;
+    // Before any is opened: a named pipe as a list would block the run forever.
+    crate::inputs::check_screen_inputs(vendors, &settings.lists)?;
     // The screening applies the trust policy itself: a candidate's country need not be in
     // countries.csv.
     let ds = settings.load_dataset(limits::LOAD)?;
@@ -46,7 +50,7 @@ pub fn run(
     let bytes = match format {
         ScreenFormat::Text => screen::render::text(&report).into_bytes(),
         ScreenFormat::Json => screen::render::json(&report),
-        ScreenFormat::Csv => screen::render::csv(&report),
+        ScreenFormat::Csv => screen::render::csv(&report, options.csv_guard),
     };
     emit(out, &bytes)?;
     Ok(EXIT_OK)

@@ -1,6 +1,6 @@
 //! `tierscope summary`: what a dataset holds.
 
-use super::{emit, emit_json};
+use super::{emit_json, emit_text};
 use crate::cli::TextOrJson;
 use crate::error::{EXIT_OK, Result};
 use crate::ingest::limits;
@@ -12,7 +12,7 @@ pub fn run(settings: &Settings, format: TextOrJson, out: &mut dyn Write) -> Resu
     let (ds, graph) = settings.load(limits::LOAD)?;
     let summary = Summary::new(&ds, &graph);
     match format {
-        TextOrJson::Text => emit(out, summary.to_text().as_bytes())?,
+        TextOrJson::Text => emit_text(out, &summary.to_text())?,
         TextOrJson::Json => emit_json(out, &summary)?,
     }
     Ok(EXIT_OK)

@@ -44,13 +44,14 @@ pub fn run(settings: &Settings, format: TextOrJson, out: &mut dyn Write) -> Resu
         TextOrJson::Json => emit_json(out, &report)?,
         TextOrJson::Text => {
             let mut text = String::new();
+            // One line per diagnostic, whatever the data it quotes holds.
             for d in &diagnostics {
-                text.push_str(&d.to_string());
+                text.push_str(&crate::guard::text(&d.to_string()));
                 text.push('\n');
             }
             text.push_str(&format!(
                 "{}: {} ({} error(s), {} warning(s), {} note(s))\n",
-                dir.display(),
+                crate::guard::text(&dir.display().to_string()),
                 if report.valid { "valid" } else { "invalid" },
                 report.errors,
                 report.warnings,

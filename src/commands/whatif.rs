@@ -1,6 +1,6 @@
 //! `tierscope whatif`: fail entities, owners, countries or the untrusted group by hand.
 
-use super::{emit, emit_json};
+use super::{emit_json, emit_text};
 use crate::cli::TextOrJson;
 use crate::error::{EXIT_OK, Result};
 use crate::ingest::limits;
@@ -17,7 +17,7 @@ pub fn run(
     let (ds, graph) = settings.load(limits::LOAD)?;
     let result = whatif::run(&ds, &graph, fail)?;
     match format {
-        TextOrJson::Text => emit(out, result.to_text().as_bytes())?,
+        TextOrJson::Text => emit_text(out, &result.to_text())?,
         TextOrJson::Json => emit_json(out, &result)?,
     }
     Ok(EXIT_OK)

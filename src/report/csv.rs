@@ -2,6 +2,7 @@
 
 use crate::analysis::findings::NodeRef;
 use crate::gate::Reviewed;
+use crate::guard::CsvGuard;
 
 /// The columns, in order.
 pub const COLUMNS: [&str; 14] = [
@@ -29,7 +30,14 @@ pub fn path_text(path: &[NodeRef]) -> String {
         .join(" > ")
 }
 
+/// The findings as CSV, every cell guarded against formula injection
+/// ([`crate::guard::csv_cell`]).
 pub fn render(report: &Reviewed) -> Vec<u8> {
+    render_with(report, CsvGuard::On)
+}
+
+/// [`render`], with the cells guarded or written as they are (`--no-csv-guard`).
+pub fn render_with(report: &Reviewed, guard: CsvGuard) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(COLUMNS).expect("writing to memory");
     for f in &report.findings {
@@ -44,7 +52,7 @@ pub fn render(report: &Reviewed) -> Vec<u8> {
             .collect::<Vec<_>>()
             .join(" | ");
         let waiver = report.marks.waiver(f);
-        w.write_record([
+        let cells: [&str; COLUMNS.len()] = [
             f.id.as_str(),
             f.kind.as_str(),
             f.severity.as_str(),
@@ -59,8 +67,9 @@ pub fn render(report: &Reviewed) -> Vec<u8> {
             report.marks.status_label(f).unwrap_or(""),
             &waiver.map_or(String::new(), |w| w.expires.to_string()),
             waiver.map_or("", |w| w.reason.as_str()),
-        ])
-        .expect("writing to memory");
+        ];
+        w.write_record(cells.map(|c| guard.cell(c)).iter().map(|c| c.as_bytes()))
+            .expect("writing to memory");
     }
     w.into_inner().expect("writing to memory")
 }

@@ -206,9 +206,10 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
         }
     }
     let detailed = detailed_products(report, &by_product, limits.products);
+    let anchors = product_anchors(&report.products);
     s.push_str("<section id=\"products\"><h2>End products</h2>\n");
     s.push_str("<div class=\"scroll\"><table><thead><tr><th>product</th><th>maker</th><th>country</th><th class=\"num\">revenue</th><th class=\"num\">coverage</th><th class=\"num\">untrusted exposure</th><th>single points of failure</th></tr></thead><tbody>\n");
-    for (p, &has_section) in report.products.iter().zip(&detailed) {
+    for ((p, &has_section), anchor) in report.products.iter().zip(&detailed).zip(&anchors) {
         let spofs = p
             .spof
             .iter()
@@ -219,12 +220,7 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             if has_section {
-                format!(
-                    "<a href=\"#p-{}-{}\">{}</a>",
-                    esc(&p.entity),
-                    esc(&p.item),
-                    esc(&p.item_name)
-                )
+                format!("<a href=\"#{}\">{}</a>", esc(anchor), esc(&p.item_name))
             } else {
                 esc(&p.item_name)
             },
@@ -246,15 +242,20 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
         );
     }
     s.push_str(&chart("network"));
-    for (p, _) in report.products.iter().zip(&detailed).filter(|(_, d)| **d) {
+    for ((p, _), anchor) in report
+        .products
+        .iter()
+        .zip(&detailed)
+        .zip(&anchors)
+        .filter(|((_, d), _)| **d)
+    {
         let fs = by_product
             .get(&(p.entity.as_str(), p.item.as_str()))
             .map_or(&[][..], Vec::as_slice);
         let _ = writeln!(
             s,
-            "<div class=\"product\" id=\"p-{}-{}\"><h3>{} — {} <span class=\"muted\">({}:{}, {})</span></h3>",
-            esc(&p.entity),
-            esc(&p.item),
+            "<div class=\"product\" id=\"{}\"><h3>{} — {} <span class=\"muted\">({}:{}, {})</span></h3>",
+            esc(anchor),
             esc(&p.item_name),
             esc(&p.entity_name),
             esc(&p.entity),
@@ -554,6 +555,27 @@ fn more_row(s: &mut String, text: &str, columns: usize) {
         "<tr><td colspan=\"{columns}\" class=\"muted\">{}</td></tr>",
         esc(text)
     );
+}
+
+/// The page anchor of each product, in report order: `p-ENTITY-ITEM`, or, where that is
+/// already taken by an earlier product (`a` + `b-c` and `a-b` + `c` both give `p-a-b-c`),
+/// the first free `p-ENTITY-ITEM~N` from N = 2. Anchors only need to be distinct within one
+/// page, and ordinary ids keep the anchors they always had.
+pub fn product_anchors(products: &[crate::analysis::ProductSummary]) -> Vec<String> {
+    let mut taken: foldhash::HashSet<String> = foldhash::HashSet::default();
+    products
+        .iter()
+        .map(|p| {
+            let base = format!("p-{}-{}", p.entity, p.item);
+            let mut anchor = base.clone();
+            let mut n = 2;
+            while !taken.insert(anchor.clone()) {
+                anchor = format!("{base}~{n}");
+                n += 1;
+            }
+            anchor
+        })
+        .collect()
 }
 
 /// Which products get a section of their own (in report order): all of them, or the `limit`

@@ -4,10 +4,12 @@
 //! What every format shares lives here: the headline risks of the executive summary and the
 //! methodology text.
 
+pub mod cleanup;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod size;
 pub mod text;
 pub mod write;
 
@@ -50,6 +52,42 @@ pub fn render_to(
     formats: &[ReportFormat],
     chart_formats: &[ChartFormat],
 ) -> crate::error::Result<Vec<PathBuf>> {
+    render_to_with(
+        sink,
+        report,
+        ds,
+        g,
+        formats,
+        chart_formats,
+        &Options::default(),
+    )
+}
+
+/// How the files are rendered, beyond which ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Guard `findings.csv` against formula injection (`--no-csv-guard` turns it off).
+    pub csv_guard: crate::guard::CsvGuard,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            csv_guard: crate::guard::CsvGuard::On,
+        }
+    }
+}
+
+/// [`render_to`] with [`Options`].
+pub fn render_to_with(
+    sink: &dyn write::Sink,
+    report: &Reviewed,
+    ds: &Dataset,
+    g: &ProductionGraph,
+    formats: &[ReportFormat],
+    chart_formats: &[ChartFormat],
+    options: &Options,
+) -> crate::error::Result<Vec<PathBuf>> {
     let svg = chart_formats.contains(&ChartFormat::Svg);
     let png = chart_formats.contains(&ChartFormat::Png);
     let wants = |f: ReportFormat| formats.contains(&f);
@@ -87,7 +125,7 @@ pub fn render_to(
                 || file(ReportFormat::Json, &mut |w| json::write(report, w)),
                 || {
                     file(ReportFormat::Csv, &mut |w| {
-                        w.write_all(&csv::render(report))
+                        w.write_all(&csv::render_with(report, options.csv_guard))
                     })
                 },
             )
@@ -263,20 +301,34 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
 
 /// Lines about the baseline and the waivers, for the summaries (empty when neither is used).
 pub fn run_notes(report: &Reviewed) -> Vec<String> {
+    run_notes_with(report, std::borrow::Cow::Borrowed)
+}
+
+/// [`run_notes`] with the data in them (paths, waiver ids and reasons, method changes that
+/// quote settings) passed through a format's guard.
+pub fn run_notes_with<'a>(
+    report: &'a Reviewed,
+    guard: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+) -> Vec<String> {
     let mut notes = Vec::new();
     if let Some(b) = report.marks.baseline() {
         notes.push(format!(
             "Compared with the baseline {} ({}): {} new, {} standing, {} resolved.",
-            b.path, b.tool, b.new, b.standing, b.resolved
+            guard(&b.path),
+            guard(&b.tool),
+            b.new,
+            b.standing,
+            b.resolved
         ));
         if !b.method_changes.is_empty() {
+            let changes: Vec<_> = b.method_changes.iter().map(|m| guard(m)).collect();
             notes.push(format!(
                 "The method changed since the baseline ({}): new and resolved findings may come from that, not from the supply chain.",
-                b.method_changes.join("; ")
+                changes.join("; ")
             ));
         }
     }
-    notes.extend(report.marks.notes().iter().cloned());
+    notes.extend(report.marks.notes().iter().map(|n| guard(n).into_owned()));
     let waived = report
         .findings
         .iter()
@@ -290,11 +342,13 @@ pub fn run_notes(report: &Reviewed) -> Vec<String> {
     for w in &report.marks.waivers.expired {
         notes.push(format!(
             "Waiver `{}` expired on {} and no longer applies ({}).",
-            w.id, w.expires, w.reason
+            guard(&w.id),
+            w.expires,
+            guard(&w.reason)
         ));
     }
     for w in &report.marks.waivers.unused {
-        notes.push(format!("Waiver `{}` matches no finding.", w.id));
+        notes.push(format!("Waiver `{}` matches no finding.", guard(&w.id)));
     }
     notes
 }

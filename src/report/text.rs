@@ -1,7 +1,10 @@
-//! The text of `tierscope analyze`: a ranked list for a terminal.
+//! The text of `tierscope analyze`: a ranked list for a terminal. Every value from the data
+//! goes through [`crate::guard::text`]: no control character reaches the terminal, and no
+//! value starts a line of its own.
 
 use crate::analysis::findings::Severity;
 use crate::gate::Reviewed;
+use crate::guard::text as t;
 use std::fmt::Write as _;
 
 pub fn render(report: &Reviewed) -> String {
@@ -10,7 +13,7 @@ pub fn render(report: &Reviewed) -> String {
     let _ = writeln!(
         s,
         "{}: {} end product(s), {} finding(s): {}",
-        report.dataset,
+        t(&report.dataset),
         sum.products,
         sum.findings,
         Severity::ALL
@@ -23,7 +26,7 @@ pub fn render(report: &Reviewed) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    for note in crate::report::run_notes(report) {
+    for note in crate::report::run_notes_with(report, t) {
         let _ = writeln!(s, "{note}");
     }
     let _ = writeln!(
@@ -34,14 +37,17 @@ pub fn render(report: &Reviewed) -> String {
         let spofs: Vec<String> = p
             .spof
             .iter()
-            .map(|(level, subjects)| format!("{}: {}", level.as_str(), subjects.join(" ")))
+            .map(|(level, subjects)| {
+                let subjects: Vec<_> = subjects.iter().map(|x| t(x)).collect();
+                format!("{}: {}", level.as_str(), subjects.join(" "))
+            })
             .collect();
         let _ = writeln!(
             s,
             "  {}:{} ({}) coverage {:.0}%, exposure {:.0}%{}{}",
-            p.entity,
-            p.item,
-            p.country,
+            t(&p.entity),
+            t(&p.item),
+            t(&p.country),
             p.coverage * 100.0,
             p.untrusted_exposure * 100.0,
             if spofs.is_empty() {
@@ -63,18 +69,18 @@ pub fn render(report: &Reviewed) -> String {
             "  {:<8} {:<21} {}{}\n           {}",
             f.severity.as_str(),
             f.kind.as_str(),
-            report.annotated(f),
+            report.annotated_with(f, t),
             if f.estimated_shares {
                 " (estimated shares: an equal split, not measured)"
             } else {
                 ""
             },
-            f.id
+            t(&f.id)
         );
         if let Some(path) = f.evidence.first() {
             let text: Vec<String> = path
                 .iter()
-                .map(|n| format!("{}/{}", n.entity, n.item))
+                .map(|n| format!("{}/{}", t(&n.entity), t(&n.item)))
                 .collect();
             let _ = writeln!(s, "           via {}", text.join(" -> "));
         }

@@ -3,13 +3,40 @@
 //! that fails part-way leaves the previous report as it was, and no temporary file behind.
 //! Files are streamed to their temporary names as they are rendered ([`Sink`]), so a run
 //! never holds every format in memory at once.
+//!
+//! A report folder holds one run's files, or the previous run's, never a mix:
+//!
+//! - **Lock.** The folder is locked for the run ([`lock_folder`]: an advisory lock on the
+//!   folder itself, released when the process ends, however it ends); a second run exits 2,
+//!   or waits with `--wait`.
+//! - **Manifest.** `.tierscope-manifest` lists the files of the report set the last run wrote.
+//!   Files it lists that this run does not write (a chart the data no longer supports, a
+//!   format not asked for) are removed in the commit; nothing it does not list is touched.
+//! - **Journal.** Before the renames, `.tierscope-commit` lists them and the removals; it is
+//!   removed after them. A run killed during the renames (SIGKILL, power loss) leaves it, and
+//!   the next run finishes the commit from it before anything else.
+//! - **Temporary files** (`.tierscope-*.tmp`) are removed on SIGINT and SIGTERM
+//!   ([`super::cleanup`]) and on running out of memory; those of a killed run are removed by
+//!   the next run on the folder, which holds the lock, so no live run's file is touched.
 
+use super::cleanup;
 use crate::error::{Error, Result};
+use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tempfile::NamedTempFile;
+
+/// The manifest of a report folder: the files of the report set the last run wrote there.
+pub const MANIFEST: &str = ".tierscope-manifest";
+
+/// The journal of a commit under way.
+pub const JOURNAL: &str = ".tierscope-commit";
+
+/// Temporary files are `.tierscope-<random>.tmp`.
+const TMP_PREFIX: &str = ".tierscope-";
+const TMP_SUFFIX: &str = ".tmp";
 
 /// A file to write: a path relative to the output folder, and its bytes.
 pub struct OutFile {
@@ -25,6 +52,11 @@ const FAULT_ENV: &str = "TIERSCOPE_FAIL_AFTER_FILES";
 /// bytes of report (counted over all files): the file being written is cut there, in the
 /// middle, and writing fails with "no space left on device".
 const FAULT_BYTES_ENV: &str = "TIERSCOPE_FAIL_AFTER_BYTES";
+
+/// Test-only switch: with `TIERSCOPE_PAUSE_AFTER_FILES=N` set, the run stops for a minute
+/// once N files are written to their temporary names, as a slow disk would hold it there.
+/// Used by the tests that stop a run part-way (SIGTERM, a second run on the folder).
+const PAUSE_ENV: &str = "TIERSCOPE_PAUSE_AFTER_FILES";
 
 /// Writes every file under `dir` all-or-nothing (up to the renames themselves, which do not
 /// fail on a healthy file system once the temporary files exist).
@@ -57,10 +89,34 @@ pub struct Staging {
     /// Bytes the fault switch still lets through, over all files.
     room: Mutex<Option<usize>>,
     started: AtomicUsize,
-    staged: Mutex<Vec<(NamedTempFile, PathBuf)>>,
+    staged: Mutex<Vec<Staged>>,
+    /// For a report folder: its lock and the files the previous run wrote.
+    set: Option<ReportSet>,
+}
+
+/// A file written to its temporary name, waiting for the commit.
+struct Staged {
+    tmp: NamedTempFile,
+    target: PathBuf,
+    /// Forgets the temporary file when it is renamed or removed (dropped after `tmp`).
+    _registered: Registered,
+}
+
+struct Registered(PathBuf);
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        cleanup::unregister(&self.0);
+    }
+}
+
+struct ReportSet {
+    _lock: FolderLock,
+    previous: Vec<PathBuf>,
 }
 
 impl Staging {
+    /// Files written under `dir`, all-or-nothing (one file: `export --out`).
     pub fn new(dir: &Path) -> Staging {
         Staging {
             dir: dir.to_path_buf(),
@@ -72,20 +128,310 @@ impl Staging {
             ),
             started: AtomicUsize::new(0),
             staged: Mutex::new(Vec::new()),
+            set: None,
         }
     }
 
-    /// Renames every staged file into place.
+    /// A report set written to the folder `dir`, which `lock` holds: a commit a killed run
+    /// left half-done is finished first, temporary files killed runs left are removed, and the
+    /// manifest of the previous run is read, so that [`Staging::commit`] removes the files of
+    /// the set this run does not write.
+    pub fn report_set(dir: &Path, lock: FolderLock) -> Result<Staging> {
+        let write_error = |path: PathBuf| move |source| Error::Write { path, source };
+        finish_journal(dir).map_err(write_error(dir.join(JOURNAL)))?;
+        for folder in [dir.to_path_buf(), dir.join("charts")] {
+            remove_stale_temporaries(&folder).map_err(write_error(folder.clone()))?;
+        }
+        let previous = read_manifest(dir);
+        let mut staging = Staging::new(dir);
+        staging.set = Some(ReportSet {
+            _lock: lock,
+            previous,
+        });
+        Ok(staging)
+    }
+
+    /// Renames every staged file into place; for a report set, also writes the manifest and
+    /// removes the previous run's files this run did not write, all under a journal.
     pub fn commit(self) -> Result<()> {
-        let staged = self.staged.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (tmp, target) in staged {
-            tmp.persist(&target).map_err(|e| Error::Write {
-                path: target,
-                source: e.error,
+        let _commit = cleanup::COMMIT.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = &self.set {
+            let mut written: Vec<PathBuf> = self
+                .staged
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .iter()
+                .filter_map(|s| s.target.strip_prefix(&self.dir).ok().map(Path::to_path_buf))
+                .collect();
+            written.sort();
+            let mut text = String::from(
+                "# tierscope: the files of the report set the last run wrote here. The next run\n\
+                 # removes those of them it does not write; no other file is touched.\n",
+            );
+            for p in &written {
+                text.push_str(&manifest_line(p));
+                text.push('\n');
+            }
+            self.file(Path::new(MANIFEST), &mut |w| w.write_all(text.as_bytes()))?;
+            let removals: Vec<PathBuf> = set
+                .previous
+                .iter()
+                .filter(|p| !written.contains(p))
+                .cloned()
+                .collect();
+            let staged =
+                std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+            let journal = self.dir.join(JOURNAL);
+            write_journal(&self.dir, &staged, &removals).map_err(|source| Error::Write {
+                path: journal.clone(),
+                source,
+            })?;
+            persist_all(staged)?;
+            for p in &removals {
+                remove_listed(&self.dir.join(p)).map_err(|source| Error::Write {
+                    path: self.dir.join(p),
+                    source,
+                })?;
+            }
+            // A charts folder the removals emptied goes too (one holding anything else stays).
+            if removals.iter().any(|p| p.starts_with("charts")) {
+                let _ = std::fs::remove_dir(self.dir.join("charts"));
+            }
+            sync_folder(&self.dir);
+            std::fs::remove_file(&journal).map_err(|source| Error::Write {
+                path: journal,
+                source,
+            })?;
+            return Ok(());
+        }
+        let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+        persist_all(staged)
+    }
+}
+
+fn persist_all(staged: Vec<Staged>) -> Result<()> {
+    for Staged {
+        tmp,
+        target,
+        _registered,
+    } in staged
+    {
+        tmp.persist(&target).map_err(|e| Error::Write {
+            path: target,
+            source: e.error,
+        })?;
+    }
+    Ok(())
+}
+
+/// A path of the report set as the manifest and the journal write it: `/`-separated.
+fn manifest_line(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether `line` names a file of the report set: one of the formats' files, or a chart. A
+/// manifest or journal that says anything else (edited, or from elsewhere) names no file.
+fn report_set_path(line: &str) -> Option<PathBuf> {
+    let is_set = crate::cli::ReportFormat::ALL
+        .iter()
+        .any(|f| f.file_name() == line)
+        || line.strip_prefix("charts/").is_some_and(|name| {
+            let stem = name
+                .strip_suffix(".svg")
+                .or_else(|| name.strip_suffix(".png"));
+            stem.is_some_and(|s| {
+                !s.is_empty()
+                    && s.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            })
+        });
+    is_set.then(|| PathBuf::from(line))
+}
+
+/// The report-set files the manifest in `dir` lists (none when there is no manifest).
+fn read_manifest(dir: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(report_set_path)
+        .collect()
+}
+
+/// Removes a file the previous run wrote (a link in its place is removed, not followed); one
+/// that is gone already is fine.
+fn remove_listed(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.is_dir() => std::fs::remove_file(path),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Writes the journal: `rename TMP TARGET` and `remove PATH` lines (paths relative to the
+/// folder, tab-separated), then `end`, flushed to disk before the first rename.
+fn write_journal(dir: &Path, staged: &[Staged], removals: &[PathBuf]) -> std::io::Result<()> {
+    let mut text = String::new();
+    for s in staged {
+        let (Ok(tmp), Ok(target)) = (s.tmp.path().strip_prefix(dir), s.target.strip_prefix(dir))
+        else {
+            continue;
+        };
+        text.push_str(&format!(
+            "rename\t{}\t{}\n",
+            manifest_line(tmp),
+            manifest_line(target)
+        ));
+    }
+    for p in removals {
+        text.push_str(&format!("remove\t{}\n", manifest_line(p)));
+    }
+    text.push_str("end\n");
+    let mut f = File::create(dir.join(JOURNAL))?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// Whether `name` is one of the tool's temporary files.
+fn is_temporary_name(name: &str) -> bool {
+    name.len() > TMP_PREFIX.len() + TMP_SUFFIX.len()
+        && name.starts_with(TMP_PREFIX)
+        && name.ends_with(TMP_SUFFIX)
+        && !name.contains('/')
+}
+
+/// Finishes the commit a killed run left in `dir`: a complete journal is replayed (the
+/// renames whose temporary file is still there, the removals), an incomplete one (the run
+/// was killed while writing it, before any rename) is dropped.
+fn finish_journal(dir: &Path) -> std::io::Result<()> {
+    let path = dir.join(JOURNAL);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if text.ends_with("end\n") {
+        for line in text.lines() {
+            let mut parts = line.split('\t');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some("rename"), Some(tmp), Some(target)) => {
+                    let tmp_ok = Path::new(tmp)
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(is_temporary_name)
+                        && relative_inside(tmp);
+                    if let (true, Some(target)) = (
+                        tmp_ok,
+                        report_set_path(target)
+                            .or_else(|| (target == MANIFEST).then(|| PathBuf::from(MANIFEST))),
+                    ) {
+                        let from = dir.join(tmp);
+                        if from.is_file() {
+                            std::fs::rename(&from, dir.join(target))?;
+                        }
+                    }
+                }
+                (Some("remove"), Some(p), None) => {
+                    if let Some(p) = report_set_path(p) {
+                        remove_listed(&dir.join(p))?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        sync_folder(dir);
+    }
+    std::fs::remove_file(&path)
+}
+
+/// Whether `path` is relative and stays inside the folder.
+fn relative_inside(path: &str) -> bool {
+    Path::new(path)
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Removes the tool's temporary files (`.tierscope-*.tmp`, regular files only) from `folder`.
+fn remove_stale_temporaries(folder: &Path) -> std::io::Result<()> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name.to_str().is_some_and(is_temporary_name) && entry.file_type()?.is_file() {
+            match std::fs::remove_file(entry.path()) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Flushes the folder's entries (the renames) to disk where the system allows it.
+fn sync_folder(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// The lock on a report folder, held until it is dropped (or the process ends).
+pub struct FolderLock {
+    _file: File,
+}
+
+/// Locks the report folder `dir` (which must exist) for this run. When another run holds it,
+/// exits 2 with a clear message, or, with `wait`, calls `waiting` and blocks until the other
+/// run is done. On Unix the lock is on the folder itself (no lock file); elsewhere on a
+/// `.tierscope.lock` file in it.
+pub fn lock_folder(dir: &Path, wait: bool, waiting: impl FnOnce()) -> Result<FolderLock> {
+    let opened = if cfg!(unix) {
+        File::open(dir)
+    } else {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(".tierscope.lock"))
+    };
+    let file = opened.map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) if wait => {
+            waiting();
+            file.lock().map_err(|source| Error::Write {
+                path: dir.to_path_buf(),
+                source,
             })?;
         }
-        Ok(())
+        Err(std::fs::TryLockError::WouldBlock) => {
+            return Err(Error::Input {
+                path: dir.to_path_buf(),
+                what: "another tierscope run is writing a report to this folder (expected the folder free: wait for that run to finish, or pass --wait to wait for it)".into(),
+            });
+        }
+        Err(std::fs::TryLockError::Error(source)) => {
+            return Err(Error::Write {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
     }
+    Ok(FolderLock { _file: file })
 }
 
 impl Sink for Staging {
@@ -101,13 +447,21 @@ impl Sink for Staging {
             source,
         })?;
         let tmp = tempfile::Builder::new()
-            .prefix(".tierscope-")
-            .suffix(".tmp")
-            .tempfile_in(&parent)
+            .prefix(TMP_PREFIX)
+            .suffix(TMP_SUFFIX)
+            .make_in(&parent, |path| {
+                cleanup::create_registered(path, |path| {
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(path)
+                })
+            })
             .map_err(|source| Error::Write {
                 path: parent.clone(),
                 source,
             })?;
+        let registered = Registered(tmp.path().to_path_buf());
         if self
             .fail_after
             .is_some_and(|n| self.started.fetch_add(1, Ordering::Relaxed) >= n)
@@ -134,7 +488,15 @@ impl Sink for Staging {
         self.staged
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push((tmp, target));
+            .push(Staged {
+                tmp,
+                target,
+                _registered: registered,
+            });
+        let written = self.staged.lock().unwrap_or_else(|e| e.into_inner()).len();
+        if std::env::var(PAUSE_ENV).ok().and_then(|v| v.parse().ok()) == Some(written) {
+            std::thread::sleep(std::time::Duration::from_secs(60));
+        }
         Ok(())
     }
 }
@@ -256,6 +618,82 @@ mod tests {
         drop(staging);
         assert_eq!(names(&sub), ["a.svg"]);
         assert_eq!(std::fs::read(sub.join("a.svg")).unwrap(), b"one");
+    }
+
+    /// A run killed during the renames of its commit (after the journal, before the last
+    /// rename) leaves a mix; the next run on the folder finishes that commit from the
+    /// journal before anything else: every file of the killed run's set, none of the old.
+    #[test]
+    fn a_commit_killed_during_its_renames_is_finished_by_the_next_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir(d.join("charts")).unwrap();
+        for f in ["report.md", "charts/a.svg"] {
+            std::fs::write(d.join(f), "old").unwrap();
+        }
+        std::fs::write(d.join(MANIFEST), "report.md\ncharts/a.svg\n").unwrap();
+        let staging = Staging::report_set(d, lock_folder(d, false, || {}).unwrap()).unwrap();
+        for f in ["report.md", "report.json", MANIFEST] {
+            staging
+                .file(Path::new(f), &mut |w| {
+                    w.write_all(format!("new {f}").as_bytes())
+                })
+                .unwrap();
+        }
+        let mut staged = std::mem::take(&mut *staging.staged.lock().unwrap());
+        staged.sort_by(|a, b| a.target.cmp(&b.target));
+        write_journal(d, &staged, &[PathBuf::from("charts/a.svg")]).unwrap();
+        // Killed after the first rename: the temporary files of the others stay.
+        let mut rest = staged.into_iter();
+        persist_all(vec![rest.next().unwrap()]).unwrap();
+        for s in rest {
+            std::mem::forget(s);
+        }
+        drop(staging);
+        assert_eq!(std::fs::read_to_string(d.join("report.md")).unwrap(), "old");
+        // The next run.
+        let next = Staging::report_set(d, lock_folder(d, false, || {}).unwrap()).unwrap();
+        for f in ["report.md", "report.json", MANIFEST] {
+            assert_eq!(
+                std::fs::read_to_string(d.join(f)).unwrap(),
+                format!("new {f}")
+            );
+        }
+        assert!(!d.join("charts/a.svg").exists());
+        assert_eq!(
+            names(d),
+            [".tierscope-manifest", "charts", "report.json", "report.md"]
+        );
+        assert_eq!(
+            next.set.as_ref().unwrap().previous.len(),
+            0,
+            "the manifest read is the new one"
+        );
+    }
+
+    /// A journal cut short (the run was killed while writing it, before any rename) is
+    /// dropped: the previous files stay, the killed run's temporary files go.
+    #[test]
+    fn an_unfinished_journal_is_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("report.md"), "old").unwrap();
+        std::fs::write(d.join(".tierscope-abc.tmp"), "new").unwrap();
+        std::fs::write(d.join(JOURNAL), "rename\t.tierscope-abc.tmp\treport.md\n").unwrap();
+        let _s = Staging::report_set(d, lock_folder(d, false, || {}).unwrap()).unwrap();
+        assert_eq!(std::fs::read_to_string(d.join("report.md")).unwrap(), "old");
+        assert_eq!(names(d), ["report.md"]);
+    }
+
+    /// A second lock on a folder is refused while the first is held, and granted after.
+    #[test]
+    fn a_folder_is_locked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = lock_folder(dir.path(), false, || {}).unwrap();
+        let second = lock_folder(dir.path(), false, || {});
+        assert!(matches!(second, Err(Error::Input { .. })));
+        drop(first);
+        assert!(lock_folder(dir.path(), false, || {}).is_ok());
     }
 
     /// The memory sink gives the files back in the order asked for, whatever order they

@@ -11,6 +11,7 @@ use super::ScreenReport;
 use super::impact::{Impact, ShareChange, SpofRef};
 use super::lists::ListFormat;
 use crate::analysis::groups::Level;
+use crate::guard::{CsvGuard, text as t};
 use std::fmt::Write as _;
 
 /// The report as pretty JSON and a newline.
@@ -32,7 +33,7 @@ pub fn text(r: &ScreenReport) -> String {
         "Screening {} candidate{} for {}: {} BLOCKED, {} REVIEW, {} CLEAR",
         r.summary.candidates,
         if r.summary.candidates == 1 { "" } else { "s" },
-        r.dataset,
+        t(&r.dataset),
         r.summary.blocked,
         r.summary.review,
         r.summary.clear
@@ -44,15 +45,15 @@ pub fn text(r: &ScreenReport) -> String {
             r.summary.not_screened,
             if r.summary.not_screened == 1 { "" } else { "s" },
             if r.summary.not_screened == 1 { "" } else { "s" },
-            r.candidates_file.path
+            t(&r.candidates_file.path)
         );
     }
     let _ = writeln!(
         s,
         "Screened at {} by {}; candidates {} (sha256 {}, {} bytes, {} rows)",
         r.screened_at,
-        r.tool,
-        r.candidates_file.path,
+        t(&r.tool),
+        t(&r.candidates_file.path),
         r.candidates_file.sha256,
         r.candidates_file.bytes,
         r.candidates_file.rows
@@ -76,8 +77,8 @@ pub fn text(r: &ScreenReport) -> String {
         let _ = writeln!(
             s,
             "  {}: read as {}; {} rows, {} organisations screened{}",
-            l.path,
-            l.format_name,
+            t(&l.path),
+            t(&l.format_name),
             l.rows,
             l.organizations,
             if others.is_empty() {
@@ -91,9 +92,9 @@ pub fn text(r: &ScreenReport) -> String {
                 s,
                 "      sha256 {sha}, {} bytes, published {}",
                 l.bytes.unwrap_or(0),
-                l.published
+                t(l.published
                     .as_deref()
-                    .unwrap_or("not stated (give --list-date)")
+                    .unwrap_or("not stated (give --list-date)"))
             );
         }
     }
@@ -105,16 +106,16 @@ pub fn text(r: &ScreenReport) -> String {
             s,
             "\n{:<8} {} ({}) — {}, {}",
             c.verdict.as_str(),
-            c.name,
-            c.id,
-            c.country,
+            t(&c.name),
+            t(&c.id),
+            t(&c.country),
             c.country_trust.as_str()
         );
         if let Some(note) = &c.country_note {
-            let _ = writeln!(s, "  country {}: {note}", c.country);
+            let _ = writeln!(s, "  country {}: {}", t(&c.country), t(note));
         }
         for reason in &c.reasons {
-            let _ = writeln!(s, "  - {reason}");
+            let _ = writeln!(s, "  - {}", t(reason));
         }
         for m in &c.matches {
             let _ = writeln!(
@@ -125,35 +126,35 @@ pub fn text(r: &ScreenReport) -> String {
                     super::Strength::Strong => "strong",
                     super::Strength::Possible => "possible",
                 },
-                m.entry_name,
-                m.source,
+                t(&m.entry_name),
+                t(&m.source),
                 if m.format == ListFormat::RestrictedCsv {
                     String::new()
                 } else {
-                    format!(", entry {}", m.entry_id)
+                    format!(", entry {}", t(&m.entry_id))
                 },
                 if m.programs.is_empty() {
                     String::new()
                 } else {
-                    format!(" [{}]", m.programs.join(", "))
+                    format!(" [{}]", t(&m.programs.join(", ")))
                 },
                 m.entity
                     .as_ref()
-                    .map_or(String::new(), |e| format!(", dataset entity {e}")),
-                m.list,
+                    .map_or(String::new(), |e| format!(", dataset entity {}", t(e))),
+                t(&m.list),
                 m.line
             );
             if let Some(kind) = &m.alias {
-                let _ = writeln!(s, "      matched {kind} \"{}\"", m.matched_name);
+                let _ = writeln!(s, "      matched {} \"{}\"", t(kind), t(&m.matched_name));
             }
-            let _ = writeln!(s, "      why: {}", m.why.join("; "));
+            let _ = writeln!(s, "      why: {}", t(&m.why.join("; ")));
         }
         if let Some(o) = &c.ownership {
             let _ = writeln!(
                 s,
                 "  owner: {} ({}) holds {}; restricted owners hold {}",
-                o.owner_name,
-                o.owner,
+                t(&o.owner_name),
+                t(&o.owner),
                 pct(o.owner_share),
                 pct(o.restricted_share)
             );
@@ -166,11 +167,11 @@ pub fn text(r: &ScreenReport) -> String {
                     } else {
                         "possibly restricted"
                     },
-                    l.owner_name,
-                    l.owner,
+                    t(&l.owner_name),
+                    t(&l.owner),
                     pct(l.share),
-                    l.owned,
-                    l.why
+                    t(&l.owned),
+                    t(&l.why)
                 );
             }
         }
@@ -178,10 +179,10 @@ pub fn text(r: &ScreenReport) -> String {
             let _ = writeln!(
                 s,
                 "  proposed: {} ({}) to {} ({}); {}",
-                p.item_name,
-                p.item,
-                p.buyer_name,
-                p.buyer,
+                t(&p.item_name),
+                t(&p.item),
+                t(&p.buyer_name),
+                t(&p.buyer),
                 shares_text(&p.shares)
             );
             impact_text(&mut s, &p.impact, "      ");
@@ -219,11 +220,11 @@ pub fn text(r: &ScreenReport) -> String {
             s,
             "  {}. {} ({}) -> {} ({}): {} (supply.csv line {}): {} SPOF{} removed, {} added; revenue-weighted SPOF score {:.2}, exposure score {:.2}",
             a.rank,
-            a.supplier_name,
-            a.supplier,
-            a.buyer_name,
-            a.buyer,
-            a.item,
+            t(&a.supplier_name),
+            t(&a.supplier),
+            t(&a.buyer_name),
+            t(&a.buyer),
+            t(&a.item),
             a.line,
             d.spofs_removed,
             if d.spofs_removed == 1 { "" } else { "s" },
@@ -252,44 +253,48 @@ pub fn text(r: &ScreenReport) -> String {
     if !r.errors.is_empty() {
         let _ = writeln!(s, "\nNot screened (errors in the candidates file):");
         for e in &r.errors {
-            let _ = writeln!(s, "  {e}");
+            let _ = writeln!(s, "  {}", t(&e.to_string()));
         }
     }
     if !r.warnings.is_empty() {
         let _ = writeln!(s, "\nWarnings:");
         for w in &r.warnings {
-            let _ = writeln!(s, "  {w}");
+            let _ = writeln!(s, "  {}", t(&w.to_string()));
         }
     }
     s
 }
 
 fn shares_text(sh: &ShareChange) -> String {
-    let mut t = format!("share {}", sh.note);
+    let mut out = format!("share {}", t(&sh.note));
     if sh.existing_scaled_by < 1.0 && sh.replaced.is_empty() {
         let _ = write!(
-            t,
+            out,
             "; existing suppliers' shares scaled by {:.2}",
             sh.existing_scaled_by
         );
     }
     if !sh.replaced.is_empty() {
-        let _ = write!(t, "; replaces {}", sh.replaced.join(", "));
+        let _ = write!(out, "; replaces {}", t(&sh.replaced.join(", ")));
     }
-    t
+    out
 }
 
 /// A failure group in words: `entity fab-tw`, `country CN`, `all untrusted suppliers`.
 fn group_label(level: Level, subject: &str) -> String {
     match level {
         Level::Untrusted => "all untrusted suppliers".into(),
-        _ => format!("{} {subject}", level.as_str()),
+        _ => format!("{} {}", level.as_str(), t(subject)),
     }
 }
 
 fn spof_label(x: &SpofRef) -> String {
     match &x.doubtful {
-        Some(why) => format!("{} (doubtful: {why})", group_label(x.level, &x.subject)),
+        Some(why) => format!(
+            "{} (doubtful: {})",
+            group_label(x.level, &x.subject),
+            t(why)
+        ),
         None => group_label(x.level, &x.subject),
     }
 }
@@ -362,10 +367,10 @@ fn impact_text(s: &mut String, impact: &Impact, indent: &str) {
         let _ = writeln!(
             s,
             "{indent}{} of {} ({}:{}): {}",
-            p.item_name,
-            p.entity_name,
-            p.entity,
-            p.item,
+            t(&p.item_name),
+            t(&p.entity_name),
+            t(&p.entity),
+            t(&p.item),
             parts.join("; ")
         );
     }
@@ -397,10 +402,15 @@ pub const CSV_COLUMNS: [&str; 20] = [
 
 /// One row per candidate × match: `basis` is `name` for a name match, `ownership` for a
 /// restricted (or possibly restricted) owner on the candidate's chain; a candidate with
-/// neither has one row with `basis` empty.
-pub fn csv(r: &ScreenReport) -> Vec<u8> {
+/// neither has one row with `basis` empty. Every cell goes through `guard`, so that a cell a
+/// spreadsheet would evaluate as a formula is written as text ([`crate::guard::CsvGuard`]).
+pub fn csv(r: &ScreenReport, guard: CsvGuard) -> Vec<u8> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(CSV_COLUMNS);
+    let mut record = |cells: &mut dyn Iterator<Item = &&str>| {
+        let cells: Vec<_> = cells.map(|c| guard.cell(c)).collect();
+        let _ = w.write_record(cells.iter().map(|c| c.as_bytes()));
+    };
     let digest = |list: &str| {
         r.lists
             .iter()
@@ -444,7 +454,7 @@ pub fn csv(r: &ScreenReport) -> Vec<u8> {
             ];
             let sha = digest(&m.list);
             let tail = [sha.as_str(), note.as_str()];
-            let _ = w.write_record(head.iter().chain(rest.iter()).chain(tail.iter()));
+            record(&mut head.iter().chain(rest.iter()).chain(tail.iter()));
             rows += 1;
         }
         if let Some(o) = &c.ownership {
@@ -474,7 +484,7 @@ pub fn csv(r: &ScreenReport) -> Vec<u8> {
                     why.as_str(),
                 ];
                 let tail = ["", note.as_str()];
-                let _ = w.write_record(head.iter().chain(rest.iter()).chain(tail.iter()));
+                record(&mut head.iter().chain(rest.iter()).chain(tail.iter()));
                 rows += 1;
             }
         }
@@ -483,7 +493,7 @@ pub fn csv(r: &ScreenReport) -> Vec<u8> {
             let mut rest = [""; 16];
             rest[13] = why.as_str();
             rest[15] = note.as_str();
-            let _ = w.write_record(head.iter().chain(rest.iter()));
+            record(&mut head.iter().chain(rest.iter()));
         }
     }
     w.into_inner().unwrap_or_default()

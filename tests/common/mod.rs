@@ -358,3 +358,4 @@ pub fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
     out.sort();
     out
 }
+pub mod hostile;

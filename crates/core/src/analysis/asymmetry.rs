@@ -78,10 +78,10 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Findings) -> Asymme
                     reverse_dependency: ba,
                 };
                 out.push(Box::new(Finding {
-                    id: Finding::make_id(
+                    id: Finding::make_composite_id(
                         Kind::AsymmetricDependency,
                         Some(Level::Country),
-                        &format!("{}:{}", ca.code, cb.code),
+                        &super::findings::composite_subject(&[&ca.code, &cb.code]),
                         None,
                     ),
                     kind: Kind::AsymmetricDependency,

@@ -86,7 +86,7 @@ fn one_input(
             } else {
                 Severity::Low
             };
-            let subject = format!("{}:{}", row.buyer, row.item);
+            let subject = super::findings::composite_subject(&[&row.buyer, &row.item]);
             let details = Details::Concentration(Box::new(ConcentrationDetails {
                 buyer: row.buyer.clone(),
                 item: row.item.clone(),
@@ -97,7 +97,7 @@ fn one_input(
                 untrusted_share: row.untrusted_share,
             }));
             finding = Some(Finding {
-                id: Finding::make_id(Kind::Concentration, None, &subject, None),
+                id: Finding::make_composite_id(Kind::Concentration, None, &subject, None),
                 kind: Kind::Concentration,
                 severity,
                 level: None,

@@ -129,7 +129,8 @@ pub type Findings = Vec<Box<Finding>>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Stable across runs: `kind:level:subject:product-entity:product-item`.
+    /// Stable across runs: `kind:level:subject:product-entity:product-item`, with `%` and `:`
+    /// inside a part percent-encoded ([`Finding::make_id`]).
     pub id: String,
     pub kind: Kind,
     pub severity: Severity,
@@ -222,8 +223,51 @@ pub struct Gap {
     pub item: Id,
 }
 
+/// `part` of a composite id with `%` and `separator` percent-encoded (`%25`, `%3A` for `:`),
+/// so that joining parts with `separator` is injective: `a` + `b:c` and `a:b` + `c` give
+/// `a:b%3Ac` and `a%3Ab:c`. A part without either character is unchanged.
+pub fn id_part(part: &str, separator: char) -> std::borrow::Cow<'_, str> {
+    if !part.contains(['%', separator]) {
+        return std::borrow::Cow::Borrowed(part);
+    }
+    let mut out = String::with_capacity(part.len() + 4);
+    for c in part.chars() {
+        if c == '%' || c == separator {
+            out.push_str(&format!("%{:02X}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A subject made of several ids (a concentration's buyer and input, an asymmetry's two
+/// countries): the parts joined with `:`, each escaped with [`id_part`].
+pub fn composite_subject(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .map(|p| id_part(p, ':'))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
 impl Finding {
+    /// `kind:level:subject[:product-entity:product-item]`, with `%` and `:` escaped in the
+    /// subject and the product's ids ([`id_part`]): distinct findings never share an id, and
+    /// ids without those characters read as they always have. A subject from
+    /// [`composite_subject`] is passed with [`Finding::make_composite_id`].
     pub fn make_id(
+        kind: Kind,
+        level: Option<Level>,
+        subject: &str,
+        product: Option<&ProductRef>,
+    ) -> String {
+        Finding::make_composite_id(kind, level, &id_part(subject, ':'), product)
+    }
+
+    /// [`Finding::make_id`] for a subject already escaped part by part
+    /// ([`composite_subject`]).
+    pub fn make_composite_id(
         kind: Kind,
         level: Option<Level>,
         subject: &str,
@@ -237,9 +281,9 @@ impl Finding {
         );
         if let Some(p) = product {
             id.push(':');
-            id.push_str(&p.entity);
+            id.push_str(&id_part(&p.entity, ':'));
             id.push(':');
-            id.push_str(&p.item);
+            id.push_str(&id_part(&p.item, ':'));
         }
         id
     }

@@ -5,6 +5,7 @@
 //! in the [`canonical`] order that makes every output independent of the order of the rows.
 
 pub mod canonical;
+pub mod id_chars;
 pub mod limits;
 pub mod table;
 pub mod validate;
@@ -532,6 +533,8 @@ impl Ids {
         what: &str,
         diags: &mut Diagnostics,
     ) -> bool {
+        // Reported, but the id is still defined: references to it are not errors again.
+        id_chars::check(id, what, row.at(col), diags);
         if let Some(line) = self.first.get(id) {
             diags.error(
                 "duplicate-id",
