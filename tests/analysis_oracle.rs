@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use tierscope::analysis::crit::crit_sets;
 use tierscope::analysis::engine::Engine;
 use tierscope::analysis::groups::{Groups, Level};
-use tierscope::graph::ProductionGraph;
+use tierscope::graph::{NodeIx, ProductionGraph};
 use tierscope::model::{Dataset, EntityIx, SupplyRow};
 
 /// The oracle: for every group, fail it, run the full engine, and collect the nodes at 0.
@@ -47,7 +47,7 @@ fn check_dataset(ds: &Dataset) {
                 fast_set,
                 slow[n],
                 "level {level:?}, node {:?}",
-                g.node(n as u32)
+                g.node(NodeIx(n as u32))
             );
         }
         // The cone engine agrees with the full engine, to the bit.
@@ -110,11 +110,11 @@ proptest! {
             let groups2 = Groups::new(level, &after, &g2);
             let before = crit_sets(&g, &groups);
             let now = crit_sets(&g2, &groups2);
-            for n in 0..g.node_count() as u32 {
+            for n in (0..g.node_count() as u32).map(NodeIx) {
                 let node = g.node(n);
                 let m = g2.node_of[&(node.entity, node.item)];
-                for grp in now[m as usize].iter() {
-                    prop_assert!(before[n as usize].contains(grp), "level {level:?}: new spof {grp} at {node:?}");
+                for grp in now[m.ix()].iter() {
+                    prop_assert!(before[n.ix()].contains(grp), "level {level:?}: new spof {grp} at {node:?}");
                 }
             }
         }
@@ -122,11 +122,11 @@ proptest! {
         let failed = |e: EntityIx| (pick.rotate_left(7) >> (e.0 % 64)) & 1 == 1;
         let a = engine.full(failed);
         let b = engine2.full(failed);
-        for n in 0..g.node_count() as u32 {
+        for n in (0..g.node_count() as u32).map(NodeIx) {
             let node = g.node(n);
             let m = g2.node_of[&(node.entity, node.item)];
-            if a[n as usize] > 0.0 {
-                prop_assert!(b[m as usize] > 0.0, "{node:?} became unavailable");
+            if a[n.ix()] > 0.0 {
+                prop_assert!(b[m.ix()] > 0.0, "{node:?} became unavailable");
             }
         }
     }
@@ -139,7 +139,7 @@ proptest! {
         let groups = Groups::new(Level::Entity, &ds, &g);
         let crit = crit_sets(&g, &groups);
         for (&(_, p), doms) in g.products.iter().zip(dominators(&g, &ds)) {
-            let from_crit: BTreeSet<EntityIx> = crit[p as usize].iter().map(|&e| EntityIx(e)).collect();
+            let from_crit: BTreeSet<EntityIx> = crit[p.ix()].iter().map(|&e| EntityIx(e)).collect();
             prop_assert_eq!(from_crit, doms);
         }
     }
@@ -164,10 +164,10 @@ fn dominators(g: &ProductionGraph, _ds: &Dataset) -> Vec<BTreeSet<EntityIx>> {
     g.products
         .iter()
         .map(|&(_, p)| {
-            doms.dominators(nodes[p as usize])
+            doms.dominators(nodes[p.ix()])
                 .expect("every product is reachable from the root")
                 .filter(|&d| d != root)
-                .map(|d| g.node(d.index() as u32).entity)
+                .map(|d| g.node(NodeIx::of(d)).entity)
                 .collect()
         })
         .collect()
@@ -207,11 +207,11 @@ fn entity_making_two_items_is_a_spof_that_dominators_miss() {
         ids.sort();
         ids
     };
-    let from_crit: BTreeSet<EntityIx> = crit[p as usize].iter().map(|&e| EntityIx(e)).collect();
+    let from_crit: BTreeSet<EntityIx> = crit[p.ix()].iter().map(|&e| EntityIx(e)).collect();
     assert_eq!(ids(from_crit), ["F", "P"]);
     assert_eq!(ids(dominators(&g, &ds).remove(0)), ["P"]);
     // And the engine agrees with the crit set.
     let f = ds.entity_ix["F"];
     let cap = Engine::new(&g, ds.entities.len()).full(|e| e == f);
-    assert_eq!(cap[p as usize], 0.0);
+    assert_eq!(cap[p.ix()], 0.0);
 }

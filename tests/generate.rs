@@ -154,8 +154,7 @@ fn single_input_means_one_input_per_item_and_one_item_per_entity() {
     }
     let g = tierscope::graph::ProductionGraph::build(&ds);
     let mut items_of: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-    for n in 0..g.node_count() as u32 {
-        let node = g.node(n);
+    for node in g.graph.node_weights() {
         items_of
             .entry(node.entity.0)
             .or_default()

@@ -8,7 +8,7 @@ mod common;
 use petgraph::visit::EdgeRef;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use tierscope::graph::ProductionGraph;
+use tierscope::graph::{NodeIx, ProductionGraph};
 use tierscope_core::Error;
 
 /// A CSV file of the generator as rows of (column name -> trimmed cell). The generator writes
@@ -142,7 +142,7 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
     let ds = &loaded.dataset;
     let g = ProductionGraph::build(ds);
     let want = expected(&files);
-    let id = |n: u32| {
+    let id = |n: NodeIx| {
         let p = g.node(n);
         (ds.entity(p.entity).id.clone(), ds.item(p.item).id.clone())
     };
@@ -152,8 +152,8 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
     let mut position = vec![usize::MAX; g.node_count()];
     prop_assert_eq!(g.topo.len(), g.node_count());
     for (p, &n) in g.topo.iter().enumerate() {
-        prop_assert_eq!(position[n as usize], usize::MAX);
-        position[n as usize] = p;
+        prop_assert_eq!(position[n.ix()], usize::MAX);
+        position[n.ix()] = p;
     }
     for r in g.graph.edge_references() {
         prop_assert!(position[r.source().index()] < position[r.target().index()]);
@@ -161,7 +161,7 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
 
     // Nodes: exactly the distinct production pairs of the CSV text.
     prop_assert_eq!(g.node_count(), want.nodes.len());
-    let got_nodes: BTreeSet<Pair> = (0..g.node_count() as u32).map(id).collect();
+    let got_nodes: BTreeSet<Pair> = (0..g.node_count() as u32).map(NodeIx).map(id).collect();
     prop_assert_eq!(&got_nodes, &want.nodes);
     prop_assert_eq!(g.edge_count(), want.edges);
 
@@ -172,9 +172,9 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
     }
 
     // Slots: coverage and weights as the rules say; mapped weights sum to 1.
-    for n in 0..g.node_count() as u32 {
+    for n in (0..g.node_count() as u32).map(NodeIx) {
         let (ent, item) = id(n);
-        for slot in &g.inputs[n as usize] {
+        for slot in &g.inputs[n.ix()] {
             let input = ds.item(slot.item).id.clone();
             let key = ((ent.clone(), item.clone()), input.clone());
             let Some(expect) = want.slots.get(&key) else {
@@ -226,7 +226,7 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
             .keys()
             .filter(|((e, i), _)| *e == ent && *i == item)
             .count();
-        prop_assert_eq!(g.inputs[n as usize].len(), expected_slots);
+        prop_assert_eq!(g.inputs[n.ix()].len(), expected_slots);
     }
     // The petgraph edges into each node say the same: per input item, weights sum to 1.
     for n in g.graph.node_indices() {

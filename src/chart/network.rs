@@ -4,7 +4,7 @@ use super::style::*;
 use super::{DrawResult, Figure};
 use crate::analysis::Report;
 use crate::analysis::groups::Level;
-use crate::graph::ProductionGraph;
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, Trust};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -26,7 +26,7 @@ pub enum NodeTrust {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetNode {
     /// Production-graph node.
-    pub node: u32,
+    pub node: NodeIx,
     pub entity: String,
     pub item: String,
     /// BOM level of the node's item.
@@ -95,12 +95,12 @@ impl Network {
 
         // Weights: node indices are a topological order (suppliers first), so popping the
         // highest index visits every buyer before its suppliers.
-        let mut weight: BTreeMap<u32, f64> = BTreeMap::new();
+        let mut weight: BTreeMap<NodeIx, f64> = BTreeMap::new();
         weight.insert(root, 1.0);
-        let mut todo: BTreeSet<u32> = BTreeSet::from([root]);
+        let mut todo: BTreeSet<NodeIx> = BTreeSet::from([root]);
         while let Some(n) = todo.pop_last() {
             let wn = weight[&n];
-            for slot in &g.inputs[n as usize] {
+            for slot in &g.inputs[n.ix()] {
                 for &(s, share) in &slot.suppliers {
                     *weight.entry(s).or_insert(0.0) += wn * share;
                     todo.insert(s);
@@ -110,8 +110,8 @@ impl Network {
         let upstream = weight.len();
 
         // Keep the heaviest nodes, growing from the product so the kept part stays connected.
-        let mut kept: BTreeSet<u32> = BTreeSet::new();
-        let mut frontier: BTreeSet<u32> = BTreeSet::from([root]);
+        let mut kept: BTreeSet<NodeIx> = BTreeSet::new();
+        let mut frontier: BTreeSet<NodeIx> = BTreeSet::from([root]);
         while kept.len() < MAX_NODES && !frontier.is_empty() {
             let &n = frontier
                 .iter()
@@ -119,7 +119,7 @@ impl Network {
                 .expect("frontier is not empty");
             frontier.remove(&n);
             kept.insert(n);
-            for slot in &g.inputs[n as usize] {
+            for slot in &g.inputs[n.ix()] {
                 for &(s, _) in &slot.suppliers {
                     if !kept.contains(&s) {
                         frontier.insert(s);
@@ -165,14 +165,14 @@ impl Network {
                 }
             })
             .collect();
-        let index: BTreeMap<u32, usize> = nodes
+        let index: BTreeMap<NodeIx, usize> = nodes
             .iter()
             .enumerate()
             .map(|(i, nd)| (nd.node, i))
             .collect();
         let mut edges = Vec::new();
         for (to, nd) in nodes.iter().enumerate() {
-            for slot in &g.inputs[nd.node as usize] {
+            for slot in &g.inputs[nd.node.ix()] {
                 for &(s, share) in &slot.suppliers {
                     if let Some(&from) = index.get(&s) {
                         edges.push(NetEdge { from, to, share });

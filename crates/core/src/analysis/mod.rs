@@ -13,7 +13,7 @@ pub mod paths;
 pub mod spof;
 pub mod visibility;
 
-use crate::graph::ProductionGraph;
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{CountryIx, Dataset, EntityIx, ItemIx};
 use findings::{Findings, Id, Kind, NodeRef, ProductRef, Severity};
 use foldhash::HashMap;
@@ -154,7 +154,7 @@ pub struct Ctx<'a> {
     pub g: &'a ProductionGraph,
     pub settings: &'a Settings,
     /// The products in scope: (index in `ds.products`, node).
-    pub products: Vec<(usize, u32)>,
+    pub products: Vec<(usize, NodeIx)>,
     /// Every entity's and item's id and country's code, shared by the findings that name it.
     entity_ids: Vec<Id>,
     item_ids: Vec<Id>,
@@ -166,7 +166,7 @@ impl<'a> Ctx<'a> {
         ds: &'a Dataset,
         g: &'a ProductionGraph,
         settings: &'a Settings,
-        products: Vec<(usize, u32)>,
+        products: Vec<(usize, NodeIx)>,
     ) -> Ctx<'a> {
         Ctx {
             ds,
@@ -199,7 +199,7 @@ impl<'a> Ctx<'a> {
         self.item_ids[x.ix()].clone()
     }
 
-    pub fn node_ref(&self, n: u32) -> NodeRef {
+    pub fn node_ref(&self, n: NodeIx) -> NodeRef {
         let node = self.g.node(n);
         NodeRef {
             entity: self.entity_id(node.entity),
@@ -207,7 +207,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn path(&self, nodes: &[u32]) -> Vec<NodeRef> {
+    pub fn path(&self, nodes: &[NodeIx]) -> Vec<NodeRef> {
         nodes.iter().map(|&n| self.node_ref(n)).collect()
     }
 
@@ -267,7 +267,7 @@ pub fn analyze(
     g: &ProductionGraph,
     settings: &Settings,
 ) -> Result<Report, crate::Error> {
-    let products: Vec<(usize, u32)> = match &settings.product {
+    let products: Vec<(usize, NodeIx)> = match &settings.product {
         Some(spec) => {
             let p = find_product(ds, spec)?;
             g.products

@@ -21,6 +21,36 @@ use parties::Parties;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 
+/// Index of a production node: node `n` of the petgraph model, and entry `n` of every
+/// per-node vector (capacities, crit sets, [`ProductionGraph::inputs`], the [`Csr`] arrays).
+///
+/// Node indices are a topological order (suppliers before buyers), so sorting nodes by index
+/// sorts them topologically. `repr(transparent)`: the CSR arrays of `NodeIx` have the layout
+/// of arrays of `u32`, so the hot loops that scan them are unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct NodeIx(pub u32);
+
+impl NodeIx {
+    /// The index as a `usize`, to index per-node vectors.
+    #[inline]
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The node of petgraph's index `n` (below `u32::MAX`: the graph is `DiGraph<_, _, u32>`).
+    #[inline]
+    pub fn of(n: NodeIndex<u32>) -> NodeIx {
+        NodeIx(n.index() as u32)
+    }
+
+    /// This node's petgraph index.
+    #[inline]
+    pub fn index(self) -> NodeIndex<u32> {
+        NodeIndex::new(self.ix())
+    }
+}
+
 /// A production node: `entity` makes `item`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProdNode {
@@ -42,7 +72,7 @@ pub struct InputSlot {
     /// The mapped fraction of this input: 0 when unmapped, below 1 when partial.
     pub coverage: f64,
     /// The suppliers' nodes with their rescaled shares (empty when unmapped).
-    pub suppliers: Vec<(u32, f64)>,
+    pub suppliers: Vec<(NodeIx, f64)>,
 }
 
 impl InputSlot {
@@ -55,21 +85,21 @@ impl InputSlot {
 pub struct ProductionGraph {
     /// The petgraph model; node `i` here is node `i` everywhere else.
     pub graph: DiGraph<ProdNode, SupplyEdge, u32>,
-    pub node_of: HashMap<(EntityIx, ItemIx), u32>,
+    pub node_of: HashMap<(EntityIx, ItemIx), NodeIx>,
     /// Node indices in topological order (suppliers before buyers).
-    pub topo: Vec<u32>,
+    pub topo: Vec<NodeIx>,
     /// For each node, its BOM inputs in the order of `ds.bom` (by input id once loaded).
     pub inputs: Vec<Vec<InputSlot>>,
     /// The BOM level of each item: 0 for raw materials, 1 + the deepest input otherwise.
     pub item_level: Vec<u32>,
     /// End products: indices into `ds.products`, with their node.
-    pub products: Vec<(usize, u32)>,
+    pub products: Vec<(usize, NodeIx)>,
     pub parties: Parties,
     /// The same edges as flat arrays, for the hot loops (see [`Csr`]).
     pub csr: Csr,
 }
 
-/// The production graph in compressed sparse rows, u32 indices, no allocation per node.
+/// The production graph in compressed sparse rows, 32-bit indices, no allocation per node.
 ///
 /// - Node `n`'s entity is `entity[n]`.
 /// - Its BOM inputs are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as in
@@ -79,13 +109,13 @@ pub struct ProductionGraph {
 ///   `buyers[out_start[n]..out_start[n + 1]]`.
 #[derive(Debug, Clone, Default)]
 pub struct Csr {
-    pub entity: Vec<u32>,
+    pub entity: Vec<EntityIx>,
     pub slot_start: Vec<u32>,
     pub sup_start: Vec<u32>,
-    pub sup_node: Vec<u32>,
+    pub sup_node: Vec<NodeIx>,
     pub sup_share: Vec<f64>,
     pub out_start: Vec<u32>,
-    pub buyers: Vec<u32>,
+    pub buyers: Vec<NodeIx>,
 }
 
 impl Csr {
@@ -94,13 +124,13 @@ impl Csr {
         let slots: usize = inputs.iter().map(Vec::len).sum();
         let edges: usize = inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
         let mut csr = Csr {
-            entity: nodes.iter().map(|(e, _)| e.0).collect(),
+            entity: nodes.iter().map(|&(e, _)| e).collect(),
             slot_start: Vec::with_capacity(n + 1),
             sup_start: Vec::with_capacity(slots + 1),
             sup_node: Vec::with_capacity(edges),
             sup_share: Vec::with_capacity(edges),
             out_start: vec![0; n + 1],
-            buyers: vec![0; edges],
+            buyers: vec![NodeIx(0); edges],
         };
         csr.slot_start.push(0);
         csr.sup_start.push(0);
@@ -109,7 +139,7 @@ impl Csr {
                 for &(s, w) in &slot.suppliers {
                     csr.sup_node.push(s);
                     csr.sup_share.push(w);
-                    csr.out_start[s as usize + 1] += 1;
+                    csr.out_start[s.ix() + 1] += 1;
                 }
                 csr.sup_start.push(csr.sup_node.len() as u32);
             }
@@ -122,8 +152,8 @@ impl Csr {
         for (b, slots) in inputs.iter().enumerate() {
             for slot in slots {
                 for &(s, _) in &slot.suppliers {
-                    csr.buyers[fill[s as usize] as usize] = b as u32;
-                    fill[s as usize] += 1;
+                    csr.buyers[fill[s.ix()] as usize] = NodeIx(b as u32);
+                    fill[s.ix()] += 1;
                 }
             }
         }
@@ -132,8 +162,8 @@ impl Csr {
 
     /// The slots of node `n`.
     #[inline]
-    pub fn slots(&self, n: u32) -> std::ops::Range<usize> {
-        self.slot_start[n as usize] as usize..self.slot_start[n as usize + 1] as usize
+    pub fn slots(&self, n: NodeIx) -> std::ops::Range<usize> {
+        self.slot_start[n.ix()] as usize..self.slot_start[n.ix() + 1] as usize
     }
 
     /// The supplier entries of slot `i`.
@@ -144,8 +174,8 @@ impl Csr {
 
     /// The buyers of node `n` (a buyer appears once per edge).
     #[inline]
-    pub fn buyers(&self, n: u32) -> &[u32] {
-        &self.buyers[self.out_start[n as usize] as usize..self.out_start[n as usize + 1] as usize]
+    pub fn buyers(&self, n: NodeIx) -> &[NodeIx] {
+        &self.buyers[self.out_start[n.ix()] as usize..self.out_start[n.ix() + 1] as usize]
     }
 }
 
@@ -169,9 +199,9 @@ impl ProductionGraph {
         let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
         for &(e, x) in &pairs {
             let n = graph.add_node(ProdNode { entity: e, item: x });
-            node_of.insert((e, x), n.index() as u32);
+            node_of.insert((e, x), NodeIx::of(n));
         }
-        let topo: Vec<u32> = (0..pairs.len() as u32).collect();
+        let topo: Vec<NodeIx> = (0..pairs.len() as u32).map(NodeIx).collect();
 
         // Allocations per (buyer, input item).
         let mut alloc: HashMap<(EntityIx, ItemIx), Allocated> = HashMap::default();
@@ -199,11 +229,7 @@ impl ProductionGraph {
                 let slot = match alloc.get(&(e, y)) {
                     Some((coverage, sups)) => {
                         for &(s, share, row) in sups {
-                            graph.add_edge(
-                                NodeIndex::new(s as usize),
-                                NodeIndex::new(n),
-                                SupplyEdge { share, row },
-                            );
+                            graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
                         }
                         InputSlot {
                             item: y,
@@ -248,13 +274,13 @@ impl ProductionGraph {
         self.graph.edge_count()
     }
 
-    pub fn node(&self, n: u32) -> ProdNode {
-        self.graph[NodeIndex::new(n as usize)]
+    pub fn node(&self, n: NodeIx) -> ProdNode {
+        self.graph[n.index()]
     }
 }
 
 /// The coverage of one (buyer, input) and its suppliers: (node, rescaled share, supply row).
-type Allocated = (f64, Vec<(u32, f64, u32)>);
+type Allocated = (f64, Vec<(NodeIx, f64, u32)>);
 
 /// The BOM level of every item, by Kahn's algorithm (no recursion): raw materials are 0.
 /// Items on a cycle (a validation error) keep level 0.
