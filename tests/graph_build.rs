@@ -5,6 +5,7 @@ use petgraph::visit::EdgeRef;
 use std::collections::BTreeSet;
 use std::path::Path;
 use tierscope::graph::parties::{Parties, RestrictedWhy};
+use tierscope::graph::requirements::ReqIx;
 use tierscope::graph::{InputSlot, NodeIx, ProductionGraph};
 use tierscope::model::{Dataset, EntityIx, ItemIx};
 use tierscope_core::Error;
@@ -103,7 +104,10 @@ fn suppliers(g: &ProductionGraph, ds: &Dataset, slot: &InputSlot) -> Vec<(String
         .iter()
         .map(|&(s, w)| {
             let p = g.node(s);
-            assert_eq!(p.item, slot.item, "a supplier node makes the slot's item");
+            assert!(
+                g.req_items(slot.req).contains(&p.item),
+                "a supplier node makes an item of the slot's requirement"
+            );
             (ds.entity(p.entity).id.clone(), w)
         })
         .collect();
@@ -183,7 +187,7 @@ fn partial_shares_are_rescaled_and_coverage_is_their_sum() {
     // Nodes: (s1, x), (s2, x), (a, p).
     assert_eq!(g.node_count(), 3);
     let slot = &slots(&g, &ds, "a", "p")[0];
-    assert_eq!(slot.item, i(&ds, "x"));
+    assert_eq!(slot.req, ReqIx::single(i(&ds, "x")));
     assert!(close(slot.coverage, 0.5), "{}", slot.coverage);
     assert_weights(&suppliers(&g, &ds, slot), &[("s1", 0.4), ("s2", 0.6)]);
     // The same on the petgraph edges, with the supply row each comes from.
@@ -282,7 +286,7 @@ fn unqualified_rows_give_no_edge_but_make_a_node() {
     assert_eq!(s.len(), 2);
     assert_eq!(s[0].coverage, 1.0);
     assert_weights(&suppliers(&g, &ds, &s[0]), &[("s1", 1.0)]);
-    assert_eq!(s[1].item, i(&ds, "y"));
+    assert_eq!(s[1].req, ReqIx::single(i(&ds, "y")));
     assert!(!s[1].is_mapped());
     assert_eq!(s[1].coverage, 0.0);
 }
@@ -299,7 +303,7 @@ fn unmapped_inputs_have_coverage_zero_and_no_suppliers() {
     ]);
     let g = ProductionGraph::build(&ds);
     let s = slots(&g, &ds, "a", "p");
-    let items_in_order: Vec<ItemIx> = s.iter().map(|slot| slot.item).collect();
+    let items_in_order: Vec<ItemIx> = s.iter().map(|slot| g.req_items(slot.req)[0]).collect();
     assert_eq!(items_in_order, vec![i(&ds, "x"), i(&ds, "y"), i(&ds, "z")]);
     // x: 0.7 given, coverage 0.7, rescaled to 1.
     assert!(close(s[0].coverage, 0.7));
@@ -406,7 +410,12 @@ fn mini_fixture_graph_has_the_hand_computed_nodes_and_edges() {
     );
     // fab-cn/die: wafer mapped, resist unmapped.
     let s = slots(&g, &ds, "fab-cn", "die");
-    let coverage = |id: &str| s.iter().find(|x| x.item == i(&ds, id)).unwrap().coverage;
+    let coverage = |id: &str| {
+        s.iter()
+            .find(|x| x.req == ReqIx::single(i(&ds, id)))
+            .unwrap()
+            .coverage
+    };
     assert_eq!((coverage("wafer"), coverage("resist")), (1.0, 0.0));
     assert_dag_and_topo(&g);
     // BOM levels: gallium and resist 0, wafer 1, die 2, chip 3.

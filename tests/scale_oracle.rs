@@ -122,6 +122,14 @@ proptest! {
     fn fast_paths_equal_plain_ones(seed in any::<u64>(), size in 0usize..12) {
         check(&common::load(&common::random_dataset(seed, common::Shape::small(size))));
     }
+
+    #[test]
+    fn fast_paths_equal_plain_ones_with_substitutes_and_distributors(
+        seed in any::<u64>(),
+        size in 0usize..12,
+    ) {
+        check(&common::load(&common::random_dataset(seed, common::Shape::requirements(size))));
+    }
 }
 
 #[test]

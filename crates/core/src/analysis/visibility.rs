@@ -72,11 +72,13 @@ fn one_product(
             .iter()
             .map(|&(n, i, c)| {
                 let node = ctx.node_ref(n);
+                let req = ctx.g.inputs[n.ix()][i].req;
                 Gap {
                     coverage: round(c),
                     entity: node.entity,
-                    input: ctx.item_id(ctx.g.inputs[n.ix()][i].item),
+                    input: ctx.req_id(req),
                     item: node.item,
+                    substitutes: ctx.substitutes(req).into(),
                 }
             })
             .collect();

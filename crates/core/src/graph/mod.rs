@@ -2,24 +2,30 @@
 //!
 //! - A *production node* is a pair (entity e, item x) that e produces: e supplies x in
 //!   `supply.csv` (qualified or not) or lists x in `products.csv`.
-//! - For each node (e, x) and each input y in BOM(x), the qualified suppliers s of y to e give
-//!   edges (s, y) -> (e, x), weighted by the rescaled share (see [`shares`]).
-//! - Every edge goes from an item to an item it is made into and the BOM is acyclic, so the
-//!   graph is a DAG. Nodes are ordered by the BOM level of their item, which is a topological
-//!   order.
+//! - Each node has a list of *requirements* ([`requirements`]): one per BOM input of x, except
+//!   that substitutes (BOM rows of x with one `group`) are one requirement together, and a
+//!   distributor's node (D, x) has the one requirement {x}. For each requirement R of (e, x),
+//!   every qualified row (s, e, y) with y in R gives an edge (s, y) -> (e, x), weighted by the
+//!   share rescaled over the requirement (see [`shares`]).
+//! - Every edge goes from an item to an item it is made into, or into a distributor's node of
+//!   the same item; the BOM is acyclic and validation refuses cycles of distributors, so the
+//!   graph is a DAG. Nodes are ordered by the BOM level of their item, then by how many
+//!   distributors the item has passed through, which is a topological order.
 //!
 //! The petgraph [`DiGraph`] is the model (and what tests check against petgraph's algorithms);
 //! the analyses read the same edges from flat arrays ([`ProductionGraph::inputs`]), which are
 //! faster to scan.
 
 pub mod parties;
+pub mod requirements;
 pub mod shares;
 
-use crate::model::{Dataset, EntityIx, ItemIx};
-use foldhash::HashMap;
+use crate::model::{Dataset, Entity, EntityIx, ItemIx};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use parties::Parties;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
+use requirements::{BuyerRequirements, ReqIx, Requirements};
 
 /// Index of a production node: node `n` of the petgraph model, and entry `n` of every
 /// per-node vector (capacities, crit sets, [`ProductionGraph::inputs`], the [`Csr`] arrays).
@@ -65,13 +71,16 @@ pub struct SupplyEdge {
     pub row: u32,
 }
 
-/// One BOM input of a production node.
+/// One requirement of a production node: a BOM input, a group of substitutes, or what a
+/// distributor passes on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputSlot {
-    pub item: ItemIx,
-    /// The mapped fraction of this input: 0 when unmapped, below 1 when partial.
+    /// The requirement; its items are [`ProductionGraph::req_items`].
+    pub req: ReqIx,
+    /// The mapped fraction of this requirement: 0 when unmapped, below 1 when partial.
     pub coverage: f64,
-    /// The suppliers' nodes with their rescaled shares (empty when unmapped).
+    /// The suppliers' nodes with their rescaled shares (empty when unmapped): every qualified
+    /// row of an item of the requirement.
     pub suppliers: Vec<(NodeIx, f64)>,
 }
 
@@ -88,7 +97,8 @@ pub struct ProductionGraph {
     pub node_of: HashMap<(EntityIx, ItemIx), NodeIx>,
     /// Node indices in topological order (suppliers before buyers).
     pub topo: Vec<NodeIx>,
-    /// For each node, its BOM inputs in the order of `ds.bom` (by input id once loaded).
+    /// For each node, its requirements in the order of `ds.bom` (by input id once loaded; a
+    /// group of substitutes at its first input).
     pub inputs: Vec<Vec<InputSlot>>,
     /// The BOM level of each item: 0 for raw materials, 1 + the deepest input otherwise.
     pub item_level: Vec<u32>,
@@ -97,12 +107,18 @@ pub struct ProductionGraph {
     pub parties: Parties,
     /// The same edges as flat arrays, for the hot loops (see [`Csr`]).
     pub csr: Csr,
+    /// The requirements of every item.
+    pub reqs: Requirements,
+    /// Which requirement each buyer's rows of an item count toward.
+    pub buyer_reqs: BuyerRequirements,
+    /// For each entity, whether it is a distributor (its nodes pass items on).
+    pub distributor: Vec<bool>,
 }
 
 /// The production graph in compressed sparse rows, 32-bit indices, no allocation per node.
 ///
 /// - Node `n`'s entity is `entity[n]`.
-/// - Its BOM inputs are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as in
+/// - Its requirements are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as in
 ///   [`ProductionGraph::inputs`]; slot `i`'s suppliers are `sup_node[j]` with rescaled share
 ///   `sup_share[j]` for `j` in `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
 /// - Its buyers (out-edges, one per edge of the petgraph model) are
@@ -182,9 +198,10 @@ impl Csr {
 impl ProductionGraph {
     /// Builds the graph from a validated dataset.
     ///
-    /// O(S log S + B + N) for S supply rows, B BOM rows and N nodes.
+    /// O(S log S + B log B + N) for S supply rows, B BOM rows and N nodes.
     pub fn build(ds: &Dataset) -> ProductionGraph {
         let item_level = item_levels(ds);
+        let distributor: Vec<bool> = ds.entities.iter().map(Entity::is_distributor).collect();
         // Nodes, in topological order: by item level, then entity, then item.
         let mut pairs: Vec<(EntityIx, ItemIx)> = ds
             .supply
@@ -195,6 +212,14 @@ impl ProductionGraph {
         // Equal keys are equal pairs, so an unstable sort gives the one order.
         pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], e, x));
         pairs.dedup();
+        if distributor.iter().any(|&d| d) {
+            // A distributor's node comes after its suppliers' nodes of the same item.
+            let depth = pass_through_depths(ds, &pairs, &distributor);
+            pairs.par_sort_unstable_by_key(|&(e, x)| {
+                let d = depth.get(&(e, x)).copied().unwrap_or(0);
+                (item_level[x.ix()], d, e, x)
+            });
+        }
         let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());
         let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
         for &(e, x) in &pairs {
@@ -203,9 +228,11 @@ impl ProductionGraph {
         }
         let topo: Vec<NodeIx> = (0..pairs.len() as u32).map(NodeIx).collect();
 
-        // Allocations per (buyer, input item).
-        let mut alloc: HashMap<(EntityIx, ItemIx), Allocated> = HashMap::default();
-        for ((buyer, item), rows) in shares::qualified_groups(ds) {
+        let reqs = Requirements::new(ds);
+        let (buyer_reqs, _) = BuyerRequirements::new(ds, &reqs, pairs.iter().copied());
+        // Allocations per (buyer, requirement).
+        let mut alloc: HashMap<(EntityIx, ReqIx), Allocated> = HashMap::default();
+        for ((buyer, req), rows) in shares::requirement_groups(ds, &buyer_reqs) {
             let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
             let Ok(a) = shares::allocate(&given) else {
                 continue; // a validation error; the dataset would not have loaded
@@ -218,27 +245,32 @@ impl ProductionGraph {
                     (node_of[&(r.supplier, r.item)], w, i as u32)
                 })
                 .collect();
-            alloc.insert((buyer, item), (a.coverage, suppliers));
+            alloc.insert((buyer, req), (a.coverage, suppliers));
         }
 
-        let bom = ds.bom_inputs();
         let mut inputs = Vec::with_capacity(pairs.len());
         for (n, &(e, x)) in pairs.iter().enumerate() {
-            let mut slots = Vec::with_capacity(bom[x.ix()].len());
-            for &y in &bom[x.ix()] {
-                let slot = match alloc.get(&(e, y)) {
+            let pass_on = [ReqIx::single(x)];
+            let needs: &[ReqIx] = if distributor[e.ix()] {
+                &pass_on
+            } else {
+                reqs.of_item(x)
+            };
+            let mut slots = Vec::with_capacity(needs.len());
+            for &r in needs {
+                let slot = match alloc.get(&(e, r)) {
                     Some((coverage, sups)) => {
                         for &(s, share, row) in sups {
                             graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
                         }
                         InputSlot {
-                            item: y,
+                            req: r,
                             coverage: *coverage,
                             suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
                         }
                     }
                     None => InputSlot {
-                        item: y,
+                        req: r,
                         coverage: 0.0,
                         suppliers: Vec::new(),
                     },
@@ -263,7 +295,20 @@ impl ProductionGraph {
             products,
             parties: Parties::compute(ds),
             csr,
+            reqs,
+            buyer_reqs,
+            distributor,
         }
+    }
+
+    /// The items of a requirement: one for a plain input, several for substitutes.
+    pub fn req_items(&self, r: ReqIx) -> &[ItemIx] {
+        self.reqs.items(r)
+    }
+
+    /// Whether node `n` is a distributor's (a pass-through).
+    pub fn is_pass_through(&self, n: NodeIx) -> bool {
+        self.distributor[self.csr.entity[n.ix()].ix()]
     }
 
     pub fn node_count(&self) -> usize {
@@ -281,6 +326,56 @@ impl ProductionGraph {
 
 /// The coverage of one (buyer, input) and its suppliers: (node, rescaled share, supply row).
 type Allocated = (f64, Vec<(NodeIx, f64, u32)>);
+
+/// For each distributor's node, how many distributors deep it is: 1 when it buys from makers
+/// only, else 1 + the deepest of its distributor suppliers' nodes of the same item, by Kahn's
+/// algorithm over the distributors' nodes and the qualified rows between them. Other nodes are
+/// at depth 0: they need items of lower BOM levels only. Nodes on a cycle (a validation error)
+/// stay at depth 1.
+fn pass_through_depths(
+    ds: &Dataset,
+    pairs: &[(EntityIx, ItemIx)],
+    distributor: &[bool],
+) -> HashMap<(EntityIx, ItemIx), u32> {
+    let nodes: HashSet<(EntityIx, ItemIx)> = pairs
+        .iter()
+        .copied()
+        .filter(|(e, _)| distributor[e.ix()])
+        .collect();
+    // Edges (supplier's node -> buyer's node) between distributors' nodes of one item.
+    let mut buyers: HashMap<(EntityIx, ItemIx), Vec<(EntityIx, ItemIx)>> = HashMap::new();
+    let mut pending: HashMap<(EntityIx, ItemIx), u32> = HashMap::new();
+    for r in ds.supply.iter().filter(|r| r.qualified) {
+        let (from, to) = ((r.supplier, r.item), (r.buyer, r.item));
+        if nodes.contains(&from) && nodes.contains(&to) {
+            buyers.entry(from).or_default().push(to);
+            *pending.entry(to).or_default() += 1;
+        }
+    }
+    let mut depth: HashMap<(EntityIx, ItemIx), u32> = nodes.iter().map(|&n| (n, 1)).collect();
+    let mut ready: Vec<(EntityIx, ItemIx)> = nodes
+        .iter()
+        .copied()
+        .filter(|n| !pending.contains_key(n))
+        .collect();
+    while let Some(n) = ready.pop() {
+        let d = depth[&n];
+        for &m in buyers.get(&n).map_or(&[][..], Vec::as_slice) {
+            let dm = depth
+                .get_mut(&m)
+                .expect("every distributor node has a depth");
+            *dm = (*dm).max(d + 1);
+            let p = pending
+                .get_mut(&m)
+                .expect("a buyer node has pending suppliers");
+            *p -= 1;
+            if *p == 0 {
+                ready.push(m);
+            }
+        }
+    }
+    depth
+}
 
 /// The BOM level of every item, by Kahn's algorithm (no recursion): raw materials are 0.
 /// Items on a cycle (a validation error) keep level 0.
