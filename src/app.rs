@@ -210,6 +210,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             countries,
             depth,
             single_input,
+            substitutes,
+            distributors,
         } => {
             let opts = crate::generate::Options {
                 supply_rows: *supply_rows,
@@ -217,14 +219,16 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 countries: *countries,
                 depth: *depth,
                 single_input: *single_input,
+                substitutes: *substitutes,
+                distributors: *distributors,
             };
             crate::generate::check(&opts).map_err(Error::Usage)?;
             let w = crate::generate::generate(dir, &opts).map_err(|source| Error::Write {
                 path: dir.clone(),
                 source,
             })?;
-            let text = format!(
-                "wrote {}: {} supply rows, {} entities, {} items, {} BOM rows, {} end products, {} ownership rows, {} restricted parties\n",
+            let mut text = format!(
+                "wrote {}: {} supply rows, {} entities, {} items, {} BOM rows, {} end products, {} ownership rows, {} restricted parties",
                 dir.display(),
                 w.supply_rows,
                 w.entities,
@@ -234,6 +238,13 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 w.ownership_rows,
                 w.restricted_rows
             );
+            if opts.substitutes > 0.0 || opts.distributors > 0.0 {
+                text.push_str(&format!(
+                    "; {} BOM rows in groups of substitutes, {} distributors",
+                    w.grouped_bom_rows, w.distributors
+                ));
+            }
+            text.push('\n');
             emit(out, text.as_bytes())?;
             Ok(EXIT_OK)
         }

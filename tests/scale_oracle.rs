@@ -142,4 +142,12 @@ fn fast_paths_equal_plain_ones_on_a_generated_sector() {
     };
     tierscope::generate::generate(dir.path(), &opts).unwrap();
     check(&tierscope::ingest::load(dir.path()).unwrap().dataset);
+    // With substitutes and distributors.
+    let opts = tierscope::generate::Options {
+        substitutes: 0.3,
+        distributors: 0.3,
+        ..opts
+    };
+    tierscope::generate::generate(dir.path(), &opts).unwrap();
+    check(&tierscope::ingest::load(dir.path()).unwrap().dataset);
 }
