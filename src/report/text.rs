@@ -62,10 +62,7 @@ pub fn render(report: &Reviewed) -> String {
             f.id
         );
         if let Some(path) = f.evidence.first() {
-            let text: Vec<String> = path
-                .iter()
-                .map(|n| format!("{}/{}", n.entity, n.item))
-                .collect();
+            let text: Vec<String> = path.iter().map(super::csv::node_text).collect();
             let _ = writeln!(s, "           via {}", text.join(" -> "));
         }
     }

@@ -132,6 +132,16 @@ impl Substitutes {
     pub fn as_slice(&self) -> &[Id] {
         self.0.as_deref().map_or(&[], Vec::as_slice)
     }
+
+    /// The substitutes as people read them, `a or b`; `None` for a requirement of one item.
+    pub fn or_text(&self) -> Option<String> {
+        self.0.as_deref().map(|ids| or_text(ids))
+    }
+}
+
+/// Ids joined as alternatives: `a or b or c`.
+pub fn or_text(ids: &[Id]) -> String {
+    ids.iter().map(|x| &**x).collect::<Vec<_>>().join(" or ")
 }
 
 impl From<Vec<Id>> for Substitutes {
