@@ -113,6 +113,8 @@ pub struct ProductionGraph {
     pub buyer_reqs: BuyerRequirements,
     /// For each entity, whether it is a distributor (its nodes pass items on).
     pub distributor: Vec<bool>,
+    /// Whether any node is a distributor's.
+    pub has_pass_throughs: bool,
 }
 
 /// The production graph in compressed sparse rows, 32-bit indices, no allocation per node.
@@ -248,6 +250,7 @@ impl ProductionGraph {
             alloc.insert((buyer, req), (a.coverage, suppliers));
         }
 
+        let has_pass_throughs = pairs.iter().any(|(e, _)| distributor[e.ix()]);
         let mut inputs = Vec::with_capacity(pairs.len());
         for (n, &(e, x)) in pairs.iter().enumerate() {
             let pass_on = [ReqIx::single(x)];
@@ -298,6 +301,7 @@ impl ProductionGraph {
             reqs,
             buyer_reqs,
             distributor,
+            has_pass_throughs,
         }
     }
 
@@ -308,7 +312,7 @@ impl ProductionGraph {
 
     /// Whether node `n` is a distributor's (a pass-through).
     pub fn is_pass_through(&self, n: NodeIx) -> bool {
-        self.distributor[self.csr.entity[n.ix()].ix()]
+        self.has_pass_throughs && self.distributor[self.csr.entity[n.ix()].ix()]
     }
 
     pub fn node_count(&self) -> usize {

@@ -21,6 +21,23 @@
 //!
 //! **Cost.** O(B log B) for B BOM rows; the per-buyer map costs O(Σ over nodes of the grouped
 //! inputs of their item), nothing on data without groups.
+//!
+//! **Example.** A testing programme needs gloves and either of two test kits:
+//!
+//! ```
+//! use tierscope_core::{graph::ProductionGraph, ingest};
+//! # let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/kits");
+//! let ds = ingest::load(&dir)?.dataset;
+//! let g = ProductionGraph::build(&ds);
+//! let needs: Vec<String> = g
+//!     .reqs
+//!     .of_item(ds.item_ix["testing"])
+//!     .iter()
+//!     .map(|&r| g.reqs.ids(&ds, r, " or "))
+//!     .collect();
+//! assert_eq!(needs, ["gloves", "kit-cn or kit-jp"]);
+//! # Ok::<(), tierscope_core::Error>(())
+//! ```
 
 use crate::model::{Dataset, EntityIx, ItemIx};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -138,13 +155,16 @@ impl Requirements {
     }
 
     /// The names of `r`'s items joined by " or ", for sentences.
-    pub fn names(&self, ds: &Dataset, r: ReqIx) -> String {
-        let names: Vec<&str> = self
-            .items(r)
-            .iter()
-            .map(|&y| ds.item(y).name.as_str())
-            .collect();
-        names.join(" or ")
+    pub fn names<'d>(&self, ds: &'d Dataset, r: ReqIx) -> std::borrow::Cow<'d, str> {
+        match self.items(r) {
+            [one] => ds.item(*one).name.as_str().into(),
+            items => items
+                .iter()
+                .map(|&y| ds.item(y).name.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
+                .into(),
+        }
     }
 }
 

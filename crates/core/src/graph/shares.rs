@@ -101,7 +101,7 @@ pub fn requirement_groups(
 ) -> Vec<((EntityIx, ReqIx), Vec<usize>)> {
     let mut keys: Vec<(u64, u32)> = ds
         .supply
-        .par_iter()
+        .iter()
         .enumerate()
         .filter(|(_, r)| r.qualified)
         .map(|(i, r)| {
