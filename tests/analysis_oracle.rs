@@ -98,11 +98,7 @@ proptest! {
         requirements in any::<bool>(),
         pick in any::<u64>(),
     ) {
-        let shape = if requirements {
-            common::Shape::requirements(size)
-        } else {
-            common::Shape::small(size)
-        };
+        let shape = common::Shape::small_or_requirements(size, requirements);
         let ds = common::load(&common::random_dataset(seed, shape));
         check_against_oracle(&ds, pick);
     }
@@ -113,11 +109,7 @@ proptest! {
         size in 0usize..10,
         requirements in any::<bool>(),
     ) {
-        let shape = if requirements {
-            common::Shape::requirements(size)
-        } else {
-            common::Shape::small(size)
-        };
+        let shape = common::Shape::small_or_requirements(size, requirements);
         let ds = common::load(&common::random_dataset(seed, shape));
         check_findings(&ds);
     }

@@ -103,11 +103,7 @@ proptest! {
         threshold in prop::sample::select(vec![0.5, 0.2, 0.8]),
         requirements in any::<bool>(),
     ) {
-        let shape = if requirements {
-            common::Shape::requirements(size)
-        } else {
-            common::Shape::small(size)
-        };
+        let shape = common::Shape::small_or_requirements(size, requirements);
         let files = common::random_dataset(seed, shape);
         let a = tempfile::tempdir().unwrap();
         let b = tempfile::tempdir().unwrap();

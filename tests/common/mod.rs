@@ -75,6 +75,15 @@ impl Shape {
         }
     }
 
+    /// `requirements(size)` when `requirements`, else `small(size)`.
+    pub fn small_or_requirements(size: usize, requirements: bool) -> Shape {
+        if requirements {
+            Shape::requirements(size)
+        } else {
+            Shape::small(size)
+        }
+    }
+
     /// `small(size)` with substitute groups and distributors.
     pub fn requirements(size: usize) -> Shape {
         Shape {

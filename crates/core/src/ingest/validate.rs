@@ -223,18 +223,8 @@ fn bom_cycles(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
         );
     }
     let mut found: Vec<(u64, String)> = Vec::new();
-    for scc in petgraph::algo::kosaraju_scc(&g) {
-        let members: HashSet<NodeIndex> = scc.iter().copied().collect();
-        let start = *scc.iter().min().expect("an SCC is not empty");
-        let self_loop = g.find_edge(start, start);
-        if scc.len() == 1 && self_loop.is_none() {
-            continue;
-        }
-        let cycle = if let Some(edge) = self_loop {
-            vec![(start, g[edge])]
-        } else {
-            cycle_through(&g, start, &members)
-        };
+    let first = |scc: &[NodeIndex]| *scc.iter().min().expect("an SCC is not empty");
+    for (start, cycle) in cycles(&g, first) {
         let line = cycle.iter().map(|(_, l)| *l).min().unwrap_or(0);
         let mut text: Vec<&str> = cycle
             .iter()
@@ -260,10 +250,36 @@ fn bom_cycles(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
     }
 }
 
+/// One cycle in each strongly connected component of `g` that has one, as (the node it starts
+/// from, its steps); edges are weighted by the line of the row they come from. `first` picks
+/// the start among a component's nodes.
+fn cycles<N>(
+    g: &DiGraph<N, u64>,
+    first: impl Fn(&[NodeIndex]) -> NodeIndex,
+) -> Vec<(NodeIndex, Vec<(NodeIndex, u64)>)> {
+    let mut out = Vec::new();
+    for scc in petgraph::algo::kosaraju_scc(g) {
+        let start = first(&scc);
+        let self_loop = g.find_edge(start, start);
+        if scc.len() == 1 && self_loop.is_none() {
+            continue;
+        }
+        let cycle = match self_loop {
+            Some(edge) => vec![(start, g[edge])],
+            None => {
+                let members: HashSet<NodeIndex> = scc.iter().copied().collect();
+                cycle_through(g, start, &members)
+            }
+        };
+        out.push((start, cycle));
+    }
+    out
+}
+
 /// A cycle from `start` back to itself inside one SCC, by breadth-first search; each step is
-/// (node, line of the BOM row leaving it).
-fn cycle_through(
-    g: &DiGraph<(), u64>,
+/// (node, line of the row leaving it).
+fn cycle_through<N>(
+    g: &DiGraph<N, u64>,
     start: NodeIndex,
     members: &HashSet<NodeIndex>,
 ) -> Vec<(NodeIndex, u64)> {

@@ -12,7 +12,7 @@
 //!   distributor's node passes its item on from its suppliers of that item; the item's BOM does
 //!   not apply, so the row is not used (the message says so, and what to change).
 
-use super::cycle_through;
+use super::cycles;
 use crate::diag::{At, Diagnostics};
 use crate::graph::requirements::{Ambiguous, ReqIx, Requirements};
 use crate::model::{BomRow, Dataset, EntityIx, ItemIx, SupplyRow};
@@ -179,24 +179,13 @@ pub fn distributor_cycles(ds: &Dataset, supply_file: &str, diags: &mut Diagnosti
         }
     }
     let mut found: Vec<(u64, String)> = Vec::new();
-    for scc in petgraph::algo::kosaraju_scc(&g) {
-        // From the smallest entity id, so the message does not depend on the order of rows.
-        let start = *scc
-            .iter()
+    // From the smallest entity id, so the message does not depend on the order of rows.
+    let first = |scc: &[NodeIndex]| {
+        *scc.iter()
             .min_by_key(|&&n| (&ds.entity(g[n].0).id, n))
-            .expect("an SCC is not empty");
-        let self_loop = g.find_edge(start, start);
-        if scc.len() == 1 && self_loop.is_none() {
-            continue;
-        }
-        let cycle = if let Some(edge) = self_loop {
-            vec![(start, g[edge])]
-        } else {
-            let members: HashSet<NodeIndex> = scc.iter().copied().collect();
-            // `cycle_through` reads the lines off the edges: the graph without node weights.
-            let plain = g.map(|_, _| (), |_, &line| line);
-            cycle_through(&plain, start, &members)
-        };
+            .expect("an SCC is not empty")
+    };
+    for (start, cycle) in cycles(&g, first) {
         let line = cycle.iter().map(|(_, l)| *l).min().unwrap_or(0);
         let mut text: Vec<&str> = cycle
             .iter()
