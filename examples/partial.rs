@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use tierscope::analysis::crit::crit_sets;
 use tierscope::analysis::groups::{Groups, Level};
 use tierscope::analysis::paths::Upstream;
-use tierscope::graph::{ProductionGraph, shares};
+use tierscope::graph::{NodeIx, ProductionGraph, shares};
 
 /// The allocator the `tierscope` binary uses, so the phases cost here what they cost there.
 #[global_allocator]
@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|&(p, n)| {
             let own = groups.of(ds.products[p].entity);
-            crit[n as usize].iter().filter(|&&c| Some(c) != own).count()
+            crit[n.ix()].iter().filter(|&&c| Some(c) != own).count()
         })
         .sum();
 
@@ -43,7 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         search.run(&g, n);
         reach += search.order.len() - 1;
         for &m in &search.order[1..] {
-            let e = g.csr.entity[m as usize] as usize;
+            let e = g.csr.entity[m.ix()].ix();
             if untrusted[e] && seen[e] != k as u32 {
                 seen[e] = k as u32;
                 untrusted_upstream += 1;
@@ -79,16 +79,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Articulation points of the undirected production graph: iterative Hopcroft-Tarjan over
-/// the CSR arrays (supplier and buyer lists), O(N + E).
+/// the CSR arrays (supplier and buyer lists), O(N + E). The search keeps its own flat `u32`
+/// arrays with a `NONE` value, as in the textbook algorithm.
 fn articulation_points(g: &ProductionGraph) -> usize {
     let n = g.node_count();
     let csr = &g.csr;
     let neighbours = |v: u32| {
         let ins = csr
-            .slots(v)
+            .slots(NodeIx(v))
             .flat_map(move |i| csr.suppliers(i))
-            .map(move |j| csr.sup_node[j]);
-        ins.chain(csr.buyers(v).iter().copied())
+            .map(move |j| csr.sup_node[j].0);
+        ins.chain(csr.buyers(NodeIx(v)).iter().map(|b| b.0))
     };
     // Flatten the undirected adjacency once, so the DFS can resume at an index.
     let mut start = Vec::with_capacity(n + 1);

@@ -333,9 +333,12 @@ tierscope import export.csv --out eu-data --decimal , --untrust CN,RU --merge-si
         after_help = "The same options give byte-identical files. A sector of sub-sectors \
 sharing global commodities: a BOM --depth levels deep, skewed multi-sourcing, countries with a \
 trust mix, ownership groups, restricted parties, some unmapped inputs, end products with \
-revenue and inventory days. Files are streamed: 10 million rows need little memory.\n\n\
+revenue and inventory days. Files are streamed: 10 million rows need little memory. \
+--substitutes and --distributors add groups of substitutes and distributors (analysis rules 3); \
+without them the files are as before.\n\n\
 Examples:\n  tierscope generate --out /tmp/sector --supply-rows 1000000\n  \
-tierscope generate --out /tmp/chains --supply-rows 100000 --single-input --seed 7"
+tierscope generate --out /tmp/chains --supply-rows 100000 --single-input --seed 7\n  \
+tierscope generate --out /tmp/rules3 --supply-rows 100000 --substitutes 0.2 --distributors 0.3"
     )]
     Generate {
         /// Output folder (created if missing; its CSV files are overwritten)
@@ -356,6 +359,12 @@ tierscope generate --out /tmp/chains --supply-rows 100000 --single-input --seed 
         /// Every BOM has one input and every entity makes one item (SPOFs = dominators)
         #[arg(long)]
         single_input: bool,
+        /// Give about this fraction of the items a substitute (bom.csv `group`), 0 to 1
+        #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+        substitutes: f64,
+        /// Route about this fraction of purchases through distributors, 0 to 1
+        #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
+        distributors: f64,
     },
 }
 

@@ -9,7 +9,7 @@
 use crate::analysis::Report;
 use crate::analysis::findings::Kind;
 use crate::analysis::groups::Level;
-use crate::graph::ProductionGraph;
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::Dataset;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
@@ -54,12 +54,13 @@ pub fn attributes(
         .filter(|f| f.kind == Kind::Spof && f.level == Some(Level::Entity))
         .map(|f| f.subject.as_str())
         .collect();
-    let products: BTreeSet<u32> = g.products.iter().map(|&(_, n)| n).collect();
-    let id = |n: u32| {
+    let products: BTreeSet<NodeIx> = g.products.iter().map(|&(_, n)| n).collect();
+    let id = |n: NodeIx| {
         let node = g.node(n);
         node_id(&ds.entity(node.entity).id, &ds.item(node.item).id)
     };
     let nodes = (0..g.node_count() as u32)
+        .map(NodeIx)
         .map(|n| {
             let node = g.node(n);
             let e = ds.entity(node.entity);
@@ -84,9 +85,9 @@ pub fn attributes(
         .graph
         .edge_references()
         .map(|e| EdgeAttrs {
-            source: id(e.source().index() as u32),
-            target: id(e.target().index() as u32),
-            item: ds.item(g.node(e.source().index() as u32).item).id.clone(),
+            source: id(NodeIx::of(e.source())),
+            target: id(NodeIx::of(e.target())),
+            item: ds.item(g.node(NodeIx::of(e.source())).item).id.clone(),
             share: crate::analysis::round(e.weight().share),
         })
         .collect();

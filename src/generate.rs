@@ -25,6 +25,19 @@
 //! entity-level single points of failure are exactly the dominators of each product, which is
 //! what the side-by-side comparison checks against networkx and igraph.
 //!
+//! **Substitutes and distributors** (rules 3; off by default, and then the files are what they
+//! were before these options existed, byte for byte):
+//! - `substitutes` (a fraction): about that fraction of the items below the top level get a
+//!   substitute, the next item of their level; every BOM that needs either needs the pair as
+//!   one `group`, and buyers spread their purchase over both items' makers;
+//! - `distributors` (a fraction): about that fraction of the purchases from a family's makers
+//!   go through one of the family's distributors (`kind` distributor), which buys the item from
+//!   each maker whose sales it carries (blank shares: an equal split). A distributor carries
+//!   many items for many buyers; distributors buy only from makers, so there is no cycle.
+//!
+//! Their random choices come from a stream of their own, so the rest of a family is drawn as
+//! without them, except where the wider BOM itself changes what is drawn.
+//!
 //! **Determinism.** The same options give byte-identical files on every platform: the PRNG is
 //! xoshiro256** seeded by SplitMix64, implemented here, and every number is written from
 //! integers. The last family is cut short where the row count reaches N, which can leave a few
@@ -50,6 +63,10 @@ pub struct Options {
     pub depth: usize,
     /// Every BOM has one input and every entity makes one item.
     pub single_input: bool,
+    /// Fraction of the items below the top level that get a substitute (0: none).
+    pub substitutes: f64,
+    /// Fraction of the purchases from makers that go through a distributor (0: none).
+    pub distributors: f64,
 }
 
 impl Default for Options {
@@ -60,6 +77,8 @@ impl Default for Options {
             countries: 40,
             depth: 6,
             single_input: false,
+            substitutes: 0.0,
+            distributors: 0.0,
         }
     }
 }
@@ -75,6 +94,10 @@ pub struct Written {
     pub ownership_rows: u64,
     pub restricted_rows: u64,
     pub families: u64,
+    /// Entities of `kind` distributor (included in `entities`).
+    pub distributors: u64,
+    /// BOM rows in a group of substitutes (included in `bom_rows`).
+    pub grouped_bom_rows: u64,
 }
 
 /// Supply rows a family aims at.
@@ -99,6 +122,19 @@ pub fn check(opts: &Options) -> Result<(), String> {
             opts.depth
         ));
     }
+    for (flag, v) in [
+        ("--substitutes", opts.substitutes),
+        ("--distributors", opts.distributors),
+    ] {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(format!("{flag} is {v} (expected a fraction from 0 to 1)"));
+        }
+        if v > 0.0 && opts.single_input {
+            return Err(format!(
+                "{flag} with --single-input (expected one or the other: --single-input promises one input per BOM and one item per entity)"
+            ));
+        }
+    }
     Ok(())
 }
 
@@ -106,7 +142,7 @@ pub fn check(opts: &Options) -> Result<(), String> {
 pub fn generate(dir: &Path, opts: &Options) -> io::Result<Written> {
     check(opts).map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
     std::fs::create_dir_all(dir)?;
-    let mut w = Writers::create(dir)?;
+    let mut w = Writers::create(dir, opts)?;
     let mut rng = Rng::new(opts.seed);
     let mut written = Written::default();
 
@@ -327,6 +363,10 @@ struct Family {
     items: Vec<u32>,
     /// For each level and item, its inputs: (level, item) or a commodity (level `u32::MAX`).
     bom: Vec<Vec<Vec<(u32, u32)>>>,
+    /// For each level and item, its substitute (an item of the same level), if any.
+    partner: Vec<Vec<Option<u32>>>,
+    /// How many distributors the family has (0: none).
+    distributors: u32,
     /// Entities: (level, items it makes).
     entities: Vec<(u32, Vec<u32>)>,
     /// For each level and item, the entities that can make it (big makers first).
@@ -436,13 +476,71 @@ impl Family {
             }
             bom.push(level);
         }
-        Family {
+        let mut family = Family {
             f,
             items,
             bom,
+            partner: Vec::new(),
+            distributors: 0,
             entities,
             makers,
+        };
+        family.add_requirements(opts);
+        family
+    }
+
+    /// Substitute pairs and distributors, drawn from a stream of their own.
+    fn add_requirements(&mut self, opts: &Options) {
+        self.partner = self.items.iter().map(|&n| vec![None; n as usize]).collect();
+        if opts.substitutes <= 0.0 && opts.distributors <= 0.0 {
+            return;
         }
+        let mut rng = Rng::new(opts.seed ^ splitmix(self.f.wrapping_add(0x5B57)));
+        let top = self.items.len() - 1;
+        if opts.substitutes > 0.0 {
+            for l in 0..top {
+                for x in (0..self.items[l].saturating_sub(1)).step_by(2) {
+                    if rng.chance(opts.substitutes) {
+                        self.partner[l][x as usize] = Some(x + 1);
+                        self.partner[l][x as usize + 1] = Some(x);
+                    }
+                }
+            }
+            // Every BOM that needs one of a pair needs both, as one group.
+            for level in &mut self.bom {
+                for inputs in level.iter_mut() {
+                    let extra: Vec<(u32, u32)> = inputs
+                        .iter()
+                        .filter(|&&(il, _)| il != COMMODITY)
+                        .filter_map(|&(il, ix)| {
+                            self.partner[il as usize][ix as usize].map(|p| (il, p))
+                        })
+                        .filter(|p| !inputs.contains(p))
+                        .collect();
+                    for p in extra {
+                        if !inputs.contains(&p) {
+                            inputs.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        if opts.distributors > 0.0 {
+            self.distributors = (self.entities.len() as u32 / 150).clamp(1, 12);
+        }
+    }
+
+    /// The substitute group of input (`il`, `ix`) in a BOM: named by the pair's first item.
+    fn group(&self, il: u32, ix: u32) -> Option<String> {
+        if il == COMMODITY {
+            return None;
+        }
+        self.partner[il as usize][ix as usize]
+            .map(|p| format!("alt-{}", self.item_id(il, ix.min(p))))
+    }
+
+    fn distributor_id(&self, d: u32) -> String {
+        format!("F{}-D{d}", self.f)
     }
 
     fn entity_id(&self, e: u32) -> String {
@@ -492,12 +590,18 @@ impl Family {
                 written.items += 1;
                 for &(il, ix) in &self.bom[l][x as usize] {
                     let qty = 1 + rng.below(8);
-                    writeln!(
+                    write!(
                         w.bom,
                         "{},{},{qty}",
                         self.item_id(l as u32, x),
                         self.item_id(il, ix)
                     )?;
+                    if opts.substitutes > 0.0 {
+                        let group = self.group(il, ix);
+                        written.grouped_bom_rows += u64::from(group.is_some());
+                        write!(w.bom, ",{}", group.unwrap_or_default())?;
+                    }
+                    writeln!(w.bom)?;
                     written.bom_rows += 1;
                 }
             }
@@ -526,6 +630,7 @@ impl Family {
             }
         }
         // Supply, from the end products down, level by level.
+        let mut via = Routing::new(self, opts);
         let mut handled: HashSet<(u32, u32, u32)> = HashSet::new();
         let mut chosen: Vec<(Supplier, String)> = Vec::new();
         let mut line = String::with_capacity(128);
@@ -539,6 +644,12 @@ impl Family {
                     if *left == 0 {
                         break 'levels;
                     }
+                    let partner = (il != COMMODITY)
+                        .then(|| self.partner[il as usize][ix as usize])
+                        .flatten();
+                    if partner.is_some_and(|p| p < ix) {
+                        continue; // a pair of substitutes is bought with its first item
+                    }
                     if !handled.insert((e, il, ix)) || rng.chance(0.02) {
                         continue; // bought already for another item, or unmapped
                     }
@@ -547,10 +658,15 @@ impl Family {
                             .map(|k| Supplier::Commodity(ix, k))
                             .collect()
                     } else {
-                        self.makers[il as usize][ix as usize]
-                            .iter()
-                            .filter(|&&s| s != e)
-                            .map(|&s| Supplier::Local(s))
+                        // The makers of the item, then those of its substitute.
+                        std::iter::once(ix)
+                            .chain(partner)
+                            .flat_map(|y| {
+                                self.makers[il as usize][y as usize]
+                                    .iter()
+                                    .filter(|&&s| s != e)
+                                    .map(move |&s| Supplier::Local(s, y))
+                            })
                             .collect()
                     };
                     if pool.is_empty() {
@@ -584,18 +700,40 @@ impl Family {
                             .expect("a free maker");
                         chosen.push((pool[j], "!".into()));
                     }
-                    let item = self.item_id(il, ix);
                     for (s, share) in &chosen {
                         if *left == 0 {
                             break 'levels;
                         }
                         line.clear();
+                        let y = match *s {
+                            Supplier::Local(_, y) => y,
+                            Supplier::Commodity(..) => ix,
+                        };
+                        let item = self.item_id(il, y);
                         match *s {
-                            Supplier::Local(s) => {
-                                line.push_str(&self.entity_id(s));
+                            Supplier::Local(s, y) => {
                                 used[s as usize] = true;
-                                if seen.insert((s, ix)) && il > 0 {
-                                    nodes_at[il as usize].push((s, ix));
+                                if seen.insert((s, y)) && il > 0 {
+                                    nodes_at[il as usize].push((s, y));
+                                }
+                                // Now and then through a distributor, which buys from the maker.
+                                match via.route(self, s, e, il, y, share == "!") {
+                                    Some((d, inbound)) => {
+                                        if inbound {
+                                            writeln!(
+                                                w.supply,
+                                                "{},{},{item},,,",
+                                                self.entity_id(s),
+                                                self.distributor_id(d)
+                                            )?;
+                                            *left -= 1;
+                                            if *left == 0 {
+                                                break 'levels;
+                                            }
+                                        }
+                                        line.push_str(&self.distributor_id(d));
+                                    }
+                                    None => line.push_str(&self.entity_id(s)),
                                 }
                             }
                             Supplier::Commodity(c, k) => {
@@ -628,6 +766,7 @@ impl Family {
         let homes: Vec<usize> = (0..3 + rng.below(3))
             .map(|_| country_pick.pick(rng.unit()))
             .collect();
+        via.write_entities(self, countries, country_pick, w, written)?;
         let mut name = String::new();
         let mut restricted_here: Vec<u32> = Vec::new();
         for (e, &u) in used.iter().enumerate() {
@@ -736,8 +875,84 @@ impl Family {
 
 #[derive(Debug, Clone, Copy)]
 enum Supplier {
-    Local(u32),
+    /// An entity of the family, and the item (of the input's level) it sells.
+    Local(u32, u32),
     Commodity(u32, u32),
+}
+
+/// Which purchases of a family go through its distributors, on a random stream of its own.
+struct Routing {
+    rng: Rng,
+    fraction: f64,
+    /// (distributor, buyer, level, item) already sold: one row per supplier, buyer and item.
+    sold: HashSet<(u32, u32, u32, u32)>,
+    /// (maker, distributor, level, item) already bought.
+    bought: HashSet<(u32, u32, u32, u32)>,
+    used: Vec<bool>,
+}
+
+impl Routing {
+    fn new(family: &Family, opts: &Options) -> Routing {
+        Routing {
+            rng: Rng::new(opts.seed ^ splitmix(family.f.wrapping_add(0xD157))),
+            fraction: opts.distributors,
+            sold: HashSet::new(),
+            bought: HashSet::new(),
+            used: vec![false; family.distributors as usize],
+        }
+    }
+
+    /// Whether maker `s`'s sale of item (`il`, `y`) to buyer `e` goes through a distributor:
+    /// the distributor of that item (each item has one in its family), and whether the
+    /// distributor's own row from `s` is new. Alternates (unqualified rows) are bought direct.
+    fn route(
+        &mut self,
+        family: &Family,
+        s: u32,
+        e: u32,
+        il: u32,
+        y: u32,
+        alternate: bool,
+    ) -> Option<(u32, bool)> {
+        if family.distributors == 0 || alternate || !self.rng.chance(self.fraction) {
+            return None;
+        }
+        let d = ((il as u64 * 7919 + y as u64) % family.distributors as u64) as u32;
+        if !self.sold.insert((d, e, il, y)) {
+            return None; // it sells this buyer the item already: this sale stays direct
+        }
+        self.used[d as usize] = true;
+        Some((d, self.bought.insert((s, d, il, y))))
+    }
+
+    /// The distributors that carried something, as entities of `kind` distributor.
+    fn write_entities(
+        &mut self,
+        family: &Family,
+        countries: &[CountryRow],
+        country_pick: &Cumulative,
+        w: &mut Writers,
+        written: &mut Written,
+    ) -> io::Result<()> {
+        for d in 0..family.distributors {
+            if !self.used[d as usize] {
+                continue;
+            }
+            let country = &countries[country_pick.pick(self.rng.unit())];
+            writeln!(
+                w.entities,
+                "{},{} Distribution {} of family {} Inc,{},distributor,,",
+                family.distributor_id(d),
+                NAME_A[self.rng.below(NAME_A.len())],
+                d,
+                family.f,
+                country.code
+            )?;
+            written.entities += 1;
+            written.distributors += 1;
+        }
+        Ok(())
+    }
 }
 
 const NAME_A: &[&str] = &[
@@ -847,7 +1062,7 @@ struct Writers {
 }
 
 impl Writers {
-    fn create(dir: &Path) -> io::Result<Writers> {
+    fn create(dir: &Path, opts: &Options) -> io::Result<Writers> {
         let open = |name: &str, header: &str| -> io::Result<BufWriter<File>> {
             let path: PathBuf = dir.join(name);
             let mut w = BufWriter::with_capacity(1 << 17, File::create(path)?);
@@ -862,7 +1077,14 @@ impl Writers {
                 "id,name,country,kind,restricted,recovery_days",
             )?,
             items: open("items.csv", "id,name,sector,critical")?,
-            bom: open("bom.csv", "item,input,quantity")?,
+            bom: open(
+                "bom.csv",
+                if opts.substitutes > 0.0 {
+                    "item,input,quantity,group"
+                } else {
+                    "item,input,quantity"
+                },
+            )?,
             supply: open(
                 "supply.csv",
                 "supplier,buyer,item,share,qualified,lead_time_days",

@@ -7,17 +7,26 @@
 //!   the dominators of the production DAG from a virtual root over the sources (petgraph).
 //! - Monotonicity: more failures never raise a capacity; a new qualified supplier never adds a
 //!   single point of failure and never turns an available node unavailable.
+//! - With substitute groups and distributors (rules 3): the engine over the production graph
+//!   equals an oracle that applies DATA-MODEL.md's rules to the dataset's rows directly
+//!   (`common::oracle`, no graph); the one-pass crit sets equal the oracle's zeros; and every
+//!   finding of `analyze` that depends on one failure (spof, capacity at risk, untrusted
+//!   exposure, restricted parties, time exposure, country dependency), and the concentration
+//!   rows and coverage, equal what the oracle gives when each group is failed in turn.
 
 mod common;
 
+use common::oracle::{self, Node, Oracle};
 use petgraph::graph::{DiGraph, NodeIndex};
 use proptest::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use tierscope::analysis::crit::crit_sets;
 use tierscope::analysis::engine::Engine;
+use tierscope::analysis::findings::{Details, Finding, Kind, ProductRef};
 use tierscope::analysis::groups::{Groups, Level};
-use tierscope::graph::ProductionGraph;
-use tierscope::model::{Dataset, EntityIx, SupplyRow};
+use tierscope::analysis::{EPS, Settings, analyze, round};
+use tierscope::graph::{NodeIx, ProductionGraph};
+use tierscope::model::{Dataset, EntityIx, ItemIx, SupplyRow};
 
 /// The oracle: for every group, fail it, run the full engine, and collect the nodes at 0.
 fn brute_force_crit(ds: &Dataset, g: &ProductionGraph, groups: &Groups) -> Vec<BTreeSet<u32>> {
@@ -47,7 +56,7 @@ fn check_dataset(ds: &Dataset) {
                 fast_set,
                 slow[n],
                 "level {level:?}, node {:?}",
-                g.node(n as u32)
+                g.node(NodeIx(n as u32))
             );
         }
         // The cone engine agrees with the full engine, to the bit.
@@ -68,6 +77,46 @@ proptest! {
         let ds = common::load(&common::random_dataset(seed, common::Shape::small(size)));
         check_dataset(&ds);
     }
+
+    #[test]
+    fn crit_sets_equal_brute_force_with_substitutes_and_distributors(
+        seed in any::<u64>(),
+        size in 0usize..10,
+    ) {
+        let ds = common::load(&common::random_dataset(seed, common::Shape::requirements(size)));
+        check_dataset(&ds);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn engine_equals_the_dataset_oracle(
+        seed in any::<u64>(),
+        size in 0usize..10,
+        requirements in any::<bool>(),
+        pick in any::<u64>(),
+    ) {
+        let shape = common::Shape::small_or_requirements(size, requirements);
+        let ds = common::load(&common::random_dataset(seed, shape));
+        check_against_oracle(&ds, pick);
+    }
+
+    #[test]
+    fn findings_equal_the_dataset_oracle(
+        seed in any::<u64>(),
+        size in 0usize..10,
+        requirements in any::<bool>(),
+    ) {
+        let shape = common::Shape::small_or_requirements(size, requirements);
+        let ds = common::load(&common::random_dataset(seed, shape));
+        check_findings(&ds);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
     #[test]
     fn more_failures_never_raise_capacity(seed in any::<u64>(), size in 0usize..10, pick in any::<u64>()) {
@@ -110,11 +159,11 @@ proptest! {
             let groups2 = Groups::new(level, &after, &g2);
             let before = crit_sets(&g, &groups);
             let now = crit_sets(&g2, &groups2);
-            for n in 0..g.node_count() as u32 {
+            for n in (0..g.node_count() as u32).map(NodeIx) {
                 let node = g.node(n);
                 let m = g2.node_of[&(node.entity, node.item)];
-                for grp in now[m as usize].iter() {
-                    prop_assert!(before[n as usize].contains(grp), "level {level:?}: new spof {grp} at {node:?}");
+                for grp in now[m.ix()].iter() {
+                    prop_assert!(before[n.ix()].contains(grp), "level {level:?}: new spof {grp} at {node:?}");
                 }
             }
         }
@@ -122,11 +171,11 @@ proptest! {
         let failed = |e: EntityIx| (pick.rotate_left(7) >> (e.0 % 64)) & 1 == 1;
         let a = engine.full(failed);
         let b = engine2.full(failed);
-        for n in 0..g.node_count() as u32 {
+        for n in (0..g.node_count() as u32).map(NodeIx) {
             let node = g.node(n);
             let m = g2.node_of[&(node.entity, node.item)];
-            if a[n as usize] > 0.0 {
-                prop_assert!(b[m as usize] > 0.0, "{node:?} became unavailable");
+            if a[n.ix()] > 0.0 {
+                prop_assert!(b[m.ix()] > 0.0, "{node:?} became unavailable");
             }
         }
     }
@@ -139,7 +188,7 @@ proptest! {
         let groups = Groups::new(Level::Entity, &ds, &g);
         let crit = crit_sets(&g, &groups);
         for (&(_, p), doms) in g.products.iter().zip(dominators(&g, &ds)) {
-            let from_crit: BTreeSet<EntityIx> = crit[p as usize].iter().map(|&e| EntityIx(e)).collect();
+            let from_crit: BTreeSet<EntityIx> = crit[p.ix()].iter().map(|&e| EntityIx(e)).collect();
             prop_assert_eq!(from_crit, doms);
         }
     }
@@ -164,10 +213,10 @@ fn dominators(g: &ProductionGraph, _ds: &Dataset) -> Vec<BTreeSet<EntityIx>> {
     g.products
         .iter()
         .map(|&(_, p)| {
-            doms.dominators(nodes[p as usize])
+            doms.dominators(nodes[p.ix()])
                 .expect("every product is reachable from the root")
                 .filter(|&d| d != root)
-                .map(|d| g.node(d.index() as u32).entity)
+                .map(|d| g.node(NodeIx::of(d)).entity)
                 .collect()
         })
         .collect()
@@ -207,11 +256,368 @@ fn entity_making_two_items_is_a_spof_that_dominators_miss() {
         ids.sort();
         ids
     };
-    let from_crit: BTreeSet<EntityIx> = crit[p as usize].iter().map(|&e| EntityIx(e)).collect();
+    let from_crit: BTreeSet<EntityIx> = crit[p.ix()].iter().map(|&e| EntityIx(e)).collect();
     assert_eq!(ids(from_crit), ["F", "P"]);
     assert_eq!(ids(dominators(&g, &ds).remove(0)), ["P"]);
     // And the engine agrees with the crit set.
     let f = ds.entity_ix["F"];
     let cap = Engine::new(&g, ds.entities.len()).full(|e| e == f);
-    assert_eq!(cap[p as usize], 0.0);
+    assert_eq!(cap[p.ix()], 0.0);
+}
+
+/// The node of `n` in the oracle's terms.
+fn pair(g: &ProductionGraph, n: NodeIx) -> Node {
+    let p = g.node(n);
+    (p.entity, p.item)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+/// Engine capacities equal the oracle's, node for node: within 1e-9, and exactly 0 where the
+/// oracle is 0 (a stopped node is stopped, not nearly).
+fn assert_caps(g: &ProductionGraph, got: &[f64], want: &BTreeMap<Node, f64>, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: node count");
+    for n in (0..g.node_count() as u32).map(NodeIx) {
+        let (c, w) = (got[n.ix()], want[&pair(g, n)]);
+        assert!(
+            close(c, w) && (c == 0.0) == (w == 0.0),
+            "{what}: node {:?}: engine {c}, oracle {w}",
+            g.node(n)
+        );
+    }
+}
+
+/// The graph's engine, cones and crit sets against the oracle that reads the rows directly.
+fn check_against_oracle(ds: &Dataset, pick: u64) {
+    let g = ProductionGraph::build(ds);
+    let oracle = Oracle::new(ds);
+    let nodes: BTreeSet<Node> = (0..g.node_count() as u32)
+        .map(|n| pair(&g, NodeIx(n)))
+        .collect();
+    assert_eq!(nodes, oracle.needs.keys().copied().collect::<BTreeSet<_>>());
+    // Every node's requirements: the same item sets, coverage and rows, in the same order.
+    for n in (0..g.node_count() as u32).map(NodeIx) {
+        let needs = &oracle.needs[&pair(&g, n)];
+        let slots = &g.inputs[n.ix()];
+        assert_eq!(slots.len(), needs.len(), "{:?}", g.node(n));
+        for (slot, need) in slots.iter().zip(needs) {
+            assert_eq!(g.req_items(slot.req), need.items.as_slice());
+            assert!(close(slot.coverage, need.coverage));
+            let mut got: Vec<(Node, u64)> = slot
+                .suppliers
+                .iter()
+                .map(|&(s, w)| (pair(&g, s), (w * 1e9).round() as u64))
+                .collect();
+            let mut want: Vec<(Node, u64)> = need
+                .rows
+                .iter()
+                .map(|&(s, w)| (s, (w * 1e9).round() as u64))
+                .collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{:?}", g.node(n));
+        }
+    }
+    let mut engine = Engine::new(&g, ds.entities.len());
+    assert_caps(
+        &g,
+        &engine.full(|_| false),
+        &oracle.caps(&|_| false),
+        "nothing failed",
+    );
+    for level in Level::ALL {
+        let groups = Groups::new(level, ds, &g);
+        let crit = crit_sets(&g, &groups);
+        for grp in 0..groups.len() as u32 {
+            let failed = |e: EntityIx| groups.of(e) == Some(grp);
+            let want = oracle.caps(&failed);
+            let full = engine.full(failed);
+            assert_caps(&g, &full, &want, &format!("{level:?} group {grp}"));
+            let cone = engine.cone(&groups.members[grp as usize]).to_vec();
+            assert_eq!(full, cone, "{level:?} group {grp}: cone");
+            for n in (0..g.node_count() as u32).map(NodeIx) {
+                assert_eq!(
+                    crit[n.ix()].contains(&grp),
+                    want[&pair(&g, n)] == 0.0,
+                    "{level:?} group {grp}, node {:?}: crit set {:?}",
+                    g.node(n),
+                    crit[n.ix()]
+                );
+            }
+        }
+    }
+    let failed = |e: EntityIx| (pick >> (e.0 % 64)) & 1 == 1;
+    assert_caps(
+        &g,
+        &engine.full(failed),
+        &oracle.caps(&failed),
+        "random failures",
+    );
+}
+
+/// Every finding that one failure decides, against the oracle with that failure.
+fn check_findings(ds: &Dataset) {
+    let g = ProductionGraph::build(ds);
+    let oracle = Oracle::new(ds);
+    let settings = Settings::default();
+    let report = analyze(ds, &g, &settings).unwrap();
+    let by_id: BTreeMap<&str, &Finding> = report
+        .findings
+        .iter()
+        .map(|f| (f.id.as_str(), f.as_ref()))
+        .collect();
+    let untrusted = &g.parties.untrusted;
+    for (k, p) in ds.products.iter().enumerate() {
+        let node = (p.entity, p.item);
+        let product = ProductRef {
+            entity: ds.entity(p.entity).id.as_str().into(),
+            item: ds.item(p.item).id.as_str().into(),
+        };
+        let summary = &report.products[k];
+        assert_eq!(
+            (&*summary.entity, &*summary.item),
+            (&*product.entity, &*product.item)
+        );
+        for level in Level::ALL {
+            let groups = Groups::new(level, ds, &g);
+            let own = groups.of(p.entity);
+            for grp in 0..groups.len() as u32 {
+                let members = &groups.members[grp as usize];
+                let redundant = level == Level::Owner && members.len() == 1;
+                let cap = oracle.caps(&|e| groups.of(e) == Some(grp))[&node];
+                if level == Level::Country {
+                    let dep = report.country_dependency.values[k][grp as usize];
+                    let want = (Some(grp) != own).then(|| round(1.0 - cap));
+                    assert!(
+                        dep.zip(want).map_or(dep == want, |(a, b)| close(a, b)),
+                        "dependency of {product:?} on {}: {dep:?} vs {want:?}",
+                        groups.subject[grp as usize]
+                    );
+                }
+                if Some(grp) == own || redundant {
+                    continue;
+                }
+                let subject = &groups.subject[grp as usize];
+                let spof = Finding::make_id(Kind::Spof, Some(level), subject, Some(&product));
+                assert_eq!(
+                    by_id.contains_key(spof.as_str()),
+                    cap == 0.0,
+                    "{spof}: oracle capacity {cap}"
+                );
+                let at_risk =
+                    Finding::make_id(Kind::CapacityAtRisk, Some(level), subject, Some(&product));
+                let want = cap > EPS && cap <= 1.0 - settings.capacity_threshold + EPS;
+                match by_id.get(at_risk.as_str()) {
+                    Some(f) => assert!(
+                        want && close(f.metric.value, round(cap)),
+                        "{at_risk}: {} vs {cap}",
+                        f.metric.value
+                    ),
+                    None => assert!(!want, "{at_risk} missing: oracle capacity {cap}"),
+                }
+            }
+        }
+        // Untrusted exposure: the untrusted group less the product's own entity.
+        let own = p.entity;
+        let cap = oracle.caps(&|e| untrusted[e.ix()] && e != own)[&node];
+        assert!(
+            close(summary.untrusted_exposure, round(1.0 - cap)),
+            "{product:?} exposure"
+        );
+        // Restricted parties upstream, each with the capacity its loss leaves.
+        let upstream = oracle.upstream(node);
+        let upstream_entities: BTreeSet<EntityIx> = upstream.iter().map(|n| n.0).collect();
+        for e in (0..ds.entities.len() as u32).map(EntityIx) {
+            let id = Finding::make_id(
+                Kind::RestrictedParty,
+                Some(Level::Entity),
+                &ds.entity(e).id,
+                Some(&product),
+            );
+            let want = e != own && g.parties.is_restricted(e) && upstream_entities.contains(&e);
+            match by_id.get(id.as_str()) {
+                Some(f) => {
+                    let cap = oracle.caps(&|x| x == e)[&node];
+                    assert!(want && close(f.metric.value, round(cap)), "{id}");
+                }
+                None => assert!(!want, "{id} missing"),
+            }
+            // Time exposure: a supplier slower to recover than the product's stock lasts.
+            let id = Finding::make_id(
+                Kind::TimeExposure,
+                Some(Level::Entity),
+                &ds.entity(e).id,
+                Some(&product),
+            );
+            let cap = oracle.caps(&|x| x == e)[&node];
+            let slow = matches!(
+                (ds.entity(e).recovery_days, p.inventory_days),
+                (Some(ttr), Some(tts)) if ttr > tts
+            );
+            let want = e != own && slow && cap < 1.0 - EPS;
+            match by_id.get(id.as_str()).map(|f| &f.details) {
+                Some(Details::Time { capacity, .. }) => {
+                    assert!(want && close(*capacity, round(cap)), "{id}")
+                }
+                Some(other) => panic!("{id}: {other:?}"),
+                None => assert!(!want, "{id} missing: capacity {cap}"),
+            }
+        }
+        // Coverage: the mean coverage of the requirements of every node upstream.
+        let needs: Vec<&oracle::Need> = upstream.iter().flat_map(|n| &oracle.needs[n]).collect();
+        let coverage = if needs.is_empty() {
+            1.0
+        } else {
+            needs.iter().map(|n| n.coverage).sum::<f64>() / needs.len() as f64
+        };
+        assert!(
+            close(summary.coverage, round(coverage)),
+            "{product:?} coverage"
+        );
+        assert_eq!(summary.upstream_nodes, upstream.len());
+    }
+    check_concentration(ds, &g, &report.concentration);
+}
+
+/// Concentration per (buyer, requirement), a supplier's rows of substitutes summed before
+/// squaring, from the rows directly.
+fn check_concentration(
+    ds: &Dataset,
+    g: &ProductionGraph,
+    rows: &[tierscope::analysis::ConcentrationRow],
+) {
+    // Which requirement each buyer's rows of an item meet: the group that holds the item in
+    // the requirements of what the buyer makes (not as a distributor), or the item alone.
+    let reqs = oracle::item_requirements(ds);
+    let oracle = Oracle::new(ds);
+    let mut req_of: BTreeMap<(EntityIx, ItemIx), Vec<ItemIx>> = BTreeMap::new();
+    for &(e, x) in oracle.needs.keys() {
+        let distributor = ds
+            .entity(e)
+            .kind
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case("distributor"));
+        if distributor {
+            continue;
+        }
+        for set in reqs.get(&x).into_iter().flatten() {
+            for &y in set {
+                let prev = req_of.insert((e, y), set.clone());
+                assert!(
+                    prev.is_none_or(|p| &p == set),
+                    "ambiguous requirement in valid data"
+                );
+            }
+        }
+    }
+    let mut groups: BTreeMap<(EntityIx, Vec<ItemIx>), Vec<&SupplyRow>> = BTreeMap::new();
+    for r in ds.supply.iter().filter(|r| r.qualified) {
+        let set = req_of
+            .get(&(r.buyer, r.item))
+            .cloned()
+            .unwrap_or_else(|| vec![r.item]);
+        groups.entry((r.buyer, set)).or_default().push(r);
+    }
+    assert_eq!(rows.len(), groups.len());
+    let got: BTreeMap<(String, String), &tierscope::analysis::ConcentrationRow> = rows
+        .iter()
+        .map(|r| ((r.buyer.to_string(), r.item.to_string()), r))
+        .collect();
+    for ((buyer, set), members) in &groups {
+        let label: Vec<&str> = set.iter().map(|&y| ds.item(y).id.as_str()).collect();
+        let row = got[&(ds.entity(*buyer).id.clone(), label.join("|"))];
+        let (w, _) = oracle::weights(&members.iter().map(|r| r.share).collect::<Vec<_>>());
+        let mut by_supplier: BTreeMap<EntityIx, f64> = BTreeMap::new();
+        let mut by_country: BTreeMap<String, f64> = BTreeMap::new();
+        let mut untrusted = 0.0;
+        for (r, w) in members.iter().zip(&w) {
+            *by_supplier.entry(r.supplier).or_default() += w;
+            *by_country
+                .entry(ds.entity_country(r.supplier).code.clone())
+                .or_default() += w;
+            if g.parties.untrusted[r.supplier.ix()] {
+                untrusted += w;
+            }
+        }
+        let hhi = |m: Vec<f64>| m.iter().map(|w| w * w).sum::<f64>();
+        assert_eq!(row.suppliers, by_supplier.len());
+        assert!(close(
+            row.supplier_hhi,
+            round(hhi(by_supplier.into_values().collect()))
+        ));
+        assert!(close(
+            row.country_hhi,
+            round(hhi(by_country.into_values().collect()))
+        ));
+        assert!(close(row.untrusted_share, round(untrusted)));
+        let subs: Vec<&str> = row.substitutes.as_slice().iter().map(|s| &**s).collect();
+        assert_eq!(
+            subs,
+            if set.len() > 1 {
+                label.clone()
+            } else {
+                Vec::new()
+            }
+        );
+    }
+}
+
+/// The random datasets of `Shape::requirements` have what the properties above must survive:
+/// nodes with a requirement of substitutes met by rows of two items, distributors' nodes,
+/// distributors buying from distributors, and findings through them.
+#[test]
+fn random_requirement_datasets_have_substitutes_and_distributor_chains() {
+    let (mut mixed_groups, mut pass_throughs, mut chains, mut spofs) = (0, 0, 0, 0);
+    for seed in 0..200 {
+        let ds = common::load(&common::random_dataset(
+            seed,
+            common::Shape::requirements(seed as usize % 10),
+        ));
+        let g = ProductionGraph::build(&ds);
+        for n in (0..g.node_count() as u32).map(NodeIx) {
+            for slot in &g.inputs[n.ix()] {
+                let items: BTreeSet<ItemIx> = slot
+                    .suppliers
+                    .iter()
+                    .map(|&(s, _)| g.node(s).item)
+                    .collect();
+                mixed_groups += usize::from(items.len() > 1);
+                if g.is_pass_through(n) {
+                    pass_throughs += usize::from(!slot.suppliers.is_empty());
+                    chains +=
+                        usize::from(slot.suppliers.iter().any(|&(s, _)| g.is_pass_through(s)));
+                }
+            }
+        }
+        let report = analyze(&ds, &g, &Settings::default()).unwrap();
+        spofs += report
+            .findings
+            .iter()
+            .filter(|f| f.kind == Kind::Spof)
+            .filter(|f| {
+                f.evidence
+                    .iter()
+                    .flatten()
+                    .any(|n| n.is_distributor() || !n.substitutes().is_empty())
+            })
+            .count();
+    }
+    assert!(
+        mixed_groups >= 80,
+        "{mixed_groups} requirements met by two items"
+    );
+    assert!(
+        pass_throughs >= 300,
+        "{pass_throughs} distributor nodes with suppliers"
+    );
+    assert!(
+        chains >= 50,
+        "{chains} distributors buying from distributors"
+    );
+    assert!(
+        spofs >= 200,
+        "{spofs} single points of failure through them"
+    );
 }

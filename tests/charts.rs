@@ -14,7 +14,7 @@ use tierscope::analysis::findings::Kind;
 use tierscope::analysis::groups::Level;
 use tierscope::analysis::{EPS, Report, Settings, analyze};
 use tierscope::chart::{self, Chart, MARK_OPACITY, MARK_OPACITY_SOFT};
-use tierscope::graph::ProductionGraph;
+use tierscope::graph::{NodeIx, ProductionGraph};
 use tierscope::model::Dataset;
 
 const MINI: &str = "tests/fixtures/mini";
@@ -172,11 +172,11 @@ fn expected_size(ch: &Chart) -> (u32, u32) {
 }
 
 /// The upstream nodes of `node`, itself included, walking the inputs' suppliers.
-fn upstream(g: &ProductionGraph, node: u32) -> BTreeSet<u32> {
+fn upstream(g: &ProductionGraph, node: NodeIx) -> BTreeSet<NodeIx> {
     let mut seen = BTreeSet::from([node]);
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        for slot in &g.inputs[n as usize] {
+        for slot in &g.inputs[n.ix()] {
             for &(s, _) in &slot.suppliers {
                 if seen.insert(s) {
                     stack.push(s);

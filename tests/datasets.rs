@@ -66,13 +66,15 @@ fn legacy_semiconductors_headlines() {
         let (e, x) = p.split_once(':').unwrap();
         assert_eq!(exposure(&r, e, x), 1.0);
     }
-    // The gallium concentration: every primary-gallium buyer is 100% Chinese.
+    // The gallium feed: primary or recycled scrap, one requirement (the scrap rows are
+    // unqualified alternates), and every buyer's is 100% Chinese.
     let ga: Vec<_> = r
         .concentration
         .iter()
-        .filter(|c| &*c.item == "gallium-primary")
+        .filter(|c| &*c.item == "gallium-primary|gallium-scrap")
         .collect();
-    assert!(!ga.is_empty());
+    assert_eq!(ga.len(), 3);
+    assert!(ga.iter().all(|c| c.substitutes.as_slice().len() == 2));
     assert!(
         ga.iter()
             .all(|c| &*c.top_country == "CN" && c.country_hhi == 1.0 && c.untrusted_share == 1.0)
@@ -148,6 +150,31 @@ fn legacy_semiconductors_headlines() {
         0.77,
         0.01
     ));
+    // The gallium SPOF's evidence says the Chinese primary gallium meets "primary or scrap".
+    let f = find(&r, "spof:country:CN:borgwarner-kokomo:ev-onboard-charger");
+    let first = &f.evidence[0][0];
+    assert_eq!(&*first.item, "gallium-primary");
+    assert_eq!(first.substitutes().len(), 2);
+    // Distributors: WPG carries half of Dixon's PMICs; Arrow brings in a US dependency.
+    let f = find(&r, "capacity_at_risk:entity:wpg:dixon-noida:led-television");
+    assert!(near(f.metric.value, 0.375, 1e-9));
+    assert!(f.evidence[0][0].is_distributor());
+    assert!(near(
+        find(&r, "capacity_at_risk:country:US:dixon-noida:led-television")
+            .metric
+            .value,
+        0.485,
+        1e-9
+    ));
+    // Nothing new stops a product: no distributor is a single point of failure.
+    for d in ["arrow", "avnet", "wt-micro", "future-electronics", "wpg"] {
+        assert!(
+            !r.findings
+                .iter()
+                .any(|f| f.kind == Kind::Spof && f.subject == d),
+            "{d}"
+        );
+    }
 }
 
 #[test]
@@ -240,4 +267,32 @@ fn biologic_ingredients_headlines() {
         ("cspc", "mrna-vaccine-vial")
     );
     assert!(near(lowest.coverage, 0.51, 0.01));
+    // The wholesalers receive US heparin 85% dependent on untrusted hands; China leaves 0.147.
+    for w in ["mckesson", "cencora", "cardinal-health"] {
+        assert!(near(exposure(&r, w, "heparin-injection"), 0.853, 0.001));
+        assert_eq!(exposure(&r, w, "insulin-pen"), 0.0);
+        let f = find(
+            &r,
+            &format!("capacity_at_risk:country:CN:{w}:heparin-injection"),
+        );
+        assert!(near(f.metric.value, 0.147, 0.001));
+        assert!(f.evidence[0].last().unwrap().is_distributor());
+    }
+    // Vials are one requirement of two glasses; bovine heparin is an unqualified alternate,
+    // so Gland's heparin API stays all Chinese.
+    let vials = r
+        .concentration
+        .iter()
+        .find(|c| &*c.buyer == "pfizer" && &*c.item == "glass-vial|valor-glass-vial")
+        .unwrap();
+    assert_eq!(vials.suppliers, 2);
+    let api = r
+        .concentration
+        .iter()
+        .find(|c| {
+            &*c.buyer == "gland-pharma"
+                && &*c.item == "heparin-sodium-api|heparin-sodium-api-bovine"
+        })
+        .unwrap();
+    assert_eq!((api.country_hhi, api.untrusted_share), (1.0, 1.0));
 }

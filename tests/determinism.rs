@@ -101,8 +101,10 @@ proptest! {
         size in 0usize..14,
         shuffle in any::<u64>(),
         threshold in prop::sample::select(vec![0.5, 0.2, 0.8]),
+        requirements in any::<bool>(),
     ) {
-        let files = common::random_dataset(seed, common::Shape::small(size));
+        let shape = common::Shape::small_or_requirements(size, requirements);
+        let files = common::random_dataset(seed, shape);
         let a = tempfile::tempdir().unwrap();
         let b = tempfile::tempdir().unwrap();
         // Same folder name, so that the dataset's name is the same.

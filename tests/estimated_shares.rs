@@ -18,7 +18,7 @@ fn report(files: &common::Files) -> Report {
 }
 
 /// The same dataset with every empty qualified share filled by an unequal split of what the
-/// given shares of its (buyer, item) leave; `None` when it has no empty share.
+/// given shares of its (buyer, requirement) leave; `None` when it has no empty share.
 fn unequal_split(files: &common::Files, seed: u64) -> Option<common::Files> {
     let supply = &files["supply.csv"];
     let mut lines: Vec<Vec<String>> = supply
@@ -29,13 +29,16 @@ fn unequal_split(files: &common::Files, seed: u64) -> Option<common::Files> {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let (b, x, share, q) = (col("buyer"), col("item"), col("share"), col("qualified"));
     let qualified = |r: &Vec<String>| r.get(q).is_none_or(|v| v.is_empty() || v == "true");
-    let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+    // Shares are split per (buyer, requirement): the rows of substitutes share one rest.
+    let ds = common::load(files);
+    let g = ProductionGraph::build(&ds);
+    let mut groups: BTreeMap<(String, u32), Vec<usize>> = BTreeMap::new();
     for (i, r) in lines.iter().enumerate() {
         if qualified(r) {
-            groups
-                .entry((r[b].clone(), r[x].clone()))
-                .or_default()
-                .push(i);
+            let req = g
+                .buyer_reqs
+                .of(ds.entity_ix[r[b].as_str()], ds.item_ix[r[x].as_str()]);
+            groups.entry((r[b].clone(), req.0)).or_default().push(i);
         }
     }
     let mut rng = common::Rng::new(seed);
@@ -78,8 +81,15 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn unmarked_findings_do_not_depend_on_estimated_shares(seed in 0u64..100_000, size in 2usize..10) {
-        let files = common::random_dataset(seed, common::Shape::small(size));
+    fn unmarked_findings_do_not_depend_on_estimated_shares(
+        seed in 0u64..100_000,
+        size in 2usize..10,
+        requirements in any::<bool>(),
+    ) {
+        let files = common::random_dataset(
+            seed,
+            common::Shape::small_or_requirements(size, requirements),
+        );
         let Some(split) = unequal_split(&files, seed) else { return Ok(()) };
         let before = report(&files);
         let after = report(&split);

@@ -154,8 +154,7 @@ fn single_input_means_one_input_per_item_and_one_item_per_entity() {
     }
     let g = tierscope::graph::ProductionGraph::build(&ds);
     let mut items_of: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-    for n in 0..g.node_count() as u32 {
-        let node = g.node(n);
+    for node in g.graph.node_weights() {
         items_of
             .entry(node.entity.0)
             .or_default()
@@ -180,4 +179,89 @@ fn bad_options_are_usage_errors() {
             .unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
     }
+}
+
+/// `--substitutes` and `--distributors`: a valid dataset whose groups and distributors are
+/// what the analysis reads (requirements of two items, pass-through nodes with suppliers), the
+/// same files for the same options, and, at 0, the files of a run without them.
+#[test]
+fn substitutes_and_distributors_are_generated_as_asked() {
+    let base = Options {
+        supply_rows: 20_000,
+        seed: 5,
+        ..Options::default()
+    };
+    let with = Options {
+        substitutes: 0.3,
+        distributors: 0.25,
+        ..base.clone()
+    };
+    let (a, b, c, d) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let w = generate(a.path(), &with).unwrap();
+    generate(b.path(), &with).unwrap();
+    assert_eq!(files(a.path()), files(b.path()));
+    assert_eq!(w.supply_rows, 20_000);
+    assert!(w.distributors > 0 && w.grouped_bom_rows > 0, "{w:?}");
+    generate(c.path(), &base).unwrap();
+    generate(
+        d.path(),
+        &Options {
+            substitutes: 0.0,
+            distributors: 0.0,
+            ..base.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(files(c.path()), files(d.path()));
+    assert_ne!(files(a.path())["supply.csv"], files(c.path())["supply.csv"]);
+
+    assert_eq!(validate(a.path())["errors"], 0);
+    let ds = tierscope::ingest::load(a.path()).unwrap().dataset;
+    let g = tierscope::graph::ProductionGraph::build(&ds);
+    let distributors = ds.entities.iter().filter(|e| e.is_distributor()).count();
+    assert_eq!(distributors as u64, w.distributors);
+    let mut groups_met_by_two = 0;
+    let mut pass_throughs = 0;
+    for n in (0..g.node_count() as u32).map(tierscope::graph::NodeIx) {
+        for slot in &g.inputs[n.ix()] {
+            let items: BTreeSet<_> = slot
+                .suppliers
+                .iter()
+                .map(|&(s, _)| g.node(s).item)
+                .collect();
+            groups_met_by_two += usize::from(items.len() > 1);
+            pass_throughs += usize::from(g.is_pass_through(n) && !slot.suppliers.is_empty());
+        }
+    }
+    assert!(groups_met_by_two > 100, "{groups_met_by_two}");
+    assert!(pass_throughs > 20, "{pass_throughs}");
+    // Out-of-range fractions and --single-input with them are refused with a message.
+    for (flag, value) in [("--substitutes", "1.5"), ("--distributors", "2")] {
+        let out = bin()
+            .args(["generate", "--supply-rows", "10", flag, value, "--out"])
+            .arg(a.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("expected a fraction from 0 to 1"));
+    }
+    let out = bin()
+        .args([
+            "generate",
+            "--supply-rows",
+            "10",
+            "--single-input",
+            "--substitutes",
+            "0.2",
+            "--out",
+        ])
+        .arg(a.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
 }

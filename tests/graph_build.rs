@@ -1,12 +1,12 @@
 //! The production graph and party facts of DATA-MODEL.md, on small hand-made datasets whose
 //! expected numbers are worked out by hand in the comments.
 
-use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeSet;
 use std::path::Path;
 use tierscope::graph::parties::{Parties, RestrictedWhy};
-use tierscope::graph::{InputSlot, ProductionGraph};
+use tierscope::graph::requirements::ReqIx;
+use tierscope::graph::{InputSlot, NodeIx, ProductionGraph};
 use tierscope::model::{Dataset, EntityIx, ItemIx};
 use tierscope_core::Error;
 
@@ -80,21 +80,21 @@ fn i(ds: &Dataset, id: &str) -> ItemIx {
 }
 
 /// The node of (entity, item).
-fn node(g: &ProductionGraph, ds: &Dataset, entity: &str, item: &str) -> u32 {
+fn node(g: &ProductionGraph, ds: &Dataset, entity: &str, item: &str) -> NodeIx {
     *g.node_of
         .get(&(e(ds, entity), i(ds, item)))
         .unwrap_or_else(|| panic!("no node ({entity}, {item})"))
 }
 
 /// (entity, item) of a node, as ids.
-fn pair(g: &ProductionGraph, ds: &Dataset, n: u32) -> (String, String) {
+fn pair(g: &ProductionGraph, ds: &Dataset, n: NodeIx) -> (String, String) {
     let p = g.node(n);
     (ds.entity(p.entity).id.clone(), ds.item(p.item).id.clone())
 }
 
 /// The input slots of (entity, item).
 fn slots<'a>(g: &'a ProductionGraph, ds: &Dataset, entity: &str, item: &str) -> &'a [InputSlot] {
-    &g.inputs[node(g, ds, entity, item) as usize]
+    &g.inputs[node(g, ds, entity, item).ix()]
 }
 
 /// The suppliers of one slot as (supplier entity id, weight), sorted by id.
@@ -104,7 +104,10 @@ fn suppliers(g: &ProductionGraph, ds: &Dataset, slot: &InputSlot) -> Vec<(String
         .iter()
         .map(|&(s, w)| {
             let p = g.node(s);
-            assert_eq!(p.item, slot.item, "a supplier node makes the slot's item");
+            assert!(
+                g.req_items(slot.req).contains(&p.item),
+                "a supplier node makes an item of the slot's requirement"
+            );
             (ds.entity(p.entity).id.clone(), w)
         })
         .collect();
@@ -129,8 +132,8 @@ fn edges(g: &ProductionGraph, ds: &Dataset) -> Vec<(String, String, String, Stri
         .graph
         .edge_references()
         .map(|r| {
-            let (se, si) = pair(g, ds, r.source().index() as u32);
-            let (be, bi) = pair(g, ds, r.target().index() as u32);
+            let (se, si) = pair(g, ds, NodeIx::of(r.source()));
+            let (be, bi) = pair(g, ds, NodeIx::of(r.target()));
             (se, si, be, bi, r.weight().share)
         })
         .collect();
@@ -145,8 +148,8 @@ fn assert_dag_and_topo(g: &ProductionGraph) {
     let mut position = vec![usize::MAX; n];
     assert_eq!(g.topo.len(), n);
     for (p, &v) in g.topo.iter().enumerate() {
-        assert_eq!(position[v as usize], usize::MAX, "node {v} twice in topo");
-        position[v as usize] = p;
+        assert_eq!(position[v.ix()], usize::MAX, "node {v:?} twice in topo");
+        position[v.ix()] = p;
     }
     for r in g.graph.edge_references() {
         assert!(
@@ -184,18 +187,18 @@ fn partial_shares_are_rescaled_and_coverage_is_their_sum() {
     // Nodes: (s1, x), (s2, x), (a, p).
     assert_eq!(g.node_count(), 3);
     let slot = &slots(&g, &ds, "a", "p")[0];
-    assert_eq!(slot.item, i(&ds, "x"));
+    assert_eq!(slot.req, ReqIx::single(i(&ds, "x")));
     assert!(close(slot.coverage, 0.5), "{}", slot.coverage);
     assert_weights(&suppliers(&g, &ds, slot), &[("s1", 0.4), ("s2", 0.6)]);
     // The same on the petgraph edges, with the supply row each comes from.
-    let into: Vec<(u32, f64, u32)> = {
+    let into: Vec<(NodeIx, f64, u32)> = {
         let mut v: Vec<_> = g
             .graph
             .edges_directed(
-                NodeIndex::new(node(&g, &ds, "a", "p") as usize),
+                node(&g, &ds, "a", "p").index(),
                 petgraph::Direction::Incoming,
             )
-            .map(|r| (r.source().index() as u32, r.weight().share, r.weight().row))
+            .map(|r| (NodeIx::of(r.source()), r.weight().share, r.weight().row))
             .collect();
         v.sort_by_key(|t| t.2);
         v
@@ -271,7 +274,7 @@ fn unqualified_rows_give_no_edge_but_make_a_node() {
     assert_eq!(g.node_count(), 4);
     assert_eq!(g.edge_count(), 1);
     for (ent, item) in [("s2", "x"), ("s3", "y")] {
-        let n = NodeIndex::new(node(&g, &ds, ent, item) as usize);
+        let n = node(&g, &ds, ent, item).index();
         assert_eq!(
             g.graph.neighbors_undirected(n).count(),
             0,
@@ -283,7 +286,7 @@ fn unqualified_rows_give_no_edge_but_make_a_node() {
     assert_eq!(s.len(), 2);
     assert_eq!(s[0].coverage, 1.0);
     assert_weights(&suppliers(&g, &ds, &s[0]), &[("s1", 1.0)]);
-    assert_eq!(s[1].item, i(&ds, "y"));
+    assert_eq!(s[1].req, ReqIx::single(i(&ds, "y")));
     assert!(!s[1].is_mapped());
     assert_eq!(s[1].coverage, 0.0);
 }
@@ -300,7 +303,7 @@ fn unmapped_inputs_have_coverage_zero_and_no_suppliers() {
     ]);
     let g = ProductionGraph::build(&ds);
     let s = slots(&g, &ds, "a", "p");
-    let items_in_order: Vec<ItemIx> = s.iter().map(|slot| slot.item).collect();
+    let items_in_order: Vec<ItemIx> = s.iter().map(|slot| g.req_items(slot.req)[0]).collect();
     assert_eq!(items_in_order, vec![i(&ds, "x"), i(&ds, "y"), i(&ds, "z")]);
     // x: 0.7 given, coverage 0.7, rescaled to 1.
     assert!(close(s[0].coverage, 0.7));
@@ -337,7 +340,7 @@ fn entities_trading_both_ways_still_give_a_dag_with_one_node_per_pair() {
     ]);
     let g = ProductionGraph::build(&ds);
     let nodes: BTreeSet<(String, String)> = (0..g.node_count() as u32)
-        .map(|n| pair(&g, &ds, n))
+        .map(|n| pair(&g, &ds, NodeIx(n)))
         .collect();
     let want: BTreeSet<(String, String)> = [("a", "p"), ("a", "x"), ("b", "r"), ("b", "y")]
         .iter()
@@ -407,7 +410,12 @@ fn mini_fixture_graph_has_the_hand_computed_nodes_and_edges() {
     );
     // fab-cn/die: wafer mapped, resist unmapped.
     let s = slots(&g, &ds, "fab-cn", "die");
-    let coverage = |id: &str| s.iter().find(|x| x.item == i(&ds, id)).unwrap().coverage;
+    let coverage = |id: &str| {
+        s.iter()
+            .find(|x| x.req == ReqIx::single(i(&ds, id)))
+            .unwrap()
+            .coverage
+    };
     assert_eq!((coverage("wafer"), coverage("resist")), (1.0, 0.0));
     assert_dag_and_topo(&g);
     // BOM levels: gallium and resist 0, wafer 1, die 2, chip 3.

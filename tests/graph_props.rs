@@ -8,7 +8,7 @@ mod common;
 use petgraph::visit::EdgeRef;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use tierscope::graph::ProductionGraph;
+use tierscope::graph::{NodeIx, ProductionGraph};
 use tierscope_core::Error;
 
 /// A CSV file of the generator as rows of (column name -> trimmed cell). The generator writes
@@ -36,27 +36,62 @@ fn rows(text: &str) -> Vec<BTreeMap<String, String>> {
 }
 
 type Pair = (String, String);
-/// Supplier id -> weight.
+/// `supplier/item` -> weight.
 type Weights = BTreeMap<String, f64>;
 
 /// What the graph must be, from the CSV text alone.
 struct Expected {
     nodes: BTreeSet<Pair>,
-    /// For each (entity, item) node and each BOM input: (coverage, supplier -> weight), or
-    /// `None` when unmapped.
+    /// For each (entity, item) node and each requirement (its items' ids joined by `|`):
+    /// (coverage, `supplier/item` -> weight), or `None` when unmapped.
     slots: BTreeMap<(Pair, String), Option<(f64, Weights)>>,
     edges: usize,
+    /// (buyer, item) -> the requirement the buyer's rows of the item count toward, where that
+    /// is a group of substitutes.
+    label_of: BTreeMap<Pair, String>,
+}
+
+/// The requirements of each item from `bom.csv`'s text: rows of one item with the same
+/// non-empty `group` together (when there are two or more), every other row alone; each as
+/// its sorted item ids.
+fn requirements(files: &common::Files) -> BTreeMap<String, Vec<Vec<String>>> {
+    let mut grouped: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    let mut alone: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    for r in rows(&files["bom.csv"]) {
+        match r.get("group").filter(|g| !g.is_empty()) {
+            Some(g) => grouped
+                .entry((r["item"].clone(), g.clone()))
+                .or_default()
+                .push(r["input"].clone()),
+            None => alone
+                .entry(r["item"].clone())
+                .or_default()
+                .push(vec![r["input"].clone()]),
+        }
+    }
+    for ((item, _), mut inputs) in grouped {
+        inputs.sort();
+        // A group of one row is a plain input: the same one-item requirement.
+        alone.entry(item).or_default().push(inputs);
+    }
+    alone
 }
 
 fn expected(files: &common::Files) -> Expected {
     let supply = rows(&files["supply.csv"]);
     let products = rows(&files["products.csv"]);
-    let mut bom: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for r in rows(&files["bom.csv"]) {
-        bom.entry(r["item"].clone())
-            .or_default()
-            .push(r["input"].clone());
-    }
+    let reqs = requirements(files);
+    let distributors: BTreeSet<String> = files
+        .get("entities.csv")
+        .map(|text| rows(text))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| {
+            r.get("kind")
+                .is_some_and(|k| k.eq_ignore_ascii_case("distributor"))
+        })
+        .map(|r| r["id"].clone())
+        .collect();
     let mut nodes: BTreeSet<Pair> = BTreeSet::new();
     for r in &supply {
         nodes.insert((r["supplier"].clone(), r["item"].clone()));
@@ -64,7 +99,27 @@ fn expected(files: &common::Files) -> Expected {
     for r in &products {
         nodes.insert((r["entity"].clone(), r["item"].clone()));
     }
-    // Qualified rows by (buyer, item): (supplier, share as written).
+    // The requirements of each node: a distributor passes its item on.
+    let needs = |(ent, item): &Pair| -> Vec<Vec<String>> {
+        if distributors.contains(ent) {
+            vec![vec![item.clone()]]
+        } else {
+            reqs.get(item).cloned().unwrap_or_default()
+        }
+    };
+    // Which requirement a buyer's rows of an item count toward.
+    let mut label_of: BTreeMap<Pair, String> = BTreeMap::new();
+    for node in &nodes {
+        if distributors.contains(&node.0) {
+            continue;
+        }
+        for set in needs(node) {
+            for y in &set {
+                label_of.insert((node.0.clone(), y.clone()), set.join("|"));
+            }
+        }
+    }
+    // Qualified rows by (buyer, requirement): (`supplier/item`, share as written).
     let mut groups: BTreeMap<Pair, Vec<(String, Option<f64>)>> = BTreeMap::new();
     for r in &supply {
         let qualified = r
@@ -77,16 +132,19 @@ fn expected(files: &common::Files) -> Expected {
             .get("share")
             .filter(|s| !s.is_empty())
             .map(|s| s.parse::<f64>().unwrap());
+        let key = (r["buyer"].clone(), r["item"].clone());
+        let label = label_of.get(&key).cloned().unwrap_or(key.1.clone());
         groups
-            .entry((r["buyer"].clone(), r["item"].clone()))
+            .entry((key.0, label))
             .or_default()
-            .push((r["supplier"].clone(), share));
+            .push((format!("{}/{}", r["supplier"], r["item"]), share));
     }
     let mut slots = BTreeMap::new();
     let mut edges = 0;
-    for (ent, item) in &nodes {
-        for input in bom.get(item).map(Vec::as_slice).unwrap_or(&[]) {
-            let slot = groups.get(&(ent.clone(), input.clone())).map(|rows| {
+    for node in &nodes {
+        for set in needs(node) {
+            let label = set.join("|");
+            let slot = groups.get(&(node.0.clone(), label.clone())).map(|rows| {
                 edges += rows.len();
                 // DATA-MODEL.md: blanks split 1 - (sum of given) equally, coverage 1;
                 // otherwise coverage = sum of given, weights = share / sum.
@@ -103,28 +161,29 @@ fn expected(files: &common::Files) -> Expected {
                         (s.clone(), w)
                     })
                     .collect();
-                assert_eq!(weights.len(), rows.len(), "one row per supplier");
+                assert_eq!(weights.len(), rows.len(), "one row per supplier and item");
                 let coverage = if blanks > 0 { 1.0 } else { given };
                 (coverage, weights)
             });
-            slots.insert(((ent.clone(), item.clone()), input.clone()), slot);
+            slots.insert((node.clone(), label), slot);
         }
     }
     Expected {
         nodes,
         slots,
         edges,
+        label_of,
     }
 }
 
-fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
-    let shape = if chain {
-        common::Shape {
+fn check(seed: u64, size: usize, shape: u8) -> Result<(), TestCaseError> {
+    let shape = match shape % 3 {
+        0 => common::Shape::small(size),
+        1 => common::Shape {
             single_input_single_item: true,
             ..common::Shape::small(size)
-        }
-    } else {
-        common::Shape::small(size)
+        },
+        _ => common::Shape::requirements(size),
     };
     let files = common::random_dataset(seed, shape);
     let dir = tempfile::tempdir().unwrap();
@@ -142,7 +201,7 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
     let ds = &loaded.dataset;
     let g = ProductionGraph::build(ds);
     let want = expected(&files);
-    let id = |n: u32| {
+    let id = |n: NodeIx| {
         let p = g.node(n);
         (ds.entity(p.entity).id.clone(), ds.item(p.item).id.clone())
     };
@@ -152,8 +211,8 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
     let mut position = vec![usize::MAX; g.node_count()];
     prop_assert_eq!(g.topo.len(), g.node_count());
     for (p, &n) in g.topo.iter().enumerate() {
-        prop_assert_eq!(position[n as usize], usize::MAX);
-        position[n as usize] = p;
+        prop_assert_eq!(position[n.ix()], usize::MAX);
+        position[n.ix()] = p;
     }
     for r in g.graph.edge_references() {
         prop_assert!(position[r.source().index()] < position[r.target().index()]);
@@ -161,7 +220,7 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
 
     // Nodes: exactly the distinct production pairs of the CSV text.
     prop_assert_eq!(g.node_count(), want.nodes.len());
-    let got_nodes: BTreeSet<Pair> = (0..g.node_count() as u32).map(id).collect();
+    let got_nodes: BTreeSet<Pair> = (0..g.node_count() as u32).map(NodeIx).map(id).collect();
     prop_assert_eq!(&got_nodes, &want.nodes);
     prop_assert_eq!(g.edge_count(), want.edges);
 
@@ -172,10 +231,15 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
     }
 
     // Slots: coverage and weights as the rules say; mapped weights sum to 1.
-    for n in 0..g.node_count() as u32 {
+    for n in (0..g.node_count() as u32).map(NodeIx) {
         let (ent, item) = id(n);
-        for slot in &g.inputs[n as usize] {
-            let input = ds.item(slot.item).id.clone();
+        for slot in &g.inputs[n.ix()] {
+            let input: String = g
+                .req_items(slot.req)
+                .iter()
+                .map(|&y| ds.item(y).id.clone())
+                .collect::<Vec<_>>()
+                .join("|");
             let key = ((ent.clone(), item.clone()), input.clone());
             let Some(expect) = want.slots.get(&key) else {
                 return Err(TestCaseError::fail(format!("unexpected slot {key:?}")));
@@ -198,8 +262,11 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
                         .iter()
                         .map(|&(s, w)| {
                             let (se, si) = id(s);
-                            assert_eq!(si, input, "supplier node makes the input");
-                            (se, w)
+                            assert!(
+                                input.split('|').any(|y| y == si),
+                                "supplier node makes an item of the requirement"
+                            );
+                            (format!("{se}/{si}"), w)
                         })
                         .collect();
                     prop_assert_eq!(got.len(), slot.suppliers.len());
@@ -226,15 +293,19 @@ fn check(seed: u64, size: usize, chain: bool) -> Result<(), TestCaseError> {
             .keys()
             .filter(|((e, i), _)| *e == ent && *i == item)
             .count();
-        prop_assert_eq!(g.inputs[n as usize].len(), expected_slots);
+        prop_assert_eq!(g.inputs[n.ix()].len(), expected_slots);
     }
-    // The petgraph edges into each node say the same: per input item, weights sum to 1.
+    // The petgraph edges into each node say the same: per requirement, weights sum to 1.
     for n in g.graph.node_indices() {
-        let mut per_item: BTreeMap<u32, f64> = BTreeMap::new();
+        let buyer = ds.entity(g.graph[n].entity).id.clone();
+        let mut per_req: BTreeMap<String, f64> = BTreeMap::new();
         for r in g.graph.edges_directed(n, petgraph::Direction::Incoming) {
-            *per_item.entry(g.graph[r.source()].item.0).or_default() += r.weight().share;
+            let item = ds.item(g.graph[r.source()].item).id.clone();
+            let key = (buyer.clone(), item.clone());
+            let label = want.label_of.get(&key).cloned().unwrap_or(item);
+            *per_req.entry(label).or_default() += r.weight().share;
         }
-        for (_, sum) in per_item {
+        for (_, sum) in per_req {
             prop_assert!((sum - 1.0).abs() < 1e-9);
         }
     }
@@ -248,9 +319,9 @@ proptest! {
     fn random_valid_datasets_give_a_sound_graph(
         seed in any::<u64>(),
         size in 0usize..9,
-        chain in any::<bool>(),
+        shape in any::<u8>(),
     ) {
-        check(seed, size, chain)?;
+        check(seed, size, shape)?;
     }
 }
 
@@ -274,10 +345,13 @@ fn expectations_match_the_hand_computed_mini_fixture() {
     };
     let (coverage, weights) = slot("wafer-de", "wafer", "gallium").unwrap();
     assert_eq!(coverage, 0.5);
-    assert_eq!(weights["ga-cn"], 1.0);
+    assert_eq!(weights["ga-cn/gallium"], 1.0);
     let (coverage, weights) = slot("fab-tw", "die", "wafer").unwrap();
     assert_eq!(coverage, 1.0);
-    assert_eq!((weights["wafer-jp"], weights["wafer-de"]), (0.5, 0.5));
+    assert_eq!(
+        (weights["wafer-jp/wafer"], weights["wafer-de/wafer"]),
+        (0.5, 0.5)
+    );
     assert!(slot("wafer-de", "die", "wafer").is_none());
     assert_eq!(want.slots.len(), 9);
 }

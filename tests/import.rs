@@ -847,3 +847,45 @@ fn a_real_multi_echelon_chain_imports_with_its_single_points_of_failure() {
         assert_eq!(spofs, up, "{retail}");
     }
 }
+
+/// A "Substitute Group" column makes substitutes: the analysis sees either input as enough,
+/// so neither mine's country alone stops the widget (the shares of one group are shares of
+/// the one requirement, and sum to at most 1). Two
+/// groups for one (item made, input) are an error at the second cell.
+#[test]
+fn a_substitute_group_column_makes_substitutes_and_a_conflict_is_an_error() {
+    let sheet = "\
+Supplier,Supplier Country,Buyer,Buyer Country,Item,Used For,Substitute Group,Share,End Product
+Mine A,CN,Refiner,DE,ore-a,metal,feed,0.5,
+Mine B,CL,Refiner,DE,ore-b,metal,feed,0.5,
+Refiner,DE,Maker,US,metal,widget,,1,yes
+";
+    let tmp = with_file("s.csv", sheet.as_bytes());
+    let o = import(tmp.path(), "s.csv", "out", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bom = std::fs::read_to_string(tmp.path().join("out/bom.csv")).unwrap();
+    assert!(bom.starts_with("item,input,quantity,group\n"), "{bom}");
+    assert!(bom.contains("metal,ore-a,,feed\n"), "{bom}");
+    assert!(bom.contains("metal,ore-b,,feed\n"), "{bom}");
+    // With ore-a and ore-b substitutes, neither mine nor country alone stops the widget.
+    let report = analyze(&tmp.path().join("out"));
+    let stoppers: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "spof")
+        .map(|f| f["subject"].as_str().unwrap())
+        .collect();
+    assert!(!stoppers.contains(&"CN"), "{stoppers:?}");
+    assert!(!stoppers.contains(&"CL"), "{stoppers:?}");
+    assert!(stoppers.contains(&"DE"), "{stoppers:?}");
+
+    let conflict = sheet.replace("ore-b,metal,feed", "ore-a,metal,other");
+    let tmp = with_file("c.csv", conflict.as_bytes());
+    refused(
+        tmp.path(),
+        "c.csv",
+        &[],
+        &["c.csv:3:7: error[conflicting-values]: BOM group is `other` here but `feed` on row 2"],
+    );
+}

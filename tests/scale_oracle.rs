@@ -14,7 +14,7 @@ use tierscope::analysis::engine::Engine;
 use tierscope::analysis::findings::Kind;
 use tierscope::analysis::paths::{Upstream, upstream};
 use tierscope::analysis::{Settings, analyze};
-use tierscope::graph::ProductionGraph;
+use tierscope::graph::{NodeIx, ProductionGraph};
 use tierscope::model::{Dataset, EntityIx};
 
 fn check(ds: &Dataset) {
@@ -39,29 +39,31 @@ fn check(ds: &Dataset) {
     // Stamped upstream search = plain search.
     let mut search = Upstream::new(&g);
     let mut parent = Vec::new();
-    for n in 0..g.node_count() as u32 {
+    for n in (0..g.node_count() as u32).map(NodeIx) {
         let order = upstream(&g, n, &mut parent);
         search.run(&g, n);
         assert_eq!(order, search.order);
         for &m in &order {
-            assert_eq!(parent[m as usize], search.parent[m as usize]);
+            assert_eq!(parent[m.ix()], Some(search.parent[m.ix()]));
         }
+        let reached = parent.iter().filter(|p| p.is_some()).count();
+        assert_eq!(reached, order.len());
     }
 
     // CSR = petgraph, edge for edge (as multisets of (supplier, buyer, share)).
-    let mut from_petgraph: Vec<(u32, u32, u64)> = g
+    let mut from_petgraph: Vec<(NodeIx, NodeIx, u64)> = g
         .graph
         .edge_references()
         .map(|e| {
             (
-                e.source().index() as u32,
-                e.target().index() as u32,
+                NodeIx::of(e.source()),
+                NodeIx::of(e.target()),
                 e.weight().share.to_bits(),
             )
         })
         .collect();
     let mut from_csr = Vec::new();
-    for b in 0..g.node_count() as u32 {
+    for b in (0..g.node_count() as u32).map(NodeIx) {
         for i in g.csr.slots(b) {
             for j in g.csr.suppliers(i) {
                 from_csr.push((g.csr.sup_node[j], b, g.csr.sup_share[j].to_bits()));
@@ -120,6 +122,14 @@ proptest! {
     fn fast_paths_equal_plain_ones(seed in any::<u64>(), size in 0usize..12) {
         check(&common::load(&common::random_dataset(seed, common::Shape::small(size))));
     }
+
+    #[test]
+    fn fast_paths_equal_plain_ones_with_substitutes_and_distributors(
+        seed in any::<u64>(),
+        size in 0usize..12,
+    ) {
+        check(&common::load(&common::random_dataset(seed, common::Shape::requirements(size))));
+    }
 }
 
 #[test]
@@ -129,6 +139,14 @@ fn fast_paths_equal_plain_ones_on_a_generated_sector() {
         supply_rows: 3_000,
         seed: 11,
         ..Default::default()
+    };
+    tierscope::generate::generate(dir.path(), &opts).unwrap();
+    check(&tierscope::ingest::load(dir.path()).unwrap().dataset);
+    // With substitutes and distributors.
+    let opts = tierscope::generate::Options {
+        substitutes: 0.3,
+        distributors: 0.3,
+        ..opts
     };
     tierscope::generate::generate(dir.path(), &opts).unwrap();
     check(&tierscope::ingest::load(dir.path()).unwrap().dataset);

@@ -68,7 +68,7 @@ fn brute_force(ds: &Dataset) -> (SpofSets, BTreeMap<Product, f64>) {
                 if groups.of(ds.products[p].entity) == Some(grp) {
                     continue;
                 }
-                if cap[node as usize] == 0.0 {
+                if cap[node.ix()] == 0.0 {
                     spofs
                         .get_mut(&key(p))
                         .unwrap()
@@ -82,7 +82,7 @@ fn brute_force(ds: &Dataset) -> (SpofSets, BTreeMap<Product, f64>) {
     for &(p, node) in &g.products {
         let own = ds.products[p].entity;
         let cap = engine.full(|e| untrusted[e.ix()] && e != own);
-        exposure.insert(key(p), 1.0 - cap[node as usize]);
+        exposure.insert(key(p), 1.0 - cap[node.ix()]);
     }
     (spofs, exposure)
 }

@@ -1,7 +1,8 @@
 //! The incremental ranking of additions agrees exactly with a full rerun of the analysis.
 //!
 //! On random datasets (ownership chains, restricted parties, untrusted countries, partial
-//! and blank shares, unmapped inputs), every unqualified alternate and a new vendor with a
+//! and blank shares, unmapped inputs, and half the time substitute groups and distributors),
+//! every unqualified alternate and a new vendor with a
 //! random owner are added one at a time; what `Ranker::assess` says they change (the shares,
 //! and per product the SPOFs removed and added at every level, the untrusted exposure before
 //! and after, the capacity-at-risk findings that go, appear or move, and the scores) must
@@ -71,8 +72,9 @@ proptest! {
         seed in any::<u64>(),
         size in 0usize..12,
         pick in any::<u64>(),
+        requirements in any::<bool>(),
     ) {
-        let ds = load_files(&common::random_dataset(seed, common::Shape::small(size)));
+        let ds = load_files(&common::random_dataset(seed, common::Shape::small_or_requirements(size, requirements)));
         let settings = settings(pick);
         let g = ProductionGraph::build(&ds);
         let ranker = Ranker::new(&ds, &g, &settings).unwrap();
@@ -94,8 +96,9 @@ proptest! {
         seed in any::<u64>(),
         size in 0usize..12,
         pick in any::<u64>(),
+        requirements in any::<bool>(),
     ) {
-        let mut ds = load_files(&common::random_dataset(seed, common::Shape::small(size)));
+        let mut ds = load_files(&common::random_dataset(seed, common::Shape::small_or_requirements(size, requirements)));
         let settings = settings(pick >> 40);
         // A vendor in a random country, sometimes restricted, sometimes owned (a majority
         // stake puts it in the owner's group).
@@ -118,7 +121,7 @@ proptest! {
         let bom = ds.bom_inputs();
         let mut needs: Vec<(EntityIx, tierscope::model::ItemIx)> = (0..g.node_count() as u32)
             .flat_map(|n| {
-                let node = g.node(n);
+                let node = g.node(tierscope::graph::NodeIx(n));
                 bom[node.item.ix()].iter().map(move |&y| (node.entity, y))
             })
             .collect();

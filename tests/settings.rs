@@ -212,7 +212,10 @@ fn analysis_report_and_gate_keys_are_applied() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     written.sort();
-    assert_eq!(written, [".tierscope-manifest", "findings.csv", "report.json"]);
+    assert_eq!(
+        written,
+        [".tierscope-manifest", "findings.csv", "report.json"]
+    );
 
     // Flags win over the config.
     let o = run_in(

@@ -4,7 +4,7 @@ use super::style::*;
 use super::{DrawResult, Figure};
 use crate::analysis::Report;
 use crate::analysis::groups::Level;
-use crate::graph::ProductionGraph;
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, Trust};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -26,7 +26,7 @@ pub enum NodeTrust {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetNode {
     /// Production-graph node.
-    pub node: u32,
+    pub node: NodeIx,
     pub entity: String,
     pub item: String,
     /// BOM level of the node's item.
@@ -35,6 +35,12 @@ pub struct NetNode {
     /// A single point of failure of the product at the entity level.
     pub spof: bool,
     pub is_product: bool,
+    /// A distributor's node: it passes its item on (drawn hatched, in a column of its own
+    /// after its item's makers).
+    pub distributor: bool,
+    /// The other items of the group of substitutes this node's item meets at its buyer in the
+    /// diagram (labelled "item (or other)"); empty for a plain input.
+    pub substitutes: Vec<String>,
     /// Share of the product's supply that flows through this node (summed over paths and
     /// inputs, so it may exceed 1).
     pub weight: f64,
@@ -59,6 +65,9 @@ pub struct Network {
     pub exposure: f64,
     /// BOM levels shown as columns, left to right.
     pub levels: Vec<u32>,
+    /// For each column, 0 for makers, or how many distributors deep its nodes pass their
+    /// items on (a level's distributors have a column after its makers).
+    pub through: Vec<u32>,
     /// Item names per column.
     pub column_items: Vec<Vec<String>>,
     pub nodes: Vec<NetNode>,
@@ -95,12 +104,12 @@ impl Network {
 
         // Weights: node indices are a topological order (suppliers first), so popping the
         // highest index visits every buyer before its suppliers.
-        let mut weight: BTreeMap<u32, f64> = BTreeMap::new();
+        let mut weight: BTreeMap<NodeIx, f64> = BTreeMap::new();
         weight.insert(root, 1.0);
-        let mut todo: BTreeSet<u32> = BTreeSet::from([root]);
+        let mut todo: BTreeSet<NodeIx> = BTreeSet::from([root]);
         while let Some(n) = todo.pop_last() {
             let wn = weight[&n];
-            for slot in &g.inputs[n as usize] {
+            for slot in &g.inputs[n.ix()] {
                 for &(s, share) in &slot.suppliers {
                     *weight.entry(s).or_insert(0.0) += wn * share;
                     todo.insert(s);
@@ -110,8 +119,8 @@ impl Network {
         let upstream = weight.len();
 
         // Keep the heaviest nodes, growing from the product so the kept part stays connected.
-        let mut kept: BTreeSet<u32> = BTreeSet::new();
-        let mut frontier: BTreeSet<u32> = BTreeSet::from([root]);
+        let mut kept: BTreeSet<NodeIx> = BTreeSet::new();
+        let mut frontier: BTreeSet<NodeIx> = BTreeSet::from([root]);
         while kept.len() < MAX_NODES && !frontier.is_empty() {
             let &n = frontier
                 .iter()
@@ -119,7 +128,7 @@ impl Network {
                 .expect("frontier is not empty");
             frontier.remove(&n);
             kept.insert(n);
-            for slot in &g.inputs[n as usize] {
+            for slot in &g.inputs[n.ix()] {
                 for &(s, _) in &slot.suppliers {
                     if !kept.contains(&s) {
                         frontier.insert(s);
@@ -128,14 +137,48 @@ impl Network {
             }
         }
 
-        let mut levels: Vec<u32> = kept
+        // Columns by BOM level, and after a level's makers, its distributors (in node order,
+        // which is topological, a distributor's suppliers come first).
+        let mut through: BTreeMap<NodeIx, u32> = BTreeMap::new();
+        for &n in &kept {
+            let depth = if g.is_pass_through(n) {
+                let sups = g.inputs[n.ix()].iter().flat_map(|s| &s.suppliers);
+                1 + sups
+                    .filter_map(|(s, _)| through.get(s))
+                    .max()
+                    .copied()
+                    .unwrap_or(0)
+            } else {
+                0
+            };
+            through.insert(n, depth);
+        }
+        let col_key = |n: NodeIx| (g.item_level[g.node(n).item.ix()], through[&n]);
+        let cols: Vec<(u32, u32)> = kept
             .iter()
-            .map(|&n| g.item_level[g.node(n).item.ix()])
+            .map(|&n| col_key(n))
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        levels.sort();
-        let col_of = |lvl: u32| levels.iter().position(|&l| l == lvl).unwrap_or(0);
+        let levels: Vec<u32> = cols.iter().map(|c| c.0).collect();
+        let col_of = |n: NodeIx| cols.iter().position(|&c| c == col_key(n)).unwrap_or(0);
+        // Substitutes: a node whose item meets a group at a buyer in the diagram.
+        let mut substitutes: BTreeMap<NodeIx, Vec<String>> = BTreeMap::new();
+        for &n in &kept {
+            for slot in &g.inputs[n.ix()] {
+                let items = g.req_items(slot.req);
+                if items.len() < 2 {
+                    continue;
+                }
+                for &(s, _) in &slot.suppliers {
+                    let own = g.node(s).item;
+                    let others = items.iter().filter(|&&y| y != own);
+                    substitutes
+                        .entry(s)
+                        .or_insert_with(|| others.map(|&y| ds.item(y).id.clone()).collect());
+                }
+            }
+        }
         let mut nodes: Vec<NetNode> = kept
             .iter()
             .map(|&n| {
@@ -159,20 +202,22 @@ impl Network {
                     trust,
                     spof: spofs.contains(e.id.as_str()),
                     is_product: n == root,
+                    distributor: g.is_pass_through(n),
+                    substitutes: substitutes.get(&n).cloned().unwrap_or_default(),
                     weight: weight[&n],
-                    col: col_of(level),
+                    col: col_of(n),
                     row: 0,
                 }
             })
             .collect();
-        let index: BTreeMap<u32, usize> = nodes
+        let index: BTreeMap<NodeIx, usize> = nodes
             .iter()
             .enumerate()
             .map(|(i, nd)| (nd.node, i))
             .collect();
         let mut edges = Vec::new();
         for (to, nd) in nodes.iter().enumerate() {
-            for slot in &g.inputs[nd.node as usize] {
+            for slot in &g.inputs[nd.node.ix()] {
                 for &(s, share) in &slot.suppliers {
                     if let Some(&from) = index.get(&s) {
                         edges.push(NetEdge { from, to, share });
@@ -253,6 +298,7 @@ impl Network {
             product_label: product_label(p),
             exposure: p.untrusted_exposure,
             levels,
+            through: cols.iter().map(|c| c.1).collect(),
             column_items,
             hidden: upstream - nodes.len(),
             nodes,
@@ -301,7 +347,7 @@ pub fn draw_network<DB: DrawingBackend>(
     data: &Network,
 ) -> DrawResult<DB> {
     let (w, h) = dims(root);
-    let legend = [
+    let mut legend = vec![
         (Swatch::Box(TRUSTED), "Trusted country".to_string()),
         (Swatch::Box(NEUTRAL), "Neutral country".to_string()),
         (
@@ -317,6 +363,9 @@ pub fn draw_network<DB: DrawingBackend>(
             "Supply from untrusted".to_string(),
         ),
     ];
+    if data.nodes.iter().any(|nd| nd.distributor) {
+        legend.push((Swatch::Hatched, "Distributor: passes goods on".to_string()));
+    }
     let top = header(
         root,
         &data.title(),
@@ -342,6 +391,8 @@ pub fn draw_network<DB: DrawingBackend>(
         let cx = x_left + cw * c as i32 + cw / 2;
         let t = if c + 1 == data.levels.len() {
             format!("Level {lvl}: product")
+        } else if data.through.get(c).is_some_and(|&t| t > 0) {
+            format!("Level {lvl}: distributors")
         } else if *lvl == 0 {
             "Level 0: base inputs".to_string()
         } else {
@@ -456,6 +507,9 @@ pub fn draw_network<DB: DrawingBackend>(
         }
         let bg = node_color(nd.trust);
         root.draw(&Rectangle::new([(x0, y0), (x1, y1)], mark(bg)))?;
+        if nd.distributor {
+            hatch(root, (x0, y0), (x1, y1))?;
+        }
         if nd.is_product {
             root.draw(&Rectangle::new([(x0, y0), (x1, y1)], TEXT.stroke_width(2)))?;
         }
@@ -464,7 +518,12 @@ pub fn draw_network<DB: DrawingBackend>(
             let f1 = anchored(colored(bold(13.0), ink), HPos::Center, VPos::Center);
             let f2 = anchored(colored(font(11.0), ink), HPos::Center, VPos::Center);
             root.draw_text(&fit(&nd.entity, &f1, bw - 8), &f1, (cx, cy - 7))?;
-            root.draw_text(&fit(&nd.item, &f2, bw - 8), &f2, (cx, cy + 8))?;
+            let item = if nd.substitutes.is_empty() {
+                nd.item.clone()
+            } else {
+                format!("{} (or {})", nd.item, nd.substitutes.join(" or "))
+            };
+            root.draw_text(&fit(&item, &f2, bw - 8), &f2, (cx, cy + 8))?;
         } else {
             let size = (bh as f64 * 0.75).clamp(8.0, 13.0);
             let f = anchored(colored(font(size), ink), HPos::Center, VPos::Center);

@@ -51,7 +51,11 @@ impl ConcentrationScatter {
                 inputs: Vec::new(),
             });
             b.count += 1;
-            b.inputs.push(format!("{} → {}", r.item, r.buyer));
+            let item = r
+                .substitutes
+                .or_text()
+                .unwrap_or_else(|| r.item.to_string());
+            b.inputs.push(format!("{item} → {}", r.buyer));
         }
         let mut bubbles: Vec<ConcentrationBubble> = at.into_values().collect();
         // Big bubbles first so small ones stay visible on top.

@@ -12,8 +12,8 @@ pub fn run(dir: &Path, opts: &Options, out: &mut dyn Write) -> Result<i32> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let text = format!(
-        "wrote {}: {} supply rows, {} entities, {} items, {} BOM rows, {} end products, {} ownership rows, {} restricted parties\n",
+    let mut text = format!(
+        "wrote {}: {} supply rows, {} entities, {} items, {} BOM rows, {} end products, {} ownership rows, {} restricted parties",
         dir.display(),
         w.supply_rows,
         w.entities,
@@ -23,6 +23,13 @@ pub fn run(dir: &Path, opts: &Options, out: &mut dyn Write) -> Result<i32> {
         w.ownership_rows,
         w.restricted_rows
     );
+    if opts.substitutes > 0.0 || opts.distributors > 0.0 {
+        text.push_str(&format!(
+            "; {} BOM rows in groups of substitutes, {} distributors",
+            w.grouped_bom_rows, w.distributors
+        ));
+    }
+    text.push('\n');
     emit(out, text.as_bytes())?;
     Ok(EXIT_OK)
 }

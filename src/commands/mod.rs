@@ -188,6 +188,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             countries,
             depth,
             single_input,
+            substitutes,
+            distributors,
         } => {
             let opts = crate::generate::Options {
                 supply_rows: *supply_rows,
@@ -195,6 +197,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 countries: *countries,
                 depth: *depth,
                 single_input: *single_input,
+                substitutes: *substitutes,
+                distributors: *distributors,
             };
             generate::run(dir, &opts, out)
         }

@@ -79,8 +79,8 @@ pub struct Out {
     pub countries: Vec<OutCountry>,
     pub entities: Vec<OutEntity>,
     pub items: Vec<OutItem>,
-    /// (item, input, quantity)
-    pub bom: Vec<(usize, usize, Option<f64>)>,
+    /// (item, input, quantity, substitute group)
+    pub bom: Vec<(usize, usize, Option<f64>, Option<String>)>,
     pub supply: Vec<OutSupply>,
     pub products: Vec<OutProduct>,
     /// (owner, entity, share)
@@ -823,6 +823,18 @@ struct Group {
 }
 
 #[allow(clippy::too_many_lines)]
+/// A BOM link (item made, input): its first row, its quantity and its substitute group.
+type BomLink = (u64, Option<f64>, Option<String>);
+
+/// The BOM group cell of a row, trimmed (`None` when empty).
+fn bom_group(r: &Read, row: &Row) -> Option<String> {
+    let k = row.vals[value_slot(Field::BomGroup)];
+    (k != NONE)
+        .then(|| r.strings.get(k).trim())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
 fn supply_bom_products(
     cx: &mut Ctx<'_>,
     r: &Read,
@@ -844,8 +856,7 @@ fn supply_bom_products(
     let mut aggs: HashMap<(usize, usize, usize), Agg> =
         HashMap::with_capacity_and_hasher(r.rows.len(), Default::default());
     let mut groups: BTreeMap<(usize, usize), Group> = BTreeMap::new();
-    // (item, input) -> (first row, quantity)
-    let mut bom: BTreeMap<(usize, usize), (u64, Option<f64>)> = BTreeMap::new();
+    let mut bom: BTreeMap<(usize, usize), BomLink> = BTreeMap::new();
     // (buyer, item made) -> first row
     let mut makes: BTreeMap<(usize, usize), u64> = BTreeMap::new();
     // (entity, item) it supplies to nobody known
@@ -976,8 +987,23 @@ fn supply_bom_products(
                     ),
                 );
             } else {
+                let group = bom_group(r, row);
                 match bom.get_mut(&(y, x)) {
-                    Some((line, old)) => {
+                    Some((line, old, old_group)) => {
+                        if let (Some(a), Some(b)) = (old_group.as_deref(), group.as_deref())
+                            && a != b
+                        {
+                            cx.diags.error(
+                                "conflicting-values",
+                                cx.place_of(row.line, Field::BomGroup),
+                                format!(
+                                    "BOM group is `{b}` here but `{a}` on row {line} (expected one)"
+                                ),
+                            );
+                        }
+                        if old_group.is_none() {
+                            *old_group = group;
+                        }
                         if let (Some(a), Some(b)) = (*old, qty)
                             && a != b
                         {
@@ -994,7 +1020,7 @@ fn supply_bom_products(
                         }
                     }
                     None => {
-                        bom.insert((y, x), (row.line, qty));
+                        bom.insert((y, x), (row.line, qty, group));
                     }
                 }
             }
@@ -1280,9 +1306,8 @@ fn supply_bom_products(
         infer_bom(cx, &aggs, &sells_unknown, &mut bom, &mut makes, out);
     }
     cx.notes.bom_inferred = !has_used_for;
-    for ((y, x), (line, qty)) in &bom {
-        let _ = line;
-        out.bom.push((*y, *x, *qty));
+    for ((y, x), (_, qty, group)) in &bom {
+        out.bom.push((*y, *x, *qty, group.clone()));
     }
     bom_cycles(cx, &bom, out);
 
@@ -1374,7 +1399,7 @@ fn infer_bom(
     cx: &mut Ctx<'_>,
     aggs: &HashMap<(usize, usize, usize), Agg>,
     sells_unknown: &BTreeSet<(usize, usize)>,
-    bom: &mut BTreeMap<(usize, usize), (u64, Option<f64>)>,
+    bom: &mut BTreeMap<(usize, usize), BomLink>,
     makes: &mut BTreeMap<(usize, usize), u64>,
     out: &mut Out,
 ) {
@@ -1418,7 +1443,7 @@ fn infer_bom(
                     ));
                     continue;
                 }
-                bom.entry((y, x)).or_insert((line, None));
+                bom.entry((y, x)).or_insert((line, None, None));
                 makes.entry((b, y)).or_insert(line);
             }
         }
@@ -1426,7 +1451,7 @@ fn infer_bom(
 }
 
 /// Reports a cycle in the BOM, with a row for each link.
-fn bom_cycles(cx: &mut Ctx<'_>, bom: &BTreeMap<(usize, usize), (u64, Option<f64>)>, out: &Out) {
+fn bom_cycles(cx: &mut Ctx<'_>, bom: &BTreeMap<(usize, usize), BomLink>, out: &Out) {
     let n = out.items.len();
     let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut pending = vec![0usize; n];
@@ -1451,7 +1476,7 @@ fn bom_cycles(cx: &mut Ctx<'_>, bom: &BTreeMap<(usize, usize), (u64, Option<f64>
         .iter()
         .filter(|((y, x), _)| pending[*y] > 0 && pending[*x] > 0)
         .take(10)
-        .map(|((y, x), (line, _))| {
+        .map(|((y, x), (line, _, _))| {
             format!(
                 "{} needs {} (row {line})",
                 out.items[*y].name, out.items[*x].name

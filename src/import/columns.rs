@@ -34,6 +34,7 @@ pub enum Field {
     UsedForSector,
     UsedForCritical,
     BomQuantity,
+    BomGroup,
     Amount,
     Share,
     Qualified,
@@ -209,6 +210,12 @@ fields![
         "bom.quantity: how much of the item goes into one of the item made"
     ),
     (
+        BomGroup,
+        "bom_group",
+        "BOM Group",
+        "bom.group: inputs of one item made that share a group are substitutes (any one will do)"
+    ),
+    (
         Amount,
         "amount",
         "Amount",
@@ -362,6 +369,15 @@ fn synonyms(field: Field) -> Vec<String> {
             "qty per",
             "usage per unit",
             "quantity per assembly",
+        ]
+        .map(String::from)
+        .to_vec(),
+        Field::BomGroup => [
+            "bom group",
+            "substitute group",
+            "alternate group",
+            "substitutes group",
+            "interchangeable group",
         ]
         .map(String::from)
         .to_vec(),

@@ -72,6 +72,19 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
         .iter()
         .filter_map(|r| r.quantity.map(|q| ((r.item, r.input), q)))
         .collect();
+    let group: BTreeMap<(ItemIx, ItemIx), &str> = ds
+        .bom
+        .iter()
+        .filter_map(|r| r.group.as_deref().map(|g| ((r.item, r.input), g)))
+        .collect();
+    // The BOM cells of the link (item made `y`, input `x`).
+    let link_cells = |row: &mut FlatRow, y: ItemIx, x: ItemIx| {
+        row.insert(
+            Field::BomQuantity,
+            quantity.get(&(y, x)).copied().map(Value::Number),
+        );
+        row.insert(Field::BomGroup, group.get(&(y, x)).copied().and_then(text));
+    };
     // The items `b` makes that need `x`.
     let used_for = |b: EntityIx, x: ItemIx| -> Vec<ItemIx> {
         makes
@@ -157,10 +170,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
             if let Some(y) = y {
                 item_cells(&mut row, y, true);
                 linked.insert((y, r.item));
-                row.insert(
-                    Field::BomQuantity,
-                    quantity.get(&(y, r.item)).copied().map(Value::Number),
-                );
+                link_cells(&mut row, y, r.item);
                 product_cells(&mut row, r.buyer, y);
             }
             row.insert(Field::Share, r.share.map(Value::Number));
@@ -181,10 +191,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
                 entity_cells(&mut row, b, false);
                 item_cells(&mut row, x, false);
                 item_cells(&mut row, y, true);
-                row.insert(
-                    Field::BomQuantity,
-                    quantity.get(&(y, x)).copied().map(Value::Number),
-                );
+                link_cells(&mut row, y, x);
                 product_cells(&mut row, b, y);
                 linked.insert((y, x));
                 named.insert(b);
@@ -206,7 +213,7 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
             let mut row = FlatRow::default();
             item_cells(&mut row, r.input, false);
             item_cells(&mut row, r.item, true);
-            row.insert(Field::BomQuantity, r.quantity.map(Value::Number));
+            link_cells(&mut row, r.item, r.input);
             rows.push(row);
         }
     }

@@ -457,13 +457,27 @@ pub fn render(o: &Out) -> Files {
     );
     let eid = |i: usize| o.entities[i].id.clone();
     let iid = |i: usize| o.items[i].id.clone();
+    // The `group` column only when some input has one: data without substitutes keeps the
+    // columns it always had.
+    let grouped = o.bom.iter().any(|b| b.3.is_some());
     let mut bom: Vec<Vec<String>> = o
         .bom
         .iter()
-        .map(|(y, x, q)| vec![iid(*y), iid(*x), opt_num(*q)])
+        .map(|(y, x, q, grp)| {
+            let mut row = vec![iid(*y), iid(*x), opt_num(*q)];
+            if grouped {
+                row.push(grp.clone().unwrap_or_default());
+            }
+            row
+        })
         .collect();
     bom.sort();
-    csv_file("bom.csv", &["item", "input", "quantity"], bom);
+    let header: &[&str] = if grouped {
+        &["item", "input", "quantity", "group"]
+    } else {
+        &["item", "input", "quantity"]
+    };
+    csv_file("bom.csv", header, bom);
     // The largest table: sorted by ids without copying them, written without a string per cell.
     let mut order: Vec<&build::OutSupply> = o.supply.iter().collect();
     order.sort_unstable_by(|a, b| {

@@ -106,12 +106,13 @@ pub struct RawItem {
 }
 
 /// The numeric and yes/no cells a row may have, in [`Row::vals`].
-pub const VALUES: [Field; 8] = [
+pub const VALUES: [Field; 9] = [
     Field::Amount,
     Field::Share,
     Field::Qualified,
     Field::LeadTimeDays,
     Field::BomQuantity,
+    Field::BomGroup,
     Field::EndProduct,
     Field::AnnualRevenue,
     Field::InventoryDays,
@@ -132,7 +133,7 @@ pub struct Row {
     pub item: u32,
     pub used_for: u32,
     /// The cells of [`VALUES`], interned ([`NONE`] when empty).
-    pub vals: [Sym; 8],
+    pub vals: [Sym; 9],
 }
 
 /// A placeholder met: how many rows, and the first.
@@ -175,7 +176,7 @@ struct Cols {
     used_for_id: Option<usize>,
     used_for_sector: Option<usize>,
     used_for_critical: Option<usize>,
-    vals: [Option<usize>; 8],
+    vals: [Option<usize>; 9],
 }
 
 /// Reads every row of `table`.
@@ -310,7 +311,7 @@ pub fn read(
                 ),
             ],
         );
-        let mut vals = [NONE; 8];
+        let mut vals = [NONE; 9];
         for (k, col) in cols.vals.iter().enumerate() {
             if let Some(t) = get(*col, diags) {
                 vals[k] = r.strings.intern(t);

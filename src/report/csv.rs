@@ -1,6 +1,6 @@
 //! `findings.csv`: one row per finding, for spreadsheets.
 
-use crate::analysis::findings::NodeRef;
+use crate::analysis::findings::{NodeRef, or_text};
 use crate::gate::Reviewed;
 use crate::guard::CsvGuard;
 
@@ -24,10 +24,23 @@ pub const COLUMNS: [&str; 14] = [
 
 /// A path as `entity/item > entity/item > ...`.
 pub fn path_text(path: &[NodeRef]) -> String {
-    path.iter()
-        .map(|n| format!("{}/{}", n.entity, n.item))
-        .collect::<Vec<_>>()
-        .join(" > ")
+    path.iter().map(node_text).collect::<Vec<_>>().join(" > ")
+}
+
+/// One node of a path: `entity/item`, with a distributor marked and the group of substitutes
+/// its item meets at the next node: `rdc-ke/kit-jp (distributor; kit-cn or kit-jp)`.
+pub fn node_text(n: &NodeRef) -> String {
+    let mut marks = Vec::new();
+    if n.is_distributor() {
+        marks.push("distributor".to_string());
+    }
+    if !n.substitutes().is_empty() {
+        marks.push(or_text(n.substitutes()));
+    }
+    match marks.is_empty() {
+        true => format!("{}/{}", n.entity, n.item),
+        false => format!("{}/{} ({})", n.entity, n.item, marks.join("; ")),
+    }
 }
 
 /// The findings as CSV, every cell guarded against formula injection

@@ -353,7 +353,10 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
             s,
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td><td>{} ({})</td><td class=\"num\">{}</td></tr>",
             esc(&r.buyer),
-            esc(&r.item),
+            esc(&r
+                .substitutes
+                .or_text()
+                .unwrap_or_else(|| r.item.to_string())),
             r.suppliers,
             r.supplier_hhi,
             r.country_hhi,

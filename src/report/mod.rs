@@ -362,6 +362,10 @@ pub fn methodology(report: &Report) -> Vec<(&'static str, String)> {
             "For each end product and each failure, tierscope computes the fraction of today's supply that survives, tier by tier: an input's supply is the share-weighted capacity of its suppliers, and a product's capacity is that of its scarcest input. 1 means untouched, 0 means stopped. Unmapped inputs count as available and are reported as visibility gaps.".to_string(),
         ),
         (
+            "Substitutes and distributors",
+            "Where a bill of materials lists substitutes (either of two qualified test kits, primary or recycled gallium), they are one requirement, written \"A or B\": its supply is every supplier of any of them, with shares, coverage and concentration taken over the group, so a failure must stop all of them to stop the product. A distributor passes goods on without making them: its supply of an item is its suppliers of that item, it is drawn hatched in the network, and its own failure (or its country's) stops what only it delivers.".to_string(),
+        ),
+        (
             "Single point of failure",
             "A supplier, an owner group (an ultimate owner with everything it controls by majority), a country, or all untrusted suppliers together, whose failure alone leaves a product with no capacity. A product's own entity, owner group and country are never counted against it.".to_string(),
         ),

@@ -80,7 +80,7 @@ pub fn render(report: &Reviewed) -> String {
         if let Some(path) = f.evidence.first() {
             let text: Vec<String> = path
                 .iter()
-                .map(|n| format!("{}/{}", t(&n.entity), t(&n.item)))
+                .map(|n| t(&super::csv::node_text(n)).into_owned())
                 .collect();
             let _ = writeln!(s, "           via {}", text.join(" -> "));
         }

@@ -23,7 +23,7 @@ use super::impact::{self, Impact};
 use crate::analysis::Settings;
 use crate::analysis::crit::{CritSet, crit_sets};
 use crate::analysis::groups::{Groups, Level};
-use crate::graph::ProductionGraph;
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, ItemIx, Trust};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -40,14 +40,13 @@ pub struct Doubt<'a> {
     g: &'a ProductionGraph,
     levels: [OnceLock<LevelFacts>; 4],
     /// For each item, the production nodes that make it.
-    producers: Vec<Vec<u32>>,
-    bom: Vec<Vec<ItemIx>>,
+    producers: Vec<Vec<NodeIx>>,
 }
 
 impl<'a> Doubt<'a> {
     pub fn new(ds: &'a Dataset, g: &'a ProductionGraph, _settings: &Settings) -> Doubt<'a> {
         let mut producers = vec![Vec::new(); ds.items.len()];
-        for n in 0..g.node_count() as u32 {
+        for n in (0..g.node_count() as u32).map(NodeIx) {
             producers[g.node(n).item.ix()].push(n);
         }
         Doubt {
@@ -55,7 +54,6 @@ impl<'a> Doubt<'a> {
             g,
             levels: Default::default(),
             producers,
-            bom: ds.bom_inputs(),
         }
     }
 
@@ -102,14 +100,20 @@ impl<'a> Doubt<'a> {
                 Settled::Open => {}
             }
         }
-        for &z in &self.bom[item.ix()] {
-            let sources = &self.producers[z.ix()];
+        // A requirement is met by any item of it (substitutes): its sources are the
+        // producers of every one of them.
+        for &r in self.g.reqs.of_item(item) {
+            let items = self.g.reqs.items(r);
+            let sources: Vec<NodeIx> = items
+                .iter()
+                .flat_map(|z| self.producers[z.ix()].iter().copied())
+                .collect();
             if sources.is_empty() {
                 continue;
             }
             let stopped = sources
                 .iter()
-                .all(|&n| facts.crit[n as usize].binary_search(&grp).is_ok());
+                .all(|&n| facts.crit[n.ix()].binary_search(&grp).is_ok());
             if !stopped {
                 continue;
             }
@@ -118,7 +122,11 @@ impl<'a> Doubt<'a> {
             entities.dedup();
             let inside = entities.iter().all(|&e| facts.groups.of(e) == Some(grp));
             let n = entities.len();
-            let input = &self.ds.item(z).name;
+            let input = items
+                .iter()
+                .map(|&z| self.ds.item(z).name.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ");
             let label = self.label(level, facts, grp);
             let all = if n == 1 {
                 let e = self.ds.entity(entities[0]);

@@ -41,6 +41,7 @@ use crate::analysis::findings::{Kind, ProductRef};
 use crate::analysis::groups::Level;
 use crate::analysis::{self, EPS, Settings, round};
 use crate::graph::ProductionGraph;
+use crate::graph::requirements::{BuyerRequirements, ReqIx, Requirements};
 use crate::graph::shares::{SUM_TOLERANCE, allocate};
 use crate::model::{CountryIx, Dataset, Entity, EntityIx, ItemIx, Ownership, SupplyRow};
 use serde::Serialize;
@@ -446,6 +447,28 @@ pub fn plan_shares(given: &[Option<f64>], suppliers: &[&str], share: Option<f64>
 /// Adds `supplier` as a qualified supplier of `item` to `buyer`, setting shares as the
 /// module docs say ([`plan_shares`]). Any qualified or unqualified row of the same supplier
 /// for the same (buyer, item) is replaced.
+/// Which requirement each of `buyer`'s items counts toward in `ds`.
+fn requirement_of(ds: &Dataset, buyer: EntityIx) -> impl Fn(ItemIx) -> ReqIx + use<> {
+    let reqs = Requirements::new(ds);
+    let nodes: Vec<(EntityIx, ItemIx)> = if reqs.has_groups() {
+        ds.supply
+            .iter()
+            .filter(|r| r.supplier == buyer)
+            .map(|r| (r.supplier, r.item))
+            .chain(
+                ds.products
+                    .iter()
+                    .filter(|p| p.entity == buyer)
+                    .map(|p| (p.entity, p.item)),
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (by_buyer, _) = BuyerRequirements::new(ds, &reqs, nodes);
+    move |item| by_buyer.of(buyer, item)
+}
+
 pub fn add_supply(
     ds: &mut Dataset,
     supplier: EntityIx,
@@ -455,10 +478,14 @@ pub fn add_supply(
 ) -> ShareChange {
     ds.supply
         .retain(|r| !(r.supplier == supplier && r.buyer == buyer && r.item == item));
+    // The new row shares its requirement with the buyer's rows of every substitute of the
+    // item (DATA-MODEL.md, rules 3): those are the shares it takes from.
+    let req_of = requirement_of(ds, buyer);
+    let req = req_of(item);
     let rows: Vec<usize> = (0..ds.supply.len())
         .filter(|&i| {
             let r = &ds.supply[i];
-            r.qualified && r.buyer == buyer && r.item == item
+            r.qualified && r.buyer == buyer && req_of(r.item) == req
         })
         .collect();
     let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();

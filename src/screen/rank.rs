@@ -36,8 +36,9 @@ use crate::analysis::engine::{Engine, node_capacity, slot_supply};
 use crate::analysis::findings::ProductRef;
 use crate::analysis::groups::{Groups, Level};
 use crate::analysis::{EPS, Settings, round};
-use crate::graph::ProductionGraph;
-use crate::graph::shares::{allocate, qualified_groups};
+use crate::graph::requirements::ReqIx;
+use crate::graph::shares::{allocate, requirement_groups};
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, EntityIx, ItemIx};
 use std::collections::HashMap;
 
@@ -51,7 +52,7 @@ const DENSE_MAX_GROUPS: usize = 64;
 pub enum Supplier {
     /// An entity that already has a production node of the item (an unqualified
     /// alternate): the node.
-    Node(EntityIx, u32),
+    Node(EntityIx, NodeIx),
     /// An entity with no production node of the item (a new vendor): its inputs are unknown,
     /// so its capacity is 0 when a failure holds it and 1 otherwise.
     New(EntityIx),
@@ -102,9 +103,9 @@ pub struct Ranker<'a> {
     levels: Vec<LevelBase>,
     /// Capacities with every untrusted entity failed.
     untrusted: Vec<f64>,
-    nodes_of: Vec<Vec<u32>>,
-    /// Qualified supply rows of each (buyer, item), in row order.
-    rows_of: HashMap<(EntityIx, ItemIx), Vec<usize>>,
+    nodes_of: Vec<Vec<NodeIx>>,
+    /// Qualified supply rows of each (buyer, requirement), in row order.
+    rows_of: HashMap<(EntityIx, ReqIx), Vec<usize>>,
 }
 
 /// Per-thread working space: marks by stamp, so that nothing is cleared between additions.
@@ -117,7 +118,7 @@ pub struct Scratch {
     entity_seen: Vec<u32>,
     group_seen: Vec<u32>,
     value: Vec<f64>,
-    queue: Vec<u32>,
+    queue: Vec<NodeIx>,
 }
 
 impl Scratch {
@@ -130,13 +131,13 @@ impl Scratch {
 /// The changed input of an addition: the nodes B with the slot that changes, and the slot's
 /// new suppliers (`None`: the new vendor, which has no node) with their rescaled shares.
 struct Change {
-    b: Vec<(u32, usize)>,
-    suppliers: Vec<(Option<u32>, f64)>,
+    b: Vec<(NodeIx, usize)>,
+    suppliers: Vec<(Option<NodeIx>, f64)>,
     new_entity: Option<EntityIx>,
 }
 
 impl Change {
-    fn slot_at(&self, n: u32) -> Option<usize> {
+    fn slot_at(&self, n: NodeIx) -> Option<usize> {
         self.b.iter().find(|(m, _)| *m == n).map(|&(_, i)| i)
     }
 }
@@ -169,7 +170,7 @@ impl<'a> Ranker<'a> {
             .collect();
         let mut product_at = vec![u32::MAX; g.node_count()];
         for (k, &(_, node)) in g.products.iter().enumerate() {
-            product_at[node as usize] = k as u32;
+            product_at[node.ix()] = k as u32;
         }
         let engine = Engine::new(g, ds.entities.len());
         let untrusted = engine.full(|e| g.parties.untrusted[e.ix()]);
@@ -190,7 +191,7 @@ impl<'a> Ranker<'a> {
                 }
             })
             .collect();
-        let rows_of = qualified_groups(ds).into_iter().collect();
+        let rows_of = requirement_groups(ds, &g.buyer_reqs).into_iter().collect();
         Ok(Ranker {
             ds,
             g,
@@ -241,13 +242,24 @@ impl<'a> Ranker<'a> {
         if change.b.is_empty() {
             return empty;
         }
+        // The cone is evaluated in the kept topological order (node index order). A maker's
+        // node always comes before its buyers' (lower BOM level), but distributors of one item
+        // are ordered by depth, and a new row from a deeper distributor to a shallower one
+        // would be read before it is computed: such an addition is measured by a full rerun.
+        let misordered = change
+            .suppliers
+            .iter()
+            .any(|&(m, _)| m.is_some_and(|m| change.b.iter().any(|&(n, _)| m >= n)));
+        if misordered {
+            return self.rerun(add).unwrap_or(empty);
+        }
         let csr = &self.g.csr;
         // The cone C of B, in topological order, and its end products P.
         let cone_stamp = sc.next();
         sc.queue.clear();
         for &(n, _) in &change.b {
-            if sc.cone[n as usize] != cone_stamp {
-                sc.cone[n as usize] = cone_stamp;
+            if sc.cone[n.ix()] != cone_stamp {
+                sc.cone[n.ix()] = cone_stamp;
                 sc.queue.push(n);
             }
         }
@@ -256,8 +268,8 @@ impl<'a> Ranker<'a> {
             let n = sc.queue[k];
             k += 1;
             for &m in csr.buyers(n) {
-                if sc.cone[m as usize] != cone_stamp {
-                    sc.cone[m as usize] = cone_stamp;
+                if sc.cone[m.ix()] != cone_stamp {
+                    sc.cone[m.ix()] = cone_stamp;
                     sc.queue.push(m);
                 }
             }
@@ -266,7 +278,7 @@ impl<'a> Ranker<'a> {
         cone.sort_unstable();
         let prods: Vec<u32> = cone
             .iter()
-            .map(|&n| self.product_at[n as usize])
+            .map(|&n| self.product_at[n.ix()])
             .filter(|&p| p != u32::MAX)
             .collect();
         if prods.is_empty() {
@@ -275,46 +287,46 @@ impl<'a> Ranker<'a> {
         }
         // Everything upstream of P in the changed graph (the new supplier feeds B).
         let anc_stamp = sc.next();
-        let mut stack: Vec<u32> = prods
+        let mut stack: Vec<NodeIx> = prods
             .iter()
             .map(|&p| self.g.products[p as usize].1)
             .collect();
         for &n in &stack {
-            sc.anc[n as usize] = anc_stamp;
+            sc.anc[n.ix()] = anc_stamp;
         }
         while let Some(n) = stack.pop() {
             let feeds = self.feeders(n, &change);
             for m in feeds {
-                if sc.anc[m as usize] != anc_stamp {
-                    sc.anc[m as usize] = anc_stamp;
+                if sc.anc[m.ix()] != anc_stamp {
+                    sc.anc[m.ix()] = anc_stamp;
                     stack.push(m);
                 }
             }
         }
         // The entities upstream of the input's suppliers, old and new.
         let up_stamp = sc.next();
-        let mut stack: Vec<u32> = Vec::new();
+        let mut stack: Vec<NodeIx> = Vec::new();
         let (_, i0) = change.b[0];
         for j in csr.suppliers(i0) {
             stack.push(csr.sup_node[j]);
         }
         stack.extend(change.suppliers.iter().filter_map(|&(m, _)| m));
         for &n in &stack {
-            sc.up[n as usize] = up_stamp;
+            sc.up[n.ix()] = up_stamp;
         }
         let mut upstream_entities: Vec<EntityIx> = change.new_entity.into_iter().collect();
         let ent_stamp = sc.next();
         while let Some(n) = stack.pop() {
-            let e = csr.entity[n as usize];
-            if sc.entity_seen[e as usize] != ent_stamp {
-                sc.entity_seen[e as usize] = ent_stamp;
-                upstream_entities.push(EntityIx(e));
+            let e = csr.entity[n.ix()];
+            if sc.entity_seen[e.ix()] != ent_stamp {
+                sc.entity_seen[e.ix()] = ent_stamp;
+                upstream_entities.push(e);
             }
             for i in csr.slots(n) {
                 for j in csr.suppliers(i) {
                     let m = csr.sup_node[j];
-                    if sc.up[m as usize] != up_stamp {
-                        sc.up[m as usize] = up_stamp;
+                    if sc.up[m.ix()] != up_stamp {
+                        sc.up[m.ix()] = up_stamp;
                         stack.push(m);
                     }
                 }
@@ -357,8 +369,27 @@ impl<'a> Ranker<'a> {
         }
     }
 
+    /// What `add` changes, by two full analyses: the dataset as it is and with the row added.
+    /// `None` only if an analysis fails, which the same settings did not in [`Ranker::new`].
+    fn rerun(&self, add: &Addition) -> Option<Outcome> {
+        let before = Snapshot::of_graph(self.ds, self.g, self.settings).ok()?;
+        let mut ds = self.ds.clone();
+        let shares = impact::add_supply(
+            &mut ds,
+            add.supplier.entity(),
+            add.buyer,
+            add.item,
+            add.share,
+        );
+        let after = Snapshot::of(&ds, self.settings).ok()?;
+        Some(Outcome {
+            shares,
+            impact: impact::compare(&before, &after),
+        })
+    }
+
     /// The suppliers' nodes of `n` in the changed graph.
-    fn feeders(&self, n: u32, change: &Change) -> Vec<u32> {
+    fn feeders(&self, n: NodeIx, change: &Change) -> Vec<NodeIx> {
         let csr = &self.g.csr;
         let over = change.slot_at(n);
         let mut out = Vec::new();
@@ -376,13 +407,16 @@ impl<'a> Ranker<'a> {
     fn change(&self, add: &Addition) -> (Change, ShareChange) {
         let (ds, g, csr) = (self.ds, self.g, &self.g.csr);
         let s = add.supplier.entity();
+        // The new row joins the requirement of the item at the buyer: with substitutes, the
+        // shares are planned among the rows of every item of it.
+        let req = g.buyer_reqs.of(add.buyer, add.item);
         let rows: Vec<usize> = self
             .rows_of
-            .get(&(add.buyer, add.item))
+            .get(&(add.buyer, req))
             .map(|r| {
                 r.iter()
                     .copied()
-                    .filter(|&i| ds.supply[i].supplier != s)
+                    .filter(|&i| (ds.supply[i].supplier, ds.supply[i].item) != (s, add.item))
                     .collect()
             })
             .unwrap_or_default();
@@ -392,7 +426,7 @@ impl<'a> Ranker<'a> {
             .map(|&i| ds.entity(ds.supply[i].supplier).id.as_str())
             .collect();
         let plan = impact::plan_shares(&given, &ids, add.share);
-        let mut nodes: Vec<Option<u32>> = Vec::new();
+        let mut nodes: Vec<Option<NodeIx>> = Vec::new();
         let mut after: Vec<Option<f64>> = Vec::new();
         for (&i, new) in rows.iter().zip(&plan.existing) {
             if let Some(v) = new {
@@ -412,10 +446,10 @@ impl<'a> Ranker<'a> {
         let b = self.nodes_of[add.buyer.ix()]
             .iter()
             .filter_map(|&n| {
-                g.inputs[n as usize]
+                g.inputs[n.ix()]
                     .iter()
-                    .position(|slot| slot.item == add.item)
-                    .map(|k| (n, csr.slot_start[n as usize] as usize + k))
+                    .position(|slot| slot.req == req)
+                    .map(|k| (n, csr.slot_start[n.ix()] as usize + k))
             })
             .collect();
         let change = Change {
@@ -433,11 +467,11 @@ impl<'a> Ranker<'a> {
     /// suppliers' nodes, `new_cap` for the new vendor.
     fn eval(
         &self,
-        n: u32,
+        n: NodeIx,
         failed: bool,
         change: &Change,
         new_cap: f64,
-        cap: impl Fn(u32) -> f64,
+        cap: impl Fn(NodeIx) -> f64,
     ) -> f64 {
         if failed {
             return 0.0;
@@ -464,7 +498,7 @@ impl<'a> Ranker<'a> {
     fn exposure(
         &self,
         change: &Change,
-        cone: &[u32],
+        cone: &[NodeIx],
         prods: &[u32],
         after: &mut [ProductState],
         sc: &mut Scratch,
@@ -479,20 +513,14 @@ impl<'a> Ranker<'a> {
         };
         // Trusted makers: F is every untrusted entity; only C differs from the kept pass.
         for &n in cone {
-            let v = self.eval(
-                n,
-                untrusted[entity[n as usize] as usize],
-                change,
-                new_cap,
-                |m| {
-                    if sc.cone[m as usize] == cone_stamp {
-                        sc.value[m as usize]
-                    } else {
-                        self.untrusted[m as usize]
-                    }
-                },
-            );
-            sc.value[n as usize] = v;
+            let v = self.eval(n, untrusted[entity[n.ix()].ix()], change, new_cap, |m| {
+                if sc.cone[m.ix()] == cone_stamp {
+                    sc.value[m.ix()]
+                } else {
+                    self.untrusted[m.ix()]
+                }
+            });
+            sc.value[n.ix()] = v;
         }
         for (x, &p) in prods.iter().enumerate() {
             let (pe, node) = {
@@ -500,7 +528,7 @@ impl<'a> Ranker<'a> {
                 (self.ds.products[i].entity, node)
             };
             if !untrusted[pe.ix()] {
-                after[x].exposure = round(1.0 - sc.value[node as usize]);
+                after[x].exposure = round(1.0 - sc.value[node.ix()]);
             }
         }
         // Untrusted makers: their own entity is left out of F; its cone is evaluated too.
@@ -510,32 +538,32 @@ impl<'a> Ranker<'a> {
             if !untrusted[own.ix()] {
                 continue;
             }
-            let seeds: Vec<u32> = self.nodes_of[own.ix()]
+            let seeds: Vec<NodeIx> = self.nodes_of[own.ix()]
                 .iter()
                 .copied()
                 .chain(cone.iter().copied())
                 .collect();
             let region = self.region(&seeds, change, sc, anc_stamp);
             let region_stamp = sc.stamp;
-            let failed = |e: u32| untrusted[e as usize] && e != own.0;
+            let failed = |e: EntityIx| untrusted[e.ix()] && e != own;
             let new_cap = match change.new_entity {
-                Some(e) if failed(e.0) => 0.0,
+                Some(e) if failed(e) => 0.0,
                 _ => 1.0,
             };
             for &n in &region {
-                let v = self.eval(n, failed(entity[n as usize]), change, new_cap, |m| {
-                    if sc.region[m as usize] == region_stamp {
-                        sc.value[m as usize]
+                let v = self.eval(n, failed(entity[n.ix()]), change, new_cap, |m| {
+                    if sc.region[m.ix()] == region_stamp {
+                        sc.value[m.ix()]
                     } else {
-                        self.untrusted[m as usize]
+                        self.untrusted[m.ix()]
                     }
                 });
-                sc.value[n as usize] = v;
+                sc.value[n.ix()] = v;
             }
-            let c = if sc.region[node as usize] == region_stamp {
-                sc.value[node as usize]
+            let c = if sc.region[node.ix()] == region_stamp {
+                sc.value[node.ix()]
             } else {
-                self.untrusted[node as usize]
+                self.untrusted[node.ix()]
             };
             after[x].exposure = round(1.0 - c);
         }
@@ -543,13 +571,19 @@ impl<'a> Ranker<'a> {
 
     /// The nodes downstream of `seeds` in the changed graph that are upstream of P (marked
     /// `anc_stamp`), in topological order. Marks them with a fresh stamp (`sc.stamp`).
-    fn region(&self, seeds: &[u32], change: &Change, sc: &mut Scratch, anc_stamp: u32) -> Vec<u32> {
+    fn region(
+        &self,
+        seeds: &[NodeIx],
+        change: &Change,
+        sc: &mut Scratch,
+        anc_stamp: u32,
+    ) -> Vec<NodeIx> {
         let stamp = sc.next();
         let csr = &self.g.csr;
-        let mut out: Vec<u32> = Vec::new();
+        let mut out: Vec<NodeIx> = Vec::new();
         for &n in seeds {
-            if sc.anc[n as usize] == anc_stamp && sc.region[n as usize] != stamp {
-                sc.region[n as usize] = stamp;
+            if sc.anc[n.ix()] == anc_stamp && sc.region[n.ix()] != stamp {
+                sc.region[n.ix()] = stamp;
                 out.push(n);
             }
         }
@@ -560,8 +594,8 @@ impl<'a> Ranker<'a> {
             let feeds_b = change.suppliers.iter().any(|&(m, _)| m == Some(n));
             let extra = change.b.iter().map(|&(m, _)| m).filter(|_| feeds_b);
             for m in csr.buyers(n).iter().copied().chain(extra) {
-                if sc.anc[m as usize] == anc_stamp && sc.region[m as usize] != stamp {
-                    sc.region[m as usize] = stamp;
+                if sc.anc[m.ix()] == anc_stamp && sc.region[m.ix()] != stamp {
+                    sc.region[m.ix()] = stamp;
                     out.push(m);
                 }
             }
@@ -577,7 +611,7 @@ impl<'a> Ranker<'a> {
         lb: &LevelBase,
         add: &Addition,
         change: &Change,
-        cone: &[u32],
+        cone: &[NodeIx],
         prods: &[u32],
         upstream: &[EntityIx],
         after: &mut [ProductState],
@@ -601,9 +635,9 @@ impl<'a> Ranker<'a> {
         relevant.sort_unstable();
         let threshold = self.settings.capacity_threshold;
         for grp in relevant {
-            let holds = |e: u32| groups.of(EntityIx(e)) == Some(grp);
+            let holds = |e: EntityIx| groups.of(e) == Some(grp);
             let new_cap = match change.new_entity {
-                Some(e) if holds(e.0) => 0.0,
+                Some(e) if holds(e) => 0.0,
                 _ => 1.0,
             };
             // The capacity of each product in P under the group, after the change.
@@ -611,22 +645,22 @@ impl<'a> Ranker<'a> {
                 Some(dense) => {
                     let base = &dense[grp as usize];
                     for &n in cone {
-                        let v = self.eval(n, holds(entity[n as usize]), change, new_cap, |m| {
-                            if sc.cone[m as usize] == cone_stamp {
-                                sc.value[m as usize]
+                        let v = self.eval(n, holds(entity[n.ix()]), change, new_cap, |m| {
+                            if sc.cone[m.ix()] == cone_stamp {
+                                sc.value[m.ix()]
                             } else {
-                                base[m as usize]
+                                base[m.ix()]
                             }
                         });
-                        sc.value[n as usize] = v;
+                        sc.value[n.ix()] = v;
                     }
                     prods
                         .iter()
-                        .map(|&p| sc.value[self.g.products[p as usize].1 as usize])
+                        .map(|&p| sc.value[self.g.products[p as usize].1.ix()])
                         .collect()
                 }
                 None => {
-                    let mut seeds: Vec<u32> = groups.members[grp as usize]
+                    let mut seeds: Vec<NodeIx> = groups.members[grp as usize]
                         .iter()
                         .flat_map(|e| self.nodes_of[e.ix()].iter().copied())
                         .collect();
@@ -636,21 +670,21 @@ impl<'a> Ranker<'a> {
                     let region = self.region(&seeds, change, sc, anc_stamp);
                     let stamp = sc.stamp;
                     for &n in &region {
-                        let v = self.eval(n, holds(entity[n as usize]), change, new_cap, |m| {
-                            if sc.region[m as usize] == stamp {
-                                sc.value[m as usize]
+                        let v = self.eval(n, holds(entity[n.ix()]), change, new_cap, |m| {
+                            if sc.region[m.ix()] == stamp {
+                                sc.value[m.ix()]
                             } else {
                                 1.0
                             }
                         });
-                        sc.value[n as usize] = v;
+                        sc.value[n.ix()] = v;
                     }
                     prods
                         .iter()
                         .map(|&p| {
                             let node = self.g.products[p as usize].1;
-                            if sc.region[node as usize] == stamp {
-                                sc.value[node as usize]
+                            if sc.region[node.ix()] == stamp {
+                                sc.value[node.ix()]
                             } else {
                                 1.0
                             }

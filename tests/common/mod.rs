@@ -4,9 +4,14 @@
 //! seed and size that reproduce it. It covers what the oracles must survive: partial shares,
 //! rows without shares, unqualified alternates, unmapped inputs, ownership chains and minority
 //! cross-holdings, restricted parties (by id, by name, by the 50 percent rule), entities that
-//! make several items and entities that trade with each other both ways.
+//! make several items and entities that trade with each other both ways; and, when the shape
+//! asks, substitute groups (`bom.csv` `group`) and distributors (`entities.csv` `kind`),
+//! chains of distributors included. Without those two knobs it makes exactly what it made
+//! before they existed.
 
 #![allow(dead_code)]
+
+pub mod oracle;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -49,6 +54,12 @@ pub struct Shape {
     pub levels: usize,
     /// Every BOM has exactly one input and every entity makes one item (the dominator case).
     pub single_input_single_item: bool,
+    /// Families of substitutes: items of one level that any BOM needing one of them needs as
+    /// one group, with the buyers' rows spread over the family.
+    pub substitutes: bool,
+    /// Some entities are distributors: they pass items on (and buy them from makers or from
+    /// distributors listed before them, so that there is no cycle).
+    pub distributors: bool,
 }
 
 impl Shape {
@@ -59,6 +70,26 @@ impl Shape {
             items: 3 + size / 2,
             levels: 2 + size % 3,
             single_input_single_item: false,
+            substitutes: false,
+            distributors: false,
+        }
+    }
+
+    /// `requirements(size)` when `requirements`, else `small(size)`.
+    pub fn small_or_requirements(size: usize, requirements: bool) -> Shape {
+        if requirements {
+            Shape::requirements(size)
+        } else {
+            Shape::small(size)
+        }
+    }
+
+    /// `small(size)` with substitute groups and distributors.
+    pub fn requirements(size: usize) -> Shape {
+        Shape {
+            substitutes: true,
+            distributors: true,
+            ..Shape::small(size)
         }
     }
 }
@@ -107,6 +138,34 @@ pub fn random_dataset(seed: u64, shape: Shape) -> Files {
     }
     let n_ent = shape.entities.max(2);
     let ent_country: Vec<usize> = (0..n_ent).map(|_| rng.below(shape.countries)).collect();
+    // Families of substitutes: disjoint sets of 2-3 items of one level. Every BOM that needs
+    // one member needs the whole family as one group, so a buyer's rows of an item always
+    // count toward the same requirement.
+    let mut family_of: BTreeMap<usize, usize> = BTreeMap::new();
+    if shape.substitutes {
+        for l in 0..levels {
+            let mut free = items_at(l);
+            while free.len() >= 2 && rng.chance(0.7) {
+                let k = (2 + rng.below(2)).min(free.len());
+                let f = family_of.values().max().map_or(0, |m| m + 1);
+                for _ in 0..k {
+                    let y = free.remove(rng.below(free.len()));
+                    family_of.insert(y, f);
+                }
+            }
+        }
+        for inputs in bom.values_mut() {
+            let extra: Vec<usize> = family_of
+                .iter()
+                .filter(|(_, f)| inputs.iter().any(|y| family_of.get(y) == Some(f)))
+                .map(|(&y, _)| y)
+                .collect();
+            inputs.extend(extra);
+        }
+    }
+    let distributor: Vec<bool> = (0..n_ent)
+        .map(|_| shape.distributors && rng.chance(0.3))
+        .collect();
 
     // Products: items at the top two levels.
     let top: Vec<usize> = (0..level_of.len())
@@ -123,37 +182,67 @@ pub fn random_dataset(seed: u64, shape: Shape) -> Files {
     let mut rows_for: BTreeSet<(usize, usize)> = BTreeSet::new(); // (buyer, item) done
     let mut budget = 60;
     while let Some((e, x)) = work.pop() {
-        let inputs: Vec<usize> = bom
-            .get(&x)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default();
-        for y in inputs {
-            if !rows_for.insert((e, y)) {
+        // The requirements of (e, x): a distributor passes x on; otherwise each input alone,
+        // or its whole family of substitutes.
+        let requirements: Vec<Vec<usize>> = if distributor[e] {
+            vec![vec![x]]
+        } else {
+            let inputs: Vec<usize> = bom
+                .get(&x)
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default();
+            let mut reqs: Vec<Vec<usize>> = Vec::new();
+            for y in inputs {
+                match family_of.get(&y) {
+                    None => reqs.push(vec![y]),
+                    Some(f) => match reqs.iter_mut().find(|r| family_of.get(&r[0]) == Some(f)) {
+                        Some(r) => r.push(y),
+                        None => reqs.push(vec![y]),
+                    },
+                }
+            }
+            reqs
+        };
+        for req in requirements {
+            if !rows_for.insert((e, req[0])) {
                 continue;
             }
             if rng.chance(0.12) || budget == 0 {
                 continue; // unmapped
             }
-            let k = 1 + rng.below(3);
-            let mut sups: Vec<usize> = Vec::new();
-            for _ in 0..k {
+            // A supplier of an item of the requirement. A distributor buys from makers, or
+            // from distributors listed before it (no cycle); a buyer's own rows may not feed
+            // its own pass-through node.
+            let pick = |rng: &mut Rng| -> Option<(usize, usize)> {
                 let s = rng.below(n_ent);
-                if !sups.contains(&s) {
-                    sups.push(s);
+                let y = if req.len() > 1 {
+                    *rng.pick(&req)
+                } else {
+                    req[0]
+                };
+                let cycle = distributor[e] && distributor[s] && s >= e;
+                (!cycle).then_some((s, y))
+            };
+            let k = 1 + rng.below(3);
+            let mut sups: Vec<(usize, usize)> = Vec::new();
+            for _ in 0..k {
+                if let Some(sy) = pick(&mut rng)
+                    && !sups.contains(&sy)
+                {
+                    sups.push(sy);
                 }
             }
             let shares = random_shares(&mut rng, sups.len());
-            for (s, share) in sups.iter().zip(shares) {
+            for ((s, y), share) in sups.iter().zip(shares) {
                 budget -= 1.min(budget);
                 writeln!(supply, "E{s},E{e},I{y},{share},").unwrap();
-                if seen.insert((*s, y)) {
-                    work.push((*s, y));
+                if seen.insert((*s, *y)) {
+                    work.push((*s, *y));
                 }
             }
             if rng.chance(0.15) {
                 // An unqualified alternate (never already a qualified supplier of this pair).
-                let alt = rng.below(n_ent);
-                if !sups.contains(&alt) {
+                if let Some((alt, y)) = pick(&mut rng).filter(|sy| !sups.contains(sy)) {
                     let share = if rng.chance(0.5) {
                         "0.5".to_string()
                     } else {
@@ -167,7 +256,8 @@ pub fn random_dataset(seed: u64, shape: Shape) -> Files {
             }
         }
     }
-    let mut entities = String::from("id,name,country,restricted,recovery_days\n");
+    let mut entities = String::from("id,name,country,restricted,recovery_days");
+    entities.push_str(if shape.distributors { ",kind\n" } else { "\n" });
     for (e, country) in ent_country.iter().enumerate() {
         let restricted = if rng.chance(0.08) { "true" } else { "" };
         let rec = if rng.chance(0.7) {
@@ -175,16 +265,38 @@ pub fn random_dataset(seed: u64, shape: Shape) -> Files {
         } else {
             String::new()
         };
-        writeln!(entities, "E{e},Firm {e} Ltd,C{country},{restricted},{rec}").unwrap();
+        write!(entities, "E{e},Firm {e} Ltd,C{country},{restricted},{rec}").unwrap();
+        if shape.distributors {
+            // Any case means distributor; other kinds are information only.
+            let kind = match (distributor[e], e % 3) {
+                (true, 0) => "Distributor",
+                (true, _) => "distributor",
+                (false, 0) => "site",
+                (false, _) => "",
+            };
+            write!(entities, ",{kind}").unwrap();
+        }
+        entities.push('\n');
     }
     let mut items = String::from("id,name\n");
     for i in 0..level_of.len() {
         writeln!(items, "I{i},Item {i}").unwrap();
     }
-    let mut bom_csv = String::from("item,input\n");
+    let mut bom_csv = String::from("item,input");
+    bom_csv.push_str(if shape.substitutes { ",group\n" } else { "\n" });
     for (i, ins) in &bom {
         for y in ins {
-            writeln!(bom_csv, "I{i},I{y}").unwrap();
+            write!(bom_csv, "I{i},I{y}").unwrap();
+            if shape.substitutes {
+                // The group's name is the item's own: each item has its own groups.
+                match family_of.get(y) {
+                    Some(f) if ins.iter().filter(|z| family_of.get(z) == Some(f)).count() > 1 => {
+                        write!(bom_csv, ",sub{f}-of-I{i}").unwrap()
+                    }
+                    _ => bom_csv.push(','),
+                }
+            }
+            bom_csv.push('\n');
         }
     }
     let mut products_csv = String::from("entity,item,annual_revenue,inventory_days\n");

@@ -78,6 +78,8 @@ pub struct Entity {
     pub id: String,
     pub name: String,
     pub country: CountryIx,
+    /// Free text (`site`, `firm`, ...), except that `distributor` (any case) makes the entity
+    /// pass items on: see [`Entity::is_distributor`].
     pub kind: Option<String>,
     /// `entities.restricted` as given (the full restricted set is computed in the graph).
     pub restricted: bool,
@@ -95,12 +97,30 @@ pub struct Item {
     pub line: u64,
 }
 
-/// `item` needs `input` (every input of an item is required).
+impl Entity {
+    /// `kind` is `distributor` (any case): the entity passes items on. Its production node
+    /// (D, y) has exactly one requirement, {y}, met by D's suppliers of y; the BOM of y does
+    /// not apply to it.
+    pub fn is_distributor(&self) -> bool {
+        self.kind
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case(DISTRIBUTOR))
+    }
+}
+
+/// The `entities.kind` that makes an entity a distributor (matched in any case).
+pub const DISTRIBUTOR: &str = "distributor";
+
+/// `item` needs `input`. Every input of an item is required, except that the rows of one item
+/// with the same `group` are substitutes: together they are one requirement, met by any of
+/// their inputs (see [`crate::graph::requirements`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BomRow {
     pub item: ItemIx,
     pub input: ItemIx,
     pub quantity: Option<f64>,
+    /// The substitute group this row belongs to, within its item (`None`: a plain input).
+    pub group: Option<String>,
     pub line: u64,
 }
 

@@ -25,15 +25,27 @@ pub struct Summary {
     pub coverage: Coverage,
     pub restricted_entities: usize,
     pub untrusted_entities: usize,
+    /// Entities of `kind` distributor (left out of the JSON when there are none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub distributors: usize,
+    /// Requirements of several items (groups of substitutes) among the items' requirements
+    /// (left out of the JSON when there are none).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub substitute_groups: usize,
     pub by_country: Vec<CountryCount>,
     pub by_trust: BTreeMap<Trust, usize>,
     pub by_sector: BTreeMap<String, usize>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// How much of the inputs the map covers.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Coverage {
-    /// (production node, BOM input) pairs.
+    /// (production node, requirement) pairs: a BOM input, a group of substitutes, or what a
+    /// distributor passes on.
     pub inputs: usize,
     pub fully_mapped: usize,
     pub partly_mapped: usize,
@@ -129,6 +141,11 @@ impl Summary {
             coverage,
             restricted_entities: g.parties.restricted.iter().flatten().count(),
             untrusted_entities: g.parties.untrusted.iter().filter(|u| **u).count(),
+            distributors: g.distributor.iter().filter(|d| **d).count(),
+            substitute_groups: (0..ds.items.len() as u32)
+                .flat_map(|x| g.reqs.of_item(crate::model::ItemIx(x)))
+                .filter(|&&r| g.reqs.is_group(r))
+                .count(),
             by_country,
             by_trust,
             by_sector,
@@ -156,6 +173,15 @@ impl Summary {
         ];
         for (name, n) in rows {
             let _ = writeln!(s, "  {name:<24}{n:>8}");
+        }
+        // Only where the dataset has them, so that other summaries read as before.
+        for (name, n) in [
+            ("distributors", self.distributors),
+            ("groups of substitutes", self.substitute_groups),
+        ] {
+            if n > 0 {
+                let _ = writeln!(s, "  {name:<24}{n:>8}");
+            }
         }
         let c = &self.coverage;
         let _ = writeln!(

@@ -176,7 +176,7 @@ pub fn run(ds: &Dataset, g: &ProductionGraph, specs: &[String]) -> Result<WhatIf
         .map(|&(p, n)| ProductCapacity {
             entity: ds.entity(ds.products[p].entity).id.clone(),
             item: ds.item(ds.products[p].item).id.clone(),
-            capacity: crate::analysis::round(cap[n as usize]),
+            capacity: crate::analysis::round(cap[n.ix()]),
         })
         .collect();
     products.sort_by(|a, b| (&a.entity, &a.item).cmp(&(&b.entity, &b.item)));

@@ -1,8 +1,10 @@
-//! Concentration of every (buyer, input): Herfindahl-Hirschman index by supplier and by
+//! Concentration of every (buyer, requirement): Herfindahl-Hirschman index by supplier and by
 //! supplier country, with the untrusted share.
 //!
 //! HHI = Σ w² over the rescaled shares w of today's (qualified) supply; 1 is a sole source,
-//! 1/k is k equal suppliers. Grouping suppliers by country can only raise it. An input is
+//! 1/k is k equal suppliers. A requirement is one input, or a group of substitutes (any of
+//! them will do): then its supply is every row of every substitute, and a supplier of two of
+//! them is one supplier, its weights summed before squaring. Grouping suppliers by country can only raise it. An input is
 //! *concentrated* when the country HHI is above the threshold (default 0.4, the level the
 //! CEPII and the European Commission use to flag dependencies: European Commission,
 //! "Strategic dependencies and capacities", SWD(2021) 352). Severity: `high` when untrusted
@@ -12,33 +14,63 @@
 
 use super::findings::{ConcentrationDetails, Details, Finding, Findings, Kind, Metric, Severity};
 use super::{ConcentrationRow, Ctx, EPS, round};
+use crate::graph::requirements::ReqIx;
 use crate::graph::shares;
-use crate::model::{CountryIx, EntityIx, ItemIx};
+use crate::model::{CountryIx, EntityIx};
+use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<ConcentrationRow> {
-    let ds = ctx.ds;
     // Groups are independent: computed in parallel, collected in group order.
     // Rows and findings go straight to their own vectors: collected as pairs first, they took
     // about 100 MB more at 1M supply rows. Most groups have no finding: their `None` is one
     // word, where an unboxed `Option<Finding>` took 248 bytes (70 MB at 1M rows).
     let (rows, findings): (Vec<ConcentrationRow>, Vec<Option<Box<Finding>>>) =
-        shares::qualified_groups(ds)
+        shares::requirement_groups(ctx.ds, &ctx.g.buyer_reqs)
             .into_par_iter()
-            .filter_map(|((buyer, item), members)| {
-                one_input(ctx, buyer, item, &members).map(|(row, f)| (row, f.map(Box::new)))
+            .filter_map(|((buyer, req), members)| {
+                one_input(ctx, buyer, req, &members).map(|(row, f)| (row, f.map(Box::new)))
             })
             .unzip();
     out.extend(findings.into_iter().flatten());
     rows
 }
 
-/// The concentration row of one (buyer, input), and its finding if it is concentrated.
+/// Each supplier's weight in one requirement, in the order of its first row. A supplier of
+/// several substitutes of the requirement is one supplier: its rows' weights add up.
+fn by_supplier(
+    ctx: &Ctx<'_>,
+    req: ReqIx,
+    members: &[usize],
+    weights: &[f64],
+) -> Vec<(EntityIx, f64)> {
+    let ds = ctx.ds;
+    let rows = members.iter().zip(weights);
+    if !ctx.g.reqs.is_group(req) {
+        // One item: a supplier has one row (supply rows are unique by supplier, buyer, item).
+        return rows.map(|(&i, &w)| (ds.supply[i].supplier, w)).collect();
+    }
+    let mut out: Vec<(EntityIx, f64)> = Vec::new();
+    let mut at: HashMap<EntityIx, usize> = HashMap::default();
+    for (&i, &w) in rows {
+        let s = ds.supply[i].supplier;
+        match at.get(&s) {
+            Some(&k) => out[k].1 += w,
+            None => {
+                at.insert(s, out.len());
+                out.push((s, w));
+            }
+        }
+    }
+    out
+}
+
+/// The concentration row of one (buyer, requirement), and its finding if it is concentrated.
 fn one_input(
     ctx: &Ctx<'_>,
     buyer: EntityIx,
-    item: ItemIx,
+    req: ReqIx,
     members: &[usize],
 ) -> Option<(ConcentrationRow, Option<Finding>)> {
     let ds = ctx.ds;
@@ -48,12 +80,12 @@ fn one_input(
         let Ok(alloc) = shares::allocate(&given) else {
             return None;
         };
+        let suppliers = by_supplier(ctx, req, members, &alloc.weights);
         // By code, so sums and ties go in the order of the codes.
         let mut by_country: BTreeMap<&str, (CountryIx, f64)> = BTreeMap::new();
         let mut supplier_hhi = 0.0;
         let mut untrusted_share = 0.0;
-        for (&i, &w) in members.iter().zip(&alloc.weights) {
-            let s = ds.supply[i].supplier;
+        for &(s, w) in &suppliers {
             supplier_hhi += w * w;
             let c = ds.entity(s).country;
             by_country.entry(&ds.country(c).code).or_insert((c, 0.0)).1 += w;
@@ -69,8 +101,9 @@ fn one_input(
             .unwrap_or_default();
         let row = ConcentrationRow {
             buyer: ctx.entity_id(buyer),
-            item: ctx.item_id(item),
-            suppliers: members.len(),
+            item: ctx.req_id(req),
+            substitutes: ctx.substitutes(req).into(),
+            suppliers: suppliers.len(),
             supplier_hhi: round(supplier_hhi),
             country_hhi: round(country_hhi),
             untrusted_share: round(untrusted_share),
@@ -90,12 +123,14 @@ fn one_input(
             let details = Details::Concentration(Box::new(ConcentrationDetails {
                 buyer: row.buyer.clone(),
                 item: row.item.clone(),
+                substitutes: row.substitutes.clone(),
                 supplier_hhi: row.supplier_hhi,
                 suppliers: row.suppliers,
                 top_country: row.top_country.clone(),
                 top_country_share: row.top_country_share,
                 untrusted_share: row.untrusted_share,
             }));
+            let item_name = ctx.g.reqs.names(ds, req);
             finding = Some(Finding {
                 id: Finding::make_composite_id(Kind::Concentration, None, &subject, None),
                 kind: Kind::Concentration,
@@ -104,7 +139,7 @@ fn one_input(
                 message: format!(
                     "{} buys {} from {} supplier(s); {:.0}% comes from {} (country HHI {:.2}, untrusted share {:.0}%)",
                     ds.entity(buyer).name,
-                    ds.item(item).name,
+                    item_name,
                     row.suppliers,
                     row.top_country_share * 100.0,
                     row.top_country,
@@ -112,7 +147,7 @@ fn one_input(
                     row.untrusted_share * 100.0
                 ),
                 subject,
-                subject_name: format!("{} / {}", ds.entity(buyer).name, ds.item(item).name),
+                subject_name: format!("{} / {}", ds.entity(buyer).name, item_name),
                 product: None,
                 metric: Metric {
                     name: "country_hhi".into(),

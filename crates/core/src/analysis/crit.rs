@@ -46,30 +46,30 @@ pub fn crit_sets(g: &ProductionGraph, groups: &Groups) -> Vec<CritSet> {
         }
         let mut single_source: Option<&CritSet> = None;
         let mut contributions = 0;
-        for slot in &g.inputs[n as usize] {
+        for slot in &g.inputs[n.ix()] {
             let Some((&(first, _), rest)) = slot.suppliers.split_first() else {
                 continue;
             };
             inter.clear();
-            inter.extend_from_slice(&crit[first as usize]);
+            inter.extend_from_slice(&crit[first.ix()]);
             for &(s, _) in rest {
                 if inter.is_empty() {
                     break;
                 }
-                intersect_into(&inter, &crit[s as usize], &mut scratch);
+                intersect_into(&inter, &crit[s.ix()], &mut scratch);
                 std::mem::swap(&mut inter, &mut scratch);
             }
             if !inter.is_empty() {
                 contributions += 1;
                 if rest.is_empty() {
-                    single_source = Some(&crit[first as usize]);
+                    single_source = Some(&crit[first.ix()]);
                 }
                 union_into(&acc, &inter, &mut scratch);
                 std::mem::swap(&mut acc, &mut scratch);
             }
         }
         // Share the supplier's set when this node adds nothing to it.
-        crit[n as usize] = match single_source {
+        crit[n.ix()] = match single_source {
             Some(set) if contributions == 1 && set.len() == acc.len() => set.clone(),
             _ if acc.is_empty() => empty.clone(),
             _ => Arc::from(acc.as_slice()),

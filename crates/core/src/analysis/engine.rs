@@ -20,12 +20,12 @@
 //! **Example.** Chip needs a die; the die comes 0.6 from fab A and 0.4 from fab B; fab A's
 //! die needs a wafer from W. Failing W gives cap(A, die) = 0 and cap(chip) = 0.4·1 = 0.4.
 
-use crate::graph::ProductionGraph;
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::EntityIx;
 
 /// Evaluates one node from its suppliers' capacities.
 #[inline]
-pub fn eval_node(g: &ProductionGraph, n: u32, failed: bool, cap: &[f64]) -> f64 {
+pub fn eval_node(g: &ProductionGraph, n: NodeIx, failed: bool, cap: &[f64]) -> f64 {
     if failed {
         return 0.0;
     }
@@ -34,7 +34,7 @@ pub fn eval_node(g: &ProductionGraph, n: u32, failed: bool, cap: &[f64]) -> f64 
         let sups = csr.suppliers(i);
         // An unmapped input is counted as available.
         (!sups.is_empty())
-            .then(|| slot_supply(sups.map(|j| (csr.sup_share[j], cap[csr.sup_node[j] as usize]))))
+            .then(|| slot_supply(sups.map(|j| (csr.sup_share[j], cap[csr.sup_node[j].ix()]))))
     }))
 }
 
@@ -74,12 +74,12 @@ pub struct Engine<'g> {
     /// Capacity of every node; 1 outside the last cone.
     cap: Vec<f64>,
     /// Nodes of the last cone, to reset, in topological order after [`Engine::cone`].
-    touched: Vec<u32>,
+    touched: Vec<NodeIx>,
     mark: Vec<bool>,
     /// Entities failed in the current cone call.
     failed: Vec<bool>,
     /// For each entity, its production nodes.
-    nodes_of: std::sync::Arc<Vec<Vec<u32>>>,
+    nodes_of: std::sync::Arc<Vec<Vec<NodeIx>>>,
 }
 
 impl<'g> Engine<'g> {
@@ -97,7 +97,7 @@ impl<'g> Engine<'g> {
     }
 
     /// The production nodes of entity `e`.
-    pub fn nodes_of(&self, e: EntityIx) -> &[u32] {
+    pub fn nodes_of(&self, e: EntityIx) -> &[NodeIx] {
         &self.nodes_of[e.ix()]
     }
 
@@ -117,14 +117,14 @@ impl<'g> Engine<'g> {
     /// let cap = Engine::new(&g, ds.entities.len()).full(|e| e == fab_cn);
     /// // The chip's die came 0.6 from Taiwan and 0.4 from the failed Chinese fab.
     /// let chip = g.node_of[&(ds.entity_ix["oem-us"], ds.item_ix["chip"])];
-    /// assert!((cap[chip as usize] - 0.6).abs() < 1e-12);
+    /// assert!((cap[chip.ix()] - 0.6).abs() < 1e-12);
     /// # Ok::<(), tierscope_core::Error>(())
     /// ```
     pub fn full(&self, failed: impl Fn(EntityIx) -> bool) -> Vec<f64> {
         let mut cap = vec![1.0; self.g.node_count()];
         let entity = &self.g.csr.entity;
         for &n in &self.g.topo {
-            cap[n as usize] = eval_node(self.g, n, failed(EntityIx(entity[n as usize])), &cap);
+            cap[n.ix()] = eval_node(self.g, n, failed(entity[n.ix()]), &cap);
         }
         cap
     }
@@ -152,13 +152,8 @@ impl<'g> Engine<'g> {
         }
         for i in 0..self.touched.len() {
             let n = self.touched[i];
-            let c = eval_node(
-                self.g,
-                n,
-                self.failed[entity[n as usize] as usize],
-                &self.cap,
-            );
-            self.cap[n as usize] = c;
+            let c = eval_node(self.g, n, self.failed[entity[n.ix()].ix()], &self.cap);
+            self.cap[n.ix()] = c;
         }
         for e in failed {
             self.failed[e.ix()] = false;
@@ -181,12 +176,12 @@ impl<'g> Engine<'g> {
         failed: impl Fn(EntityIx) -> bool,
     ) {
         for &n in &self.touched {
-            work[n as usize] = base[n as usize];
+            work[n.ix()] = base[n.ix()];
         }
         self.collect_cone(changed);
         let entity = &self.g.csr.entity;
         for &n in &self.touched {
-            work[n as usize] = eval_node(self.g, n, failed(EntityIx(entity[n as usize])), work);
+            work[n.ix()] = eval_node(self.g, n, failed(entity[n.ix()]), work);
         }
     }
 
@@ -196,7 +191,7 @@ impl<'g> Engine<'g> {
     }
 
     /// The nodes of the last cone, in topological order.
-    pub fn touched(&self) -> &[u32] {
+    pub fn touched(&self) -> &[NodeIx] {
         &self.touched
     }
 
@@ -204,14 +199,14 @@ impl<'g> Engine<'g> {
     /// (theirs included) into `touched`, sorted (node indices are a topological order).
     fn collect_cone(&mut self, failed: &[EntityIx]) {
         for &n in &self.touched {
-            self.cap[n as usize] = 1.0;
-            self.mark[n as usize] = false;
+            self.cap[n.ix()] = 1.0;
+            self.mark[n.ix()] = false;
         }
         self.touched.clear();
         for e in failed {
             for &n in &self.nodes_of[e.ix()] {
-                if !self.mark[n as usize] {
-                    self.mark[n as usize] = true;
+                if !self.mark[n.ix()] {
+                    self.mark[n.ix()] = true;
                     self.touched.push(n);
                 }
             }
@@ -222,8 +217,8 @@ impl<'g> Engine<'g> {
             let n = self.touched[k];
             k += 1;
             for &m in csr.buyers(n) {
-                if !self.mark[m as usize] {
-                    self.mark[m as usize] = true;
+                if !self.mark[m.ix()] {
+                    self.mark[m.ix()] = true;
                     self.touched.push(m);
                 }
             }
@@ -233,10 +228,10 @@ impl<'g> Engine<'g> {
         let (Some(&lo), Some(&hi)) = (self.touched.iter().min(), self.touched.iter().max()) else {
             return;
         };
-        if (hi - lo) as usize <= 8 * self.touched.len() {
+        if (hi.0 - lo.0) as usize <= 8 * self.touched.len() {
             self.touched.clear();
             self.touched
-                .extend((lo..=hi).filter(|&n| self.mark[n as usize]));
+                .extend((lo.0..=hi.0).map(NodeIx).filter(|&n| self.mark[n.ix()]));
         } else {
             self.touched.sort_unstable();
         }
@@ -244,10 +239,10 @@ impl<'g> Engine<'g> {
 }
 
 /// For each entity, its production nodes.
-pub fn nodes_of_entities(g: &ProductionGraph, entities: usize) -> Vec<Vec<u32>> {
+pub fn nodes_of_entities(g: &ProductionGraph, entities: usize) -> Vec<Vec<NodeIx>> {
     let mut nodes = vec![Vec::new(); entities];
     for (n, &e) in g.csr.entity.iter().enumerate() {
-        nodes[e as usize].push(n as u32);
+        nodes[e.ix()].push(NodeIx(n as u32));
     }
     nodes
 }

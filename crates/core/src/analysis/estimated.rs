@@ -15,7 +15,8 @@
 //! - `untrusted_exposure`: under the failure of the untrusted group less the product's entity.
 //! - `asymmetric_dependency`: some product of either country rests on one under the failure
 //!   of the other.
-//! - `concentration`: the (buyer, input) itself is estimated.
+//! - `concentration`: the (buyer, input) itself is estimated (for substitutes, a row of any
+//!   of them).
 //! - `visibility_gap`, and the products: an estimated input is upstream (coverage counts it
 //!   as mapped, by the same rule).
 //! - `spof`: never; whether a product stops does not depend on the sizes of shares.
@@ -28,12 +29,13 @@ use super::engine::Engine;
 use super::findings::{Details, Findings, Kind, ProductRef};
 use super::groups::{Groups, Level};
 use super::{Ctx, EPS, ProductSummary};
+use crate::graph::NodeIx;
 use crate::model::EntityIx;
 use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
 /// A failure group with the findings to mark under it: ((level, subject), [(finding, node)]).
-type Task<'a> = (&'a (Level, String), &'a Vec<(usize, u32)>);
+type Task<'a> = (&'a (Level, String), &'a Vec<(usize, NodeIx)>);
 
 /// Marks the findings and products that rest on an estimated share.
 pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findings) {
@@ -56,17 +58,17 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
         for i in csr.slots(v) {
             u |= slot_est[i];
             for j in csr.suppliers(i) {
-                u |= up[csr.sup_node[j] as usize];
+                u |= up[csr.sup_node[j].ix()];
             }
         }
-        up[v as usize] = u;
+        up[v.ix()] = u;
     }
     for (k, &(_, node)) in ctx.products.iter().enumerate() {
         if let Some(p) = products.get_mut(k) {
-            p.estimated_shares = up[node as usize];
+            p.estimated_shares = up[node.ix()];
         }
     }
-    let node_of_product: HashMap<ProductRef, (u32, EntityIx)> = ctx
+    let node_of_product: HashMap<ProductRef, (NodeIx, EntityIx)> = ctx
         .products
         .iter()
         .map(|&(p, node)| (ctx.product_ref(p), (node, ctx.product_entity(p))))
@@ -86,8 +88,8 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
         .collect();
 
     // Findings whose mark needs a failure's cone: (level, subject) -> [(finding, node)].
-    let mut by_group: HashMap<(Level, String), Vec<(usize, u32)>> = HashMap::default();
-    let mut untrusted: Vec<(usize, u32, EntityIx)> = Vec::new(); // (finding, node, own)
+    let mut by_group: HashMap<(Level, String), Vec<(usize, NodeIx)>> = HashMap::default();
+    let mut untrusted: Vec<(usize, NodeIx, EntityIx)> = Vec::new(); // (finding, node, own)
     let mut asym: Vec<(usize, String, String)> = Vec::new();
     for (f, finding) in findings.iter_mut().enumerate() {
         let at = finding
@@ -98,16 +100,24 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
         match finding.kind {
             Kind::Spof => {}
             Kind::VisibilityGap => {
-                finding.estimated_shares = at.is_some_and(|(node, _)| up[node as usize]);
+                finding.estimated_shares = at.is_some_and(|(node, _)| up[node.ix()]);
             }
             Kind::Concentration => {
                 if let Details::Concentration(d) = &finding.details {
-                    finding.estimated_shares = est_pairs.contains(&(&*d.buyer, &*d.item));
+                    // A requirement of substitutes is estimated when a row of any of them is.
+                    let items = d.substitutes.as_slice();
+                    let items = if items.is_empty() {
+                        std::slice::from_ref(&d.item)
+                    } else {
+                        items
+                    };
+                    finding.estimated_shares =
+                        items.iter().any(|y| est_pairs.contains(&(&*d.buyer, &**y)));
                 }
             }
             Kind::CapacityAtRisk | Kind::RestrictedParty | Kind::TimeExposure => {
                 if let (Some((node, _)), Some(level)) = (at, finding.level)
-                    && up[node as usize]
+                    && up[node.ix()]
                 {
                     let level = if finding.kind == Kind::CapacityAtRisk {
                         level
@@ -122,7 +132,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
             }
             Kind::UntrustedExposure => {
                 if let Some((node, own)) = at
-                    && up[node as usize]
+                    && up[node.ix()]
                 {
                     untrusted.push((f, node, own));
                 }
@@ -136,12 +146,12 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
     }
     // Country-level cones for the asymmetric dependencies: each product of one country under
     // the failure of the other.
-    let mut country_pairs: HashMap<String, Vec<(usize, u32)>> = HashMap::default();
-    let products_of = |code: &str| -> Vec<u32> {
+    let mut country_pairs: HashMap<String, Vec<(usize, NodeIx)>> = HashMap::default();
+    let products_of = |code: &str| -> Vec<NodeIx> {
         ctx.products
             .iter()
             .filter(|&&(p, node)| {
-                ctx.ds.entity_country(ctx.ds.products[p].entity).code == code && up[node as usize]
+                ctx.ds.entity_country(ctx.ds.products[p].entity).code == code && up[node.ix()]
             })
             .map(|&(_, node)| node)
             .collect()
@@ -206,7 +216,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
                     .map(|&(f, _)| f)
                     .collect();
                 for &v in &touched {
-                    taint[v as usize] = false;
+                    taint[v.ix()] = false;
                 }
                 hits
             },
@@ -238,7 +248,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
             let (cap, marks): (&[f64], &[bool]) = if is_untrusted[own.ix()] {
                 if last != Some(own) {
                     for &v in engine.touched() {
-                        taint[v as usize] = shared_taint[v as usize];
+                        taint[v.ix()] = shared_taint[v.ix()];
                     }
                     engine.recompute(&shared, &mut work, &[own], |e| {
                         is_untrusted[e.ix()] && e != own
@@ -269,9 +279,9 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
 }
 
 /// Whether a node's capacity rests on an estimate: marked, and strictly between 0 and 1.
-fn tainted(taint: &[bool], cap: &[f64], node: u32) -> bool {
-    let c = cap[node as usize];
-    taint[node as usize] && c > EPS && c < 1.0 - EPS
+fn tainted(taint: &[bool], cap: &[f64], node: NodeIx) -> bool {
+    let c = cap[node.ix()];
+    taint[node.ix()] && c > EPS && c < 1.0 - EPS
 }
 
 /// Marks, in `nodes` (topological order), the nodes that rest on an estimate under the
@@ -280,14 +290,14 @@ fn rests(
     ctx: &Ctx<'_>,
     slot_est: &[bool],
     cap: &[f64],
-    nodes: &[u32],
+    nodes: &[NodeIx],
     failed: impl Fn(EntityIx) -> bool,
     taint: &mut [bool],
 ) {
     let csr = &ctx.g.csr;
     for &v in nodes {
-        if failed(EntityIx(csr.entity[v as usize])) {
-            taint[v as usize] = false;
+        if failed(csr.entity[v.ix()]) {
+            taint[v.ix()] = false;
             continue;
         }
         let mut t = false;
@@ -296,7 +306,7 @@ fn rests(
             let mut first: Option<f64> = None;
             let mut unequal = false;
             for j in sups {
-                let s = csr.sup_node[j] as usize;
+                let s = csr.sup_node[j].ix();
                 t |= taint[s];
                 let c = cap[s];
                 match first {
@@ -306,6 +316,6 @@ fn rests(
             }
             t |= slot_est[i] && unequal;
         }
-        taint[v as usize] = t;
+        taint[v.ix()] = t;
     }
 }

@@ -17,6 +17,7 @@ use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::Level;
 use super::paths;
 use super::{Ctx, EPS, round};
+use crate::graph::NodeIx;
 use crate::graph::parties::RestrictedWhy;
 use crate::model::EntityIx;
 use rayon::prelude::*;
@@ -40,12 +41,12 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
         } else {
             &shared
         };
-        let exposure = round(1.0 - cap[node as usize]);
+        let exposure = round(1.0 - cap[node.ix()]);
         exposures.push(exposure);
         if exposure <= EPS || !ctx.wants(Level::Untrusted) {
             continue;
         }
-        let failed = |n: u32| {
+        let failed = |n: NodeIx| {
             let e = ctx.g.node(n).entity;
             untrusted[e.ix()] && e != own
         };
@@ -122,7 +123,7 @@ fn restricted_upstream(
     entity_caps: &[(EntityIx, f64)],
     search: &mut paths::Upstream,
     p: usize,
-    node: u32,
+    node: NodeIx,
 ) -> Findings {
     let parties = &ctx.g.parties;
     let mut out = Vec::new();
@@ -131,7 +132,7 @@ fn restricted_upstream(
     let (order, parent) = (&search.order, &search.parent);
     // The first (closest) node of each restricted entity.
     let mut seen: Vec<EntityIx> = Vec::new();
-    let mut first_nodes: Vec<(EntityIx, u32)> = Vec::new();
+    let mut first_nodes: Vec<(EntityIx, NodeIx)> = Vec::new();
     for &n in order {
         let e = ctx.g.node(n).entity;
         if e != own && parties.is_restricted(e) && !seen.contains(&e) {

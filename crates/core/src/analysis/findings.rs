@@ -113,11 +113,144 @@ pub struct Metric {
     pub value: f64,
 }
 
-/// A production node in evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The items of a requirement of substitutes, in a row of the report (a concentration row, a
+/// visibility gap); empty for a requirement of one item, which is nearly every row. One
+/// pointer, and no allocation when empty: a national-scale report has hundreds of thousands
+/// of these rows. In the report JSON, an array of ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Id>", into = "Vec<Id>")]
+// A `Box<[Id]>` would be two words in every row; the extra allocation of `Box<Vec>` is only
+// made for the few rows that name substitutes.
+#[allow(clippy::box_collection)]
+pub struct Substitutes(Option<Box<Vec<Id>>>);
+
+impl Substitutes {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    pub fn as_slice(&self) -> &[Id] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The substitutes as people read them, `a or b`; `None` for a requirement of one item.
+    pub fn or_text(&self) -> Option<String> {
+        self.0.as_deref().map(|ids| or_text(ids))
+    }
+}
+
+/// Ids joined as alternatives: `a or b or c`.
+pub fn or_text(ids: &[Id]) -> String {
+    ids.iter().map(|x| &**x).collect::<Vec<_>>().join(" or ")
+}
+
+impl From<Vec<Id>> for Substitutes {
+    fn from(ids: Vec<Id>) -> Substitutes {
+        Substitutes((!ids.is_empty()).then(|| Box::new(ids)))
+    }
+}
+
+impl From<Substitutes> for Vec<Id> {
+    fn from(s: Substitutes) -> Vec<Id> {
+        s.0.map_or_else(Vec::new, |b| *b)
+    }
+}
+
+/// A production node in evidence: in the report JSON `{"entity": .., "item": ..}`, with
+/// `"substitutes": [..]` where the node's item meets a requirement of substitutes at the next
+/// node of the path, and `"distributor": true` where the node passes its item on.
+///
+/// The two rare marks are kept behind one pointer: a national-scale report holds millions of
+/// these nodes, and each field of its own would add 32 bytes to every one of them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "NodeRefFields")]
 pub struct NodeRef {
     pub entity: Id,
     pub item: Id,
+    /// The marks, if any (`None` for most nodes).
+    pub marks: Option<Box<NodeMarks>>,
+}
+
+/// What a node in evidence says beyond its entity and item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NodeMarks {
+    /// Every item of the requirement of substitutes this node's item meets at the next node of
+    /// the path, this one included (any of them will do); empty otherwise.
+    pub substitutes: Vec<Id>,
+    /// The entity is a distributor: the node passes its item on, it does not make it.
+    pub distributor: bool,
+}
+
+impl NodeRef {
+    pub fn new(entity: Id, item: Id) -> NodeRef {
+        NodeRef {
+            entity,
+            item,
+            marks: None,
+        }
+    }
+
+    /// The items of the requirement of substitutes this node's item meets at the next node of
+    /// the path (empty when it meets a requirement of its one item).
+    pub fn substitutes(&self) -> &[Id] {
+        self.marks.as_deref().map_or(&[], |m| &m.substitutes)
+    }
+
+    /// Whether the node is a distributor's: it passes its item on.
+    pub fn is_distributor(&self) -> bool {
+        self.marks.as_deref().is_some_and(|m| m.distributor)
+    }
+
+    /// The marks, made when first needed.
+    pub fn marks_mut(&mut self) -> &mut NodeMarks {
+        self.marks.get_or_insert_with(Default::default)
+    }
+}
+
+impl Serialize for NodeRef {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let substitutes = self.substitutes();
+        let distributor = self.is_distributor();
+        let fields = 2 + usize::from(!substitutes.is_empty()) + usize::from(distributor);
+        let mut s = serializer.serialize_struct("NodeRef", fields)?;
+        s.serialize_field("entity", &self.entity)?;
+        s.serialize_field("item", &self.item)?;
+        if !substitutes.is_empty() {
+            s.serialize_field("substitutes", substitutes)?;
+        }
+        if distributor {
+            s.serialize_field("distributor", &true)?;
+        }
+        s.end()
+    }
+}
+
+/// [`NodeRef`] as the report JSON spells it.
+#[derive(Deserialize)]
+struct NodeRefFields {
+    entity: Id,
+    item: Id,
+    #[serde(default)]
+    substitutes: Vec<Id>,
+    #[serde(default)]
+    distributor: bool,
+}
+
+impl From<NodeRefFields> for NodeRef {
+    fn from(f: NodeRefFields) -> NodeRef {
+        let marks = (!f.substitutes.is_empty() || f.distributor).then(|| {
+            Box::new(NodeMarks {
+                substitutes: f.substitutes,
+                distributor: f.distributor,
+            })
+        });
+        NodeRef {
+            entity: f.entity,
+            item: f.item,
+            marks,
+        }
+    }
 }
 
 /// Findings as the analyses collect them and the report holds them: each boxed, so that
@@ -205,7 +338,11 @@ impl Details {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcentrationDetails {
     pub buyer: Id,
+    /// The input's id; for a requirement of substitutes, their ids joined by `|`.
     pub item: Id,
+    /// For a requirement of substitutes, their ids (any of them will do); empty otherwise.
+    #[serde(default, skip_serializing_if = "Substitutes::is_empty")]
+    pub substitutes: Substitutes,
     pub supplier_hhi: f64,
     pub suppliers: usize,
     pub top_country: Id,
@@ -213,14 +350,18 @@ pub struct ConcentrationDetails {
     pub untrusted_share: f64,
 }
 
-/// An input of a production node whose supply rows cover less than all of it.
+/// A requirement of a production node whose supply rows cover less than all of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gap {
     /// The mapped fraction, 0 when no supply row names the input.
     pub coverage: f64,
     pub entity: Id,
+    /// The input's id; for a requirement of substitutes, their ids joined by `|`.
     pub input: Id,
     pub item: Id,
+    /// For a requirement of substitutes, their ids (any of them will do); empty otherwise.
+    #[serde(default, skip_serializing_if = "Substitutes::is_empty")]
+    pub substitutes: Substitutes,
 }
 
 /// `part` of a composite id with `%` and `separator` percent-encoded (`%25`, `%3A` for `:`),
@@ -311,6 +452,7 @@ mod tests {
             Details::Concentration(Box::new(ConcentrationDetails {
                 buyer: "fab-tw".into(),
                 item: "wafer".into(),
+                substitutes: Substitutes::default(),
                 supplier_hhi: 0.5,
                 suppliers: 2,
                 top_country: "CN".into(),
@@ -323,9 +465,32 @@ mod tests {
                     entity: "fab-cn".into(),
                     input: "resist".into(),
                     item: "die".into(),
+                    substitutes: Substitutes::default(),
                 }],
                 partly_mapped_inputs: 0,
                 unmapped_inputs: 1,
+            },
+            // Requirements of substitutes name every item.
+            Details::Concentration(Box::new(ConcentrationDetails {
+                buyer: "lab-ke".into(),
+                item: "kit-cn|kit-jp".into(),
+                substitutes: vec!["kit-cn".into(), "kit-jp".into()].into(),
+                supplier_hhi: 0.52,
+                suppliers: 2,
+                top_country: "JP".into(),
+                top_country_share: 0.6,
+                untrusted_share: 0.4,
+            })),
+            Details::Visibility {
+                gaps: vec![Gap {
+                    coverage: 0.5,
+                    entity: "lab-ke".into(),
+                    input: "kit-cn|kit-jp".into(),
+                    item: "programme".into(),
+                    substitutes: vec!["kit-cn".into(), "kit-jp".into()].into(),
+                }],
+                partly_mapped_inputs: 1,
+                unmapped_inputs: 0,
             },
         ]
     }
@@ -346,6 +511,34 @@ mod tests {
             assert_eq!(serde_json::to_string(&value).unwrap(), text);
             assert_eq!(serde_json::from_str::<Details>(&text).unwrap(), d, "{text}");
         }
+    }
+
+    /// A node without marks is `{"entity", "item"}` as before; its marks appear only when set,
+    /// and every form reads back as itself.
+    #[test]
+    fn node_marks_appear_only_when_set_and_read_back() {
+        let plain = NodeRef::new("ga-cn".into(), "gallium".into());
+        let text = serde_json::to_string(&plain).unwrap();
+        assert_eq!(text, r#"{"entity":"ga-cn","item":"gallium"}"#);
+        assert_eq!(serde_json::from_str::<NodeRef>(&text).unwrap(), plain);
+        let mut via = NodeRef::new("kits-jp".into(), "kit-jp".into());
+        via.marks_mut().substitutes = vec!["kit-cn".into(), "kit-jp".into()];
+        let text = serde_json::to_string(&via).unwrap();
+        assert_eq!(
+            text,
+            r#"{"entity":"kits-jp","item":"kit-jp","substitutes":["kit-cn","kit-jp"]}"#
+        );
+        assert_eq!(serde_json::from_str::<NodeRef>(&text).unwrap(), via);
+        let mut dist = NodeRef::new("arrow".into(), "pmic".into());
+        dist.marks_mut().distributor = true;
+        let text = serde_json::to_string(&dist).unwrap();
+        assert_eq!(
+            text,
+            r#"{"entity":"arrow","item":"pmic","distributor":true}"#
+        );
+        let back = serde_json::from_str::<NodeRef>(&text).unwrap();
+        assert!(back.is_distributor() && back.substitutes().is_empty());
+        assert_eq!(back, dist);
     }
 
     #[test]

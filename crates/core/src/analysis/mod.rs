@@ -14,9 +14,10 @@ pub mod paths;
 pub mod spof;
 pub mod visibility;
 
-use crate::graph::ProductionGraph;
+use crate::graph::requirements::ReqIx;
+use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{CountryIx, Dataset, EntityIx, ItemIx};
-use findings::{Findings, Id, Kind, NodeRef, ProductRef, Severity};
+use findings::{Findings, Id, Kind, NodeRef, ProductRef, Severity, Substitutes};
 use foldhash::HashMap;
 use groups::Level;
 use rayon::prelude::*;
@@ -25,9 +26,13 @@ use std::collections::BTreeMap;
 
 /// The version of the report JSON. Adding fields keeps it; renaming or removing one bumps it.
 pub const SCHEMA_VERSION: u32 = 1;
-/// The version of the analysis rules (thresholds' meaning, severities). A change here is a
-/// change of method, not of the world.
-pub const RULES_VERSION: u32 = 2;
+/// The version of the analysis rules (thresholds' meaning, severities, what a dependency is).
+/// A change here is a change of method, not of the world.
+///
+/// 3: requirements (DATA-MODEL.md, rules 3): substitute groups in `bom.csv` and distributors
+/// in `entities.csv`; shares, coverage and concentration per (buyer, requirement). On data
+/// without either, every number is what rules 2 gave.
+pub const RULES_VERSION: u32 = 3;
 
 /// Thresholds and choices of one run. Every field has a flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,11 +165,16 @@ pub struct Asymmetry {
     pub d: Vec<Vec<Option<f64>>>,
 }
 
-/// Concentration of one (buyer, input).
+/// Concentration of one (buyer, requirement): an input, or a group of substitutes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcentrationRow {
     pub buyer: Id,
+    /// The input's id; for a requirement of substitutes, their ids joined by `|`.
     pub item: Id,
+    /// For a requirement of substitutes, their ids (any of them will do); empty otherwise.
+    #[serde(default, skip_serializing_if = "Substitutes::is_empty")]
+    pub substitutes: Substitutes,
+    /// Distinct suppliers (one supplier of two substitutes counts once).
     pub suppliers: usize,
     pub supplier_hhi: f64,
     pub country_hhi: f64,
@@ -205,7 +215,7 @@ pub struct Ctx<'a> {
     pub g: &'a ProductionGraph,
     pub settings: &'a Settings,
     /// The products in scope: (index in `ds.products`, node).
-    pub products: Vec<(usize, u32)>,
+    pub products: Vec<(usize, NodeIx)>,
     /// Every entity's and item's id and country's code, shared by the findings that name it.
     entity_ids: Vec<Id>,
     item_ids: Vec<Id>,
@@ -217,7 +227,7 @@ impl<'a> Ctx<'a> {
         ds: &'a Dataset,
         g: &'a ProductionGraph,
         settings: &'a Settings,
-        products: Vec<(usize, u32)>,
+        products: Vec<(usize, NodeIx)>,
     ) -> Ctx<'a> {
         Ctx {
             ds,
@@ -250,16 +260,48 @@ impl<'a> Ctx<'a> {
         self.item_ids[x.ix()].clone()
     }
 
-    pub fn node_ref(&self, n: u32) -> NodeRef {
+    pub fn node_ref(&self, n: NodeIx) -> NodeRef {
         let node = self.g.node(n);
-        NodeRef {
-            entity: self.entity_id(node.entity),
-            item: self.item_id(node.item),
+        let mut node_ref = NodeRef::new(self.entity_id(node.entity), self.item_id(node.item));
+        if self.g.is_pass_through(n) {
+            node_ref.marks_mut().distributor = true;
+        }
+        node_ref
+    }
+
+    /// A path of nodes (supplier first) as evidence: where a node's item meets a requirement
+    /// of substitutes at the next node, it says so.
+    pub fn path(&self, nodes: &[NodeIx]) -> Vec<NodeRef> {
+        let mut path: Vec<NodeRef> = nodes.iter().map(|&n| self.node_ref(n)).collect();
+        if self.g.reqs.has_groups() {
+            for (k, w) in nodes.windows(2).enumerate() {
+                let (from, to) = (w[0], w[1]);
+                let req = self.g.inputs[to.ix()]
+                    .iter()
+                    .find(|slot| slot.suppliers.iter().any(|&(s, _)| s == from))
+                    .map(|slot| slot.req);
+                if let Some(r) = req.filter(|&r| self.g.reqs.is_group(r)) {
+                    path[k].marks_mut().substitutes = self.substitutes(r);
+                }
+            }
+        }
+        path
+    }
+
+    /// A requirement's id: its item's id, or for substitutes their ids joined by `|`.
+    pub fn req_id(&self, r: ReqIx) -> Id {
+        match self.g.req_items(r) {
+            [one] => self.item_id(*one),
+            _ => Id::from(self.g.reqs.ids(self.ds, r, "|")),
         }
     }
 
-    pub fn path(&self, nodes: &[u32]) -> Vec<NodeRef> {
-        nodes.iter().map(|&n| self.node_ref(n)).collect()
+    /// A requirement's items' ids when it has several (substitutes); empty otherwise.
+    pub fn substitutes(&self, r: ReqIx) -> Vec<Id> {
+        match self.g.req_items(r) {
+            [_] => Vec::new(),
+            items => items.iter().map(|&y| self.item_id(y)).collect(),
+        }
     }
 
     pub fn product_ref(&self, p: usize) -> ProductRef {
@@ -425,7 +467,7 @@ pub fn analyze(
     g: &ProductionGraph,
     settings: &Settings,
 ) -> Result<Report, crate::Error> {
-    let products: Vec<(usize, u32)> = match &settings.product {
+    let products: Vec<(usize, NodeIx)> = match &settings.product {
         Some(spec) => {
             let p = find_product(ds, spec)?;
             g.products

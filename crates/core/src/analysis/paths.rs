@@ -1,7 +1,7 @@
 //! Evidence: the paths of production nodes that carry a failure to a product.
 
 use super::crit::CritSet;
-use crate::graph::ProductionGraph;
+use crate::graph::{NodeIx, ProductionGraph};
 
 /// Up to `k` paths (supplier first, ending at `product`) along which the loss under a failure
 /// reaches `product`. `cap` is the capacity under the failure and `failed(n)` says whether
@@ -11,23 +11,23 @@ use crate::graph::ProductionGraph;
 /// O(k · depth · degree).
 pub fn loss_paths(
     g: &ProductionGraph,
-    product: u32,
+    product: NodeIx,
     cap: &[f64],
-    failed: impl Fn(u32) -> bool,
+    failed: impl Fn(NodeIx) -> bool,
     k: usize,
-) -> Vec<Vec<u32>> {
+) -> Vec<Vec<NodeIx>> {
     if failed(product) {
         return vec![vec![product]];
     }
-    if cap[product as usize] >= 1.0 - 1e-12 {
+    if cap[product.ix()] >= 1.0 - 1e-12 {
         return Vec::new();
     }
     // First steps: every supplier with a loss, in any input of the product.
-    let mut firsts: Vec<(f64, u32)> = g.inputs[product as usize]
+    let mut firsts: Vec<(f64, NodeIx)> = g.inputs[product.ix()]
         .iter()
         .flat_map(|slot| slot.suppliers.iter())
-        .filter(|(s, _)| cap[*s as usize] < 1.0 - 1e-12)
-        .map(|&(s, share)| (share * (1.0 - cap[s as usize]), s))
+        .filter(|(s, _)| cap[s.ix()] < 1.0 - 1e-12)
+        .map(|&(s, share)| (share * (1.0 - cap[s.ix()]), s))
         .collect();
     firsts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     firsts.dedup_by_key(|f| f.1);
@@ -49,25 +49,21 @@ pub fn loss_paths(
 }
 
 /// The supplier of the binding input of `n` that loses most capacity.
-fn worst_supplier(g: &ProductionGraph, n: u32, cap: &[f64]) -> Option<u32> {
-    let mut best: Option<(f64, u32)> = None;
+fn worst_supplier(g: &ProductionGraph, n: NodeIx, cap: &[f64]) -> Option<NodeIx> {
+    let mut best: Option<(f64, NodeIx)> = None;
     let mut binding = f64::INFINITY;
-    for slot in &g.inputs[n as usize] {
+    for slot in &g.inputs[n.ix()] {
         if slot.suppliers.is_empty() {
             continue;
         }
-        let sum: f64 = slot
-            .suppliers
-            .iter()
-            .map(|&(s, w)| w * cap[s as usize])
-            .sum();
+        let sum: f64 = slot.suppliers.iter().map(|&(s, w)| w * cap[s.ix()]).sum();
         if sum < binding - 1e-12 {
             binding = sum;
             best = slot
                 .suppliers
                 .iter()
-                .filter(|(s, _)| cap[*s as usize] < 1.0 - 1e-12)
-                .map(|&(s, w)| (w * (1.0 - cap[s as usize]), s))
+                .filter(|(s, _)| cap[s.ix()] < 1.0 - 1e-12)
+                .map(|&(s, w)| (w * (1.0 - cap[s.ix()]), s))
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         }
     }
@@ -80,19 +76,19 @@ fn worst_supplier(g: &ProductionGraph, n: u32, cap: &[f64]) -> Option<u32> {
 pub fn crit_path(
     g: &ProductionGraph,
     crit: &[CritSet],
-    product: u32,
+    product: NodeIx,
     grp: u32,
-    in_group: impl Fn(u32) -> bool,
-) -> Vec<u32> {
+    in_group: impl Fn(NodeIx) -> bool,
+) -> Vec<NodeIx> {
     let mut path = vec![product];
     let mut cur = product;
     while !in_group(cur) {
-        let next = g.inputs[cur as usize].iter().find_map(|slot| {
+        let next = g.inputs[cur.ix()].iter().find_map(|slot| {
             let all = !slot.suppliers.is_empty()
                 && slot
                     .suppliers
                     .iter()
-                    .all(|(s, _)| crit[*s as usize].binary_search(&grp).is_ok());
+                    .all(|(s, _)| crit[s.ix()].binary_search(&grp).is_ok());
             all.then(|| {
                 slot.suppliers
                     .iter()
@@ -115,17 +111,22 @@ pub fn crit_path(
 
 /// Every node upstream of `product` (itself included), with a parent pointer towards the
 /// product, by breadth-first search over qualified supply edges. Returns the nodes in BFS
-/// order and writes parents into `parent` (indexed by node; `u32::MAX` = not reached).
+/// order and writes parents into `parent` (indexed by node; `None` = not reached; the
+/// product is its own parent).
 ///
 /// O(N) to reset `parent`: to search from many products, use [`Upstream`], which costs only
 /// the upstream part each time.
-pub fn upstream(g: &ProductionGraph, product: u32, parent: &mut Vec<u32>) -> Vec<u32> {
+pub fn upstream(
+    g: &ProductionGraph,
+    product: NodeIx,
+    parent: &mut Vec<Option<NodeIx>>,
+) -> Vec<NodeIx> {
     parent.clear();
-    parent.resize(g.node_count(), u32::MAX);
+    parent.resize(g.node_count(), None);
     let mut search = Upstream::new(g);
     search.run(g, product);
     for &n in &search.order {
-        parent[n as usize] = search.parent[n as usize];
+        parent[n.ix()] = Some(search.parent[n.ix()]);
     }
     search.order
 }
@@ -134,9 +135,10 @@ pub fn upstream(g: &ProductionGraph, product: u32, parent: &mut Vec<u32>) -> Vec
 /// edges) per product, with a visited stamp instead of clearing an array of every node.
 pub struct Upstream {
     /// The nodes found by the last [`Upstream::run`], in BFS order.
-    pub order: Vec<u32>,
-    /// Parent towards the product; valid for the nodes in `order` only.
-    pub parent: Vec<u32>,
+    pub order: Vec<NodeIx>,
+    /// Parent towards the product (the product is its own parent); valid for the nodes in
+    /// `order` only, so it needs no "not reached" value: the stamp says which are valid.
+    pub parent: Vec<NodeIx>,
     stamp: Vec<u32>,
     current: u32,
 }
@@ -145,14 +147,14 @@ impl Upstream {
     pub fn new(g: &ProductionGraph) -> Upstream {
         Upstream {
             order: Vec::new(),
-            parent: vec![u32::MAX; g.node_count()],
+            parent: vec![NodeIx(0); g.node_count()],
             stamp: vec![0; g.node_count()],
             current: 0,
         }
     }
 
     /// Searches upstream of `product`; the result is in `order` and `parent`.
-    pub fn run(&mut self, g: &ProductionGraph, product: u32) {
+    pub fn run(&mut self, g: &ProductionGraph, product: NodeIx) {
         if self.current == u32::MAX {
             self.stamp.fill(0);
             self.current = 0;
@@ -162,8 +164,8 @@ impl Upstream {
         let csr = &g.csr;
         self.order.clear();
         self.order.push(product);
-        self.stamp[product as usize] = now;
-        self.parent[product as usize] = product;
+        self.stamp[product.ix()] = now;
+        self.parent[product.ix()] = product;
         let mut k = 0;
         while k < self.order.len() {
             let n = self.order[k];
@@ -171,9 +173,9 @@ impl Upstream {
             for i in csr.slots(n) {
                 for j in csr.suppliers(i) {
                     let s = csr.sup_node[j];
-                    if self.stamp[s as usize] != now {
-                        self.stamp[s as usize] = now;
-                        self.parent[s as usize] = n;
+                    if self.stamp[s.ix()] != now {
+                        self.stamp[s.ix()] = now;
+                        self.parent[s.ix()] = n;
                         self.order.push(s);
                     }
                 }
@@ -182,12 +184,13 @@ impl Upstream {
     }
 }
 
-/// The path from `node` to the product along the parent pointers of [`upstream`].
-pub fn path_down(parent: &[u32], node: u32) -> Vec<u32> {
+/// The path from `node` to the product along the parent pointers of [`Upstream`] (valid for
+/// the nodes of its last search).
+pub fn path_down(parent: &[NodeIx], node: NodeIx) -> Vec<NodeIx> {
     let mut path = vec![node];
     let mut cur = node;
-    while parent[cur as usize] != cur {
-        cur = parent[cur as usize];
+    while parent[cur.ix()] != cur {
+        cur = parent[cur.ix()];
         path.push(cur);
     }
     path

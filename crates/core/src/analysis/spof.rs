@@ -28,6 +28,7 @@ use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::{Groups, Level};
 use super::paths;
 use super::{CountryDependency, Ctx, EPS, round};
+use crate::graph::NodeIx;
 use crate::model::{EntityIx, Trust};
 use rayon::prelude::*;
 
@@ -47,9 +48,9 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
     let mut dependency = vec![vec![Some(0.0); n_countries]; ctx.products.len()];
     // For each node, the product in scope it is (its position in `ctx.products`), and
     // whether a product in scope is downstream of it: a cone that reaches none is skipped.
-    let mut product_at = vec![u32::MAX; ctx.g.node_count()];
+    let mut product_at: Vec<Option<u32>> = vec![None; ctx.g.node_count()];
     for (k, &(_, node)) in ctx.products.iter().enumerate() {
-        product_at[node as usize] = k as u32;
+        product_at[node.ix()] = Some(k as u32);
     }
     let reaches = reaches_product(ctx, &product_at);
     // Entity capacities are kept only where a later analysis reads them: entities with a
@@ -79,7 +80,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
                 ((wanted && !redundant(&groups, grp)) || level == Level::Country)
                     && groups.members[grp as usize]
                         .iter()
-                        .any(|e| engine.nodes_of(*e).iter().any(|&n| reaches[n as usize]))
+                        .any(|e| engine.nodes_of(*e).iter().any(|&n| reaches[n.ix()]))
             })
             .collect();
         // One cone per group, in parallel; each worker has its own engine scratch space.
@@ -147,7 +148,7 @@ fn one_group(
     grp: u32,
     wanted: bool,
     engine: &mut Engine<'_>,
-    product_at: &[u32],
+    product_at: &[Option<u32>],
     keep_cap: &[bool],
 ) -> GroupResult {
     let level = groups.level;
@@ -162,13 +163,12 @@ fn one_group(
     engine.cone(members);
     let (cap, touched) = (engine.caps(), engine.touched());
     for &node in touched {
-        let k = product_at[node as usize];
-        if k == u32::MAX {
+        let Some(k) = product_at[node.ix()] else {
             continue;
-        }
+        };
         let p = ctx.products[k as usize].0;
         let own = groups.of(ctx.product_entity(p)) == Some(grp);
-        let c = cap[node as usize];
+        let c = cap[node.ix()];
         if level == Level::Country {
             r.dependency
                 .push((k, if own { None } else { Some(round(1.0 - c)) }));
@@ -180,7 +180,7 @@ fn one_group(
             r.caps.push((k, members[0], c));
         }
         if wanted && c > EPS && c <= 1.0 - ctx.settings.capacity_threshold + EPS {
-            let in_group = |n: u32| groups.of(ctx.g.node(n).entity) == Some(grp);
+            let in_group = |n: NodeIx| groups.of(ctx.g.node(n).entity) == Some(grp);
             let evidence = paths::loss_paths(ctx.g, node, cap, in_group, ctx.settings.max_paths);
             r.findings
                 .push(Box::new(capacity_at_risk(ctx, groups, grp, p, c, evidence)));
@@ -190,12 +190,12 @@ fn one_group(
 }
 
 /// For each node, whether it is a product in scope or has one downstream. O(N + E).
-fn reaches_product(ctx: &Ctx<'_>, product_at: &[u32]) -> Vec<bool> {
+fn reaches_product(ctx: &Ctx<'_>, product_at: &[Option<u32>]) -> Vec<bool> {
     let csr = &ctx.g.csr;
-    let mut reaches: Vec<bool> = product_at.iter().map(|&k| k != u32::MAX).collect();
+    let mut reaches: Vec<bool> = product_at.iter().map(Option::is_some).collect();
     for &n in ctx.g.topo.iter().rev() {
-        if !reaches[n as usize] && csr.buyers(n).iter().any(|&b| reaches[b as usize]) {
-            reaches[n as usize] = true;
+        if !reaches[n.ix()] && csr.buyers(n).iter().any(|&b| reaches[b.ix()]) {
+            reaches[n.ix()] = true;
         }
     }
     reaches
@@ -259,11 +259,11 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
     let crit = crit_sets(ctx.g, groups);
     for &(p, node) in &ctx.products {
         let own = groups.of(ctx.product_entity(p));
-        for &grp in crit[node as usize].iter() {
+        for &grp in crit[node.ix()].iter() {
             if Some(grp) == own || redundant(groups, grp) {
                 continue;
             }
-            let in_group = |n: u32| groups.of(ctx.g.node(n).entity) == Some(grp);
+            let in_group = |n: NodeIx| groups.of(ctx.g.node(n).entity) == Some(grp);
             let path = paths::crit_path(ctx.g, &crit, node, grp, in_group);
             let product = ctx.product_ref(p);
             let subject = groups.subject[grp as usize].clone();
@@ -306,7 +306,7 @@ fn capacity_at_risk(
     grp: u32,
     p: usize,
     cap: f64,
-    evidence: Vec<Vec<u32>>,
+    evidence: Vec<Vec<NodeIx>>,
 ) -> Finding {
     let product = ctx.product_ref(p);
     let subject = groups.subject[grp as usize].clone();

@@ -11,6 +11,7 @@
 
 use super::findings::{Details, Finding, Findings, Gap, Kind, Metric, Severity};
 use super::{Ctx, paths, round};
+use crate::graph::NodeIx;
 use rayon::prelude::*;
 
 /// Emits the findings; returns (coverage, upstream node count) per product in scope.
@@ -38,16 +39,16 @@ fn one_product(
     ctx: &Ctx<'_>,
     search: &mut paths::Upstream,
     p: usize,
-    node: u32,
+    node: NodeIx,
 ) -> ((f64, usize), Option<Finding>) {
     {
         search.run(ctx.g, node);
         let (order, parent) = (&search.order, &search.parent);
         let mut slots = 0usize;
         let mut sum = 0.0;
-        let mut gaps: Vec<(u32, usize, f64)> = Vec::new();
+        let mut gaps: Vec<(NodeIx, usize, f64)> = Vec::new();
         for &n in order {
-            for (i, slot) in ctx.g.inputs[n as usize].iter().enumerate() {
+            for (i, slot) in ctx.g.inputs[n.ix()].iter().enumerate() {
                 slots += 1;
                 sum += slot.coverage;
                 if slot.coverage < 1.0 - 1e-9 {
@@ -71,11 +72,13 @@ fn one_product(
             .iter()
             .map(|&(n, i, c)| {
                 let node = ctx.node_ref(n);
+                let req = ctx.g.inputs[n.ix()][i].req;
                 Gap {
                     coverage: round(c),
                     entity: node.entity,
-                    input: ctx.item_id(ctx.g.inputs[n as usize][i].item),
+                    input: ctx.req_id(req),
                     item: node.item,
+                    substitutes: ctx.substitutes(req).into(),
                 }
             })
             .collect();
@@ -84,7 +87,7 @@ fn one_product(
             partly_mapped_inputs: gaps.len() - unmapped,
             unmapped_inputs: unmapped,
         };
-        let mut evidence_nodes: Vec<u32> = gaps.iter().map(|g| g.0).collect();
+        let mut evidence_nodes: Vec<NodeIx> = gaps.iter().map(|g| g.0).collect();
         evidence_nodes.dedup();
         let finding = Finding {
             id: Finding::make_id(Kind::VisibilityGap, None, &product.entity, Some(&product)),

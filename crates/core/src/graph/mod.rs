@@ -2,24 +2,60 @@
 //!
 //! - A *production node* is a pair (entity e, item x) that e produces: e supplies x in
 //!   `supply.csv` (qualified or not) or lists x in `products.csv`.
-//! - For each node (e, x) and each input y in BOM(x), the qualified suppliers s of y to e give
-//!   edges (s, y) -> (e, x), weighted by the rescaled share (see [`shares`]).
-//! - Every edge goes from an item to an item it is made into and the BOM is acyclic, so the
-//!   graph is a DAG. Nodes are ordered by the BOM level of their item, which is a topological
-//!   order.
+//! - Each node has a list of *requirements* ([`requirements`]): one per BOM input of x, except
+//!   that substitutes (BOM rows of x with one `group`) are one requirement together, and a
+//!   distributor's node (D, x) has the one requirement {x}. For each requirement R of (e, x),
+//!   every qualified row (s, e, y) with y in R gives an edge (s, y) -> (e, x), weighted by the
+//!   share rescaled over the requirement (see [`shares`]).
+//! - Every edge goes from an item to an item it is made into, or into a distributor's node of
+//!   the same item; the BOM is acyclic and validation refuses cycles of distributors, so the
+//!   graph is a DAG. Nodes are ordered by the BOM level of their item, then by how many
+//!   distributors the item has passed through, which is a topological order.
 //!
 //! The petgraph [`DiGraph`] is the model (and what tests check against petgraph's algorithms);
 //! the analyses read the same edges from flat arrays ([`ProductionGraph::inputs`]), which are
 //! faster to scan.
 
 pub mod parties;
+pub mod requirements;
 pub mod shares;
 
-use crate::model::{Dataset, EntityIx, ItemIx};
-use foldhash::HashMap;
+use crate::model::{Dataset, Entity, EntityIx, ItemIx};
+use foldhash::{HashMap, HashMapExt, HashSet};
 use parties::Parties;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
+use requirements::{BuyerRequirements, ReqIx, Requirements};
+
+/// Index of a production node: node `n` of the petgraph model, and entry `n` of every
+/// per-node vector (capacities, crit sets, [`ProductionGraph::inputs`], the [`Csr`] arrays).
+///
+/// Node indices are a topological order (suppliers before buyers), so sorting nodes by index
+/// sorts them topologically. `repr(transparent)`: the CSR arrays of `NodeIx` have the layout
+/// of arrays of `u32`, so the hot loops that scan them are unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct NodeIx(pub u32);
+
+impl NodeIx {
+    /// The index as a `usize`, to index per-node vectors.
+    #[inline]
+    pub fn ix(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The node of petgraph's index `n` (below `u32::MAX`: the graph is `DiGraph<_, _, u32>`).
+    #[inline]
+    pub fn of(n: NodeIndex<u32>) -> NodeIx {
+        NodeIx(n.index() as u32)
+    }
+
+    /// This node's petgraph index.
+    #[inline]
+    pub fn index(self) -> NodeIndex<u32> {
+        NodeIndex::new(self.ix())
+    }
+}
 
 /// A production node: `entity` makes `item`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -35,14 +71,17 @@ pub struct SupplyEdge {
     pub row: u32,
 }
 
-/// One BOM input of a production node.
+/// One requirement of a production node: a BOM input, a group of substitutes, or what a
+/// distributor passes on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputSlot {
-    pub item: ItemIx,
-    /// The mapped fraction of this input: 0 when unmapped, below 1 when partial.
+    /// The requirement; its items are [`ProductionGraph::req_items`].
+    pub req: ReqIx,
+    /// The mapped fraction of this requirement: 0 when unmapped, below 1 when partial.
     pub coverage: f64,
-    /// The suppliers' nodes with their rescaled shares (empty when unmapped).
-    pub suppliers: Vec<(u32, f64)>,
+    /// The suppliers' nodes with their rescaled shares (empty when unmapped): every qualified
+    /// row of an item of the requirement.
+    pub suppliers: Vec<(NodeIx, f64)>,
     /// Some share of this input was empty and filled by the equal-split rule: an estimate,
     /// not a measurement.
     pub estimated: bool,
@@ -58,37 +97,46 @@ impl InputSlot {
 pub struct ProductionGraph {
     /// The petgraph model; node `i` here is node `i` everywhere else.
     pub graph: DiGraph<ProdNode, SupplyEdge, u32>,
-    pub node_of: HashMap<(EntityIx, ItemIx), u32>,
+    pub node_of: HashMap<(EntityIx, ItemIx), NodeIx>,
     /// Node indices in topological order (suppliers before buyers).
-    pub topo: Vec<u32>,
-    /// For each node, its BOM inputs in the order of `ds.bom` (by input id once loaded).
+    pub topo: Vec<NodeIx>,
+    /// For each node, its requirements in the order of `ds.bom` (by input id once loaded; a
+    /// group of substitutes at its first input).
     pub inputs: Vec<Vec<InputSlot>>,
     /// The BOM level of each item: 0 for raw materials, 1 + the deepest input otherwise.
     pub item_level: Vec<u32>,
     /// End products: indices into `ds.products`, with their node.
-    pub products: Vec<(usize, u32)>,
+    pub products: Vec<(usize, NodeIx)>,
     pub parties: Parties,
     /// The same edges as flat arrays, for the hot loops (see [`Csr`]).
     pub csr: Csr,
+    /// The requirements of every item.
+    pub reqs: Requirements,
+    /// Which requirement each buyer's rows of an item count toward.
+    pub buyer_reqs: BuyerRequirements,
+    /// For each entity, whether it is a distributor (its nodes pass items on).
+    pub distributor: Vec<bool>,
+    /// Whether any node is a distributor's.
+    pub has_pass_throughs: bool,
 }
 
-/// The production graph in compressed sparse rows, u32 indices, no allocation per node.
+/// The production graph in compressed sparse rows, 32-bit indices, no allocation per node.
 ///
 /// - Node `n`'s entity is `entity[n]`.
-/// - Its BOM inputs are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as in
+/// - Its requirements are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as in
 ///   [`ProductionGraph::inputs`]; slot `i`'s suppliers are `sup_node[j]` with rescaled share
 ///   `sup_share[j]` for `j` in `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
 /// - Its buyers (out-edges, one per edge of the petgraph model) are
 ///   `buyers[out_start[n]..out_start[n + 1]]`.
 #[derive(Debug, Clone, Default)]
 pub struct Csr {
-    pub entity: Vec<u32>,
+    pub entity: Vec<EntityIx>,
     pub slot_start: Vec<u32>,
     pub sup_start: Vec<u32>,
-    pub sup_node: Vec<u32>,
+    pub sup_node: Vec<NodeIx>,
     pub sup_share: Vec<f64>,
     pub out_start: Vec<u32>,
-    pub buyers: Vec<u32>,
+    pub buyers: Vec<NodeIx>,
 }
 
 impl Csr {
@@ -97,13 +145,13 @@ impl Csr {
         let slots: usize = inputs.iter().map(Vec::len).sum();
         let edges: usize = inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
         let mut csr = Csr {
-            entity: nodes.iter().map(|(e, _)| e.0).collect(),
+            entity: nodes.iter().map(|&(e, _)| e).collect(),
             slot_start: Vec::with_capacity(n + 1),
             sup_start: Vec::with_capacity(slots + 1),
             sup_node: Vec::with_capacity(edges),
             sup_share: Vec::with_capacity(edges),
             out_start: vec![0; n + 1],
-            buyers: vec![0; edges],
+            buyers: vec![NodeIx(0); edges],
         };
         csr.slot_start.push(0);
         csr.sup_start.push(0);
@@ -112,7 +160,7 @@ impl Csr {
                 for &(s, w) in &slot.suppliers {
                     csr.sup_node.push(s);
                     csr.sup_share.push(w);
-                    csr.out_start[s as usize + 1] += 1;
+                    csr.out_start[s.ix() + 1] += 1;
                 }
                 csr.sup_start.push(csr.sup_node.len() as u32);
             }
@@ -125,8 +173,8 @@ impl Csr {
         for (b, slots) in inputs.iter().enumerate() {
             for slot in slots {
                 for &(s, _) in &slot.suppliers {
-                    csr.buyers[fill[s as usize] as usize] = b as u32;
-                    fill[s as usize] += 1;
+                    csr.buyers[fill[s.ix()] as usize] = NodeIx(b as u32);
+                    fill[s.ix()] += 1;
                 }
             }
         }
@@ -135,8 +183,8 @@ impl Csr {
 
     /// The slots of node `n`.
     #[inline]
-    pub fn slots(&self, n: u32) -> std::ops::Range<usize> {
-        self.slot_start[n as usize] as usize..self.slot_start[n as usize + 1] as usize
+    pub fn slots(&self, n: NodeIx) -> std::ops::Range<usize> {
+        self.slot_start[n.ix()] as usize..self.slot_start[n.ix() + 1] as usize
     }
 
     /// The supplier entries of slot `i`.
@@ -147,15 +195,15 @@ impl Csr {
 
     /// The buyers of node `n` (a buyer appears once per edge).
     #[inline]
-    pub fn buyers(&self, n: u32) -> &[u32] {
-        &self.buyers[self.out_start[n as usize] as usize..self.out_start[n as usize + 1] as usize]
+    pub fn buyers(&self, n: NodeIx) -> &[NodeIx] {
+        &self.buyers[self.out_start[n.ix()] as usize..self.out_start[n.ix() + 1] as usize]
     }
 }
 
 impl ProductionGraph {
     /// Builds the graph from a validated dataset.
     ///
-    /// O(S log S + B + N) for S supply rows, B BOM rows and N nodes.
+    /// O(S log S + B log B + N) for S supply rows, B BOM rows and N nodes.
     ///
     /// ```
     /// use tierscope_core::{graph::ProductionGraph, ingest};
@@ -164,11 +212,12 @@ impl ProductionGraph {
     /// let g = ProductionGraph::build(&ds);
     /// // (Taiwan fab, die) is a production node, fed by its wafer and resist suppliers.
     /// let fab = g.node_of[&(ds.entity_ix["fab-tw"], ds.item_ix["die"])];
-    /// assert_eq!(g.graph.neighbors_directed(fab.into(), petgraph::Incoming).count(), 3);
+    /// assert_eq!(g.graph.neighbors_directed(fab.index(), petgraph::Incoming).count(), 3);
     /// # Ok::<(), tierscope_core::Error>(())
     /// ```
     pub fn build(ds: &Dataset) -> ProductionGraph {
         let item_level = item_levels(ds);
+        let distributor: Vec<bool> = ds.entities.iter().map(Entity::is_distributor).collect();
         // Nodes, in topological order: by item level, then entity, then item.
         let mut pairs: Vec<(EntityIx, ItemIx)> = ds
             .supply
@@ -179,17 +228,27 @@ impl ProductionGraph {
         // Equal keys are equal pairs, so an unstable sort gives the one order.
         pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], e, x));
         pairs.dedup();
+        if distributor.iter().any(|&d| d) {
+            // A distributor's node comes after its suppliers' nodes of the same item.
+            let depth = pass_through_depths(ds, &pairs, &distributor);
+            pairs.par_sort_unstable_by_key(|&(e, x)| {
+                let d = depth.get(&(e, x)).copied().unwrap_or(0);
+                (item_level[x.ix()], d, e, x)
+            });
+        }
         let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());
         let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
         for &(e, x) in &pairs {
             let n = graph.add_node(ProdNode { entity: e, item: x });
-            node_of.insert((e, x), n.index() as u32);
+            node_of.insert((e, x), NodeIx::of(n));
         }
-        let topo: Vec<u32> = (0..pairs.len() as u32).collect();
+        let topo: Vec<NodeIx> = (0..pairs.len() as u32).map(NodeIx).collect();
 
-        // Allocations per (buyer, input item).
-        let mut alloc: HashMap<(EntityIx, ItemIx), Allocated> = HashMap::default();
-        for ((buyer, item), rows) in shares::qualified_groups(ds) {
+        let reqs = Requirements::new(ds);
+        let (buyer_reqs, _) = BuyerRequirements::new(ds, &reqs, pairs.iter().copied());
+        // Allocations per (buyer, requirement).
+        let mut alloc: HashMap<(EntityIx, ReqIx), Allocated> = HashMap::default();
+        for ((buyer, req), rows) in shares::requirement_groups(ds, &buyer_reqs) {
             let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
             let Ok(a) = shares::allocate(&given) else {
                 continue; // a validation error; the dataset would not have loaded
@@ -203,32 +262,34 @@ impl ProductionGraph {
                 })
                 .collect();
             let estimated = given.iter().any(Option::is_none);
-            alloc.insert((buyer, item), (a.coverage, suppliers, estimated));
+            alloc.insert((buyer, req), (a.coverage, suppliers, estimated));
         }
 
-        let bom = ds.bom_inputs();
+        let has_pass_throughs = pairs.iter().any(|(e, _)| distributor[e.ix()]);
         let mut inputs = Vec::with_capacity(pairs.len());
         for (n, &(e, x)) in pairs.iter().enumerate() {
-            let mut slots = Vec::with_capacity(bom[x.ix()].len());
-            for &y in &bom[x.ix()] {
-                let slot = match alloc.get(&(e, y)) {
+            let pass_on = [ReqIx::single(x)];
+            let needs: &[ReqIx] = if distributor[e.ix()] {
+                &pass_on
+            } else {
+                reqs.of_item(x)
+            };
+            let mut slots = Vec::with_capacity(needs.len());
+            for &r in needs {
+                let slot = match alloc.get(&(e, r)) {
                     Some((coverage, sups, estimated)) => {
                         for &(s, share, row) in sups {
-                            graph.add_edge(
-                                NodeIndex::new(s as usize),
-                                NodeIndex::new(n),
-                                SupplyEdge { share, row },
-                            );
+                            graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
                         }
                         InputSlot {
-                            item: y,
+                            req: r,
                             coverage: *coverage,
                             suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
                             estimated: *estimated,
                         }
                     }
                     None => InputSlot {
-                        item: y,
+                        req: r,
                         coverage: 0.0,
                         suppliers: Vec::new(),
                         estimated: false,
@@ -254,7 +315,21 @@ impl ProductionGraph {
             products,
             parties: Parties::compute(ds),
             csr,
+            reqs,
+            buyer_reqs,
+            distributor,
+            has_pass_throughs,
         }
+    }
+
+    /// The items of a requirement: one for a plain input, several for substitutes.
+    pub fn req_items(&self, r: ReqIx) -> &[ItemIx] {
+        self.reqs.items(r)
+    }
+
+    /// Whether node `n` is a distributor's (a pass-through).
+    pub fn is_pass_through(&self, n: NodeIx) -> bool {
+        self.has_pass_throughs && self.distributor[self.csr.entity[n.ix()].ix()]
     }
 
     pub fn node_count(&self) -> usize {
@@ -265,14 +340,64 @@ impl ProductionGraph {
         self.graph.edge_count()
     }
 
-    pub fn node(&self, n: u32) -> ProdNode {
-        self.graph[NodeIndex::new(n as usize)]
+    pub fn node(&self, n: NodeIx) -> ProdNode {
+        self.graph[n.index()]
     }
 }
 
-/// The coverage of one (buyer, input), its suppliers (node, rescaled share, supply row), and
-/// whether a share was filled by the equal-split rule.
-type Allocated = (f64, Vec<(u32, f64, u32)>, bool);
+/// The coverage of one (buyer, requirement), its suppliers (node, rescaled share, supply row),
+/// and whether a share was filled by the equal-split rule.
+type Allocated = (f64, Vec<(NodeIx, f64, u32)>, bool);
+
+/// For each distributor's node, how many distributors deep it is: 1 when it buys from makers
+/// only, else 1 + the deepest of its distributor suppliers' nodes of the same item, by Kahn's
+/// algorithm over the distributors' nodes and the qualified rows between them. Other nodes are
+/// at depth 0: they need items of lower BOM levels only. Nodes on a cycle (a validation error)
+/// stay at depth 1.
+fn pass_through_depths(
+    ds: &Dataset,
+    pairs: &[(EntityIx, ItemIx)],
+    distributor: &[bool],
+) -> HashMap<(EntityIx, ItemIx), u32> {
+    let nodes: HashSet<(EntityIx, ItemIx)> = pairs
+        .iter()
+        .copied()
+        .filter(|(e, _)| distributor[e.ix()])
+        .collect();
+    // Edges (supplier's node -> buyer's node) between distributors' nodes of one item.
+    let mut buyers: HashMap<(EntityIx, ItemIx), Vec<(EntityIx, ItemIx)>> = HashMap::new();
+    let mut pending: HashMap<(EntityIx, ItemIx), u32> = HashMap::new();
+    for r in ds.supply.iter().filter(|r| r.qualified) {
+        let (from, to) = ((r.supplier, r.item), (r.buyer, r.item));
+        if nodes.contains(&from) && nodes.contains(&to) {
+            buyers.entry(from).or_default().push(to);
+            *pending.entry(to).or_default() += 1;
+        }
+    }
+    let mut depth: HashMap<(EntityIx, ItemIx), u32> = nodes.iter().map(|&n| (n, 1)).collect();
+    let mut ready: Vec<(EntityIx, ItemIx)> = nodes
+        .iter()
+        .copied()
+        .filter(|n| !pending.contains_key(n))
+        .collect();
+    while let Some(n) = ready.pop() {
+        let d = depth[&n];
+        for &m in buyers.get(&n).map_or(&[][..], Vec::as_slice) {
+            let dm = depth
+                .get_mut(&m)
+                .expect("every distributor node has a depth");
+            *dm = (*dm).max(d + 1);
+            let p = pending
+                .get_mut(&m)
+                .expect("a buyer node has pending suppliers");
+            *p -= 1;
+            if *p == 0 {
+                ready.push(m);
+            }
+        }
+    }
+    depth
+}
 
 /// The BOM level of every item, by Kahn's algorithm (no recursion): raw materials are 0.
 /// Items on a cycle (a validation error) keep level 0.

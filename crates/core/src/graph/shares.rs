@@ -4,6 +4,7 @@
 //! coverage is then 1; otherwise the coverage is the sum of the given shares and the shares
 //! are rescaled to sum to 1. Only qualified rows take part.
 
+use super::requirements::{BuyerRequirements, ReqIx};
 use crate::model::{Dataset, EntityIx, ItemIx};
 use rayon::prelude::*;
 
@@ -69,21 +70,57 @@ pub fn allocate(shares: &[Option<f64>]) -> Result<Allocation, ShareProblem> {
 /// integers instead of reading the rows back at random (a third of the time of loading at 1M
 /// rows went to sorting that way, three times over).
 pub fn qualified_groups(ds: &Dataset) -> Vec<((EntityIx, ItemIx), Vec<usize>)> {
-    let mut keys: Vec<(u64, u32)> = ds
+    let keys: Vec<(u64, u32)> = ds
         .supply
         .iter()
         .enumerate()
         .filter(|(_, r)| r.qualified)
         .map(|(i, r)| ((u64::from(r.buyer.0) << 32) | u64::from(r.item.0), i as u32))
         .collect();
+    gather(keys, |key| {
+        (EntityIx((key >> 32) as u32), ItemIx(key as u32))
+    })
+}
+
+/// Sorts (packed key, row) pairs and gathers the rows of each key, in row order; `decode`
+/// unpacks a key.
+fn gather<K: PartialEq>(
+    mut keys: Vec<(u64, u32)>,
+    decode: impl Fn(u64) -> K,
+) -> Vec<(K, Vec<usize>)> {
     keys.par_sort_unstable();
-    let mut groups: Vec<((EntityIx, ItemIx), Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(K, Vec<usize>)> = Vec::new();
     for (key, i) in keys {
-        let key = (EntityIx((key >> 32) as u32), ItemIx(key as u32));
+        let key = decode(key);
         match groups.last_mut() {
             Some((k, members)) if *k == key => members.push(i as usize),
             _ => groups.push((key, vec![i as usize])),
         }
     }
     groups
+}
+
+/// The qualified supply rows grouped by (buyer, requirement) (DATA-MODEL.md, rules 3): a row
+/// (s, b, y) belongs to the requirement `reqs.of(b, y)`. Sorted by buyer then requirement;
+/// within a group, rows in dataset order (by item, then supplier, once loaded).
+///
+/// On data without substitute groups every requirement is its one item, and this is
+/// [`qualified_groups`] with the item as requirement, in the same order.
+pub fn requirement_groups(
+    ds: &Dataset,
+    reqs: &BuyerRequirements,
+) -> Vec<((EntityIx, ReqIx), Vec<usize>)> {
+    let keys: Vec<(u64, u32)> = ds
+        .supply
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.qualified)
+        .map(|(i, r)| {
+            let req = reqs.of(r.buyer, r.item);
+            ((u64::from(r.buyer.0) << 32) | u64::from(req.0), i as u32)
+        })
+        .collect();
+    gather(keys, |key| {
+        (EntityIx((key >> 32) as u32), ReqIx(key as u32))
+    })
 }

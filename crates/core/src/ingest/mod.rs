@@ -342,6 +342,9 @@ impl Loader<'_> {
             if first.duplicate(id, row, 0, "entity", diags) {
                 return;
             }
+            if let Some(kind) = row.get(3) {
+                kind_note(kind, row, diags);
+            }
             ds.entity_ix
                 .insert(id.to_string(), EntityIx(ds.entities.len() as u32));
             ds.entities.push(Entity {
@@ -385,7 +388,7 @@ impl Loader<'_> {
     }
 
     fn bom(&mut self) -> Result<()> {
-        const COLS: &[table::Column] = &[req("item"), req("input"), opt("quantity")];
+        const COLS: &[table::Column] = &[req("item"), req("input"), opt("quantity"), opt("group")];
         self.read("bom.csv", true, COLS, |ds, row, diags, refs| {
             let item = refs.item(ds, row, 0, diags);
             let input = refs.item(ds, row, 1, diags);
@@ -395,6 +398,7 @@ impl Loader<'_> {
                     item,
                     input,
                     quantity,
+                    group: row.get(3).map(str::to_string),
                     line: row.line,
                 });
             }
@@ -509,6 +513,29 @@ impl Loader<'_> {
                 });
             }
         })
+    }
+}
+
+/// Kinds other than `distributor` are information only. One that reads like a distributor
+/// (a wholesaler, a misspelling) gets a note: it does not make the entity a pass-through.
+fn kind_note(kind: &str, row: &Row<'_>, diags: &mut Diagnostics) {
+    let lower = kind.to_lowercase();
+    if lower == DISTRIBUTOR {
+        return;
+    }
+    // Jaro-Winkler above 0.9 needs lengths within 3 of each other, so the common short kinds
+    // (`site`, `firm`) of a million-row dataset are not compared at all.
+    let close_length = lower.chars().count().abs_diff(DISTRIBUTOR.len()) <= 3;
+    let like = ["distribut", "wholesal"].iter().any(|w| lower.contains(w))
+        || (close_length && strsim::jaro_winkler(&lower, DISTRIBUTOR) > 0.9);
+    if like {
+        diags.note(
+            "kind-not-distributor",
+            row.at(3),
+            format!(
+                "`kind` is `{kind}`, which is not `{DISTRIBUTOR}`: this entity is modelled as making what it supplies from the item's BOM inputs (expected `{DISTRIBUTOR}` for a firm that passes goods on without making them; other kinds are information only)"
+            ),
+        );
     }
 }
 

@@ -2,12 +2,17 @@
 //!
 //! Errors: duplicate rows, share sums above 1, rows without a share where the given shares
 //! already sum to 1, BOM cycles (printed `a -> b -> a`), ownership of an entity above 1,
-//! self-ownership, majority-ownership cycles.
-//! Warnings: unmapped inputs, supply rows no product uses, entities never used, items nobody
-//! makes, no end products.
+//! self-ownership, majority-ownership cycles, a buyer's rows of one item that would count
+//! toward two requirements, cycles of distributors.
+//! Warnings: unmapped inputs, supply rows no product uses (and rows into a distributor that
+//! look like making, which a distributor does not do), entities never used, items nobody
+//! makes, no end products, a substitute group of one row.
+
+mod requirements;
 
 use crate::diag::{At, Diagnostics};
 use crate::graph::parties;
+use crate::graph::requirements::{BuyerRequirements, Requirements};
 use crate::graph::shares::{self, ShareProblem};
 use crate::model::{Dataset, EntityIx, ItemIx};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
@@ -24,6 +29,14 @@ pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
         entities: file("entities.csv"),
         items: file("items.csv"),
     };
+    // What each buyer's rows count toward (nothing to compute on data without substitutes).
+    let reqs = Requirements::new(ds);
+    let nodes = ds
+        .supply
+        .iter()
+        .map(|r| (r.supplier, r.item))
+        .chain(ds.products.iter().map(|p| (p.entity, p.item)));
+    let (buyer_reqs, ambiguous) = BuyerRequirements::new(ds, &reqs, nodes);
     // Three independent groups of checks, on every core. Each collects its own
     // diagnostics; they are appended in this order, which is the order of one sequential
     // run (the cap per file and code included).
@@ -31,21 +44,17 @@ pub fn check(dir: &Path, ds: &Dataset, diags: &mut Diagnostics) {
         || {
             rayon::join(
                 || collected(|d| duplicate_rows(ds, &files, d)),
-                || collected(|d| share_sums(ds, &files.supply, d)),
+                || collected(|d| share_sums(ds, &reqs, &buyer_reqs, &files.supply, d)),
             )
         },
         || {
             collected(|d| {
                 bom_cycles(ds, &files.bom, d);
                 ownership_checks(ds, &files.ownership, d);
-                usage_warnings(
-                    ds,
-                    &files.supply,
-                    &files.products,
-                    &files.entities,
-                    &files.items,
-                    d,
-                );
+                requirements::groups_of_one(ds, &files.bom, d);
+                requirements::ambiguous(ds, &reqs, &ambiguous, &files.supply, &files.bom, d);
+                requirements::distributor_cycles(ds, &files.supply, d);
+                usage_warnings(ds, &reqs, &files, d);
             })
         },
     );
@@ -126,9 +135,15 @@ fn duplicate_rows(ds: &Dataset, files: &Files, diags: &mut Diagnostics) {
     );
 }
 
-/// Qualified shares of each (buyer, item) that cannot be split.
-fn share_sums(ds: &Dataset, supply_file: &str, diags: &mut Diagnostics) {
-    for ((buyer, item), rows) in shares::qualified_groups(ds) {
+/// Qualified shares of each (buyer, requirement) that cannot be split.
+fn share_sums(
+    ds: &Dataset,
+    reqs: &Requirements,
+    buyer_reqs: &BuyerRequirements,
+    supply_file: &str,
+    diags: &mut Diagnostics,
+) {
+    for ((buyer, req), rows) in shares::requirement_groups(ds, buyer_reqs) {
         let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
         let Err(problem) = shares::allocate(&given) else {
             continue;
@@ -143,7 +158,7 @@ fn share_sums(ds: &Dataset, supply_file: &str, diags: &mut Diagnostics) {
         let last = ds.supply[*rows.last().expect("groups are not empty")].line;
         let what = format!(
             "`{}` of `{}` (lines {lines})",
-            ds.item(item).id,
+            reqs.ids(ds, req, "` or `"),
             ds.entity(buyer).id
         );
         match problem {
@@ -208,18 +223,8 @@ fn bom_cycles(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
         );
     }
     let mut found: Vec<(u64, String)> = Vec::new();
-    for scc in petgraph::algo::kosaraju_scc(&g) {
-        let members: HashSet<NodeIndex> = scc.iter().copied().collect();
-        let start = *scc.iter().min().expect("an SCC is not empty");
-        let self_loop = g.find_edge(start, start);
-        if scc.len() == 1 && self_loop.is_none() {
-            continue;
-        }
-        let cycle = if let Some(edge) = self_loop {
-            vec![(start, g[edge])]
-        } else {
-            cycle_through(&g, start, &members)
-        };
+    let first = |scc: &[NodeIndex]| *scc.iter().min().expect("an SCC is not empty");
+    for (start, cycle) in cycles(&g, first) {
         let line = cycle.iter().map(|(_, l)| *l).min().unwrap_or(0);
         let mut text: Vec<&str> = cycle
             .iter()
@@ -245,10 +250,36 @@ fn bom_cycles(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
     }
 }
 
+/// One cycle in each strongly connected component of `g` that has one, as (the node it starts
+/// from, its steps); edges are weighted by the line of the row they come from. `first` picks
+/// the start among a component's nodes.
+fn cycles<N>(
+    g: &DiGraph<N, u64>,
+    first: impl Fn(&[NodeIndex]) -> NodeIndex,
+) -> Vec<(NodeIndex, Vec<(NodeIndex, u64)>)> {
+    let mut out = Vec::new();
+    for scc in petgraph::algo::kosaraju_scc(g) {
+        let start = first(&scc);
+        let self_loop = g.find_edge(start, start);
+        if scc.len() == 1 && self_loop.is_none() {
+            continue;
+        }
+        let cycle = match self_loop {
+            Some(edge) => vec![(start, g[edge])],
+            None => {
+                let members: HashSet<NodeIndex> = scc.iter().copied().collect();
+                cycle_through(g, start, &members)
+            }
+        };
+        out.push((start, cycle));
+    }
+    out
+}
+
 /// A cycle from `start` back to itself inside one SCC, by breadth-first search; each step is
-/// (node, line of the BOM row leaving it).
-fn cycle_through(
-    g: &DiGraph<(), u64>,
+/// (node, line of the row leaving it).
+fn cycle_through<N>(
+    g: &DiGraph<N, u64>,
     start: NodeIndex,
     members: &HashSet<NodeIndex>,
 ) -> Vec<(NodeIndex, u64)> {
@@ -340,16 +371,11 @@ fn ownership_checks(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
     }
 }
 
-fn usage_warnings(
-    ds: &Dataset,
-    supply_file: &str,
-    products_file: &str,
-    entities_file: &str,
-    items_file: &str,
-    diags: &mut Diagnostics,
-) {
-    let bom = ds.bom_inputs();
-    // Production pairs and what each buyer needs.
+fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut Diagnostics) {
+    let (supply_file, products_file) = (files.supply.as_str(), files.products.as_str());
+    let (entities_file, items_file) = (files.entities.as_str(), files.items.as_str());
+    // Production pairs and what each buyer needs: every item of every requirement of a node,
+    // or, for a distributor's node, the item it passes on.
     let mut produces: HashSet<(EntityIx, ItemIx)> = HashSet::new();
     for r in &ds.supply {
         produces.insert((r.supplier, r.item));
@@ -359,45 +385,81 @@ fn usage_warnings(
     }
     let mut needs: HashSet<(EntityIx, ItemIx)> = HashSet::new();
     for &(e, x) in &produces {
-        for &y in &bom[x.ix()] {
-            needs.insert((e, y));
+        if ds.entity(e).is_distributor() {
+            needs.insert((e, x));
+            continue;
+        }
+        for &r in reqs.of_item(x) {
+            for &y in reqs.items(r) {
+                needs.insert((e, y));
+            }
         }
     }
+    let bom = requirements::BomOf::new(ds);
     let mut supplied: HashSet<(EntityIx, ItemIx)> = HashSet::new();
     for r in &ds.supply {
         supplied.insert((r.buyer, r.item));
-        if !needs.contains(&(r.buyer, r.item)) {
-            diags.warning(
-                "supply-unused",
-                At::line(supply_file, r.line),
-                format!(
-                    "`{}` buys `{}`, but nothing `{}` makes has it as a BOM input (this row is not part of any product's supply)",
-                    ds.entity(r.buyer).id,
-                    ds.item(r.item).id,
-                    ds.entity(r.buyer).id
-                ),
-            );
+        if needs.contains(&(r.buyer, r.item)) {
+            continue;
         }
+        if ds.entity(r.buyer).is_distributor() {
+            requirements::unused_by_distributor(ds, &bom, &produces, r, supply_file, diags);
+            continue;
+        }
+        diags.warning(
+            "supply-unused",
+            At::line(supply_file, r.line),
+            format!(
+                "`{}` buys `{}`, but nothing `{}` makes has it as a BOM input (this row is not part of any product's supply)",
+                ds.entity(r.buyer).id,
+                ds.item(r.item).id,
+                ds.entity(r.buyer).id
+            ),
+        );
     }
-    // Unmapped inputs, in a stable order.
+    // Unmapped requirements, in a stable order.
     let mut pairs: Vec<_> = produces.iter().copied().collect();
     pairs.sort();
     for (e, x) in pairs {
-        for &y in &bom[x.ix()] {
-            if !supplied.contains(&(e, y)) {
+        if ds.entity(e).is_distributor() {
+            if !supplied.contains(&(e, x)) {
                 diags.warning(
                     "unmapped-input",
                     At::file(supply_file),
                     format!(
-                        "`{}` makes `{}`, which needs `{}`, but no supply row delivers `{}` to `{}` (counted as available, reported as a visibility gap)",
+                        "`{}` is a distributor and passes on `{}`, but no supply row delivers `{}` to `{}` (counted as available, reported as a visibility gap)",
                         ds.entity(e).id,
                         ds.item(x).id,
-                        ds.item(y).id,
-                        ds.item(y).id,
+                        ds.item(x).id,
                         ds.entity(e).id
                     ),
                 );
             }
+            continue;
+        }
+        for &r in reqs.of_item(x) {
+            let items = reqs.items(r);
+            if items.iter().any(|&y| supplied.contains(&(e, y))) {
+                continue;
+            }
+            let message = match items {
+                [y] => format!(
+                    "`{}` makes `{}`, which needs `{}`, but no supply row delivers `{}` to `{}` (counted as available, reported as a visibility gap)",
+                    ds.entity(e).id,
+                    ds.item(x).id,
+                    ds.item(*y).id,
+                    ds.item(*y).id,
+                    ds.entity(e).id
+                ),
+                _ => format!(
+                    "`{}` makes `{}`, which needs `{}` (substitutes: any of them will do), but no supply row delivers any of them to `{}` (counted as available, reported as a visibility gap)",
+                    ds.entity(e).id,
+                    ds.item(x).id,
+                    reqs.ids(ds, r, "` or `"),
+                    ds.entity(e).id
+                ),
+            };
+            diags.warning("unmapped-input", At::file(supply_file), message);
         }
     }
     // Entities never used.
