@@ -147,7 +147,7 @@ fn draw_lines<DB: DrawingBackend>(
         .x_labels(0)
         .y_labels(8)
         .y_label_formatter(&|v| {
-            if v.fract().abs() < 1e-9 {
+            if v.fract().abs() < crate::analysis::EPS {
                 format!("{v:.0}")
             } else {
                 String::new()

@@ -1043,7 +1043,7 @@ fn supply_bom_products(
             } else {
                 value
             };
-            if fraction > 1.0 + 1e-9 {
+            if fraction > 1.0 + crate::analysis::EPS {
                 cx.diags.error(
                     "bad-value",
                     cx.place_of(row.line, Field::Share),
@@ -1109,7 +1109,7 @@ fn supply_bom_products(
                 }
                 if let Some(v) = share {
                     match a.share {
-                        Some((old, line)) if (old - v).abs() > 1e-12 => cx.diags.error(
+                        Some((old, line)) if (old - v).abs() > crate::analysis::HAIR => cx.diags.error(
                             "conflicting-values",
                             cx.place_of(row.line, Field::Share),
                             format!(

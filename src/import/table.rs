@@ -551,7 +551,7 @@ pub fn plain_number(f: f64) -> String {
     // Only noise is dropped: the rounded text must be the same number to 12 digits.
     let noise = fixed
         .parse::<f64>()
-        .is_ok_and(|r| (r - f).abs() <= 1e-12 * f.abs().max(1.0));
+        .is_ok_and(|r| (r - f).abs() <= crate::analysis::HAIR * f.abs().max(1.0));
     if noise && fixed.len() < shortest.len() {
         fixed
     } else {

@@ -272,9 +272,9 @@ impl Reading {
         }
         let Some(name) = countries::iso_name(code) else {
             let hint = match crate::ingest::suggest(code, ds.country_ix.keys()) {
-                Some(s) => format!("; did you mean `{s}`?"),
+                Some(s) => crate::ingest::hint(code, Some(s)),
                 None if countries::iso_name(&code.to_ascii_uppercase()).is_some() => {
-                    format!("; did you mean `{}`?", code.to_ascii_uppercase())
+                    crate::ingest::hint(code, Some(&code.to_ascii_uppercase()))
                 }
                 None => String::new(),
             };
@@ -419,8 +419,7 @@ impl Reading {
                 }
             } else {
                 let known = ds.entity_ix.keys().chain(self.by_id.keys());
-                let hint = crate::ingest::suggest(&o.owner, known)
-                    .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+                let hint = crate::ingest::did_you_mean(&o.owner, known);
                 diags.error(
                     "unknown-reference",
                     at,
@@ -601,13 +600,7 @@ fn unknown<'a>(
     defined_in: &str,
     diags: &mut Diagnostics,
 ) {
-    let hint = match crate::ingest::suggest(id, known) {
-        Some(s) if s.eq_ignore_ascii_case(id) => {
-            format!("; did you mean `{s}`? ids are case-sensitive")
-        }
-        Some(s) => format!("; did you mean `{s}`?"),
-        None => String::new(),
-    };
+    let hint = crate::ingest::did_you_mean(id, known);
     diags.error(
         "unknown-reference",
         row.at(col),

@@ -39,7 +39,7 @@
 
 use crate::analysis::findings::{Kind, ProductRef};
 use crate::analysis::groups::Level;
-use crate::analysis::{self, EPS, Settings, round};
+use crate::analysis::{self, EPS, HAIR, Settings, round};
 use crate::graph::ProductionGraph;
 use crate::graph::requirements::{BuyerRequirements, ReqIx, Requirements};
 use crate::graph::shares::{SUM_TOLERANCE, allocate};
@@ -423,7 +423,7 @@ pub fn plan_shares(given: &[Option<f64>], suppliers: &[&str], share: Option<f64>
         .zip(suppliers)
         .map(|(e, id)| {
             let new = e * factor;
-            if new <= 1e-12 {
+            if new <= HAIR {
                 replaced.push(id.to_string());
                 None
             } else {

@@ -485,8 +485,7 @@ pub fn read_restricted(path: &Path, ds: &Dataset, diags: &mut Diagnostics) -> Re
             Some(id) => match ds.entity_ix.get(id) {
                 Some(&e) => Some(e),
                 None => {
-                    let hint = crate::ingest::suggest(id, ds.entity_ix.keys())
-                        .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+                    let hint = crate::ingest::did_you_mean(id, ds.entity_ix.keys());
                     diags.error(
                         "unknown-reference",
                         row.at(1),

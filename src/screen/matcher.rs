@@ -351,7 +351,7 @@ impl Matcher {
 
     /// A rare word: found in at most max(5, N / 500) of the N names indexed.
     pub fn is_rare(&self, word: &str) -> bool {
-        !is_noise(word) && self.weight(word) >= self.rare_weight - 1e-12
+        !is_noise(word) && self.weight(word) >= self.rare_weight - crate::analysis::HAIR
     }
 
     /// The least word `k` of `p` weighs: a qualifier may weigh [`QUALIFIER_WEIGHT`] unpaired.
@@ -411,7 +411,8 @@ impl Matcher {
                     if s > 0.0 {
                         let add = s * (qw[k] + self.weights[id as usize]);
                         let rare = self.is_rare(w)
-                            && (s >= PRESENT - 1e-9 || query.skeleton[k] == skeleton(v));
+                            && (s >= PRESENT - crate::analysis::EPS
+                                || query.skeleton[k] == skeleton(v));
                         acc.add(&self.postings[id as usize], add, rare);
                     }
                 }
@@ -427,7 +428,7 @@ impl Matcher {
                     } else {
                         threshold
                     };
-                    least > 0.0 && (b + slack) / least >= floor - 1e-12
+                    least > 0.0 && (b + slack) / least >= floor - crate::analysis::HAIR
                 })
                 .collect()
         });
@@ -440,7 +441,7 @@ impl Matcher {
         for i in order {
             let x = &self.names[i as usize];
             let (score, mut containment, mut why) = self.compare(&query, &x.p);
-            if score + 1e-12 >= threshold {
+            if score + crate::analysis::HAIR >= threshold {
                 if containment.take().is_some() {
                     // The score alone makes the match: the rule is not its reason.
                     why.remove(0);
@@ -575,7 +576,7 @@ impl Matcher {
         let mut here_a = vec![false; a.words.len()];
         let mut here_b = vec![false; b.words.len()];
         for &(s, i, j) in &chosen {
-            if s >= PRESENT - 1e-9 || a.skeleton[i] == b.skeleton[j] {
+            if s >= PRESENT - crate::analysis::EPS || a.skeleton[i] == b.skeleton[j] {
                 here_a[i] = true;
                 here_b[j] = true;
             }
@@ -662,7 +663,7 @@ impl Matcher {
             |p: &Prepared, used: &[bool]| (0..p.words.len()).all(|k| used[k] || !distinctive(p, k));
         let share = |used: &[bool], w: &[f64], total: f64| {
             let s: f64 = (0..w.len()).filter(|&k| used[k]).map(|k| w[k]).sum();
-            total > 0.0 && s / total >= CONTAINMENT_SHARE - 1e-12
+            total > 0.0 && s / total >= CONTAINMENT_SHARE - crate::analysis::HAIR
         };
         let a_in_b = all(a, used_a) && share(used_b, wb, total_b);
         let b_in_a = all(b, used_b) && share(used_a, wa, total_a);
@@ -802,7 +803,7 @@ pub fn word_similarity(a: &str, b: &str) -> f64 {
         let (s, l) = if x.len() <= y.len() { (x, y) } else { (y, x) };
         // The mean cannot reach the bar when the lengths differ by more than this.
         let max_gap = (1.0 - (2.0 * WORD_SIMILARITY - 1.0)) * l.len() as f64;
-        if (l.len() - s.len()) as f64 > max_gap + 1e-9 {
+        if (l.len() - s.len()) as f64 > max_gap + crate::analysis::EPS {
             0.0
         } else {
             (strsim::jaro_winkler(x, y) + strsim::normalized_levenshtein(x, y)) / 2.0

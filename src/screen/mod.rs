@@ -29,11 +29,11 @@ pub mod matcher;
 pub mod rank;
 pub mod render;
 
-use crate::analysis::{Settings, round};
+use crate::analysis::{EPS, HAIR, Settings, round};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::graph::ProductionGraph;
-use crate::graph::parties::{FIFTY_PERCENT, Parties, RestrictedWhy};
+use crate::graph::parties::{FIFTY_PERCENT, Parties, RestrictedWhy, fifty_percent_rule, holdings};
 use crate::model::{Dataset, EntityIx, Trust};
 use candidates::{Candidate, OwnerRef};
 use impact::{Impact, NewVendor, ShareChange};
@@ -548,7 +548,7 @@ fn match_result(h: &Hit, lists: &[PartyList], settings: &ScreenSettings) -> Matc
         matched_name: alias.map_or_else(|| entry.name.clone(), |a| a.name.clone()),
         alias: alias.map(|a| a.kind.clone()),
         score: round3(h.score),
-        strength: if h.score + 1e-12 >= settings.block_threshold {
+        strength: if h.score + HAIR >= settings.block_threshold {
             Strength::Strong
         } else {
             Strength::Possible
@@ -664,7 +664,7 @@ impl OwnerStatus {
             });
             if let Some(h) = best {
                 let what = format!("name matches {}", entry_label(lists, h));
-                if h.score + 1e-12 >= settings.block_threshold {
+                if h.score + HAIR >= settings.block_threshold {
                     definite[x].get_or_insert(what);
                 } else if definite[x].is_none() {
                     possible[x].get_or_insert(what);
@@ -678,46 +678,39 @@ impl OwnerStatus {
         for (k, h) in hits.iter().enumerate() {
             seed(n + k, h);
         }
-        // The 50 percent rule to a fixpoint (chains are short; at most `total` rounds).
-        for _ in 0..total {
-            let mut changed = false;
-            for x in 0..total {
-                if definite[x].is_some() {
-                    continue;
-                }
-                let held: f64 = owners[x]
-                    .iter()
-                    .filter(|(o, _)| definite[*o].is_some())
-                    .map(|(_, s)| s)
-                    .sum();
-                if held >= FIFTY_PERCENT - 1e-9 {
-                    definite[x] = Some(format!(
-                        "restricted owners hold {:.0}% (50 percent rule)",
-                        held * 100.0
-                    ));
-                    derived[x] = true;
-                    changed = true;
-                    continue;
-                }
-                if possible[x].is_none() {
-                    let maybe: f64 = owners[x]
-                        .iter()
-                        .filter(|(o, _)| definite[*o].is_some() || possible[*o].is_some())
-                        .map(|(_, s)| s)
-                        .sum();
-                    if maybe >= FIFTY_PERCENT - 1e-9 {
-                        possible[x] = Some(format!(
-                            "owners that are or may be restricted hold {:.0}%",
-                            maybe * 100.0
-                        ));
-                        derived[x] = true;
-                        changed = true;
-                    }
-                }
-            }
-            if !changed {
-                break;
-            }
+        // The 50 percent rule (the analysis's own), twice: over the restricted, then over the
+        // restricted and the possibly restricted.
+        let owned = holdings(
+            total,
+            owners
+                .iter()
+                .enumerate()
+                .flat_map(|(x, os)| os.iter().map(move |&(o, share)| (o, x, share))),
+        );
+        let held_by = |x: usize, set: &[bool]| -> f64 {
+            owners[x]
+                .iter()
+                .filter(|(o, _)| set[*o])
+                .map(|(_, s)| s)
+                .sum()
+        };
+        let mut sure: Vec<bool> = definite.iter().map(Option::is_some).collect();
+        for x in fifty_percent_rule(&owned, &mut sure) {
+            definite[x] = Some(format!(
+                "restricted owners hold {:.0}% (50 percent rule)",
+                held_by(x, &sure) * 100.0
+            ));
+            derived[x] = true;
+        }
+        let mut maybe: Vec<bool> = (0..total)
+            .map(|x| definite[x].is_some() || possible[x].is_some())
+            .collect();
+        for x in fifty_percent_rule(&owned, &mut maybe) {
+            possible[x] = Some(format!(
+                "owners that are or may be restricted hold {:.0}%",
+                held_by(x, &maybe) * 100.0
+            ));
+            derived[x] = true;
         }
         OwnerStatus {
             n,
@@ -841,7 +834,7 @@ fn verdict(
     let mut blocked = Vec::new();
     let mut review = Vec::new();
     for h in hits {
-        if h.score + 1e-12 >= settings.block_threshold {
+        if h.score + HAIR >= settings.block_threshold {
             blocked.push(format!("name matches {}", entry_label(lists, h)));
         } else if let Some(rule) = h.containment {
             review.push(format!(
@@ -856,12 +849,12 @@ fn verdict(
     let x = owners.n + k;
     let (sure, maybe) = owners.held(x);
     if c.owner.is_some() {
-        if sure >= FIFTY_PERCENT - 1e-9 {
+        if sure >= FIFTY_PERCENT - EPS {
             blocked.push(format!(
                 "restricted owners hold {:.0}% of it: blocked by the 50 percent rule",
                 sure * 100.0
             ));
-        } else if maybe >= FIFTY_PERCENT - 1e-9 {
+        } else if maybe >= FIFTY_PERCENT - EPS {
             review.push(format!(
                 "owners that are or may be restricted hold {:.0}% of it",
                 maybe * 100.0

@@ -326,7 +326,7 @@ fn impact_text(s: &mut String, impact: &Impact, indent: &str) {
                     .join(", ")
             ));
         }
-        if (p.exposure_before - p.exposure_after).abs() > 1e-9 {
+        if (p.exposure_before - p.exposure_after).abs() > crate::analysis::EPS {
             parts.push(format!(
                 "untrusted exposure {} -> {}",
                 pct(p.exposure_before),

@@ -88,7 +88,7 @@ impl Summary {
             sum += slot.coverage;
             if !slot.is_mapped() {
                 coverage.unmapped += 1;
-            } else if slot.coverage >= 1.0 - 1e-9 {
+            } else if slot.coverage >= 1.0 - crate::analysis::EPS {
                 coverage.fully_mapped += 1;
             } else {
                 coverage.partly_mapped += 1;

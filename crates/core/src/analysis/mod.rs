@@ -123,6 +123,11 @@ impl Settings {
 /// differ in the last bits (0.1 + 0.2 + 0.2) land on the documented side.
 pub const EPS: f64 = 1e-9;
 
+/// A hair: the margin where a value is compared with itself computed another way (a sum of
+/// rescaled shares, a capacity of 1 less the last bits of rounding), not with a user's
+/// threshold. Smaller than [`EPS`].
+pub const HAIR: f64 = 1e-12;
+
 /// One end product's headline numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProductSummary {
@@ -418,8 +423,7 @@ pub fn find_entity(ds: &Dataset, text: &str) -> Result<EntityIx, crate::Error> {
     match hits.as_slice() {
         [e] => Ok(EntityIx(*e as u32)),
         [] => {
-            let hint = crate::ingest::suggest(text, ds.entity_ix.keys())
-                .map_or(String::new(), |s| format!("; did you mean `{s}`?"));
+            let hint = crate::ingest::did_you_mean(text, ds.entity_ix.keys());
             Err(crate::Error::Reference(format!(
                 "unknown entity `{text}` (expected an id or a name from entities.csv{hint})"
             )))

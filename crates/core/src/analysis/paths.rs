@@ -19,14 +19,14 @@ pub fn loss_paths(
     if failed(product) {
         return vec![vec![product]];
     }
-    if cap[product.ix()] >= 1.0 - 1e-12 {
+    if cap[product.ix()] >= 1.0 - super::HAIR {
         return Vec::new();
     }
     // First steps: every supplier with a loss, in any input of the product.
     let mut firsts: Vec<(f64, NodeIx)> = g.inputs[product.ix()]
         .iter()
         .flat_map(|slot| slot.suppliers.iter())
-        .filter(|(s, _)| cap[s.ix()] < 1.0 - 1e-12)
+        .filter(|(s, _)| cap[s.ix()] < 1.0 - super::HAIR)
         .map(|&(s, share)| (share * (1.0 - cap[s.ix()]), s))
         .collect();
     firsts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -57,12 +57,12 @@ fn worst_supplier(g: &ProductionGraph, n: NodeIx, cap: &[f64]) -> Option<NodeIx>
             continue;
         }
         let sum: f64 = slot.suppliers.iter().map(|&(s, w)| w * cap[s.ix()]).sum();
-        if sum < binding - 1e-12 {
+        if sum < binding - super::HAIR {
             binding = sum;
             best = slot
                 .suppliers
                 .iter()
-                .filter(|(s, _)| cap[s.ix()] < 1.0 - 1e-12)
+                .filter(|(s, _)| cap[s.ix()] < 1.0 - super::HAIR)
                 .map(|&(s, w)| (w * (1.0 - cap[s.ix()]), s))
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         }

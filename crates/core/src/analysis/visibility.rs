@@ -51,7 +51,7 @@ fn one_product(
             for (i, slot) in ctx.g.inputs[n.ix()].iter().enumerate() {
                 slots += 1;
                 sum += slot.coverage;
-                if slot.coverage < 1.0 - 1e-9 {
+                if slot.coverage < 1.0 - super::EPS {
                     gaps.push((n, i, slot.coverage));
                 }
             }

@@ -43,6 +43,44 @@ pub enum RestrictedWhy {
 /// Share at or above which restricted owners make an entity restricted.
 pub const FIFTY_PERCENT: f64 = 0.5;
 
+/// For each owner, the (party, share) rows it holds, from (owner, party, share) triples over
+/// `n` parties.
+pub fn holdings(
+    n: usize,
+    rows: impl IntoIterator<Item = (usize, usize, f64)>,
+) -> Vec<Vec<(usize, f64)>> {
+    let mut owned = vec![Vec::new(); n];
+    for (owner, party, share) in rows {
+        owned[owner].push((party, share));
+    }
+    owned
+}
+
+/// The OFAC 50 percent rule over an ownership graph: starting from the parties marked in
+/// `in_set`, every party whose holders in the set together hold at least [`FIFTY_PERCENT`]
+/// (less [`crate::analysis::EPS`]) joins it, directly or through parties that joined before.
+/// `owned[o]` lists the (party, share) rows owner `o` holds. Marks the parties that joined in
+/// `in_set` and returns them in the order found. A worklist: O(parties + rows).
+///
+/// The one implementation of the rule: the analysis uses it for the restricted set, and
+/// screening for its "restricted" and "possibly restricted" owner chains.
+pub fn fifty_percent_rule(owned: &[Vec<(usize, f64)>], in_set: &mut [bool]) -> Vec<usize> {
+    let mut held = vec![0.0f64; in_set.len()];
+    let mut queue: VecDeque<usize> = (0..in_set.len()).filter(|&p| in_set[p]).collect();
+    let mut joined = Vec::new();
+    while let Some(owner) = queue.pop_front() {
+        for &(party, share) in &owned[owner] {
+            held[party] += share;
+            if !in_set[party] && held[party] >= FIFTY_PERCENT - crate::analysis::EPS {
+                in_set[party] = true;
+                joined.push(party);
+                queue.push_back(party);
+            }
+        }
+    }
+    joined
+}
+
 #[derive(Debug, Clone)]
 pub struct Parties {
     pub majority_owner: Vec<Option<EntityIx>>,
@@ -192,39 +230,81 @@ pub fn restricted_set(ds: &Dataset) -> Vec<Option<RestrictedWhy>> {
             }
         }
     }
-    // The 50 percent rule: a worklist over owned entities.
-    let mut owned_by: Vec<Vec<usize>> = vec![Vec::new(); n]; // owner -> ownership rows
-    for (i, row) in ds.ownership.iter().enumerate() {
-        if row.owner != row.entity {
-            owned_by[row.owner.ix()].push(i);
-        }
-    }
-    let mut held = vec![0.0f64; n];
+    // The 50 percent rule, with every restricted holder as the evidence.
     let mut holders: Vec<Vec<(EntityIx, f64)>> = vec![Vec::new(); n];
-    let mut queue: VecDeque<usize> = (0..n).filter(|&e| why[e].is_some()).collect();
-    while let Some(owner) = queue.pop_front() {
-        for &i in &owned_by[owner] {
-            let row = &ds.ownership[i];
-            let target = row.entity.ix();
-            held[target] += row.share;
-            holders[target].push((row.owner, row.share));
-            if why[target].is_none() && held[target] >= FIFTY_PERCENT - 1e-9 {
-                why[target] = Some(RestrictedWhy::FiftyPercentRule {
-                    owners: Vec::new(),
-                    total: 0.0,
-                });
-                queue.push_back(target);
+    for row in ds.ownership.iter().filter(|r| r.owner != r.entity) {
+        holders[row.entity.ix()].push((row.owner, row.share));
+    }
+    let mut in_set: Vec<bool> = why.iter().map(Option::is_some).collect();
+    let owned = holdings(
+        n,
+        holders
+            .iter()
+            .enumerate()
+            .flat_map(|(e, hs)| hs.iter().map(move |&(o, share)| (o.ix(), e, share))),
+    );
+    for target in fifty_percent_rule(&owned, &mut in_set) {
+        let mut all: Vec<(EntityIx, f64)> = std::mem::take(&mut holders[target])
+            .into_iter()
+            .filter(|(o, _)| in_set[o.ix()])
+            .collect();
+        all.sort_by_key(|(o, _)| *o);
+        why[target] = Some(RestrictedWhy::FiftyPercentRule {
+            total: all.iter().map(|(_, s)| s).sum(),
+            owners: all,
+        });
+    }
+    why
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The rule by its definition: add every party whose holders in the set hold at least
+    /// half, round after round, until a round adds nothing.
+    fn fixpoint(n: usize, rows: &[(usize, usize, f64)], seed: &[bool]) -> Vec<bool> {
+        let mut set = seed.to_vec();
+        loop {
+            let mut changed = false;
+            for p in 0..n {
+                let held: f64 = rows
+                    .iter()
+                    .filter(|&&(o, q, _)| q == p && o != p && set[o])
+                    .map(|r| r.2)
+                    .sum();
+                if !set[p] && held >= FIFTY_PERCENT - crate::analysis::EPS {
+                    set[p] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                return set;
             }
         }
     }
-    // The evidence: every restricted holder, whatever order the worklist found them in.
-    for (target, w) in why.iter_mut().enumerate() {
-        if let Some(RestrictedWhy::FiftyPercentRule { owners, total }) = w {
-            let mut all = std::mem::take(&mut holders[target]);
-            all.sort_by_key(|(o, _)| *o);
-            *total = all.iter().map(|(_, s)| s).sum();
-            *owners = all;
+
+    proptest! {
+        #[test]
+        fn the_worklist_reaches_the_fixpoint(
+            n in 1usize..12,
+            raw in proptest::collection::vec((0usize..12, 0usize..12, 1u32..=4), 0..30),
+            seed in proptest::collection::vec(any::<bool>(), 12),
+        ) {
+            // Shares in quarters, so that exactly-half holdings occur.
+            let rows: Vec<(usize, usize, f64)> = raw
+                .into_iter()
+                .map(|(o, p, q)| (o % n, p % n, f64::from(q) / 4.0))
+                .filter(|(o, p, _)| o != p)
+                .collect();
+            let mut set = seed[..n].to_vec();
+            let owned = holdings(n, rows.iter().copied());
+            let joined = fifty_percent_rule(&owned, &mut set);
+            prop_assert_eq!(&set, &fixpoint(n, &rows, &seed[..n]));
+            for p in joined {
+                prop_assert!(!seed[p] && set[p]);
+            }
         }
     }
-    why
 }

@@ -661,20 +661,14 @@ impl Refs<'_> {
         }
         // Each search compares `text` with every id: it runs while the budget of comparisons
         // lasts, so that many unknown references among many ids stay fast.
-        let hint = if self.suggestions_left.get() >= ids.len() {
+        let found = if self.suggestions_left.get() >= ids.len() {
             self.suggestions_left
                 .set(self.suggestions_left.get() - ids.len().max(1));
             suggest(text, ids.keys())
         } else {
             None
         };
-        let hint = match hint {
-            Some(s) if s.eq_ignore_ascii_case(text) => {
-                format!("; did you mean `{s}`? ids are case-sensitive")
-            }
-            Some(s) => format!("; did you mean `{s}`?"),
-            None => String::new(),
-        };
+        let hint = hint(text, found);
         diags.error(
             "unknown-reference",
             row.at(col),
@@ -695,6 +689,23 @@ pub const SUGGESTION_BUDGET: usize = 500_000;
 pub const MAX_SUGGESTED_ID: usize = 100;
 
 /// The known id closest to `text`, if one is close enough to be a likely typo.
+/// The "did you mean" hint of an error about the unknown `text`, from the closest of `known`
+/// ([`suggest`]); empty when none is close. The one wording for every unknown reference.
+pub fn did_you_mean<'a>(text: &str, known: impl Iterator<Item = &'a String>) -> String {
+    hint(text, suggest(text, known))
+}
+
+/// The "did you mean" hint for a suggestion already found, noting when only the case differs.
+pub fn hint(text: &str, suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) if s.eq_ignore_ascii_case(text) => {
+            format!("; did you mean `{s}`? ids are case-sensitive")
+        }
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => String::new(),
+    }
+}
+
 pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
     if text.len() > MAX_SUGGESTED_ID {
         return None;
