@@ -17,9 +17,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn main() -> ExitCode {
     // Freed memory goes back to the system after a second unused, not after 10 ms. The
     // analysis frees and allocates hundreds of megabytes phase after phase; returned at
-    // once, each page came back through a page fault and was zeroed again. At 10M supply rows
-    // `analyze` took 49-52 s with 14-16 s of system time, and takes 43-46 s with 11-12 s at
-    // the same peak memory (with -1, never returning memory: the same time, 5 % more memory).
+    // once, each page came back through a page fault and was zeroed again (system time and
+    // the measured gain are in `benches/README.md`; -1, never returning memory, costs more
+    // memory for no time).
     // SAFETY: sets an option of the allocator by its documented index before any thread is
     // started; mimalloc reads options atomically.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1000) };

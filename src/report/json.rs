@@ -1,9 +1,9 @@
 //! `report.json`: byte for byte what `serde_json::to_writer_pretty` writes, with the two long
 //! arrays (concentration rows and findings) formatted on every core.
 //!
-//! At 1M supply rows the report is 630 MB of JSON and formatting it on one core took two of
-//! the eight seconds of `analyze`. Everything but the two arrays is small and serialized as
-//! usual with the arrays left empty; each array is then formatted in chunks in parallel,
+//! Why: the two arrays are nearly all of a large report's bytes (`benches/README.md` has the
+//! sizes and times), and formatting them on one core was a large share of `analyze`.
+//! Everything but the two arrays is small and serialized as usual with the arrays left empty; each array is then formatted in chunks in parallel,
 //! each element pretty-printed on its own and indented to its depth, and spliced in where its
 //! `[]` stood. While one batch of chunks is written, the next is formatted.
 
@@ -179,9 +179,9 @@ fn splice_point(head: &[u8], marker: &[u8]) -> io::Result<usize> {
 }
 
 /// Elements formatted per task. Small, because elements differ a thousandfold in size and
-/// sort together: at 1M supply rows the 6,263 visibility gaps, each listing its product's
-/// unmapped inputs, come one after another, and a batch of 512-element chunks held 132 MiB
-/// of formatted JSON where one of 64-element chunks holds 37 MiB, in the same time.
+/// sort together (the visibility gaps, each listing its product's unmapped inputs, come one
+/// after another): a batch of large chunks held several times the formatted JSON of small
+/// ones, in the same time (measured in `benches/README.md`).
 const CHUNK: usize = 64;
 
 /// Writes `items` as a pretty-printed JSON array that is the value of a top-level key.

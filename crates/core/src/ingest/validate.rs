@@ -185,7 +185,7 @@ fn duplicates<K: std::hash::Hash + Eq + Copy>(
     describe: impl Fn(K) -> String,
 ) {
     // Sized up front: grown one rehash at a time, each larger table was fresh memory while
-    // the last was still held (`validate` at 1M supply rows: 290-300 MB peak, now 272 MB).
+    // the last was still held, which raised `validate`'s peak (`benches/README.md`).
     let mut first: HashMap<K, u64> = HashMap::with_capacity(rows.size_hint().0);
     for (key, line) in rows {
         match first.get(&key) {
