@@ -889,3 +889,30 @@ Refiner,DE,Maker,US,metal,widget,,1,yes
         &["c.csv:3:7: error[conflicting-values]: BOM group is `other` here but `feed` on row 2"],
     );
 }
+
+/// Amounts of substitutes are parts of one supply: each share is taken over the whole group,
+/// so a group given by spend imports (shares 1/4 and 3/4, not 1 and 1) and keeps its meaning.
+#[test]
+fn amounts_of_substitutes_are_shares_of_their_group() {
+    let sheet = "\
+Supplier,Supplier Country,Buyer,Buyer Country,Item,Used For,Substitute Group,Spend,End Product
+Mine A,CN,Refiner,DE,ore-a,metal,feed,100,
+Mine B,CL,Refiner,DE,ore-b,metal,feed,300,
+Refiner,DE,Maker,US,metal,widget,,50,yes
+";
+    let tmp = with_file("s.csv", sheet.as_bytes());
+    let o = import(tmp.path(), "s.csv", "out", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let supply = std::fs::read_to_string(tmp.path().join("out/supply.csv")).unwrap();
+    let share_of = |supplier: &str| -> f64 {
+        let line = supply
+            .lines()
+            .find(|l| l.starts_with(&format!("{supplier},")))
+            .unwrap_or_else(|| panic!("{supplier} in {supply}"));
+        line.split(',').nth(3).unwrap().parse().unwrap()
+    };
+    assert_eq!(share_of("mine-a"), 0.25, "{supply}");
+    assert_eq!(share_of("mine-b"), 0.75, "{supply}");
+    // A plain input keeps its share over its own item.
+    assert_eq!(share_of("refiner"), 1.0, "{supply}");
+}

@@ -823,6 +823,62 @@ struct Group {
 }
 
 #[allow(clippy::too_many_lines)]
+/// The qualified amounts of one (buyer, item), its unknown suppliers' included.
+fn amount_total(g: &Group, aggs: &HashMap<(usize, usize, usize), Agg>, b: usize, x: usize) -> f64 {
+    // In row order, as the shares are computed: the same sum to the last bit.
+    let mut rows: Vec<&Agg> = g.suppliers.iter().map(|&s| &aggs[&(s, b, x)]).collect();
+    rows.sort_by_key(|a| a.first);
+    rows.iter()
+        .filter(|a| a.qualified.is_none_or(|(q, _)| q))
+        .map(|a| a.amount)
+        .sum::<f64>()
+        + g.placeholder_amount
+}
+
+/// For the (buyer, input) pairs whose input is one of a substitute group of an item the buyer
+/// makes (DATA-MODEL.md, rules 3), the total amount of the whole requirement: the amounts of
+/// substitutes are parts of one supply, so each share is taken over all of them. Only where
+/// every member is given by amounts (shares given are checked as written).
+fn requirement_totals(
+    groups: &BTreeMap<(usize, usize), Group>,
+    aggs: &HashMap<(usize, usize, usize), Agg>,
+    bom: &BTreeMap<(usize, usize), BomLink>,
+    makes: &BTreeMap<(usize, usize), u64>,
+) -> HashMap<(usize, usize), f64> {
+    let mut makers: HashMap<usize, Vec<usize>> = HashMap::default();
+    for &(b, y) in makes.keys() {
+        makers.entry(y).or_default().push(b);
+    }
+    // (buyer, item made, group) -> the inputs of the group the buyer has rows of.
+    let mut members: BTreeMap<(usize, usize, &str), Vec<usize>> = BTreeMap::new();
+    for (&(y, x), (_, _, grp)) in bom {
+        let Some(grp) = grp.as_deref() else { continue };
+        for &b in makers.get(&y).map_or(&[][..], Vec::as_slice) {
+            if groups.contains_key(&(b, x)) {
+                members.entry((b, y, grp)).or_default().push(x);
+            }
+        }
+    }
+    let mut totals = HashMap::default();
+    for ((b, _, _), xs) in members {
+        let all_amounts = xs.iter().all(|x| {
+            let g = &groups[&(b, *x)];
+            g.has_amount && !g.has_share
+        });
+        if xs.len() < 2 || !all_amounts {
+            continue;
+        }
+        let total: f64 = xs
+            .iter()
+            .map(|&x| amount_total(&groups[&(b, x)], aggs, b, x))
+            .sum();
+        for x in xs {
+            totals.insert((b, x), total);
+        }
+    }
+    totals
+}
+
 /// A BOM link (item made, input): its first row, its quantity and its substitute group.
 type BomLink = (u64, Option<f64>, Option<String>);
 
@@ -1158,6 +1214,7 @@ fn supply_bom_products(
     cx.notes.rows_without_buyer = no_buyer_rows;
     cx.notes.supply_rows_read = aggs.values().map(|a| a.rows).sum();
 
+    let req_totals = requirement_totals(&groups, &aggs, &bom, &makes);
     // Shares per (buyer, item).
     for ((b, x), g) in &groups {
         let mut known: Vec<((usize, usize, usize), &Agg)> = g
@@ -1215,8 +1272,10 @@ fn supply_bom_products(
                 cx.notes.groups_with_placeholder += 1;
             }
         } else if g.has_amount {
-            let total: f64 =
-                qualified_rows.iter().map(|(_, a)| a.amount).sum::<f64>() + g.placeholder_amount;
+            let total = req_totals
+                .get(&(*b, *x))
+                .copied()
+                .unwrap_or_else(|| amount_total(g, &aggs, *b, *x));
             let blanks = qualified_rows
                 .iter()
                 .filter(|(_, a)| a.amounts == 0)
