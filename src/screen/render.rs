@@ -7,9 +7,9 @@
 //! - [`csv`]: one row per candidate × match (name matches and restricted owners), and one
 //!   row for a candidate with neither.
 
-use super::ScreenReport;
 use super::impact::{Impact, ShareChange, SpofRef};
 use super::lists::ListFormat;
+use super::{CandidateResult, ScreenReport};
 use crate::analysis::groups::Level;
 use crate::guard::{CsvGuard, text as t};
 use std::fmt::Write as _;
@@ -28,6 +28,19 @@ fn pct(v: f64) -> String {
 /// The report for people.
 pub fn text(r: &ScreenReport) -> String {
     let mut s = String::new();
+    header_text(&mut s, r);
+    let mut order: Vec<usize> = (0..r.candidates.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(r.candidates[i].verdict));
+    for i in order {
+        candidate_text(&mut s, &r.candidates[i]);
+    }
+    alternates_text(&mut s, r);
+    errors_text(&mut s, r);
+    s
+}
+
+/// The verdict counts, what was screened when, and every list read.
+fn header_text(s: &mut String, r: &ScreenReport) {
     let _ = writeln!(
         s,
         "Screening {} candidate{} for {}: {} BLOCKED, {} REVIEW, {} CLEAR",
@@ -98,102 +111,105 @@ pub fn text(r: &ScreenReport) -> String {
             );
         }
     }
-    let mut order: Vec<usize> = (0..r.candidates.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(r.candidates[i].verdict));
-    for i in order {
-        let c = &r.candidates[i];
+}
+
+/// One candidate: its verdict, reasons, matches, owners and proposals.
+fn candidate_text(s: &mut String, c: &CandidateResult) {
+    let _ = writeln!(
+        s,
+        "\n{:<8} {} ({}) — {}, {}",
+        c.verdict.as_str(),
+        t(&c.name),
+        t(&c.id),
+        t(&c.country),
+        c.country_trust.as_str()
+    );
+    if let Some(note) = &c.country_note {
+        let _ = writeln!(s, "  country {}: {}", t(&c.country), t(note));
+    }
+    for reason in &c.reasons {
+        let _ = writeln!(s, "  - {}", t(reason));
+    }
+    for m in &c.matches {
         let _ = writeln!(
             s,
-            "\n{:<8} {} ({}) — {}, {}",
-            c.verdict.as_str(),
-            t(&c.name),
-            t(&c.id),
-            t(&c.country),
-            c.country_trust.as_str()
+            "  match {:.2} ({}): \"{}\" on {}{}{}{} — {}:{}",
+            m.score,
+            match m.strength {
+                super::Strength::Strong => "strong",
+                super::Strength::Possible => "possible",
+            },
+            t(&m.entry_name),
+            t(&m.source),
+            if m.format == ListFormat::RestrictedCsv {
+                String::new()
+            } else {
+                format!(", entry {}", t(&m.entry_id))
+            },
+            if m.programs.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", t(&m.programs.join(", ")))
+            },
+            m.entity
+                .as_ref()
+                .map_or(String::new(), |e| format!(", dataset entity {}", t(e))),
+            t(&m.list),
+            m.line
         );
-        if let Some(note) = &c.country_note {
-            let _ = writeln!(s, "  country {}: {}", t(&c.country), t(note));
+        if let Some(kind) = &m.alias {
+            let _ = writeln!(s, "      matched {} \"{}\"", t(kind), t(&m.matched_name));
         }
-        for reason in &c.reasons {
-            let _ = writeln!(s, "  - {}", t(reason));
-        }
-        for m in &c.matches {
+        let _ = writeln!(s, "      why: {}", t(&m.why.join("; ")));
+    }
+    if let Some(o) = &c.ownership {
+        let _ = writeln!(
+            s,
+            "  owner: {} ({}) holds {}; restricted owners hold {}",
+            t(&o.owner_name),
+            t(&o.owner),
+            pct(o.owner_share),
+            pct(o.restricted_share)
+        );
+        for l in &o.chain {
             let _ = writeln!(
                 s,
-                "  match {:.2} ({}): \"{}\" on {}{}{}{} — {}:{}",
-                m.score,
-                match m.strength {
-                    super::Strength::Strong => "strong",
-                    super::Strength::Possible => "possible",
-                },
-                t(&m.entry_name),
-                t(&m.source),
-                if m.format == ListFormat::RestrictedCsv {
-                    String::new()
+                "      {} {} ({}) holds {} of {}: {}",
+                if l.status == "restricted" {
+                    "restricted"
                 } else {
-                    format!(", entry {}", t(&m.entry_id))
+                    "possibly restricted"
                 },
-                if m.programs.is_empty() {
-                    String::new()
-                } else {
-                    format!(" [{}]", t(&m.programs.join(", ")))
-                },
-                m.entity
-                    .as_ref()
-                    .map_or(String::new(), |e| format!(", dataset entity {}", t(e))),
-                t(&m.list),
-                m.line
+                t(&l.owner_name),
+                t(&l.owner),
+                pct(l.share),
+                t(&l.owned),
+                t(&l.why)
             );
-            if let Some(kind) = &m.alias {
-                let _ = writeln!(s, "      matched {} \"{}\"", t(kind), t(&m.matched_name));
-            }
-            let _ = writeln!(s, "      why: {}", t(&m.why.join("; ")));
-        }
-        if let Some(o) = &c.ownership {
-            let _ = writeln!(
-                s,
-                "  owner: {} ({}) holds {}; restricted owners hold {}",
-                t(&o.owner_name),
-                t(&o.owner),
-                pct(o.owner_share),
-                pct(o.restricted_share)
-            );
-            for l in &o.chain {
-                let _ = writeln!(
-                    s,
-                    "      {} {} ({}) holds {} of {}: {}",
-                    if l.status == "restricted" {
-                        "restricted"
-                    } else {
-                        "possibly restricted"
-                    },
-                    t(&l.owner_name),
-                    t(&l.owner),
-                    pct(l.share),
-                    t(&l.owned),
-                    t(&l.why)
-                );
-            }
-        }
-        for p in &c.proposals {
-            let _ = writeln!(
-                s,
-                "  proposed: {} ({}) to {} ({}); {}",
-                t(&p.item_name),
-                t(&p.item),
-                t(&p.buyer_name),
-                t(&p.buyer),
-                shares_text(&p.shares)
-            );
-            impact_text(&mut s, &p.impact, "      ");
-            if !p.impact.products.is_empty() {
-                let _ = writeln!(
-                    s,
-                    "      (the vendor's own inputs are not in the dataset and count as available: an upper bound)"
-                );
-            }
         }
     }
+    for p in &c.proposals {
+        let _ = writeln!(
+            s,
+            "  proposed: {} ({}) to {} ({}); {}",
+            t(&p.item_name),
+            t(&p.item),
+            t(&p.buyer_name),
+            t(&p.buyer),
+            shares_text(&p.shares)
+        );
+        impact_text(s, &p.impact, "      ");
+        if !p.impact.products.is_empty() {
+            let _ = writeln!(
+                s,
+                "      (the vendor's own inputs are not in the dataset and count as available: an upper bound)"
+            );
+        }
+    }
+}
+
+/// The unqualified alternates, ranked.
+fn alternates_text(s: &mut String, r: &ScreenReport) {
     let _ = writeln!(
         s,
         "\nQualify these first: unqualified alternates in supply.csv, ranked by the risk qualifying each removes"
@@ -232,7 +248,7 @@ pub fn text(r: &ScreenReport) -> String {
             d.spof_score,
             d.exposure_score
         );
-        impact_text(&mut s, &a.impact, "      ");
+        impact_text(s, &a.impact, "      ");
     }
     let idle = r.alternates.len() - useful.len();
     if idle > 0 && !useful.is_empty() {
@@ -250,6 +266,10 @@ pub fn text(r: &ScreenReport) -> String {
             r.alternates_ranked
         );
     }
+}
+
+/// The rows left out for errors, and the warnings.
+fn errors_text(s: &mut String, r: &ScreenReport) {
     if !r.errors.is_empty() {
         let _ = writeln!(s, "\nNot screened (errors in the candidates file):");
         for e in &r.errors {
@@ -262,7 +282,6 @@ pub fn text(r: &ScreenReport) -> String {
             let _ = writeln!(s, "  {}", t(&w.to_string()));
         }
     }
-    s
 }
 
 fn shares_text(sh: &ShareChange) -> String {
