@@ -9,7 +9,7 @@
 
 use super::impact::{Impact, ShareChange, SpofRef};
 use super::lists::ListFormat;
-use super::{CandidateResult, ScreenReport};
+use super::{CandidateResult, MatchResult, OwnerLink, OwnershipResult, ScreenReport};
 use crate::analysis::groups::Level;
 use crate::guard::{CsvGuard, text as t};
 use std::fmt::Write as _;
@@ -131,62 +131,10 @@ fn candidate_text(s: &mut String, c: &CandidateResult) {
         let _ = writeln!(s, "  - {}", t(reason));
     }
     for m in &c.matches {
-        let _ = writeln!(
-            s,
-            "  match {:.2} ({}): \"{}\" on {}{}{}{} — {}:{}",
-            m.score,
-            match m.strength {
-                super::Strength::Strong => "strong",
-                super::Strength::Possible => "possible",
-            },
-            t(&m.entry_name),
-            t(&m.source),
-            if m.format == ListFormat::RestrictedCsv {
-                String::new()
-            } else {
-                format!(", entry {}", t(&m.entry_id))
-            },
-            if m.programs.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", t(&m.programs.join(", ")))
-            },
-            m.entity
-                .as_ref()
-                .map_or(String::new(), |e| format!(", dataset entity {}", t(e))),
-            t(&m.list),
-            m.line
-        );
-        if let Some(kind) = &m.alias {
-            let _ = writeln!(s, "      matched {} \"{}\"", t(kind), t(&m.matched_name));
-        }
-        let _ = writeln!(s, "      why: {}", t(&m.why.join("; ")));
+        match_text(s, m);
     }
     if let Some(o) = &c.ownership {
-        let _ = writeln!(
-            s,
-            "  owner: {} ({}) holds {}; restricted owners hold {}",
-            t(&o.owner_name),
-            t(&o.owner),
-            pct(o.owner_share),
-            pct(o.restricted_share)
-        );
-        for l in &o.chain {
-            let _ = writeln!(
-                s,
-                "      {} {} ({}) holds {} of {}: {}",
-                if l.status == "restricted" {
-                    "restricted"
-                } else {
-                    "possibly restricted"
-                },
-                t(&l.owner_name),
-                t(&l.owner),
-                pct(l.share),
-                t(&l.owned),
-                t(&l.why)
-            );
-        }
+        ownership_text(s, o);
     }
     for p in &c.proposals {
         let _ = writeln!(
@@ -205,6 +153,68 @@ fn candidate_text(s: &mut String, c: &CandidateResult) {
                 "      (the vendor's own inputs are not in the dataset and count as available: an upper bound)"
             );
         }
+    }
+}
+
+/// One name match: score, entry, list and why.
+fn match_text(s: &mut String, m: &MatchResult) {
+    let _ = writeln!(
+        s,
+        "  match {:.2} ({}): \"{}\" on {}{}{}{} — {}:{}",
+        m.score,
+        match m.strength {
+            super::Strength::Strong => "strong",
+            super::Strength::Possible => "possible",
+        },
+        t(&m.entry_name),
+        t(&m.source),
+        if m.format == ListFormat::RestrictedCsv {
+            String::new()
+        } else {
+            format!(", entry {}", t(&m.entry_id))
+        },
+        if m.programs.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", t(&m.programs.join(", ")))
+        },
+        m.entity
+            .as_ref()
+            .map_or(String::new(), |e| format!(", dataset entity {}", t(e))),
+        t(&m.list),
+        m.line
+    );
+    if let Some(kind) = &m.alias {
+        let _ = writeln!(s, "      matched {} \"{}\"", t(kind), t(&m.matched_name));
+    }
+    let _ = writeln!(s, "      why: {}", t(&m.why.join("; ")));
+}
+
+/// The candidate's owner and its chain of restricted or possibly restricted owners.
+fn ownership_text(s: &mut String, o: &OwnershipResult) {
+    let _ = writeln!(
+        s,
+        "  owner: {} ({}) holds {}; restricted owners hold {}",
+        t(&o.owner_name),
+        t(&o.owner),
+        pct(o.owner_share),
+        pct(o.restricted_share)
+    );
+    for l in &o.chain {
+        let _ = writeln!(
+            s,
+            "      {} {} ({}) holds {} of {}: {}",
+            if l.status == "restricted" {
+                "restricted"
+            } else {
+                "possibly restricted"
+            },
+            t(&l.owner_name),
+            t(&l.owner),
+            pct(l.share),
+            t(&l.owned),
+            t(&l.why)
+        );
     }
 }
 
@@ -426,17 +436,6 @@ pub const CSV_COLUMNS: [&str; 20] = [
 pub fn csv(r: &ScreenReport, guard: CsvGuard) -> Vec<u8> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(CSV_COLUMNS);
-    let mut record = |cells: &mut dyn Iterator<Item = &&str>| {
-        let cells: Vec<_> = cells.map(|c| guard.cell(c)).collect();
-        let _ = w.write_record(cells.iter().map(|c| c.as_bytes()));
-    };
-    let digest = |list: &str| {
-        r.lists
-            .iter()
-            .find(|l| l.path == list)
-            .and_then(|l| l.sha256.clone())
-            .unwrap_or_default()
-    };
     for c in &r.candidates {
         let note = c.country_note.clone().unwrap_or_default();
         let head = [
@@ -445,75 +444,87 @@ pub fn csv(r: &ScreenReport, guard: CsvGuard) -> Vec<u8> {
             c.country.as_str(),
             c.verdict.as_str(),
         ];
-        let mut rows = 0;
-        for m in &c.matches {
-            let score = format!("{:.3}", m.score);
-            let strength = match m.strength {
-                super::Strength::Strong => "strong",
-                super::Strength::Possible => "possible",
-            };
-            let programs = m.programs.join("; ");
-            let why = m.why.join("; ");
-            let entry_type = m.party_type.as_str();
-            let rest = [
-                "name",
-                score.as_str(),
-                strength,
-                m.list.as_str(),
-                m.format.as_str(),
-                m.source.as_str(),
-                m.entry_id.as_str(),
-                m.entry_name.as_str(),
-                m.matched_name.as_str(),
-                m.alias.as_deref().unwrap_or(""),
-                entry_type,
-                programs.as_str(),
-                "",
-                why.as_str(),
-            ];
-            let sha = digest(&m.list);
-            let tail = [sha.as_str(), note.as_str()];
-            record(&mut head.iter().chain(rest.iter()).chain(tail.iter()));
-            rows += 1;
-        }
+        let mut rows: Vec<Cells> = c.matches.iter().map(|m| match_cells(r, m, &note)).collect();
         if let Some(o) = &c.ownership {
-            for l in &o.chain {
-                let share = format!("{}", l.share);
-                let why = format!(
-                    "{} holds {} of {}: {}",
-                    l.owner,
-                    pct(l.share),
-                    l.owned,
-                    l.why
-                );
-                let rest = [
-                    "ownership",
-                    "",
-                    l.status.as_str(),
-                    "",
-                    "",
-                    "",
-                    l.owner.as_str(),
-                    l.owner_name.as_str(),
-                    "",
-                    "",
-                    l.owner_kind.as_str(),
-                    "",
-                    share.as_str(),
-                    why.as_str(),
-                ];
-                let tail = ["", note.as_str()];
-                record(&mut head.iter().chain(rest.iter()).chain(tail.iter()));
-                rows += 1;
-            }
+            rows.extend(o.chain.iter().map(|l| chain_cells(l, &note)));
         }
-        if rows == 0 {
-            let why = c.reasons.join("; ");
-            let mut rest = [""; 16];
-            rest[13] = why.as_str();
-            rest[15] = note.as_str();
-            record(&mut head.iter().chain(rest.iter()));
+        if rows.is_empty() {
+            let mut row = Cells::default();
+            row[13] = c.reasons.join("; ");
+            row[15] = note;
+            rows.push(row);
+        }
+        for row in &rows {
+            let cells = head
+                .iter()
+                .copied()
+                .chain(row.iter().map(String::as_str))
+                .map(|c| guard.cell(c));
+            let _ = w.write_record(cells.map(|c| c.into_owned().into_bytes()));
         }
     }
     w.into_inner().unwrap_or_default()
+}
+
+/// The cells of a row after the candidate's four.
+type Cells = [String; 16];
+
+/// The row of a name match.
+fn match_cells(r: &ScreenReport, m: &MatchResult, note: &str) -> Cells {
+    let digest = r
+        .lists
+        .iter()
+        .find(|l| l.path == m.list)
+        .and_then(|l| l.sha256.clone())
+        .unwrap_or_default();
+    let strength = match m.strength {
+        super::Strength::Strong => "strong",
+        super::Strength::Possible => "possible",
+    };
+    [
+        "name".into(),
+        format!("{:.3}", m.score),
+        strength.into(),
+        m.list.clone(),
+        m.format.as_str().into(),
+        m.source.clone(),
+        m.entry_id.clone(),
+        m.entry_name.clone(),
+        m.matched_name.clone(),
+        m.alias.clone().unwrap_or_default(),
+        m.party_type.as_str().into(),
+        m.programs.join("; "),
+        String::new(),
+        m.why.join("; "),
+        digest,
+        note.into(),
+    ]
+}
+
+/// The row of one link of an ownership chain.
+fn chain_cells(l: &OwnerLink, note: &str) -> Cells {
+    [
+        "ownership".into(),
+        String::new(),
+        l.status.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
+        l.owner.clone(),
+        l.owner_name.clone(),
+        String::new(),
+        String::new(),
+        l.owner_kind.clone(),
+        String::new(),
+        format!("{}", l.share),
+        format!(
+            "{} holds {} of {}: {}",
+            l.owner,
+            pct(l.share),
+            l.owned,
+            l.why
+        ),
+        String::new(),
+        note.into(),
+    ]
 }
