@@ -331,34 +331,7 @@ pub fn run(
     let file = candidates::read(vendors, &mut ds)?;
     let mut warnings = file.warnings.clone();
     let parties = Parties::compute(&ds);
-    let mut lists = vec![lists::dataset_list(dir, &ds, &parties)];
-    let mut diags = Diagnostics::new();
-    for path in list_paths {
-        if let Some(list) = lists::read(path, &ds, &mut diags)? {
-            lists.push(list);
-        }
-    }
-    let mut errors: Vec<Diagnostic> = Vec::new();
-    for d in diags.into_vec() {
-        match d.severity {
-            Severity::Error => errors.push(d),
-            Severity::Warning => warnings.push(d),
-            Severity::Note => {}
-        }
-    }
-    if !errors.is_empty() {
-        let mut files: Vec<&str> = errors.iter().map(|d| d.file.as_str()).collect();
-        files.dedup();
-        let dir = if files.len() == 1 {
-            PathBuf::from(files[0])
-        } else {
-            PathBuf::from("the list files")
-        };
-        return Err(Error::InvalidDataset {
-            dir,
-            diagnostics: errors,
-        });
-    }
+    let lists = read_lists(dir, &ds, &parties, list_paths, &mut warnings)?;
     if file.candidates.is_empty() && !file.errors.is_empty() {
         return Err(Error::InvalidDataset {
             dir: vendors.to_path_buf(),
@@ -391,25 +364,7 @@ pub fn run(
         let proposals = c
             .proposals
             .iter()
-            .map(|p| {
-                let add = Addition {
-                    supplier: Supplier::New(me),
-                    buyer: p.buyer,
-                    item: p.item,
-                    share: p.share,
-                };
-                let mut o = ranker.assess(&add, &mut scratch);
-                doubt.mark(&mut o.impact, p.item, &c.input_countries);
-                ProposalResult {
-                    buyer: ds.entity(p.buyer).id.clone(),
-                    buyer_name: ds.entity(p.buyer).name.clone(),
-                    item: ds.item(p.item).id.clone(),
-                    item_name: ds.item(p.item).name.clone(),
-                    line: p.line,
-                    shares: o.shares,
-                    impact: o.impact,
-                }
-            })
+            .map(|p| proposal_result(&ds, &ranker, &doubt, &mut scratch, me, c, p))
             .collect();
         let country = ds.country(c.country);
         let country_note = (c.country.ix() >= in_file).then(|| {
@@ -438,41 +393,12 @@ pub fn run(
         });
     }
     let (alternates, alternates_ranked) = alternates(&base, &graph, &ranker, settings, progress);
-    let mut summary = VerdictCounts {
-        candidates: out.len(),
-        not_screened: file.errors.len(),
-        ..VerdictCounts::default()
-    };
-    for c in &out {
-        match c.verdict {
-            Verdict::Blocked => summary.blocked += 1,
-            Verdict::Review => summary.review += 1,
-            Verdict::Clear => summary.clear += 1,
-        }
-    }
+    let summary = VerdictCounts::of(&out, file.errors.len());
     let vendors_digest = audit::digest(vendors)?;
-    let mut list_summaries = Vec::new();
-    for l in &lists {
-        let digest = if Path::new(&l.path).is_file() {
-            Some(audit::digest(Path::new(&l.path))?)
-        } else {
-            None
-        };
-        list_summaries.push(ListSummary {
-            path: l.path.clone(),
-            sha256: digest.as_ref().map(|d| d.sha256.clone()),
-            bytes: digest.as_ref().map(|d| d.bytes),
-            published: settings.list_date(&l.path).map(str::to_string),
-            format: l.format,
-            format_name: l.format.describe().to_string(),
-            rows: l.rows,
-            entries: l.entries.len(),
-            organizations: l.count(PartyType::Organization),
-            individuals: l.count(PartyType::Individual),
-            vessels: l.count(PartyType::Vessel),
-            aircraft: l.count(PartyType::Aircraft),
-        });
-    }
+    let list_summaries = lists
+        .iter()
+        .map(|l| list_summary(l, settings))
+        .collect::<Result<Vec<_>>>()?;
     Ok(ScreenReport {
         schema_version: SCHEMA_VERSION,
         tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
@@ -493,6 +419,117 @@ pub fn run(
         errors: file.errors,
         warnings,
     })
+}
+
+/// The dataset's own list and every list in `list_paths`; warnings go to `warnings`, and any
+/// error in a list fails the run (a list that cannot be read must never clear anyone).
+fn read_lists(
+    dir: &Path,
+    ds: &Dataset,
+    parties: &Parties,
+    list_paths: &[PathBuf],
+    warnings: &mut Vec<Diagnostic>,
+) -> Result<Vec<PartyList>> {
+    let mut lists = vec![lists::dataset_list(dir, ds, parties)];
+    let mut diags = Diagnostics::new();
+    for path in list_paths {
+        if let Some(list) = lists::read(path, ds, &mut diags)? {
+            lists.push(list);
+        }
+    }
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    for d in diags.into_vec() {
+        match d.severity {
+            Severity::Error => errors.push(d),
+            Severity::Warning => warnings.push(d),
+            Severity::Note => {}
+        }
+    }
+    if !errors.is_empty() {
+        let mut files: Vec<&str> = errors.iter().map(|d| d.file.as_str()).collect();
+        files.dedup();
+        let dir = if files.len() == 1 {
+            PathBuf::from(files[0])
+        } else {
+            PathBuf::from("the list files")
+        };
+        return Err(Error::InvalidDataset {
+            dir,
+            diagnostics: errors,
+        });
+    }
+    Ok(lists)
+}
+
+/// What a proposal of candidate `c` (entity `me`) changes.
+fn proposal_result(
+    ds: &Dataset,
+    ranker: &Ranker<'_>,
+    doubt: &doubt::Doubt<'_>,
+    scratch: &mut rank::Scratch,
+    me: EntityIx,
+    c: &Candidate,
+    p: &candidates::Proposal,
+) -> ProposalResult {
+    let add = Addition {
+        supplier: Supplier::New(me),
+        buyer: p.buyer,
+        item: p.item,
+        share: p.share,
+    };
+    let mut o = ranker.assess(&add, scratch);
+    doubt.mark(&mut o.impact, p.item, &c.input_countries);
+    ProposalResult {
+        buyer: ds.entity(p.buyer).id.clone(),
+        buyer_name: ds.entity(p.buyer).name.clone(),
+        item: ds.item(p.item).id.clone(),
+        item_name: ds.item(p.item).name.clone(),
+        line: p.line,
+        shares: o.shares,
+        impact: o.impact,
+    }
+}
+
+/// What the report says of a list: its file's digest, date, format and counts.
+fn list_summary(l: &PartyList, settings: &ScreenSettings) -> Result<ListSummary> {
+    let digest = if Path::new(&l.path).is_file() {
+        Some(audit::digest(Path::new(&l.path))?)
+    } else {
+        None
+    };
+    Ok(ListSummary {
+        path: l.path.clone(),
+        sha256: digest.as_ref().map(|d| d.sha256.clone()),
+        bytes: digest.as_ref().map(|d| d.bytes),
+        published: settings.list_date(&l.path).map(str::to_string),
+        format: l.format,
+        format_name: l.format.describe().to_string(),
+        rows: l.rows,
+        entries: l.entries.len(),
+        organizations: l.count(PartyType::Organization),
+        individuals: l.count(PartyType::Individual),
+        vessels: l.count(PartyType::Vessel),
+        aircraft: l.count(PartyType::Aircraft),
+    })
+}
+
+impl VerdictCounts {
+    /// The counts of the verdicts in `out`, with `not_screened` rows left out for errors.
+    fn of(out: &[CandidateResult], not_screened: usize) -> VerdictCounts {
+        let mut summary = VerdictCounts {
+            candidates: out.len(),
+            not_screened,
+            ..VerdictCounts::default()
+        };
+        for c in out {
+            match c.verdict {
+                Verdict::Blocked => summary.blocked += 1,
+                Verdict::Review => summary.review += 1,
+                Verdict::Clear => summary.clear += 1,
+            }
+        }
+        summary
+    }
 }
 
 /// The dataset with every candidate added as an entity (restricted when blocked) and its
