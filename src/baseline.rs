@@ -517,6 +517,14 @@ impl Changes {
             self.metric_moved.len(),
             self.standing
         );
+        self.lists_text(&mut s);
+        s
+    }
+
+    /// The lists of findings added, resolved, escalated, re-rated and moved.
+    fn lists_text(&self, s: &mut String) {
+        use crate::guard::text as t;
+        use std::fmt::Write as _;
         for (title, list) in [("added", &self.added), ("resolved", &self.resolved)] {
             if !list.is_empty() {
                 let _ = writeln!(s, "\n{title}:");
@@ -579,7 +587,6 @@ impl Changes {
                 );
             }
         }
-        s
     }
 }
 
