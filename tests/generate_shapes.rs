@@ -52,7 +52,10 @@ fn hub_is_a_distributor_with_many_makers_and_a_maker_with_many_buyers() {
         .map(|n| g.csr.buyers(tierscope::graph::NodeIx(n)).len())
         .max()
         .unwrap();
-    assert_eq!(most_buyers, 100, "the core maker sells to the other 100 buyers");
+    assert_eq!(
+        most_buyers, 100,
+        "the core maker sells to the other 100 buyers"
+    );
     assert_eq!(g.products.len(), 101);
 }
 
