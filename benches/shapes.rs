@@ -11,12 +11,12 @@
 //! Per shape and size: the entity level alone (one cone per entity), the whole `analyze` with
 //! its JSON written to a sink, and `report`'s rendering of every format and chart in memory.
 
+mod common;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use std::hint::black_box;
 use std::time::Duration;
 use tierscope::analysis::groups::Level;
 use tierscope::analysis::{self, Ctx, Settings};
-use tierscope::cli::{ChartFormat, ReportFormat};
 use tierscope::generate::{Options, Shape, generate};
 use tierscope::graph::ProductionGraph;
 
@@ -58,31 +58,7 @@ fn bench(c: &mut Criterion) {
                     findings.len()
                 })
             });
-            let settings = Settings::default();
-            group.bench_function(BenchmarkId::new("analyze_json", rows), |b| {
-                b.iter(|| {
-                    let report = analysis::analyze(&ds, &g, &settings).expect("runs");
-                    let mut out = std::io::BufWriter::new(std::io::sink());
-                    serde_json::to_writer_pretty(&mut out, &report).expect("serializes");
-                    report.findings.len()
-                })
-            });
-            let report = tierscope::gate::Reviewed::plain(
-                analysis::analyze(&ds, &g, &settings).expect("runs"),
-            );
-            group.bench_function(BenchmarkId::new("report_render", rows), |b| {
-                b.iter(|| {
-                    tierscope::report::render_files(
-                        black_box(&report),
-                        &ds,
-                        &g,
-                        &ReportFormat::ALL,
-                        &[ChartFormat::Svg, ChartFormat::Png],
-                    )
-                    .expect("renders")
-                    .len()
-                })
-            });
+            common::analyze_and_report(&mut group, rows, &ds, &g);
             group.finish();
         }
     }

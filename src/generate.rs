@@ -181,14 +181,7 @@ pub fn generate(dir: &Path, opts: &Options) -> io::Result<Written> {
     let mut written = Written::default();
 
     // Countries: a skewed size (the first few host most firms) and a trust mix.
-    let countries = make_countries(&mut rng, opts.countries);
-    for c in &countries {
-        writeln!(
-            w.countries,
-            "{},{},{},{}",
-            c.code, c.name, c.trust, c.governance
-        )?;
-    }
+    let countries = write_countries(&mut w, &mut rng, opts.countries)?;
     let country_weights: Vec<f64> = (0..countries.len())
         .map(|i| 1.0 / ((i + 1) as f64).powf(0.9))
         .collect();
@@ -332,6 +325,19 @@ struct CountryRow {
     name: String,
     trust: &'static str,
     governance: u32,
+}
+
+/// Makes the countries and writes `countries.csv`.
+fn write_countries(w: &mut Writers, rng: &mut Rng, k: usize) -> io::Result<Vec<CountryRow>> {
+    let countries = make_countries(rng, k);
+    for c in &countries {
+        writeln!(
+            w.countries,
+            "{},{},{},{}",
+            c.code, c.name, c.trust, c.governance
+        )?;
+    }
+    Ok(countries)
 }
 
 fn make_countries(rng: &mut Rng, k: usize) -> Vec<CountryRow> {

@@ -10,7 +10,7 @@
 //! Suppliers are spread over the countries in turn. Deterministic (no randomness beyond the
 //! countries' table); O(N) time, O(countries) memory.
 
-use super::{Options, Rng, Shape, Writers, Written, make_countries};
+use super::{Options, Rng, Shape, Writers, Written, write_countries};
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -18,14 +18,7 @@ pub(super) fn generate(dir: &Path, opts: &Options) -> io::Result<Written> {
     std::fs::create_dir_all(dir)?;
     let mut w = Writers::create(dir, opts)?;
     let mut rng = Rng::new(opts.seed);
-    let countries = make_countries(&mut rng, opts.countries);
-    for c in &countries {
-        writeln!(
-            w.countries,
-            "{},{},{},{}",
-            c.code, c.name, c.trust, c.governance
-        )?;
-    }
+    let countries = write_countries(&mut w, &mut rng, opts.countries)?;
     let country = |i: u64| {
         countries[(i % countries.len() as u64) as usize]
             .code
