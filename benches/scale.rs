@@ -10,6 +10,8 @@
 //! `analyze` with its JSON written to a sink, and `report`'s rendering of every format and
 //! chart in memory (the HTML page's per-product sections were once quadratic).
 
+mod common;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
@@ -17,7 +19,6 @@ use tierscope::analysis::crit::crit_sets;
 use tierscope::analysis::engine::Engine;
 use tierscope::analysis::groups::{Groups, Level};
 use tierscope::analysis::{self, Ctx, Settings};
-use tierscope::cli::{ChartFormat, ReportFormat};
 use tierscope::generate::{Options, generate};
 use tierscope::graph::ProductionGraph;
 
@@ -74,30 +75,7 @@ fn bench(c: &mut Criterion) {
                 analysis::spof::run(&ctx, &mut findings).country_dependency
             })
         });
-        let settings = Settings::default();
-        group.bench_function(BenchmarkId::new("analyze_json", rows), |b| {
-            b.iter(|| {
-                let report = analysis::analyze(&ds, &g, &settings).expect("runs");
-                let mut out = std::io::BufWriter::new(std::io::sink());
-                serde_json::to_writer_pretty(&mut out, &report).expect("serializes");
-                report.findings.len()
-            })
-        });
-        let report =
-            tierscope::gate::Reviewed::plain(analysis::analyze(&ds, &g, &settings).expect("runs"));
-        group.bench_function(BenchmarkId::new("report_render", rows), |b| {
-            b.iter(|| {
-                tierscope::report::render_files(
-                    black_box(&report),
-                    &ds,
-                    &g,
-                    &ReportFormat::ALL,
-                    &[ChartFormat::Svg, ChartFormat::Png],
-                )
-                .expect("renders")
-                .len()
-            })
-        });
+        common::analyze_and_report(&mut group, rows, &ds, &g);
         group.finish();
     }
 }

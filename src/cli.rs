@@ -338,7 +338,8 @@ revenue and inventory days. Files are streamed: 10 million rows need little memo
 without them the files are as before.\n\n\
 Examples:\n  tierscope generate --out /tmp/sector --supply-rows 1000000\n  \
 tierscope generate --out /tmp/chains --supply-rows 100000 --single-input --seed 7\n  \
-tierscope generate --out /tmp/rules3 --supply-rows 100000 --substitutes 0.2 --distributors 0.3"
+tierscope generate --out /tmp/rules3 --supply-rows 100000 --substitutes 0.2 --distributors 0.3\n  \
+tierscope generate --out /tmp/wide --supply-rows 100000 --shape wide"
     )]
     Generate {
         /// Output folder (created if missing; its CSV files are overwritten)
@@ -365,6 +366,9 @@ tierscope generate --out /tmp/rules3 --supply-rows 100000 --substitutes 0.2 --di
         /// Route about this fraction of purchases through distributors, 0 to 1
         #[arg(long, default_value_t = 0.0, value_name = "FRACTION")]
         distributors: f64,
+        /// sector (default), or a stress shape: wide (one item, N inputs from N suppliers) or hub (a distributor with N/2 suppliers, a maker with N/2 buyers)
+        #[arg(long, value_enum, default_value_t)]
+        shape: crate::generate::Shape,
     },
 }
 

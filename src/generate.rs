@@ -51,6 +51,21 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod shapes;
+
+/// What `generate` writes: a sector (the default) or one of the stress shapes of
+/// [`shapes`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Shape {
+    /// Sub-sectors sharing global commodities (the default).
+    #[default]
+    Sector,
+    /// One item with N inputs, each from its own supplier.
+    Wide,
+    /// A distributor with N/2 suppliers, and a maker feeding N/2 buyers.
+    Hub,
+}
+
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -67,6 +82,8 @@ pub struct Options {
     pub substitutes: f64,
     /// Fraction of the purchases from makers that go through a distributor (0: none).
     pub distributors: f64,
+    /// The sector, or a stress shape (`--shape wide|hub`).
+    pub shape: Shape,
 }
 
 impl Default for Options {
@@ -79,6 +96,7 @@ impl Default for Options {
             single_input: false,
             substitutes: 0.0,
             distributors: 0.0,
+            shape: Shape::Sector,
         }
     }
 }
@@ -135,26 +153,35 @@ pub fn check(opts: &Options) -> Result<(), String> {
             ));
         }
     }
+    if opts.shape != Shape::Sector {
+        if opts.single_input || opts.substitutes > 0.0 || opts.distributors > 0.0 {
+            return Err(
+                "--shape wide or hub with --single-input, --substitutes or --distributors (expected the shape alone)".into(),
+            );
+        }
+        if opts.shape == Shape::Hub && opts.supply_rows < 3 {
+            return Err(format!(
+                "--supply-rows is {} with --shape hub (expected at least 3)",
+                opts.supply_rows
+            ));
+        }
+    }
     Ok(())
 }
 
 /// Writes the dataset into `dir` (created if missing).
 pub fn generate(dir: &Path, opts: &Options) -> io::Result<Written> {
     check(opts).map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
+    if opts.shape != Shape::Sector {
+        return shapes::generate(dir, opts);
+    }
     std::fs::create_dir_all(dir)?;
     let mut w = Writers::create(dir, opts)?;
     let mut rng = Rng::new(opts.seed);
     let mut written = Written::default();
 
     // Countries: a skewed size (the first few host most firms) and a trust mix.
-    let countries = make_countries(&mut rng, opts.countries);
-    for c in &countries {
-        writeln!(
-            w.countries,
-            "{},{},{},{}",
-            c.code, c.name, c.trust, c.governance
-        )?;
-    }
+    let countries = write_countries(&mut w, &mut rng, opts.countries)?;
     let country_weights: Vec<f64> = (0..countries.len())
         .map(|i| 1.0 / ((i + 1) as f64).powf(0.9))
         .collect();
@@ -298,6 +325,19 @@ struct CountryRow {
     name: String,
     trust: &'static str,
     governance: u32,
+}
+
+/// Makes the countries and writes `countries.csv`.
+fn write_countries(w: &mut Writers, rng: &mut Rng, k: usize) -> io::Result<Vec<CountryRow>> {
+    let countries = make_countries(rng, k);
+    for c in &countries {
+        writeln!(
+            w.countries,
+            "{},{},{},{}",
+            c.code, c.name, c.trust, c.governance
+        )?;
+    }
+    Ok(countries)
 }
 
 fn make_countries(rng: &mut Rng, k: usize) -> Vec<CountryRow> {

@@ -190,6 +190,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             single_input,
             substitutes,
             distributors,
+            shape,
         } => {
             let opts = crate::generate::Options {
                 supply_rows: *supply_rows,
@@ -199,6 +200,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 single_input: *single_input,
                 substitutes: *substitutes,
                 distributors: *distributors,
+                shape: *shape,
             };
             generate::run(dir, &opts, out)
         }

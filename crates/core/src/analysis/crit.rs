@@ -14,8 +14,9 @@
 //! **Representation.** Each set is a sorted `Arc<[u32]>`; a node whose set equals one of its
 //! inputs' shares that allocation, so long single-sourced chains cost one set, not one each.
 //!
-//! **Complexity.** O(Σ over edges of |crit(supplier)|) time: each intersection is a merge of
-//! sorted lists. Crit sets are bounded by the depth of the graph along single-sourced paths
+//! **Complexity.** O(Σ over edges of |crit(supplier)| + Σ over nodes of c log c) time, for the
+//! c group ids a node's inputs contribute: each intersection is a merge of sorted lists, and a
+//! node's contributions are sorted once. Crit sets are bounded by the depth of the graph along single-sourced paths
 //! (a set only grows by one group per node), so on realistic data they are short; the worst
 //! case, a chain of N single-sourced nodes of distinct groups, holds O(N²) group ids in all
 //! unless shared, and is O(N) with the sharing above when the chain's sets nest.
@@ -64,9 +65,14 @@ pub fn crit_sets(g: &ProductionGraph, groups: &Groups) -> Vec<CritSet> {
                 if rest.is_empty() {
                     single_source = Some(&crit[first.ix()]);
                 }
-                union_into(&acc, &inter, &mut scratch);
-                std::mem::swap(&mut acc, &mut scratch);
+                acc.extend_from_slice(&inter);
             }
+        }
+        // One sort for all the inputs' contributions: merging them one by one would cost
+        // O(k²) for an item with k single-sourced inputs (a wide BOM).
+        if contributions > 0 {
+            acc.sort_unstable();
+            acc.dedup();
         }
         // Share the supplier's set when this node adds nothing to it.
         crit[n.ix()] = match single_source {
@@ -93,29 +99,4 @@ fn intersect_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
             }
         }
     }
-}
-
-/// `out = a ∪ b` for sorted lists.
-fn union_into(a: &[u32], b: &[u32], out: &mut Vec<u32>) {
-    out.clear();
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(a[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(b[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
 }

@@ -14,8 +14,16 @@
 //!
 //! **Complexity.** [`Engine::full`] is O(N + E) for N nodes and E edges. [`Engine::cone`]
 //! recomputes only the nodes downstream of the failed ones (every other node keeps
-//! capacity 1): O(C log C + E_C) for a cone of C nodes and E_C edges. It needs O(N) scratch
-//! space, allocated once per engine and reset after each call.
+//! capacity 1), and of each such node only the requirements that have a supplier inside the
+//! cone: a requirement whose suppliers are all outside has loss 0 and supplies exactly 1,
+//! which cannot lower the minimum, so leaving it out gives the same value to the bit. That is
+//! O(C log C + E_C + Σ k_r) for a cone of C nodes, E_C edges out of them and the suppliers k_r
+//! of each requirement r they feed: an item with 100,000 inputs costs per failure what its
+//! failed input costs, not 100,000 (the wide-BOM case of issue #18). A requirement with many
+//! suppliers (a distributor buying from thousands of makers) is still summed whole, in file
+//! order, for each failure that reaches it, since a floating-point sum cannot be updated by a
+//! delta to the same bits. It needs O(N + R) scratch space for R requirements, allocated once
+//! per engine and reset after each call.
 //!
 //! **Example.** Chip needs a die; the die comes 0.6 from fab A and 0.4 from fab B; fab A's
 //! die needs a wafer from W. Failing W gives cap(A, die) = 0 and cap(chip) = 0.4·1 = 0.4.
@@ -80,7 +88,16 @@ pub struct Engine<'g> {
     failed: Vec<bool>,
     /// For each entity, its production nodes.
     nodes_of: std::sync::Arc<Vec<Vec<NodeIx>>>,
+    /// During [`Engine::cone`]: for each node, the first of its requirements fed from inside
+    /// the cone ([`NO_SLOT`]: none), the rest chained through `next_slot`.
+    first_slot: Vec<u32>,
+    next_slot: Vec<u32>,
+    /// Whether a requirement is in its node's chain.
+    slot_queued: Vec<bool>,
 }
+
+/// The end of a chain of requirements.
+const NO_SLOT: u32 = u32::MAX;
 
 impl<'g> Engine<'g> {
     /// An engine for a graph of a dataset with `entities` entities.
@@ -93,6 +110,9 @@ impl<'g> Engine<'g> {
             mark: vec![false; n],
             failed: vec![false; entities],
             nodes_of: std::sync::Arc::new(nodes_of_entities(g, entities)),
+            first_slot: vec![NO_SLOT; n],
+            next_slot: vec![NO_SLOT; g.csr.sup_start.len().saturating_sub(1)],
+            slot_queued: vec![false; g.csr.sup_start.len().saturating_sub(1)],
         }
     }
 
@@ -150,10 +170,43 @@ impl<'g> Engine<'g> {
         for e in failed {
             self.failed[e.ix()] = true;
         }
+        let csr = &self.g.csr;
         for i in 0..self.touched.len() {
             let n = self.touched[i];
-            let c = eval_node(self.g, n, self.failed[entity[n.ix()].ix()], &self.cap);
+            // The requirements of n fed from inside the cone, queued by its suppliers (which
+            // come before n in the cone); every other requirement supplies exactly 1.
+            let mut slot = std::mem::replace(&mut self.first_slot[n.ix()], NO_SLOT);
+            let failed = self.failed[entity[n.ix()].ix()];
+            let cap = &self.cap;
+            let (next_slot, slot_queued) = (&self.next_slot, &mut self.slot_queued);
+            let fed = std::iter::from_fn(|| {
+                (slot != NO_SLOT).then(|| {
+                    let i = slot as usize;
+                    slot = next_slot[i];
+                    slot_queued[i] = false;
+                    i
+                })
+            });
+            let c = if failed {
+                fed.for_each(drop);
+                0.0
+            } else {
+                node_capacity(fed.map(|i| {
+                    slot_supply(
+                        csr.suppliers(i)
+                            .map(|j| (csr.sup_share[j], cap[csr.sup_node[j].ix()])),
+                    )
+                }))
+            };
             self.cap[n.ix()] = c;
+            for k in csr.out_start[n.ix()] as usize..csr.out_start[n.ix() + 1] as usize {
+                let (b, slot) = (csr.buyers[k].ix(), csr.out_slot[k] as usize);
+                if !self.slot_queued[slot] {
+                    self.slot_queued[slot] = true;
+                    self.next_slot[slot] = self.first_slot[b];
+                    self.first_slot[b] = slot as u32;
+                }
+            }
         }
         for e in failed {
             self.failed[e.ix()] = false;

@@ -1,7 +1,7 @@
 //! Evidence: the paths of production nodes that carry a failure to a product.
 
 use super::crit::CritSet;
-use crate::graph::{NodeIx, ProductionGraph};
+use crate::graph::{InputSlot, NodeIx, ProductionGraph};
 
 /// Up to `k` paths (supplier first, ending at `product`) along which the loss under a failure
 /// reaches `product`. `cap` is the capacity under the failure and `failed(n)` says whether
@@ -80,33 +80,102 @@ pub fn crit_path(
     grp: u32,
     in_group: impl Fn(NodeIx) -> bool,
 ) -> Vec<NodeIx> {
-    let mut path = vec![product];
-    let mut cur = product;
-    while !in_group(cur) {
-        let next = g.inputs[cur.ix()].iter().find_map(|slot| {
-            let all = !slot.suppliers.is_empty()
-                && slot
-                    .suppliers
-                    .iter()
-                    .all(|(s, _)| crit[s.ix()].binary_search(&grp).is_ok());
-            all.then(|| {
-                slot.suppliers
-                    .iter()
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                    .map(|(s, _)| *s)
-            })
-            .flatten()
-        });
-        match next {
-            Some(s) => {
-                path.push(s);
-                cur = s;
-            }
-            None => break,
+    CritPaths::new(g, crit).path(product, grp, in_group)
+}
+
+/// [`crit_path`] for many (product, group) pairs over one grouping's crit sets, the same paths.
+/// At a node with many inputs, the first input each group stops is looked up in an index
+/// built the first time the node is walked through (O(Σ over its inputs' suppliers of
+/// |crit|)), instead of scanning the inputs for each group: a product with k single-sourced
+/// inputs has k single points of failure, and scanning would cost O(k²) in all.
+pub struct CritPaths<'a> {
+    g: &'a ProductionGraph,
+    crit: &'a [CritSet],
+    /// For nodes with more than [`CritPaths::INDEXED`] inputs: group → first input it stops.
+    first_stopped: std::collections::HashMap<NodeIx, std::collections::HashMap<u32, usize>>,
+}
+
+impl<'a> CritPaths<'a> {
+    /// Nodes with more inputs than this get an index.
+    const INDEXED: usize = 16;
+
+    pub fn new(g: &'a ProductionGraph, crit: &'a [CritSet]) -> Self {
+        CritPaths {
+            g,
+            crit,
+            first_stopped: Default::default(),
         }
     }
-    path.reverse();
-    path
+
+    /// What [`crit_path`] gives for (`product`, `grp`).
+    pub fn path(
+        &mut self,
+        product: NodeIx,
+        grp: u32,
+        in_group: impl Fn(NodeIx) -> bool,
+    ) -> Vec<NodeIx> {
+        let (g, crit) = (self.g, self.crit);
+        let mut path = vec![product];
+        let mut cur = product;
+        while !in_group(cur) {
+            let inputs = &g.inputs[cur.ix()];
+            let slot = if inputs.len() > Self::INDEXED {
+                let index = self
+                    .first_stopped
+                    .entry(cur)
+                    .or_insert_with(|| first_stopped(crit, inputs));
+                index.get(&grp).copied()
+            } else {
+                inputs.iter().position(|slot| stops(crit, slot, grp))
+            };
+            let next = slot.and_then(|i| largest_supplier(&inputs[i]));
+            match next {
+                Some(s) => {
+                    path.push(s);
+                    cur = s;
+                }
+                None => break,
+            }
+        }
+        path.reverse();
+        path
+    }
+}
+
+/// Whether failing group `grp` stops every supplier of a mapped input.
+fn stops(crit: &[CritSet], slot: &InputSlot, grp: u32) -> bool {
+    !slot.suppliers.is_empty()
+        && slot
+            .suppliers
+            .iter()
+            .all(|(s, _)| crit[s.ix()].binary_search(&grp).is_ok())
+}
+
+/// The supplier of an input with the largest share (the lowest node on a tie).
+fn largest_supplier(slot: &InputSlot) -> Option<NodeIx> {
+    slot.suppliers
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(s, _)| *s)
+}
+
+/// For each group that stops some input of a node, the first such input.
+fn first_stopped(crit: &[CritSet], inputs: &[InputSlot]) -> std::collections::HashMap<u32, usize> {
+    let mut index = std::collections::HashMap::new();
+    for (i, slot) in inputs.iter().enumerate() {
+        let Some(((first, _), rest)) = slot.suppliers.split_first() else {
+            continue;
+        };
+        for &grp in crit[first.ix()].iter() {
+            if rest
+                .iter()
+                .all(|(s, _)| crit[s.ix()].binary_search(&grp).is_ok())
+            {
+                index.entry(grp).or_insert(i);
+            }
+        }
+    }
+    index
 }
 
 /// Every node upstream of `product` (itself included), with a parent pointer towards the

@@ -257,6 +257,7 @@ fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
 
 fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
     let crit = crit_sets(ctx.g, groups);
+    let mut crit_paths = paths::CritPaths::new(ctx.g, &crit);
     for &(p, node) in &ctx.products {
         let own = groups.of(ctx.product_entity(p));
         for &grp in crit[node.ix()].iter() {
@@ -264,7 +265,7 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
                 continue;
             }
             let in_group = |n: NodeIx| groups.of(ctx.g.node(n).entity) == Some(grp);
-            let path = paths::crit_path(ctx.g, &crit, node, grp, in_group);
+            let path = crit_paths.path(node, grp, in_group);
             let product = ctx.product_ref(p);
             let subject = groups.subject[grp as usize].clone();
             // Untrusted hands are news for a product made in trusted hands; for a product

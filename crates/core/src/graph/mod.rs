@@ -127,7 +127,8 @@ pub struct ProductionGraph {
 ///   [`ProductionGraph::inputs`]; slot `i`'s suppliers are `sup_node[j]` with rescaled share
 ///   `sup_share[j]` for `j` in `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
 /// - Its buyers (out-edges, one per edge of the petgraph model) are
-///   `buyers[out_start[n]..out_start[n + 1]]`.
+///   `buyers[out_start[n]..out_start[n + 1]]`; out-edge `k` feeds the buyer's slot
+///   `out_slot[k]` (an index into `sup_start`).
 #[derive(Debug, Clone, Default)]
 pub struct Csr {
     pub entity: Vec<EntityIx>,
@@ -137,6 +138,7 @@ pub struct Csr {
     pub sup_share: Vec<f64>,
     pub out_start: Vec<u32>,
     pub buyers: Vec<NodeIx>,
+    pub out_slot: Vec<u32>,
 }
 
 impl Csr {
@@ -152,6 +154,7 @@ impl Csr {
             sup_share: Vec::with_capacity(edges),
             out_start: vec![0; n + 1],
             buyers: vec![NodeIx(0); edges],
+            out_slot: vec![0; edges],
         };
         csr.slot_start.push(0);
         csr.sup_start.push(0);
@@ -170,12 +173,15 @@ impl Csr {
             csr.out_start[i + 1] += csr.out_start[i];
         }
         let mut fill: Vec<u32> = csr.out_start[..n].to_vec();
+        let mut slot_ix = 0u32;
         for (b, slots) in inputs.iter().enumerate() {
             for slot in slots {
                 for &(s, _) in &slot.suppliers {
                     csr.buyers[fill[s.ix()] as usize] = NodeIx(b as u32);
+                    csr.out_slot[fill[s.ix()] as usize] = slot_ix;
                     fill[s.ix()] += 1;
                 }
+                slot_ix += 1;
             }
         }
         csr
