@@ -490,6 +490,17 @@ pub struct TrustArgs {
     /// Treat these country codes as trusted (comma-separated), on top of countries.csv
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub trust: Vec<String>,
+    /// Where supply rows lead into a node profiles.csv takes from a supplier's profile: use
+    /// the profile (drop the rows) or the data (ignore the profile); without it, an error
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub prefer: Option<Prefer>,
+}
+
+/// Which source wins where profiles.csv and supply rows both describe a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Prefer {
+    Profile,
+    Data,
 }
 
 /// Thresholds and scope of an analysis. Unset flags fall back to the config file, then to

@@ -192,6 +192,126 @@ pub fn read_secret_key(path: &Path) -> Result<SigningKey> {
     })
 }
 
+/// The dataset's profile file, when it has one.
+pub const PROFILES_CSV: &str = "profiles.csv";
+
+/// Reads `dir/profiles.csv` (if any), each profile file it names (verified), and adds the
+/// stand-ins to `ds`. Every bad row is collected; an unsigned profile is a warning on stderr,
+/// a signature that fails is an error.
+pub fn prepare(
+    dir: &Path,
+    ds: &mut tierscope_core::model::Dataset,
+    prefer: Option<crate::cli::Prefer>,
+) -> Result<Option<tierscope_core::profile::compose::Composition>> {
+    use std::io::Write as _;
+    use tierscope_core::profile::compose::{self, Prefer, Request};
+    let path = dir.join(PROFILES_CSV);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let bad = |what: String| Error::Input {
+        path: path.clone(),
+        what,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&path)
+        .map_err(|e| bad(e.to_string()))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(ce), Some(ci), Some(cf)) = (col("entity"), col("item"), col("file")) else {
+        return Err(bad(format!(
+            "line 1: the header is `{}` (expected the columns entity, item, file and optionally key)",
+            headers.join(",")
+        )));
+    };
+    let ck = col("key");
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut requests = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e.to_string());
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
+        let (entity, item, file) = (cell(ce), cell(ci), cell(cf));
+        let Some(&e) = ds.entity_ix.get(entity) else {
+            errors.push(format!(
+                "line {line}, column {}: unknown entity `{entity}` (expected an id from entities.csv)",
+                ce + 1
+            ));
+            continue;
+        };
+        let Some(&x) = ds.item_ix.get(item) else {
+            errors.push(format!(
+                "line {line}, column {}: unknown item `{item}` (expected an id from items.csv)",
+                ci + 1
+            ));
+            continue;
+        };
+        if file.is_empty() {
+            errors.push(format!(
+                "line {line}, column {}: empty file (expected the profile's path relative to the dataset folder)",
+                cf + 1
+            ));
+            continue;
+        }
+        let file_path = dir.join(file);
+        let profile = match read(&file_path) {
+            Ok(p) => p,
+            Err(e) => {
+                errors.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        let key = ck.map(cell).filter(|k| !k.is_empty());
+        let signed_by = match verify(&profile, &file_path, key) {
+            Ok(Trust::Signed(print)) => Some(print),
+            Ok(Trust::Unsigned) => {
+                warnings.push(format!(
+                    "warning: {}: line {line}: {file} is not signed (anyone could have written its numbers)\n",
+                    path.display()
+                ));
+                None
+            }
+            Err(e) => {
+                errors.push(format!("line {line}: {e}"));
+                continue;
+            }
+        };
+        requests.push(Request {
+            entity: e,
+            item: x,
+            profile,
+            file: file.to_string(),
+            line,
+            signed_by,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(bad(errors.join("; ")));
+    }
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = err.write_all(w.as_bytes());
+    }
+    let prefer = prefer.map(|p| match p {
+        crate::cli::Prefer::Profile => Prefer::Profile,
+        crate::cli::Prefer::Data => Prefer::Data,
+    });
+    Ok(Some(compose::prepare(ds, requests, prefer, &path, &sha256_hex)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -205,7 +205,7 @@ proptest! {
                     prop_assert!((want - got).abs() < 1e-9, "{} {}: {want} vs {got}", ip.item, c.code);
                     prop_assert_eq!(ip.critical_countries.contains(&c.code), want <= 1e-12);
                 }
-                let want = oracle.caps(&|e| g.parties.untrusted[e.ix()])[&(s, x)];
+                let want = oracle.caps(&|e| g.parties.untrusted[e.ix()] && e != s)[&(s, x)];
                 prop_assert!((want - ip.untrusted).abs() < 1e-9);
             }
             // No sub-tier id (E<n>) or name (Firm <n>) as a token once S's own are removed.

@@ -11,6 +11,7 @@
 //! policy it was computed under. No sub-tier entity id, name, share or path is in it.
 
 
+pub mod compose;
 
 use crate::analysis::engine::Engine;
 use crate::analysis::groups::{Groups, Level};
@@ -58,7 +59,7 @@ pub struct ItemProfile {
     /// cap(S, y | country) for each country whose failure lowers it (its own country
     /// included, at 0); a country not listed leaves it at 1.
     pub capacity: BTreeMap<String, f64>,
-    /// cap(S, y | untrusted bloc) under [`Profile::policy`].
+    /// cap(S, y | untrusted bloc less S) under [`Profile::policy`].
     pub untrusted: f64,
     /// Countries whose failure alone stops it (capacity 0), sorted.
     pub critical_countries: Vec<String>,
@@ -196,7 +197,9 @@ pub fn build(
     }
     let untrusted: Vec<EntityIx> = (0..ds.entities.len() as u32)
         .map(EntityIx)
-        .filter(|e| g.parties.untrusted[e.ix()])
+        // Less S itself, as for a product's own exposure: a buyer whose policy makes S
+        // untrusted fails S anyway, and S's own products never blame S.
+        .filter(|&e| g.parties.untrusted[e.ix()] && e != entity)
         .collect();
     let untrusted_caps: Vec<f64> = {
         let caps = engine.cone(&untrusted);
