@@ -309,7 +309,13 @@ pub fn prepare(
         crate::cli::Prefer::Profile => Prefer::Profile,
         crate::cli::Prefer::Data => Prefer::Data,
     });
-    Ok(Some(compose::prepare(ds, requests, prefer, &path, &sha256_hex)?))
+    Ok(Some(compose::prepare(
+        ds,
+        requests,
+        prefer,
+        &path,
+        &sha256_hex,
+    )?))
 }
 
 #[cfg(test)]

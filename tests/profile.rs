@@ -74,7 +74,11 @@ fn the_biocon_profile_holds_the_worked_example_numbers_and_no_sub_tier_id_or_nam
     let ds = tierscope::ingest::load(Path::new(&dir)).unwrap().dataset;
     let g = ProductionGraph::build(&ds);
     let hidden = sub_tier(&ds, &g, ds.entity_ix["biocon-bengaluru"]);
-    assert!(hidden.len() >= 15, "the sub-tier is mapped: {}", hidden.len());
+    assert!(
+        hidden.len() >= 15,
+        "the sub-tier is mapped: {}",
+        hidden.len()
+    );
     for e in hidden {
         let ent = ds.entity(e);
         assert!(!text.contains(&ent.id), "the profile names {}", ent.id);
@@ -111,7 +115,10 @@ fn the_biocon_profile_holds_the_worked_example_numbers_and_no_sub_tier_id_or_nam
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
 
@@ -120,7 +127,10 @@ fn bad_requests_are_exit_2_with_a_clear_error_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = format!("{DATASETS}/biologic-ingredients");
     for (args, says) in [
-        (vec!["--entity", "no-such-firm"], "unknown entity `no-such-firm`"),
+        (
+            vec!["--entity", "no-such-firm"],
+            "unknown entity `no-such-firm`",
+        ),
         (
             vec!["--entity", "biocon-bengaluru", "--item", "no-such-item"],
             "unknown item `no-such-item`",
@@ -156,6 +166,19 @@ fn keygen_then_sign_gives_a_profile_with_the_key_fingerprint() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let public = std::fs::read_to_string(tmp.path().join("s.key.pub")).unwrap();
     assert!(public.starts_with("tierscope-ed25519-public "));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(tmp.path().join("s.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the secret key is readable by others: {mode:o}"
+        );
+    }
     // keygen never overwrites a key.
     let again = run(tmp.path(), &["keygen", "--out", "s.key"]);
     assert_eq!(code(&again), 2);
@@ -163,7 +186,13 @@ fn keygen_then_sign_gives_a_profile_with_the_key_fingerprint() {
     let out = run(
         tmp.path(),
         &[
-            "profile", &dir, "--entity", "biocon-bengaluru", "--sign", "s.key", "--out",
+            "profile",
+            &dir,
+            "--entity",
+            "biocon-bengaluru",
+            "--sign",
+            "s.key",
+            "--out",
             "p.json",
         ],
     );
@@ -221,4 +250,140 @@ proptest! {
             }
         }
     }
+}
+
+/// The buyer's dataset: the bundled biologic chain with Biocon selling drug substance to the
+/// US biotech, and `profiles.csv` naming Biocon's profile (written by `setup`).
+fn buyer(tmp: &Path, key_column: &str) -> std::path::PathBuf {
+    let dir = tmp.join("buyer");
+    std::fs::create_dir_all(dir.join("profiles")).unwrap();
+    for f in std::fs::read_dir(format!("{DATASETS}/biologic-ingredients")).unwrap() {
+        let f = f.unwrap().path();
+        if f.extension().is_some_and(|e| e == "csv") {
+            std::fs::copy(&f, dir.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let supply = std::fs::read_to_string(dir.join("supply.csv")).unwrap();
+    let supply = supply.replace(
+        "wuxi-biologics-wuxi,us-biotech-fictional,mab-drug-substance,0.7,",
+        "wuxi-biologics-wuxi,us-biotech-fictional,mab-drug-substance,0.5,",
+    ) + "biocon-bengaluru,us-biotech-fictional,mab-drug-substance,0.2,true,60\n";
+    std::fs::write(dir.join("supply.csv"), supply).unwrap();
+    std::fs::write(
+        dir.join("profiles.csv"),
+        format!("entity,item,file,key\nbiocon-bengaluru,mab-drug-substance,profiles/biocon.json,{key_column}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_buyer_uses_a_signed_profile_and_refuses_a_tampered_one_or_another_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    assert_eq!(code(&run(t, &["keygen", "--out", "biocon.key"])), 0);
+    assert_eq!(code(&run(t, &["keygen", "--out", "other.key"])), 0);
+    let src = format!("{DATASETS}/biologic-ingredients");
+    let out = run(
+        t,
+        &[
+            "profile",
+            &src,
+            "--entity",
+            "biocon-bengaluru",
+            "--item",
+            "mab-drug-substance",
+            "--sign",
+            "biocon.key",
+            "--out",
+            "biocon.json",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let p: Profile =
+        serde_json::from_slice(&std::fs::read(t.join("biocon.json")).unwrap()).unwrap();
+    let print = p.signature.clone().unwrap().fingerprint;
+    let dir = buyer(t, &print);
+    let text = std::fs::read_to_string(t.join("biocon.json")).unwrap();
+    std::fs::write(dir.join("profiles/biocon.json"), &text).unwrap();
+    let d = dir.to_str().unwrap();
+    let args = [
+        "analyze",
+        d,
+        "--prefer",
+        "profile",
+        "--level",
+        "country,untrusted",
+        "--format",
+        "json",
+    ];
+    let out = run(t, &args);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["profiles"][0]["signed_by"], print.as_str());
+    // Without --prefer, Biocon's own supply rows clash with its profile: exit 2 naming both.
+    let out = run(t, &args[..2]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("supply.csv line") && stderr(&out).contains("profiles.csv line 2"),
+        "{}",
+        stderr(&out)
+    );
+    // One capacity changed after signing: refused.
+    let tampered = text.replacen("\"CN\": 0.53", "\"CN\": 0.63", 1);
+    assert_ne!(tampered, text);
+    std::fs::write(dir.join("profiles/biocon.json"), &tampered).unwrap();
+    let out = run(t, &args);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("does not verify"), "{}", stderr(&out));
+    // Signed by another key than profiles.csv expects: refused.
+    let other = run(
+        t,
+        &[
+            "profile",
+            &src,
+            "--entity",
+            "biocon-bengaluru",
+            "--sign",
+            "other.key",
+            "--out",
+            "other.json",
+        ],
+    );
+    assert_eq!(code(&other), 0);
+    std::fs::copy(t.join("other.json"), dir.join("profiles/biocon.json")).unwrap();
+    let out = run(t, &args);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("not by the expected key"),
+        "{}",
+        stderr(&out)
+    );
+    // Unsigned, no key expected: a warning, and the run goes on.
+    let dir = buyer(t, "");
+    let out = run(
+        t,
+        &[
+            "profile",
+            &src,
+            "--entity",
+            "biocon-bengaluru",
+            "--out",
+            "buyer/profiles/biocon.json",
+        ],
+    );
+    assert_eq!(code(&out), 0);
+    let out = run(
+        t,
+        &[
+            "analyze",
+            dir.to_str().unwrap(),
+            "--prefer",
+            "profile",
+            "--level",
+            "country",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("is not signed"), "{}", stderr(&out));
 }

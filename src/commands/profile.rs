@@ -40,14 +40,8 @@ pub fn run(settings: &Settings, opts: &Options<'_>, out: &mut dyn Write) -> Resu
         })?),
         None => None,
     };
-    let mut p = tierscope_core::profile::build(
-        &ds,
-        &graph,
-        entity,
-        item,
-        &as_of,
-        &profile::sha256_hex,
-    )?;
+    let mut p =
+        tierscope_core::profile::build(&ds, &graph, entity, item, &as_of, &profile::sha256_hex)?;
     if let Some(key) = &key {
         profile::sign(&mut p, key);
     }
@@ -88,20 +82,25 @@ pub fn keygen(path: &Path, out: &mut dyn Write) -> Result<i32> {
     let key = profile::generate_key()?;
     let (dir, name) = split(path)?;
     let public_name = format!("{}.pub", name.to_string_lossy());
-    // Temporary files are created 0600 and renamed into place: the secret key is never
-    // readable by others, nor half-written.
+    // The secret key goes to a temporary file tempfile creates readable by its owner only
+    // (0600 on Unix), moved into place without replacing a file that appeared meanwhile: it
+    // is never readable by others, half-written, or written over another key.
+    let write_err = |source: std::io::Error| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
+    tmp.write_all(profile::secret_key_text(&key).as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(write_err)?;
+    tmp.persist_noclobber(path)
+        .map_err(|e| write_err(e.error))?;
     write_all(
         dir,
-        &[
-            OutFile {
-                path: PathBuf::from(name),
-                bytes: profile::secret_key_text(&key).into_bytes(),
-            },
-            OutFile {
-                path: PathBuf::from(public_name),
-                bytes: profile::public_key_text(&key.verifying_key()).into_bytes(),
-            },
-        ],
+        &[OutFile {
+            path: PathBuf::from(public_name),
+            bytes: profile::public_key_text(&key.verifying_key()).into_bytes(),
+        }],
     )?;
     let line = format!(
         "wrote the secret key to {} and the public key to {} (fingerprint {})\n",

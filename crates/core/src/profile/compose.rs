@@ -121,7 +121,10 @@ pub fn prepare(
     let mut errors: Vec<String> = Vec::new();
     let mut accepted: Vec<(Request, ItemProfile)> = Vec::new();
     for req in requests {
-        let (s, y) = (ds.entity(req.entity).id.clone(), ds.item(req.item).id.clone());
+        let (s, y) = (
+            ds.entity(req.entity).id.clone(),
+            ds.item(req.item).id.clone(),
+        );
         let at = format!("line {}: {}", req.line, req.file);
         if req.profile.entity.id != s {
             errors.push(format!(
@@ -338,7 +341,8 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
         let n = g.node_of[&(plan.entity, plan.item)];
         let rest = g.node_of[&(plan.entity, item)];
         // Rows kept under `--prefer profile` no longer feed the node.
-        g.graph.retain_edges(|gr, edge| gr.edge_endpoints(edge).map(|(_, b)| b) != Some(n.index()));
+        g.graph
+            .retain_edges(|gr, edge| gr.edge_endpoints(edge).map(|(_, b)| b) != Some(n.index()));
         let slots = plan
             .stand_ins
             .iter()
@@ -368,17 +372,19 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
             })
             .collect();
         g.inputs[n.ix()] = slots;
+        // S's own node of the stand-in item needs nothing (even when S is a distributor, whose
+        // node would take the stand-ins as its suppliers): it fails only with S.
+        g.inputs[rest.ix()] = Vec::new();
+        g.graph
+            .retain_edges(|gr, edge| gr.edge_endpoints(edge).map(|(_, b)| b) != Some(rest.index()));
         used.node = Some(n);
         g.stand_ins.push(used);
     }
     for e in comp.untrusted {
         g.parties.untrusted[e.ix()] = true;
     }
-    let nodes: Vec<(EntityIx, ItemIx)> = g
-        .graph
-        .node_weights()
-        .map(|p| (p.entity, p.item))
-        .collect();
+    let nodes: Vec<(EntityIx, ItemIx)> =
+        g.graph.node_weights().map(|p| (p.entity, p.item)).collect();
     g.csr = Csr::build(&nodes, &g.inputs);
     ds.supply.truncate(comp.temp_rows);
 }

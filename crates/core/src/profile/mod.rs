@@ -10,7 +10,6 @@
 //! A profile names only the supplier itself, the items it makes, country codes and the trust
 //! policy it was computed under. No sub-tier entity id, name, share or path is in it.
 
-
 pub mod compose;
 
 use crate::analysis::engine::Engine;
