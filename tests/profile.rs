@@ -45,6 +45,33 @@ fn sub_tier(ds: &Dataset, g: &ProductionGraph, s: EntityIx) -> BTreeSet<EntityIx
     out
 }
 
+/// Runs `profile` on Biocon in `src` signed with `key` into `out`; its output and profile.
+fn signed_profile(
+    cwd: &Path,
+    src: &str,
+    item: Option<&str>,
+    key: &str,
+    out: &str,
+) -> (Output, Profile) {
+    let mut args = vec![
+        "profile",
+        src,
+        "--entity",
+        "biocon-bengaluru",
+        "--sign",
+        key,
+        "--out",
+        out,
+    ];
+    if let Some(item) = item {
+        args.extend(["--item", item]);
+    }
+    let o = run(cwd, &args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let p = serde_json::from_slice(&std::fs::read(cwd.join(out)).unwrap()).unwrap();
+    (o, p)
+}
+
 fn no_digest(_: &[u8]) -> String {
     "0".repeat(64)
 }
@@ -183,22 +210,7 @@ fn keygen_then_sign_gives_a_profile_with_the_key_fingerprint() {
     let again = run(tmp.path(), &["keygen", "--out", "s.key"]);
     assert_eq!(code(&again), 2);
     assert!(stderr(&again).contains("never overwrites"));
-    let out = run(
-        tmp.path(),
-        &[
-            "profile",
-            &dir,
-            "--entity",
-            "biocon-bengaluru",
-            "--sign",
-            "s.key",
-            "--out",
-            "p.json",
-        ],
-    );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let p: Profile =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("p.json")).unwrap()).unwrap();
+    let (out, p) = signed_profile(tmp.path(), &dir, None, "s.key", "p.json");
     let sig = p.signature.clone().expect("signed");
     assert!(String::from_utf8_lossy(&out.stdout).contains(&sig.fingerprint));
     assert!(public.contains(&sig.public_key));
@@ -284,24 +296,13 @@ fn a_buyer_uses_a_signed_profile_and_refuses_a_tampered_one_or_another_key() {
     assert_eq!(code(&run(t, &["keygen", "--out", "biocon.key"])), 0);
     assert_eq!(code(&run(t, &["keygen", "--out", "other.key"])), 0);
     let src = format!("{DATASETS}/biologic-ingredients");
-    let out = run(
+    let (_, p) = signed_profile(
         t,
-        &[
-            "profile",
-            &src,
-            "--entity",
-            "biocon-bengaluru",
-            "--item",
-            "mab-drug-substance",
-            "--sign",
-            "biocon.key",
-            "--out",
-            "biocon.json",
-        ],
+        &src,
+        Some("mab-drug-substance"),
+        "biocon.key",
+        "biocon.json",
     );
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let p: Profile =
-        serde_json::from_slice(&std::fs::read(t.join("biocon.json")).unwrap()).unwrap();
     let print = p.signature.clone().unwrap().fingerprint;
     let dir = buyer(t, &print);
     let text = std::fs::read_to_string(t.join("biocon.json")).unwrap();

@@ -244,15 +244,7 @@ pub fn prepare(
                 line: 0,
             });
             ds.entity_ix.insert(id, e);
-            ds.supply.push(SupplyRow {
-                supplier: e,
-                buyer: s,
-                item,
-                share: None,
-                qualified: true,
-                lead_time_days: None,
-                line: 0,
-            });
+            ds.supply.push(temp_row(e, s, item));
             e
         };
         for (code, &cap) in &ip.capacity {
@@ -292,15 +284,7 @@ pub fn prepare(
             ));
         }
         // S's own node of the stand-in item: the part of each requirement that is left.
-        ds.supply.push(SupplyRow {
-            supplier: s,
-            buyer: s,
-            item,
-            share: None,
-            qualified: true,
-            lead_time_days: None,
-            line: 0,
-        });
+        ds.supply.push(temp_row(s, s, item));
         comp.plans.push(Plan {
             entity: s,
             item: req.item,
@@ -321,6 +305,19 @@ pub fn prepare(
         });
     }
     Ok(comp)
+}
+
+/// A temporary supply row: it only makes `supplier`'s node of the stand-in item exist.
+fn temp_row(supplier: EntityIx, buyer: EntityIx, item: ItemIx) -> SupplyRow {
+    SupplyRow {
+        supplier,
+        buyer,
+        item,
+        share: None,
+        qualified: true,
+        lead_time_days: None,
+        line: 0,
+    }
 }
 
 fn list(codes: &[String]) -> String {
