@@ -245,6 +245,43 @@ tierscope whatif my-data --fail entity:fab-tw --fail country:JP"
         #[command(flatten)]
         trust: TrustArgs,
     },
+    /// Write a supplier's federated risk profile: what its hidden sub-tier means for buyers
+    #[command(
+        after_help = "The profile (JSON, schema/profile.schema.json) gives, for each item the \
+entity makes, its capacity under the failure of each country that lowers it, under the \
+untrusted bloc (with the trust policy used), its country-level critical set, input coverage and \
+whether estimated shares are involved. It names no sub-tier entity, share or path.\n\n\
+Examples:\n  tierscope profile supplier-data --entity biocon-bengaluru --out biocon.json\n  \
+tierscope profile supplier-data --entity biocon-bengaluru --item mab-drug-substance --sign my.key --out biocon.json"
+    )]
+    Profile {
+        /// The supplier's dataset folder (default: `dataset` in the config file)
+        dir: Option<PathBuf>,
+        /// The supplier: an entity id or name
+        #[arg(long, value_name = "ID")]
+        entity: String,
+        /// Only this item (default: every item the entity makes)
+        #[arg(long, value_name = "ITEM")]
+        item: Option<String>,
+        /// The profile file to write (atomically)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Sign with this secret key (from `tierscope keygen`)
+        #[arg(long, value_name = "KEY")]
+        sign: Option<PathBuf>,
+        /// The as-of date written in the profile (default: today, UTC)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<String>,
+        #[command(flatten)]
+        trust: TrustArgs,
+    },
+    /// Make an Ed25519 key pair for signing profiles: KEY (secret) and KEY.pub
+    #[command(after_help = "Examples:\n  tierscope keygen --out biocon.key")]
+    Keygen {
+        /// The secret key file to write; the public key goes to FILE.pub
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Screen candidate vendors: restricted-party lists, ownership, and what each would change
     #[command(
         after_help = "Candidates file columns: name, country (required); id, owner, owner_share, \
@@ -457,6 +494,17 @@ pub struct TrustArgs {
     /// Treat these country codes as trusted (comma-separated), on top of countries.csv
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub trust: Vec<String>,
+    /// Where supply rows lead into a node profiles.csv takes from a supplier's profile: use
+    /// the profile (drop the rows) or the data (ignore the profile); without it, an error
+    #[arg(long, value_enum, value_name = "SOURCE")]
+    pub prefer: Option<Prefer>,
+}
+
+/// Which source wins where profiles.csv and supply rows both describe a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Prefer {
+    Profile,
+    Data,
 }
 
 /// Thresholds and scope of an analysis. Unset flags fall back to the config file, then to

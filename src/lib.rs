@@ -27,6 +27,7 @@ pub mod identity;
 pub mod import;
 pub mod inputs;
 pub mod oom;
+pub mod profile;
 pub mod report;
 pub mod screen;
 pub mod settings;

@@ -59,6 +59,8 @@ pub struct Settings {
     pub lists: Vec<PathBuf>,
     /// The date of the run: waivers expire by it, history files are named by it.
     pub as_of: AsOf,
+    /// Profile or data, where both describe a node (`--prefer`).
+    pub prefer: Option<crate::cli::Prefer>,
 }
 
 /// What makes a run fail, what it is compared with, and what it keeps.
@@ -227,6 +229,7 @@ impl Settings {
             charts: pick(flags.charts, config.charts.as_deref(), &ChartFormat::BOTH),
             lists: pick(flags.lists, config.lists.as_deref(), &[]),
             as_of: AsOf::resolve(flags.as_of(), config.as_of)?,
+            prefer: trust.prefer,
         })
     }
 
@@ -249,7 +252,12 @@ impl Settings {
         let (loaded, identity) = crate::identity::load(&self.dir)?;
         let mut ds = loaded.dataset;
         self.analysis.apply_trust(&mut ds)?;
-        let graph = ProductionGraph::build(&ds);
+        // Supplier profiles (profiles.csv) stand in for sub-tiers.
+        let composition = crate::profile::prepare(&self.dir, &mut ds, self.prefer)?;
+        let mut graph = ProductionGraph::build(&ds);
+        if let Some(c) = composition {
+            tierscope_core::profile::compose::finish(c, &mut ds, &mut graph);
+        }
         Ok((ds, graph, identity))
     }
 }

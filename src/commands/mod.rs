@@ -6,6 +6,7 @@ mod baseline;
 mod diff;
 mod export;
 mod generate;
+mod profile;
 mod report;
 mod screen;
 mod summary;
@@ -149,6 +150,29 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             };
             whatif::run(&settings(cli, flags)?, fail, *format, out)
         }
+        Command::Profile {
+            dir,
+            entity,
+            item,
+            out: file,
+            sign,
+            as_of,
+            trust,
+        } => {
+            let flags = Flags {
+                trust: Some(trust),
+                ..flags(dir)
+            };
+            let opts = profile::Options {
+                entity,
+                item: item.as_deref(),
+                out: file,
+                sign: sign.as_deref(),
+                as_of: as_of.as_deref(),
+            };
+            profile::run(&settings(cli, flags)?, &opts, out)
+        }
+        Command::Keygen { out: file } => profile::keygen(file, out),
         Command::Screen {
             dir,
             vendors,

@@ -18,6 +18,7 @@ use crate::waiver::{Waiver, WaiverReport};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::io::{self, Write};
+use tierscope_core::profile::compose::ProfileUse;
 
 /// `report.json` as one value: the core report's fields in their order, each finding with the
 /// gate's marks, then the gate's own parts. [`write`] writes the same bytes faster.
@@ -36,6 +37,8 @@ struct Whole<'a> {
     asymmetry: &'a Asymmetry,
     concentration: &'a [ConcentrationRow],
     findings: MarkedFindings<'a>,
+    #[serde(skip_serializing_if = "<[ProfileUse]>::is_empty")]
+    profiles: &'a [ProfileUse],
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<&'a BaselineInfo>,
     #[serde(skip_serializing_if = "<[OldFinding]>::is_empty")]
@@ -68,6 +71,7 @@ impl<'a> Whole<'a> {
                 findings: if arrays { &report.findings } else { &[] },
                 marks,
             },
+            profiles: &report.profiles,
             baseline: marks.baseline(),
             resolved: marks.resolved(),
             waivers: &marks.waivers,

@@ -99,6 +99,15 @@ impl Groups {
                 vec!["untrusted".to_string()],
             ),
         };
+        let mut of_entity = of_entity;
+        if matches!(level, Level::Entity | Level::Owner) {
+            // A profile's stand-in is a country's or the untrusted bloc's failure, not a firm.
+            for (e, ent) in ds.entities.iter().enumerate() {
+                if ent.is_stand_in() {
+                    of_entity[e] = NO_GROUP;
+                }
+            }
+        }
         let mut members = vec![Vec::new(); subject.len()];
         for (e, &grp) in of_entity.iter().enumerate() {
             if grp != NO_GROUP {

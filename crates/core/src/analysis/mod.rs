@@ -212,6 +212,9 @@ pub struct Report {
     pub asymmetry: Asymmetry,
     pub concentration: Vec<ConcentrationRow>,
     pub findings: Findings,
+    /// Supplier profiles that stood in for sub-tiers (`profiles.csv`); absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<crate::profile::compose::ProfileUse>,
 }
 
 /// What the analyses share: the dataset, the graph and the products in scope.
@@ -490,6 +493,7 @@ pub fn analyze(
     let concentration = concentration::run(&ctx, &mut findings);
     let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     let coverage = visibility::run(&ctx, &mut findings);
+    let profiles = crate::profile::compose::mark(&ctx, &mut findings);
 
     // The key ends in the id, and no two findings share an id (each analysis makes at most
     // one finding per kind, level, subject and product; debug builds check), so the order is
@@ -583,6 +587,7 @@ pub fn analyze(
         asymmetry,
         concentration,
         findings,
+        profiles,
     })
 }
 

@@ -118,6 +118,8 @@ pub struct ProductionGraph {
     pub distributor: Vec<bool>,
     /// Whether any node is a distributor's.
     pub has_pass_throughs: bool,
+    /// Supplier profiles standing in for sub-tiers ([`crate::profile::compose`]).
+    pub stand_ins: Vec<crate::profile::compose::ProfileUse>,
 }
 
 /// The production graph in compressed sparse rows, 32-bit indices, no allocation per node.
@@ -142,7 +144,7 @@ pub struct Csr {
 }
 
 impl Csr {
-    fn build(nodes: &[(EntityIx, ItemIx)], inputs: &[Vec<InputSlot>]) -> Csr {
+    pub(crate) fn build(nodes: &[(EntityIx, ItemIx)], inputs: &[Vec<InputSlot>]) -> Csr {
         let n = nodes.len();
         let slots: usize = inputs.iter().map(Vec::len).sum();
         let edges: usize = inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
@@ -325,6 +327,7 @@ impl ProductionGraph {
             buyer_reqs,
             distributor,
             has_pass_throughs,
+            stand_ins: Vec::new(),
         }
     }
 
