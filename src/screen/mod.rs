@@ -692,8 +692,8 @@ impl OwnerStatus {
                     .sum();
                 if held >= FIFTY_PERCENT - 1e-9 {
                     definite[x] = Some(format!(
-                        "restricted owners hold {:.0}% (50 percent rule)",
-                        held * 100.0
+                        "restricted owners hold {} (50 percent rule)",
+                        crate::numbers::pct(held)
                     ));
                     derived[x] = true;
                     changed = true;
@@ -707,8 +707,8 @@ impl OwnerStatus {
                         .sum();
                     if maybe >= FIFTY_PERCENT - 1e-9 {
                         possible[x] = Some(format!(
-                            "owners that are or may be restricted hold {:.0}%",
-                            maybe * 100.0
+                            "owners that are or may be restricted hold {}",
+                            crate::numbers::pct(maybe)
                         ));
                         derived[x] = true;
                         changed = true;
@@ -818,11 +818,11 @@ fn describe(ds: &Dataset, why: &RestrictedWhy) -> String {
             list.as_ref().map_or(String::new(), |l| format!(" ({l})"))
         ),
         RestrictedWhy::FiftyPercentRule { owners, total } => format!(
-            "restricted owners hold {:.0}% (50 percent rule): {}",
-            total * 100.0,
+            "restricted owners hold {} (50 percent rule): {}",
+            crate::numbers::pct(*total),
             owners
                 .iter()
-                .map(|(o, s)| format!("{} {:.0}%", ds.entity(*o).id, s * 100.0))
+                .map(|(o, s)| format!("{} {}", ds.entity(*o).id, crate::numbers::pct(*s)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -858,18 +858,18 @@ fn verdict(
     if c.owner.is_some() {
         if sure >= FIFTY_PERCENT - 1e-9 {
             blocked.push(format!(
-                "restricted owners hold {:.0}% of it: blocked by the 50 percent rule",
-                sure * 100.0
+                "restricted owners hold {} of it: blocked by the 50 percent rule",
+                crate::numbers::pct(sure)
             ));
         } else if maybe >= FIFTY_PERCENT - 1e-9 {
             review.push(format!(
-                "owners that are or may be restricted hold {:.0}% of it",
-                maybe * 100.0
+                "owners that are or may be restricted hold {} of it",
+                crate::numbers::pct(maybe)
             ));
         } else if sure > 0.0 {
             review.push(format!(
-                "restricted owners hold {:.0}% of it: below 50%, not blocked by the rule, but a restricted party has a stake",
-                sure * 100.0
+                "restricted owners hold {} of it: below 50%, not blocked by the rule, but a restricted party has a stake",
+                crate::numbers::pct(sure)
             ));
         }
     }
