@@ -176,3 +176,29 @@ fn the_summary_leads_with_root_causes_and_shows_in_house_risk_apart() {
         );
     }
 }
+
+#[test]
+fn a_country_is_never_in_house_even_when_the_makers_plant_is_all_of_it() {
+    // A copy where maker-b owns every Japanese entity.
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(BOARD).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("ownership.csv"),
+        "owner,entity,share\nmaker-a,maker-a-plant,1\nmaker-b,die-jp,1\nmaker-b,die-jp2,1\nmaker-b,maker-c,1\n",
+    )
+    .unwrap();
+    let ds = tierscope::ingest::load(dir.path()).unwrap().dataset;
+    let g = ProductionGraph::build(&ds);
+    let r = analyze(&ds, &g, &Settings::default()).unwrap();
+    assert!(spof(&r, Level::Entity, "die-jp", "maker-b:module").in_house);
+    // die-jp is the maker's, but Japan failing is not the maker's doing.
+    let japan = r
+        .findings
+        .iter()
+        .find(|f| f.kind == Kind::Spof && f.level == Some(Level::Country) && f.subject == "JP");
+    let japan = japan.expect("Japan alone can stop the module");
+    assert!(!japan.in_house);
+}

@@ -176,7 +176,7 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
         for c in &causes {
             let _ = writeln!(
                 s,
-                "<li>{}{} {}<br><span class=\"path\">{}</span> <span class=\"muted\">({} findings)</span></li>",
+                "<li>{}{} {}<br><span class=\"path\">{}</span> <span class=\"muted\">({} finding(s))</span></li>",
                 badge(c.severity),
                 if c.in_house { " <b>in-house</b>" } else { "" },
                 esc(&c.text),

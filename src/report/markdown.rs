@@ -55,7 +55,7 @@ pub fn render_limited(report: &Reviewed, rows: usize) -> Vec<u8> {
         for (i, c) in causes.iter().enumerate() {
             let _ = writeln!(
                 s,
-                "{}. **{}**{} — {} ({} findings)  \n   evidence: {}",
+                "{}. **{}**{} — {} ({} finding(s))  \n   evidence: {}",
                 i + 1,
                 c.severity.as_str(),
                 if c.in_house { " (in-house)" } else { "" },

@@ -270,13 +270,15 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
             // Untrusted hands are news for a product made in trusted hands; for a product
             // whose own maker is untrusted they are the expected state.
             let own_untrusted = ctx.g.parties.untrusted[ctx.product_entity(p).ix()];
-            // The maker's own plants: every member of the failing group has the product
-            // maker's ultimate owner.
+            // The maker's own plants: a supplier (or owner group) that has the product
+            // maker's ultimate owner. A country or the untrusted bloc is never in-house,
+            // even when the maker's plant is all of it in the data.
             let owner = &ctx.g.parties.ultimate_owner;
             let maker = owner[ctx.product_entity(p).ix()];
-            let in_house = groups.members[grp as usize]
-                .iter()
-                .all(|e| owner[e.ix()] == maker);
+            let in_house = matches!(groups.level, Level::Entity | Level::Owner)
+                && groups.members[grp as usize]
+                    .iter()
+                    .all(|e| owner[e.ix()] == maker);
             let severity = if group_untrusted(ctx, groups, grp) && !own_untrusted {
                 Severity::Critical
             } else {
