@@ -202,3 +202,45 @@ fn a_country_is_never_in_house_even_when_the_makers_plant_is_all_of_it() {
     let japan = japan.expect("Japan alone can stop the module");
     assert!(!japan.in_house);
 }
+
+fn bundled(name: &str) -> Report {
+    let ds = tierscope::ingest::load(&Path::new("datasets").join(name))
+        .unwrap()
+        .dataset;
+    let g = ProductionGraph::build(&ds);
+    analyze(&ds, &g, &Settings::default()).unwrap()
+}
+
+#[test]
+fn the_semiconductor_headline_names_the_chinese_gallium_bottleneck() {
+    let r = bundled("legacy-semiconductors");
+    let first = &r.root_causes[0];
+    assert!(first.message.contains("gallium"), "{}", first.message);
+    assert!(
+        first.message.contains("chalco-gallium/gallium-primary"),
+        "{}",
+        first.message
+    );
+    assert_eq!(first.failing, ["country:CN", "untrusted:untrusted"]);
+    assert_eq!(first.products.len(), 3);
+    // China, the bloc and the three products' untrusted exposure: one fact, nine findings.
+    assert_eq!(first.findings.len(), 9);
+}
+
+#[test]
+fn the_biologics_summary_counts_own_plants_apart_and_lists_the_first_few() {
+    let r = bundled("biologic-ingredients");
+    assert_eq!(r.summary.in_house_spof, 21);
+    // The only critical owner-group risk is among the first root causes.
+    assert!(
+        r.root_causes[..tierscope::report::board::ROOT_CAUSES]
+            .iter()
+            .any(|c| c.failing.iter().any(|f| f == "owner:hepalink")
+                && c.products.iter().any(|p| &*p.entity == "hospira")),
+        "{:#?}",
+        &r.root_causes[..3]
+    );
+    let lines = tierscope::report::board::in_house_lines(&r);
+    assert_eq!(lines.len(), tierscope::report::board::IN_HOUSE_LINES + 1);
+    assert!(lines.last().unwrap().starts_with("… and 15 more"));
+}

@@ -63,12 +63,28 @@ pub fn stoppable(report: &Report) -> (usize, usize) {
     (supplier.len(), only_in_house)
 }
 
-/// The in-house single points of failure, as `plant can stop product` lines.
+/// How many in-house single points of failure the summary names; the rest are counted.
+pub const IN_HOUSE_LINES: usize = 6;
+
+/// The in-house single points of failure, as `plant can stop product` lines: at most
+/// [`IN_HOUSE_LINES`], then a line counting the rest.
 pub fn in_house_lines(report: &Report) -> Vec<String> {
-    report
+    let all: Vec<&str> = report
         .findings
         .iter()
         .filter(|f| f.kind == Kind::Spof && f.in_house)
-        .map(|f| f.message.clone())
-        .collect()
+        .map(|f| f.message.as_str())
+        .collect();
+    let mut lines: Vec<String> = all
+        .iter()
+        .take(IN_HOUSE_LINES)
+        .map(|m| m.to_string())
+        .collect();
+    if all.len() > IN_HOUSE_LINES {
+        lines.push(format!(
+            "… and {} more: every one is in report.json and findings.csv (in_house).",
+            all.len() - IN_HOUSE_LINES
+        ));
+    }
+    lines
 }
