@@ -165,30 +165,10 @@ impl Tolerance {
     }
 }
 
-/// An amount of money for a person: three significant digits, `$2.09M`, `$950`, `-$12.3K`.
-pub fn money(v: f64) -> String {
-    let sign = if v < 0.0 { "-" } else { "" };
-    let mut x = v.abs();
-    let mut unit = 0;
-    const UNITS: [&str; 4] = ["", "K", "M", "B"];
-    while x >= 999.5 && unit < UNITS.len() - 1 {
-        x /= 1000.0;
-        unit += 1;
-    }
-    let text = if unit == 0 || x >= 99.95 {
-        format!("{x:.0}")
-    } else if x >= 9.995 {
-        format!("{x:.1}")
-    } else {
-        format!("{x:.2}")
-    };
-    format!("{sign}${text}{}", UNITS[unit])
-}
-
 /// A metric's value for a person: money rounded, fractions as they are.
 pub fn show_value(metric: &str, v: f64) -> String {
     if is_money(metric) {
-        money(v)
+        crate::numbers::money(v, "USD")
     } else {
         v.to_string()
     }
@@ -598,18 +578,6 @@ fn short(sha256: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_is_rounded_to_three_digits() {
-        assert_eq!(money(2_086_027.397_260_27), "$2.09M");
-        assert_eq!(money(1_923_287.671_232_871), "$1.92M");
-        assert_eq!(money(950.0), "$950");
-        assert_eq!(money(12_345.0), "$12.3K");
-        assert_eq!(money(123_456.0), "$123K");
-        assert_eq!(money(999_600.0), "$1.00M");
-        assert_eq!(money(-4_500_000_000.0), "-$4.50B");
-        assert_eq!(money(0.0), "$0");
-    }
 
     #[test]
     fn money_moves_by_a_relative_tolerance_and_fractions_by_an_absolute_one() {

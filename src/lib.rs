@@ -10,7 +10,7 @@
 //! re-exported here; this crate adds the command line, the settings, the gate (baselines and
 //! waivers), the renderers, the charts and screening.
 
-pub use tierscope_core::{analysis, diag, graph, ingest, model, names, summary, whatif};
+pub use tierscope_core::{analysis, diag, graph, ingest, model, names, numbers, summary, whatif};
 
 pub mod baseline;
 pub mod chart;

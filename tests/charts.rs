@@ -380,7 +380,7 @@ fn mini_spof_ranking_names_subjects_and_revenue() {
     let t = texts(&doc);
     // ga-cn stops both products: 1,000,000 + 500,000.
     assert!(t.iter().any(|s| s == "Gallium Refinery (CN)"), "{t:?}");
-    assert!(t.iter().any(|s| s == "1.5M"), "{t:?}");
+    assert!(t.iter().any(|s| s == "$1.50M"), "{t:?}");
     assert!(
         t.iter().any(|s| s == "All untrusted suppliers together"),
         "{t:?}"

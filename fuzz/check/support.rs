@@ -111,7 +111,13 @@ pub fn check_product_scope(ds: &Dataset, settings: &Settings, pick: usize) -> us
                     .as_ref()
                     .is_some_and(|q| *q.entity == **entity && *q.item == **item)
             })
-            .map(|f| (**f).clone())
+            // A root cause groups the products in scope (a wider group is named by the
+            // narrowest one that stops the same products): which one a finding links to may
+            // differ when one product is analysed alone. The finding itself may not.
+            .map(|f| tierscope::analysis::findings::Finding {
+                root_cause: None,
+                ..(**f).clone()
+            })
             .collect()
     };
     assert!(

@@ -41,6 +41,8 @@ pub struct SpofRanking {
     pub bars: Vec<SpofBar>,
     /// All (level, subject) pairs that are a single point of failure somewhere.
     pub total: usize,
+    /// The currency of the revenues.
+    pub currency: String,
 }
 
 impl SpofRanking {
@@ -91,6 +93,7 @@ impl SpofRanking {
             dataset: report.dataset.clone(),
             bars,
             total,
+            currency: report.settings.currency.clone(),
         })
     }
 }
@@ -260,7 +263,9 @@ pub fn draw_spof_ranking<DB: DrawingBackend>(
         let (bx, by) = chart.backend_coord(&(bar.products as i32, yc));
         root.draw_text(&bar.products.to_string(), &rows.value, (bx + 6, by))?;
         rows.draw_label(root, &bar.label, by)?;
-        let rev = bar.revenue.map_or("n/a".to_string(), amount);
+        let rev = bar
+            .revenue
+            .map_or("n/a".to_string(), |r| money(r, &data.currency));
         root.draw_text(&rev, &rows.label, (rev_x, by))?;
     }
     if data.total > n {

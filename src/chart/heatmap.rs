@@ -120,7 +120,7 @@ pub fn draw_country_dependency<DB: DrawingBackend>(
         text: &|v| {
             if v < SHOWN { String::new() } else { pct(v) }
         },
-        short_text: &|v| format!("{:.0}", v * 100.0),
+        short_text: &|v| pct(v).trim_end_matches('%').to_string(),
         widest: "100%",
         col_title: "If this country fails:",
         row_title: "End product",

@@ -270,6 +270,8 @@ pub struct TimeScatter {
     pub dataset: String,
     /// Largest revenue at risk first (drawn first, so smaller ones stay visible on top).
     pub points: Vec<TimePoint>,
+    /// The currency of the revenues.
+    pub currency: String,
 }
 
 /// Points listed, numbered, beside the chart.
@@ -315,6 +317,7 @@ impl TimeScatter {
         Some(TimeScatter {
             dataset: report.dataset.clone(),
             points,
+            currency: report.settings.currency.clone(),
         })
     }
 }
@@ -502,7 +505,7 @@ pub fn draw_time_exposure<DB: DrawingBackend>(
     let f2 = colored(font(12.0), MUTED);
     let af = anchored(bold(13.0), HPos::Right, VPos::Top);
     for (k, p) in top_points.iter().enumerate() {
-        let amount_text = amount(p.revenue_at_risk.unwrap_or(0.0));
+        let amount_text = money(p.revenue_at_risk.unwrap_or(0.0), &data.currency);
         let aw = text_width(&amount_text, &af);
         let line1 = fit(&format!("{}. {}", k + 1, p.supplier), &f1, width - aw - 12);
         root.draw_text(&line1, &f1, (panel_x, y))?;

@@ -258,31 +258,7 @@ pub fn hatch<DB: DrawingBackend>(
     Ok(())
 }
 
-/// An amount in short form: 25B, 1.5M, 473K, 950.
-pub fn amount(v: f64) -> String {
-    let (div, suffix) = if v.abs() >= 1e9 {
-        (1e9, "B")
-    } else if v.abs() >= 1e6 {
-        (1e6, "M")
-    } else if v.abs() >= 1e3 {
-        (1e3, "K")
-    } else {
-        (1.0, "")
-    };
-    let x = v / div;
-    let s = if x.abs() >= 100.0 || div == 1.0 {
-        format!("{x:.0}")
-    } else {
-        format!("{x:.1}")
-    };
-    let s = s.strip_suffix(".0").unwrap_or(&s).to_string();
-    format!("{s}{suffix}")
-}
-
-/// A fraction as a whole percentage: 0.772 -> "77%".
-pub fn pct(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
-}
+pub use crate::numbers::{money, pct};
 
 /// A product's label for charts: `item name — entity name`.
 pub fn product_label(p: &ProductSummary) -> String {

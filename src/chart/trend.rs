@@ -270,7 +270,11 @@ fn draw_movers<DB: DrawingBackend>(
         root.draw_text(&fit(name, &label, LABEL_AREA - 20), &label, (lx - 10, ly))?;
         let (vx, vy) = chart.backend_coord(&(change.max(0.0), y + 0.5));
         root.draw_text(
-            &format!("{:.0}% → {:.0}%", first * 100.0, last * 100.0),
+            &format!(
+                "{} → {}",
+                crate::numbers::pct(*first),
+                crate::numbers::pct(*last)
+            ),
             &value,
             (vx + 8, vy),
         )?;

@@ -5,7 +5,7 @@ use crate::gate::Reviewed;
 use crate::guard::CsvGuard;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 16] = [
     "id",
     "kind",
     "severity",
@@ -20,6 +20,8 @@ pub const COLUMNS: [&str; 14] = [
     "status",
     "waived_until",
     "waiver_reason",
+    "root_cause",
+    "in_house",
 ];
 
 /// A path as `entity/item > entity/item > ...`.
@@ -80,6 +82,8 @@ pub fn render_with(report: &Reviewed, guard: CsvGuard) -> Vec<u8> {
             report.marks.status_label(f).unwrap_or(""),
             &waiver.map_or(String::new(), |w| w.expires.to_string()),
             waiver.map_or("", |w| w.reason.as_str()),
+            f.root_cause.as_deref().unwrap_or(""),
+            if f.in_house { "true" } else { "" },
         ];
         w.write_record(cells.map(|c| guard.cell(c)).iter().map(|c| c.as_bytes()))
             .expect("writing to memory");

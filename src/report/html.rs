@@ -32,22 +32,7 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-fn pct(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
-}
-
-fn money(v: f64) -> String {
-    let n = v.round() as i64;
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
+use crate::numbers::pct;
 
 fn badge(sev: Severity) -> String {
     format!("<span class=\"sev sev-{0}\">{0}</span>", sev.as_str())
@@ -123,6 +108,7 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
             .collect()
     };
     let sum = &report.summary;
+    let currency = report.report.settings.currency.as_str();
     let _ = write!(
         s,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Supply-chain risk report: {}</title>\n<style>{CSS}</style></head><body>\n",
@@ -147,16 +133,16 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
         .iter()
         .map(|p| p.untrusted_exposure)
         .fold(0.0, f64::max);
-    let stoppable = report
-        .products
-        .iter()
-        .filter(|p| p.spof.values().any(|v| !v.is_empty()))
-        .count();
+    let (stoppable, only_in_house) = super::board::stoppable(report);
     for (value, label) in [
         (sum.products.to_string(), "end products"),
         (
             format!("{stoppable}"),
-            "products with a single point of failure",
+            "products with a supplier single point of failure",
+        ),
+        (
+            sum.in_house_spof.to_string(),
+            "in-house single points of failure (own plants)",
         ),
         (
             sum.by_severity
@@ -179,6 +165,38 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
     s.push_str("</div>\n");
     for note in super::run_notes(report) {
         let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&note));
+    }
+    let causes = super::board::cause_lines(report, super::board::ROOT_CAUSES);
+    if !causes.is_empty() {
+        let _ = writeln!(
+            s,
+            "<h3>Root causes</h3>\n<p class=\"muted\">Findings that share a cause, grouped: {} root cause(s) in all (report.json lists them with every finding linked).</p>\n<ol class=\"heads causes\">",
+            report.root_causes.len()
+        );
+        for c in &causes {
+            let _ = writeln!(
+                s,
+                "<li>{}{} {}<br><span class=\"path\">{}</span> <span class=\"muted\">({} finding(s))</span></li>",
+                badge(c.severity),
+                if c.in_house { " <b>in-house</b>" } else { "" },
+                esc(&c.text),
+                esc(&c.evidence),
+                c.findings
+            );
+        }
+        s.push_str("</ol>\n");
+    }
+    let own = super::board::in_house_lines(report);
+    if !own.is_empty() {
+        let _ = writeln!(
+            s,
+            "<h3>In-house single points of failure</h3>\n<p class=\"muted\">The maker's own plants, which alone can stop its product: counted apart from supplier risk ({} product(s) have no other).</p>\n<ul>",
+            only_in_house
+        );
+        for line in &own {
+            let _ = writeln!(s, "<li>{}</li>", esc(line));
+        }
+        s.push_str("</ul>\n");
     }
     s.push_str("<h3>The risks that matter most</h3>\n<ol class=\"heads\">\n");
     let heads = headlines(report, 8);
@@ -226,7 +244,8 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
             },
             esc(&p.entity_name),
             esc(&p.country),
-            p.annual_revenue.map_or(String::new(), money),
+            p.annual_revenue
+                .map_or(String::new(), |r| crate::numbers::money(r, currency)),
             pct(p.coverage),
             pct(p.untrusted_exposure),
             spofs

@@ -8,6 +8,7 @@
 //! `[]` stood. While one batch of chunks is written, the next is formatted.
 
 use crate::analysis::findings::Finding;
+use crate::analysis::rootcause::RootCause;
 use crate::analysis::{
     Asymmetry, ConcentrationRow, CountryDependency, ProductSummary, ReportSummary, Settings,
 };
@@ -36,6 +37,8 @@ struct Whole<'a> {
     country_dependency: &'a CountryDependency,
     asymmetry: &'a Asymmetry,
     concentration: &'a [ConcentrationRow],
+    #[serde(skip_serializing_if = "<[RootCause]>::is_empty")]
+    root_causes: &'a [RootCause],
     findings: MarkedFindings<'a>,
     #[serde(skip_serializing_if = "<[ProfileUse]>::is_empty")]
     profiles: &'a [ProfileUse],
@@ -67,6 +70,7 @@ impl<'a> Whole<'a> {
             country_dependency: &report.country_dependency,
             asymmetry: &report.asymmetry,
             concentration: if arrays { &report.concentration } else { &[] },
+            root_causes: &report.root_causes,
             findings: MarkedFindings {
                 findings: if arrays { &report.findings } else { &[] },
                 marks,

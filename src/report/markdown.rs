@@ -12,9 +12,7 @@ fn cell(text: &str) -> std::borrow::Cow<'_, str> {
     crate::guard::markdown(text)
 }
 
-fn pct(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
-}
+use crate::numbers::pct;
 
 pub fn render(report: &Reviewed) -> Vec<u8> {
     render_limited(report, super::TABLE_ROWS)
@@ -46,6 +44,37 @@ pub fn render_limited(report: &Reviewed, rows: usize) -> Vec<u8> {
     }
     for note in super::run_notes_with(report, cell) {
         let _ = writeln!(s, "> {note}\n");
+    }
+    let causes = super::board::cause_lines(report, super::board::ROOT_CAUSES);
+    if !causes.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Root causes\n\nFindings that share a cause, grouped: {} root cause(s) in all (report.json lists them with every finding linked).\n",
+            report.root_causes.len()
+        );
+        for (i, c) in causes.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "{}. **{}**{} — {} ({} finding(s))  \n   evidence: {}",
+                i + 1,
+                c.severity.as_str(),
+                if c.in_house { " (in-house)" } else { "" },
+                cell(&c.text),
+                c.findings,
+                cell(&c.evidence)
+            );
+        }
+    }
+    let own = super::board::in_house_lines(report);
+    if !own.is_empty() {
+        let (_, only) = super::board::stoppable(report);
+        let _ = writeln!(
+            s,
+            "\n## In-house single points of failure\n\nThe maker's own plants, which alone can stop its product: counted apart from supplier risk ({only} product(s) have no other).\n"
+        );
+        for line in &own {
+            let _ = writeln!(s, "- {}", cell(line));
+        }
     }
     let _ = writeln!(s, "\n## Top risks\n");
     let heads = headlines(report, 10);

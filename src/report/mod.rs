@@ -4,6 +4,7 @@
 //! What every format shares lives here: the headline risks of the executive summary and the
 //! methodology text.
 
+pub mod board;
 pub mod cleanup;
 pub mod csv;
 pub mod html;
@@ -217,7 +218,12 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
         .map(|f| f.subject.as_str())
         .collect();
     let mut grouped: BTreeMap<(Option<Level>, &str), Vec<&Finding>> = BTreeMap::new();
-    for f in report.findings.iter().filter(|f| f.kind == Kind::Spof) {
+    // In-house single points of failure (the maker's own plants) are shown apart.
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.kind == Kind::Spof && !f.in_house)
+    {
         grouped
             .entry((f.level, f.subject.as_str()))
             .or_default()

@@ -178,7 +178,11 @@ fn json_besides_findings(report: &Report) -> u64 {
         .iter()
         .map(|r| JSON_CONCENTRATION + (r.buyer.len() + r.item.len() + r.top_country.len()) as u64)
         .sum();
-    8192 + products + matrix + asymmetry + concentration
+    // Root causes: one per bottleneck, far fewer than findings; their compact JSON, with
+    // room for the indentation of the pretty print (about a line per 30 bytes, each indented
+    // by up to 12 spaces).
+    let root_causes = serde_json::to_vec(&report.root_causes).map_or(0, |v| v.len() as u64);
+    8192 + products + matrix + asymmetry + concentration + root_causes * 3 / 2
 }
 
 /// What `report` would write for `formats` (and the charts, when `charts`).

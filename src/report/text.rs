@@ -44,12 +44,12 @@ pub fn render(report: &Reviewed) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "  {}:{} ({}) coverage {:.0}%, exposure {:.0}%{}{}",
+            "  {}:{} ({}) coverage {}, exposure {}{}{}",
             t(&p.entity),
             t(&p.item),
             t(&p.country),
-            p.coverage * 100.0,
-            p.untrusted_exposure * 100.0,
+            crate::numbers::pct(p.coverage),
+            crate::numbers::pct(p.untrusted_exposure),
             if spofs.is_empty() {
                 String::new()
             } else {

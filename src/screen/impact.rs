@@ -391,7 +391,7 @@ pub fn plan_shares(given: &[Option<f64>], suppliers: &[&str], share: Option<f64>
     };
     let k = given.len();
     let (s, note) = match share {
-        Some(s) => (s, format!("{:.0}% as proposed", s * 100.0)),
+        Some(s) => (s, format!("{} as proposed", crate::numbers::pct(s))),
         None if k == 0 => (
             1.0,
             "all of it: nobody supplied this input in the dataset".to_string(),
@@ -399,8 +399,8 @@ pub fn plan_shares(given: &[Option<f64>], suppliers: &[&str], share: Option<f64>
         None if coverage < 1.0 - SUM_TOLERANCE => (
             1.0 - coverage,
             format!(
-                "the unmapped rest, {:.0}% (no share proposed)",
-                (1.0 - coverage) * 100.0
+                "the unmapped rest, {} (no share proposed)",
+                crate::numbers::pct(1.0 - coverage)
             ),
         ),
         None => (

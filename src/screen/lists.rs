@@ -567,11 +567,11 @@ pub fn dataset_list(dir: &Path, ds: &Dataset, parties: &Parties) -> PartyList {
             Some(RestrictedWhy::FiftyPercentRule { owners, total }) if !named[e] => (
                 "50 percent rule (ownership.csv)".to_string(),
                 vec![format!(
-                    "{:.0}% held by restricted owners: {}",
-                    total * 100.0,
+                    "{} held by restricted owners: {}",
+                    crate::numbers::pct(*total),
                     owners
                         .iter()
-                        .map(|(o, s)| format!("{} {:.0}%", ds.entity(*o).id, s * 100.0))
+                        .map(|(o, s)| format!("{} {}", ds.entity(*o).id, crate::numbers::pct(*s)))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )],

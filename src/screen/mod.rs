@@ -734,8 +734,8 @@ impl OwnerStatus {
         let mut sure: Vec<bool> = definite.iter().map(Option::is_some).collect();
         for x in fifty_percent_rule(&owned, &mut sure) {
             definite[x] = Some(format!(
-                "restricted owners hold {:.0}% (50 percent rule)",
-                held_by(x, &sure) * 100.0
+                "restricted owners hold {} (50 percent rule)",
+                crate::numbers::pct(held_by(x, &sure))
             ));
             derived[x] = true;
         }
@@ -744,8 +744,8 @@ impl OwnerStatus {
             .collect();
         for x in fifty_percent_rule(&owned, &mut maybe) {
             possible[x] = Some(format!(
-                "owners that are or may be restricted hold {:.0}%",
-                held_by(x, &maybe) * 100.0
+                "owners that are or may be restricted hold {}",
+                crate::numbers::pct(held_by(x, &maybe))
             ));
             derived[x] = true;
         }
@@ -848,11 +848,11 @@ fn describe(ds: &Dataset, why: &RestrictedWhy) -> String {
             list.as_ref().map_or(String::new(), |l| format!(" ({l})"))
         ),
         RestrictedWhy::FiftyPercentRule { owners, total } => format!(
-            "restricted owners hold {:.0}% (50 percent rule): {}",
-            total * 100.0,
+            "restricted owners hold {} (50 percent rule): {}",
+            crate::numbers::pct(*total),
             owners
                 .iter()
-                .map(|(o, s)| format!("{} {:.0}%", ds.entity(*o).id, s * 100.0))
+                .map(|(o, s)| format!("{} {}", ds.entity(*o).id, crate::numbers::pct(*s)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -888,18 +888,18 @@ fn verdict(
     if c.owner.is_some() {
         if sure >= FIFTY_PERCENT - EPS {
             blocked.push(format!(
-                "restricted owners hold {:.0}% of it: blocked by the 50 percent rule",
-                sure * 100.0
+                "restricted owners hold {} of it: blocked by the 50 percent rule",
+                crate::numbers::pct(sure)
             ));
         } else if maybe >= FIFTY_PERCENT - EPS {
             review.push(format!(
-                "owners that are or may be restricted hold {:.0}% of it",
-                maybe * 100.0
+                "owners that are or may be restricted hold {} of it",
+                crate::numbers::pct(maybe)
             ));
         } else if sure > 0.0 {
             review.push(format!(
-                "restricted owners hold {:.0}% of it: below 50%, not blocked by the rule, but a restricted party has a stake",
-                sure * 100.0
+                "restricted owners hold {} of it: below 50%, not blocked by the rule, but a restricted party has a stake",
+                crate::numbers::pct(sure)
             ));
         }
     }

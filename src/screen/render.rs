@@ -21,9 +21,7 @@ pub fn json(report: &ScreenReport) -> Vec<u8> {
     bytes
 }
 
-fn pct(v: f64) -> String {
-    format!("{:.0}%", v * 100.0)
-}
+use crate::numbers::pct;
 
 /// The report for people.
 pub fn text(r: &ScreenReport) -> String {

@@ -31,6 +31,7 @@ pub mod graph;
 pub mod ingest;
 pub mod model;
 pub mod names;
+pub mod numbers;
 pub mod profile;
 pub mod summary;
 pub mod whatif;

@@ -92,12 +92,12 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Findings) -> Asymme
                     },
                     level: Some(Level::Country),
                     message: format!(
-                        "{}'s end products lose {:.0}% of their capacity if {} fails; {}'s lose {:.0}% if {} fails",
+                        "{}'s end products lose {} of their capacity if {} fails; {}'s lose {} if {} fails",
                         name(ca),
-                        ab * 100.0,
+                        crate::numbers::pct(ab),
                         name(cb),
                         name(cb),
-                        ba * 100.0,
+                        crate::numbers::pct(ba),
                         name(ca)
                     ),
                     subject,
@@ -110,6 +110,8 @@ pub fn run(ctx: &Ctx<'_>, dep: &CountryDependency, out: &mut Findings) -> Asymme
                     evidence: Vec::new(),
                     details,
                     estimated_shares: false,
+                    in_house: false,
+                    root_cause: None,
                 }));
             }
         }

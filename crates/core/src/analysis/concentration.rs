@@ -137,14 +137,14 @@ fn one_input(
                 severity,
                 level: None,
                 message: format!(
-                    "{} buys {} from {} supplier(s); {:.0}% comes from {} (country HHI {:.2}, untrusted share {:.0}%)",
+                    "{} buys {} from {} supplier(s); {} comes from {} (country HHI {:.2}, untrusted share {})",
                     ds.entity(buyer).name,
                     item_name,
                     row.suppliers,
-                    row.top_country_share * 100.0,
+                    crate::numbers::pct(row.top_country_share),
                     row.top_country,
                     row.country_hhi,
-                    row.untrusted_share * 100.0
+                    crate::numbers::pct(row.untrusted_share)
                 ),
                 subject,
                 subject_name: format!("{} / {}", ds.entity(buyer).name, item_name),
@@ -156,6 +156,8 @@ fn one_input(
                 evidence: Vec::new(),
                 details,
                 estimated_shares: false,
+                in_house: false,
+                root_cause: None,
             });
         }
         Some((row, finding))

@@ -81,9 +81,9 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             subject: "untrusted".into(),
             subject_name: "all untrusted suppliers".into(),
             message: format!(
-                "{}: {:.0}% of its capacity depends on untrusted suppliers",
+                "{}: {} of its capacity depends on untrusted suppliers",
                 ctx.product_label(p),
-                exposure * 100.0
+                crate::numbers::pct(exposure)
             ),
             product: Some(product),
             metric: Metric {
@@ -93,6 +93,8 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
             details: Default::default(),
             estimated_shares: false,
+            in_house: false,
+            root_cause: None,
         }));
     }
     exposures
@@ -168,11 +170,11 @@ fn restricted_upstream(
             },
             level: Some(Level::Entity),
             message: format!(
-                "{} ({}) is upstream of {}; its loss leaves {:.0}% capacity",
+                "{} ({}) is upstream of {}; its loss leaves {} capacity",
                 ctx.ds.entity(e).name,
                 why_text(ctx, why),
                 ctx.product_label(p),
-                cap * 100.0
+                crate::numbers::pct(cap)
             ),
             subject_name: ctx.ds.entity(e).name.clone(),
             subject,
@@ -184,6 +186,8 @@ fn restricted_upstream(
             evidence: vec![ctx.path(&paths::path_down(parent, n))],
             details,
             estimated_shares: false,
+            in_house: false,
+            root_cause: None,
         }));
     }
     out
@@ -211,11 +215,11 @@ pub fn why_text(ctx: &Ctx<'_>, why: &RestrictedWhy) -> String {
             list.as_ref().map_or(String::new(), |l| format!(" on {l}"))
         ),
         RestrictedWhy::FiftyPercentRule { owners, total } => format!(
-            "50 percent rule: restricted owners hold {:.0}% ({})",
-            total * 100.0,
+            "50 percent rule: restricted owners hold {} ({})",
+            crate::numbers::pct(*total),
             owners
                 .iter()
-                .map(|(o, s)| format!("{} {:.0}%", ctx.ds.entity(*o).id, s * 100.0))
+                .map(|(o, s)| format!("{} {}", ctx.ds.entity(*o).id, crate::numbers::pct(*s)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

@@ -287,6 +287,14 @@ pub struct Finding {
     /// estimate, not a measurement. Absent when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub estimated_shares: bool,
+    /// A single point of failure inside the product maker's own owner group (its own plants):
+    /// in-house risk, counted apart from supplier risk. Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub in_house: bool,
+    /// The root cause this finding is one consequence of: an id in the report's
+    /// `root_causes` ([`super::rootcause`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cause: Option<String>,
 }
 
 /// A finding's kind-specific evidence beyond its metric.

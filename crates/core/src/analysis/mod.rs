@@ -11,6 +11,7 @@ pub mod exposure;
 pub mod findings;
 pub mod groups;
 pub mod paths;
+pub mod rootcause;
 pub mod spof;
 pub mod visibility;
 
@@ -55,6 +56,18 @@ pub struct Settings {
     pub trust: Vec<String>,
     /// Evidence paths kept per finding.
     pub max_paths: usize,
+    /// The ISO 4217 code revenues are in, for messages ([`crate::numbers::money`]); written
+    /// to the report only when it is not the default, USD.
+    #[serde(default = "usd", skip_serializing_if = "is_usd")]
+    pub currency: String,
+}
+
+fn usd() -> String {
+    "USD".into()
+}
+
+fn is_usd(c: &String) -> bool {
+    c == "USD"
 }
 
 impl Default for Settings {
@@ -69,6 +82,7 @@ impl Default for Settings {
             untrust: Vec::new(),
             trust: Vec::new(),
             max_paths: 3,
+            currency: usd(),
         }
     }
 }
@@ -196,6 +210,14 @@ pub struct ReportSummary {
     pub by_severity: BTreeMap<Severity, usize>,
     /// Mean of the products' coverage.
     pub coverage: f64,
+    /// Single points of failure inside the product maker's own owner group (its own
+    /// plants), counted apart from supplier risk; absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub in_house_spof: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Everything one run concludes: the report JSON of DATA-MODEL.md.
@@ -211,6 +233,9 @@ pub struct Report {
     pub country_dependency: CountryDependency,
     pub asymmetry: Asymmetry,
     pub concentration: Vec<ConcentrationRow>,
+    /// Findings that share a cause, grouped ([`rootcause`]); absent when none do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub root_causes: Vec<rootcause::RootCause>,
     pub findings: Findings,
     /// Supplier profiles that stood in for sub-tiers (`profiles.csv`); absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -558,6 +583,11 @@ pub fn analyze(
         .collect();
     let mut product_summaries = product_summaries;
     estimated::mark(&ctx, &mut product_summaries, &mut findings);
+    let root_causes = rootcause::run(ds, g, settings, &product_summaries, &mut findings);
+    let in_house_spof = findings
+        .iter()
+        .filter(|f| f.kind == Kind::Spof && f.in_house)
+        .count();
     let mut by_kind = BTreeMap::new();
     let mut by_severity = BTreeMap::new();
     for f in &findings {
@@ -581,11 +611,13 @@ pub fn analyze(
             by_kind,
             by_severity,
             coverage: mean_coverage,
+            in_house_spof,
         },
         products: product_summaries,
         country_dependency: levels.country_dependency,
         asymmetry,
         concentration,
+        root_causes,
         findings,
         profiles,
     })

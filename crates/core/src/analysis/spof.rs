@@ -271,6 +271,15 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
             // Untrusted hands are news for a product made in trusted hands; for a product
             // whose own maker is untrusted they are the expected state.
             let own_untrusted = ctx.g.parties.untrusted[ctx.product_entity(p).ix()];
+            // The maker's own plants: a supplier (or owner group) that has the product
+            // maker's ultimate owner. A country or the untrusted bloc is never in-house,
+            // even when the maker's plant is all of it in the data.
+            let owner = &ctx.g.parties.ultimate_owner;
+            let maker = owner[ctx.product_entity(p).ix()];
+            let in_house = matches!(groups.level, Level::Entity | Level::Owner)
+                && groups.members[grp as usize]
+                    .iter()
+                    .all(|e| owner[e.ix()] == maker);
             let severity = if group_untrusted(ctx, groups, grp) && !own_untrusted {
                 Severity::Critical
             } else {
@@ -296,6 +305,8 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
                 evidence: vec![ctx.path(&path)],
                 details: Default::default(),
                 estimated_shares: false,
+                in_house,
+                root_cause: None,
             }));
         }
     }
@@ -326,10 +337,10 @@ fn capacity_at_risk(
         },
         level: Some(groups.level),
         message: format!(
-            "with {} failed, {} keeps {:.0}% of its capacity",
+            "with {} failed, {} keeps {} of its capacity",
             group_label(ctx, groups, grp),
             ctx.product_label(p),
-            cap * 100.0
+            crate::numbers::pct(cap)
         ),
         subject,
         subject_name: group_name(ctx, groups, grp),
@@ -341,6 +352,8 @@ fn capacity_at_risk(
         evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
         details: Default::default(),
         estimated_shares: false,
+        in_house: false,
+        root_cause: None,
     }
 }
 
@@ -388,11 +401,14 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 },
                 level: Some(Level::Entity),
                 message: format!(
-                    "{} needs {ttr:.0} days to recover but {} has stock for {tts:.0} days: {uncovered:.0} days at {:.0}% capacity{}",
+                    "{} needs {ttr:.0} days to recover but {} has stock for {tts:.0} days: {uncovered:.0} days at {} capacity{}",
                     ctx.ds.entity(e).name,
                     ctx.product_label(p),
-                    cap * 100.0,
-                    revenue_at_risk.map_or(String::new(), |r| format!(", revenue at risk {r:.0}"))
+                    crate::numbers::pct(cap),
+                    revenue_at_risk.map_or(String::new(), |r| format!(
+                        ", revenue at risk {}",
+                        crate::numbers::money(r, &ctx.settings.currency)
+                    ))
                 ),
                 subject,
                 subject_name: ctx.ds.entity(e).name.clone(),
@@ -404,6 +420,8 @@ fn time_exposure(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut 
                 evidence: Vec::new(),
                 details,
                 estimated_shares: false,
+                in_house: false,
+                root_cause: None,
             }));
         }
     }

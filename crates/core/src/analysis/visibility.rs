@@ -101,11 +101,11 @@ fn one_product(
             subject: product.entity.to_string(),
             subject_name: ctx.ds.entity(ctx.product_entity(p)).name.clone(),
             message: format!(
-                "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {:.0}%",
+                "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {}",
                 ctx.product_label(p),
                 unmapped,
                 gaps.len() - unmapped,
-                coverage * 100.0
+                crate::numbers::pct(coverage)
             ),
             product: Some(product),
             metric: Metric {
@@ -119,6 +119,8 @@ fn one_product(
                 .collect(),
             details,
             estimated_shares: false,
+            in_house: false,
+            root_cause: None,
         };
         (counts, Some(finding))
     }

@@ -1,0 +1,174 @@
+//! Numbers for people: the one place that turns a fraction into a percentage and an amount
+//! of money into text. The analyses' messages, the HTML, Markdown and text reports and the
+//! charts all go through it, so that one rule holds everywhere:
+//!
+//! - a percentage is never shown as `0%` or `100%` unless the value is exactly 0 or 1: a
+//!   product that keeps 0.25% of its capacity is not stopped, and one that loses 99.75% is
+//!   not lost (`0.3%`, `99.8%`, and `<0.1%` / `>99.9%` beyond one decimal);
+//! - money carries its currency and a scale (`$16.3B`, `€950`, `12.3K CHF`).
+
+/// A fraction as a percentage: whole percent where that is honest, one decimal where whole
+/// percent would read as 0% or 100% for a value that is neither, and `<0.1%` / `>99.9%`
+/// where even one decimal would.
+///
+/// ```
+/// use tierscope_core::numbers::pct;
+/// assert_eq!(pct(0.772), "77%");
+/// assert_eq!(pct(0.0025), "0.3%");
+/// assert_eq!(pct(0.9975), "99.8%");
+/// assert_eq!(pct(0.00001), "<0.1%");
+/// assert_eq!(pct(0.0), "0%");
+/// assert_eq!(pct(1.0), "100%");
+/// ```
+pub fn pct(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    if v == 0.0 || v == 1.0 {
+        return format!("{:.0}%", v * 100.0);
+    }
+    let p = v * 100.0;
+    let whole = p.round();
+    // Whole percent is honest unless it turns a non-zero into 0 or a non-one into 100.
+    if (whole != 0.0 || p < 0.0) && (whole != 100.0 || p > 100.0) {
+        return format!("{whole:.0}%");
+    }
+    let tenth = (p * 10.0).round() / 10.0;
+    if tenth == 0.0 && p > 0.0 {
+        "<0.1%".into()
+    } else if tenth == 100.0 && p < 100.0 {
+        ">99.9%".into()
+    } else {
+        format!("{tenth:.1}%")
+    }
+}
+
+/// The symbol written before an amount in `currency` (an ISO 4217 code), if it has a common
+/// one; other codes are written after the amount.
+fn symbol(currency: &str) -> Option<&'static str> {
+    Some(match currency {
+        "USD" => "$",
+        "EUR" => "€",
+        "GBP" => "£",
+        "JPY" => "¥",
+        "INR" => "₹",
+        _ => return None,
+    })
+}
+
+/// An amount scaled to three significant digits with a suffix: `2.09M`, `950`, `16.3B`,
+/// `-12.3K`; thousands of billions keep their separators (`1,250T` does not occur: `T` is the
+/// last scale and the digits before it are grouped).
+pub fn amount(v: f64) -> String {
+    if !v.is_finite() {
+        return "n/a".into();
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let mut x = v.abs();
+    let mut unit = 0;
+    const UNITS: [&str; 5] = ["", "K", "M", "B", "T"];
+    while x >= 999.5 && unit < UNITS.len() - 1 {
+        x /= 1000.0;
+        unit += 1;
+    }
+    let text = if unit == 0 || x >= 99.95 {
+        grouped(x.round())
+    } else if x >= 9.995 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    };
+    format!("{sign}{text}{}", UNITS[unit])
+}
+
+/// A whole number with thousands separators: 1234567 -> "1,234,567".
+pub fn grouped(v: f64) -> String {
+    let digits = format!("{:.0}", v.abs());
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if v < 0.0 && digits != "0" {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// An amount of money in `currency`, scaled: `$16.3B`, `-$12.3K`, `€950`, `12.3K CHF`.
+///
+/// ```
+/// use tierscope_core::numbers::money;
+/// assert_eq!(money(16_300_000_000.0, "USD"), "$16.3B");
+/// assert_eq!(money(244_000_000.0, "EUR"), "€244M");
+/// assert_eq!(money(12_345.0, "CHF"), "12.3K CHF");
+/// ```
+pub fn money(v: f64, currency: &str) -> String {
+    let text = amount(v);
+    match (symbol(currency), text.strip_prefix('-')) {
+        (Some(s), Some(rest)) => format!("-{s}{rest}"),
+        (Some(s), None) => format!("{s}{text}"),
+        (None, _) => format!("{text} {currency}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_that_is_not_zero_or_one_never_prints_as_0_or_100_percent() {
+        for v in [
+            0.0025,
+            0.004_999,
+            0.000_01,
+            1e-12,
+            0.9975,
+            0.995,
+            0.999_99,
+            1.0 - 1e-12,
+        ] {
+            let s = pct(v);
+            assert_ne!(s, "0%", "{v}");
+            assert_ne!(s, "100%", "{v}");
+            assert_ne!(s, "0.0%", "{v}");
+            assert_ne!(s, "100.0%", "{v}");
+        }
+        assert_eq!(pct(0.0025), "0.3%");
+        assert_eq!(pct(0.0), "0%");
+        assert_eq!(pct(1.0), "100%");
+        assert_eq!(pct(0.5), "50%");
+        assert_eq!(pct(0.995), "99.5%");
+        assert_eq!(pct(0.999_99), ">99.9%");
+        assert_eq!(pct(1e-12), "<0.1%");
+        assert_eq!(pct(0.97), "97%");
+    }
+
+    #[test]
+    fn every_value_in_a_fine_sweep_keeps_its_zero_and_one_apart() {
+        for i in 1..100_000 {
+            let v = f64::from(i) / 100_000.0;
+            let s = pct(v);
+            assert!(s != "0%" && s != "100%", "{v} -> {s}");
+        }
+    }
+
+    #[test]
+    fn money_is_scaled_with_its_currency() {
+        assert_eq!(money(2_086_027.397_260_27, "USD"), "$2.09M");
+        assert_eq!(money(950.0, "USD"), "$950");
+        assert_eq!(money(12_345.0, "USD"), "$12.3K");
+        assert_eq!(money(123_456.0, "USD"), "$123K");
+        assert_eq!(money(999_600.0, "USD"), "$1.00M");
+        assert_eq!(money(-4_500_000_000.0, "USD"), "-$4.50B");
+        assert_eq!(money(16_300_000_000.0, "USD"), "$16.3B");
+        assert_eq!(money(0.0, "USD"), "$0");
+        assert_eq!(money(3.2e15, "USD"), "$3,200T");
+        assert_eq!(money(1_000.0, "CHF"), "1.00K CHF");
+        assert_eq!(money(-5.0, "GBP"), "-£5");
+        assert_eq!(grouped(1_234_567.0), "1,234,567");
+    }
+}
