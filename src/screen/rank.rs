@@ -369,10 +369,10 @@ impl<'a> Ranker<'a> {
         }
     }
 
-    /// What `add` changes, by two full analyses: the dataset as it is and with the row added.
-    /// `None` only if an analysis fails, which the same settings did not in [`Ranker::new`].
+    /// What `add` changes, by a full analysis of the dataset with the row added, against the
+    /// states kept in [`Ranker::new`]. `None` only if the analysis fails, which the same
+    /// settings did not there.
     fn rerun(&self, add: &Addition) -> Option<Outcome> {
-        let before = Snapshot::of_graph(self.ds, self.g, self.settings).ok()?;
         let mut ds = self.ds.clone();
         let shares = impact::add_supply(
             &mut ds,
@@ -382,9 +382,16 @@ impl<'a> Ranker<'a> {
             add.share,
         );
         let after = Snapshot::of(&ds, self.settings).ok()?;
+        // In product order, as `impact::compare` gives them.
+        let mut pairs: Vec<_> = self
+            .products
+            .iter()
+            .filter_map(|(r, before)| after.products.get(r).map(|a| (r, before, a)))
+            .collect();
+        pairs.sort_by(|x, y| x.0.cmp(y.0));
         Some(Outcome {
             shares,
-            impact: impact::compare(&before, &after),
+            impact: impact::compare_products(pairs.into_iter(), self.mean_revenue),
         })
     }
 
