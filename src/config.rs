@@ -22,6 +22,15 @@
 //! asymmetry_min = 0.5
 //! asymmetry_gap = 0.25
 //!
+//! [severity]
+//! revenue_medium = 1e8
+//! revenue_high = 1e9
+//! revenue_critical = 1e10
+//! exposure_critical = 0.9
+//! exposure_high = 0.5
+//! exposure_medium = 0.2
+//! critical_item = 1
+//!
 //! [[waiver]]
 //! id = "spof:country:TW:*"
 //! reason = "Second source in Japan qualifies in Q1"
@@ -70,6 +79,10 @@ pub struct Config {
     pub thresholds: Thresholds,
     #[serde(default, rename = "waiver")]
     pub waiver: Vec<Waiver>,
+    /// The severity table's thresholds (`[severity]`); absent keys keep their defaults.
+    /// Checked by [`crate::settings::severity_rules`].
+    #[serde(default)]
+    pub severity: Option<crate::analysis::severity::SeverityRules>,
     /// Where the config was read from (not a key of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,

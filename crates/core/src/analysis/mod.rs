@@ -12,6 +12,7 @@ pub mod findings;
 pub mod groups;
 pub mod paths;
 pub mod rootcause;
+pub mod severity;
 pub mod spof;
 pub mod visibility;
 
@@ -60,6 +61,10 @@ pub struct Settings {
     /// to the report only when it is not the default, USD.
     #[serde(default = "usd", skip_serializing_if = "is_usd")]
     pub currency: String,
+    /// The severity table's thresholds ([`severity`]); written to the report only when they
+    /// are not the defaults (`rules_version` names those).
+    #[serde(default, skip_serializing_if = "severity::SeverityRules::is_default")]
+    pub severity: severity::SeverityRules,
 }
 
 fn usd() -> String {
@@ -83,6 +88,7 @@ impl Default for Settings {
             trust: Vec::new(),
             max_paths: 3,
             currency: usd(),
+            severity: severity::SeverityRules::default(),
         }
     }
 }
@@ -197,6 +203,10 @@ pub struct ConcentrationRow {
     pub suppliers: usize,
     pub supplier_hhi: f64,
     pub country_hhi: f64,
+    /// The country HHI weighted by governance (EU critical raw materials' HHI_WGI, 0 to 10;
+    /// [`concentration`]), where every supplier country has a `governance` score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hhi_wgi: Option<f64>,
     pub untrusted_share: f64,
     pub top_country: Id,
     pub top_country_share: f64,
@@ -519,6 +529,7 @@ pub fn analyze(
     let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     let coverage = visibility::run(&ctx, &mut findings);
     let profiles = crate::profile::compose::mark(&ctx, &mut findings);
+    severity::apply(&ctx, &mut findings);
 
     // The key ends in the id, and no two findings share an id (each analysis makes at most
     // one finding per kind, level, subject and product; debug builds check), so the order is

@@ -121,6 +121,7 @@ fn one_product(
             estimated_shares: false,
             in_house: false,
             root_cause: None,
+            revenue_at_risk: None,
         };
         (counts, Some(finding))
     }
