@@ -22,8 +22,14 @@
 //!    [`SeverityRules::revenue_critical`] (10 billion), in the report's currency.
 //!
 //! 3. **A critical item** (`items.critical`) raises it by [`SeverityRules::critical_item`]
-//!    levels (default one), capped at `critical`: a finding about a product whose item is
-//!    critical, or a concentration whose input (any of its substitutes) is critical.
+//!    levels (default one), up to [`SeverityRules::critical_item_max`] (default `medium`): a
+//!    finding about a product whose item is critical, or a concentration whose input (any of
+//!    its substitutes) is critical. With the defaults, no finding on a critical item is
+//!    `low`: none is dismissed. The ceiling keeps `high` and `critical` for consequences
+//!    (what stops, what it costs): an item's importance does not make a loss larger, and
+//!    the bundled datasets mark most of their items critical (an essential medicine, a chip
+//!    in a car), where a raise to `high` made 530 of 675 findings `high` and the word meant
+//!    nothing. Set `critical_item_max = "high"` (or `"critical"`) for a stronger rule.
 //!
 //! Finally, for a product whose own maker is untrusted, its untrusted exposure stays at most
 //! `medium` whatever the raises: dependence on untrusted hands is the expected state there,
@@ -67,8 +73,10 @@ pub struct SeverityRules {
     pub exposure_high: f64,
     /// ... `medium` (below: `low`).
     pub exposure_medium: f64,
-    /// Levels a critical item raises a finding by (0 to 3).
+    /// Levels a critical item raises a finding by (0 to 3) ...
     pub critical_item: u8,
+    /// ... up to this severity at most (a finding already above it keeps its own).
+    pub critical_item_max: Severity,
 }
 
 impl Default for SeverityRules {
@@ -81,6 +89,7 @@ impl Default for SeverityRules {
             exposure_high: 0.5,
             exposure_medium: 0.2,
             critical_item: 1,
+            critical_item_max: Severity::Medium,
         }
     }
 }
@@ -234,8 +243,8 @@ pub fn apply(ctx: &Ctx<'_>, findings: &mut Findings) {
         if let Some(r) = f.revenue_at_risk {
             severity = severity.min(rules.revenue_floor(r));
         }
-        if critical || critical_input(f) {
-            severity = raise(severity, rules.critical_item);
+        if (critical || critical_input(f)) && severity > rules.critical_item_max {
+            severity = raise(severity, rules.critical_item).max(rules.critical_item_max);
         }
         if f.kind == Kind::UntrustedExposure && maker_untrusted {
             severity = severity.max(Severity::Medium);
