@@ -34,7 +34,14 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// 3: requirements (DATA-MODEL.md, rules 3): substitute groups in `bom.csv` and distributors
 /// in `entities.csv`; shares, coverage and concentration per (buyer, requirement). On data
 /// without either, every number is what rules 2 gave.
-pub const RULES_VERSION: u32 = 3;
+///
+/// 4: severity follows consequences ([`severity`]): revenue at risk raises it, untrusted
+/// exposure in bands (90 % and more is `critical`, not only 100 %), critical items raise it;
+/// `lead_time_days` stands in for a missing `recovery_days` in time exposure; concentration
+/// carries HHI_WGI where countries have a governance score. Ids are unchanged: a baseline of
+/// rules 3 compares finding by finding, and a finding whose severity rose under the new table
+/// counts as worse (the gate names the change of rules).
+pub const RULES_VERSION: u32 = 4;
 
 /// Thresholds and choices of one run. Every field has a flag.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
