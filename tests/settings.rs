@@ -253,7 +253,9 @@ fn the_config_lists_reach_screen() {
 /// all run), and a bad value stops every one of them the same way, naming the key.
 #[test]
 fn a_bad_severity_table_in_the_config_stops_every_command() {
-    let (_tmp, root) = workdir("[severity]\nrevenue_high = 5e8\nexposure_critical = 0.95\ncritical_item_max = \"high\"");
+    let (_tmp, root) = workdir(
+        "[severity]\nrevenue_high = 5e8\nexposure_critical = 0.95\ncritical_item_max = \"high\"",
+    );
     for (command, args) in DATASET_COMMANDS {
         let o = run_in(&root, command, args);
         assert!(
@@ -263,10 +265,22 @@ fn a_bad_severity_table_in_the_config_stops_every_command() {
         );
     }
     let bad = [
-        ("exposure_high = 1.5", "[severity] exposure_high is 1.5 (expected a fraction above 0 and at most 1)"),
-        ("revenue_high = -1.0", "[severity] revenue_high is -1 (expected an amount of money, 0 or more)"),
-        ("exposure_medium = 0.8", "[severity] exposure_medium (0.8) is above exposure_high (0.5) (expected medium <= high <= critical)"),
-        ("critical_item = 4", "[severity] critical_item is 4 (expected 0 to 3 levels)"),
+        (
+            "exposure_high = 1.5",
+            "[severity] exposure_high is 1.5 (expected a fraction above 0 and at most 1)",
+        ),
+        (
+            "revenue_high = -1.0",
+            "[severity] revenue_high is -1 (expected an amount of money, 0 or more)",
+        ),
+        (
+            "exposure_medium = 0.8",
+            "[severity] exposure_medium (0.8) is above exposure_high (0.5) (expected medium <= high <= critical)",
+        ),
+        (
+            "critical_item = 4",
+            "[severity] critical_item is 4 (expected 0 to 3 levels)",
+        ),
     ];
     for (key, message) in bad {
         let (_tmp, root) = workdir(&format!("[severity]\n{key}"));

@@ -178,7 +178,12 @@ fn revenue_at_risk_follows_the_capacity_each_finding_removes() {
         revenue: "3650000",
         ..Data::default()
     });
-    let exposure = find(&r, Kind::UntrustedExposure, Some(Level::Untrusted), "untrusted");
+    let exposure = find(
+        &r,
+        Kind::UntrustedExposure,
+        Some(Level::Untrusted),
+        "untrusted",
+    );
     assert_eq!(exposure.metric.value, 0.75);
     assert_eq!(exposure.revenue_at_risk, Some(3_650_000.0 * 0.75));
     // The Chinese supplier needs 200 days, the stock lasts 30: 170 days at 25 % capacity.
@@ -201,7 +206,12 @@ fn exposure_bands_put_97_and_100_percent_together() {
             },
             settings,
         );
-        let f = find(&r, Kind::UntrustedExposure, Some(Level::Untrusted), "untrusted");
+        let f = find(
+            &r,
+            Kind::UntrustedExposure,
+            Some(Level::Untrusted),
+            "untrusted",
+        );
         assert!((f.metric.value - cn).abs() < 1e-9);
         f.severity
     };
@@ -258,9 +268,19 @@ fn a_critical_item_raises_its_findings() {
         critical: true,
         ..data.clone()
     });
-    let low = find(&plain, Kind::UntrustedExposure, Some(Level::Untrusted), "untrusted");
+    let low = find(
+        &plain,
+        Kind::UntrustedExposure,
+        Some(Level::Untrusted),
+        "untrusted",
+    );
     assert_eq!(low.severity, Severity::Low);
-    let raised = find(&critical, Kind::UntrustedExposure, Some(Level::Untrusted), "untrusted");
+    let raised = find(
+        &critical,
+        Kind::UntrustedExposure,
+        Some(Level::Untrusted),
+        "untrusted",
+    );
     assert_eq!(raised.severity, Severity::Medium);
     assert!(json(&plain) != json(&critical));
     // The ceiling is a setting: up to critical, a `medium` becomes `high`.
@@ -301,9 +321,17 @@ fn governance_gives_hhi_wgi_beside_the_hhi() {
         panic!("{:?}", f.details)
     };
     let expected = 0.25f64.powi(2) * 1.0 + 0.75f64.powi(2) * 7.0;
-    assert!((d.hhi_wgi.unwrap() - expected).abs() < 1e-9, "{:?}", d.hhi_wgi);
+    assert!(
+        (d.hhi_wgi.unwrap() - expected).abs() < 1e-9,
+        "{:?}",
+        d.hhi_wgi
+    );
     assert!(f.message.contains("HHI-WGI 4.00"), "{}", f.message);
-    let row = scored.concentration.iter().find(|r| &*r.buyer == "oem").unwrap();
+    let row = scored
+        .concentration
+        .iter()
+        .find(|r| &*r.buyer == "oem")
+        .unwrap();
     assert_eq!(row.hhi_wgi, d.hhi_wgi);
     // Without scores, none; with one country unscored, none either (it would read low).
     let f = find(&plain, Kind::Concentration, None, subject);
@@ -312,7 +340,11 @@ fn governance_gives_hhi_wgi_beside_the_hhi() {
         governance: ("90", ""),
         ..data.clone()
     });
-    let row = half.concentration.iter().find(|r| &*r.buyer == "oem").unwrap();
+    let row = half
+        .concentration
+        .iter()
+        .find(|r| &*r.buyer == "oem")
+        .unwrap();
     assert_eq!(row.hhi_wgi, None);
     assert!(json(&plain) != json(&scored));
     // A governance cell that is not a score 0..100 is text for people.
@@ -320,7 +352,10 @@ fn governance_gives_hhi_wgi_beside_the_hhi() {
         governance: ("high", "130"),
         ..data
     });
-    assert!(json(&text) == json(&plain), "a text governance changed the report");
+    assert!(
+        json(&text) == json(&plain),
+        "a text governance changed the report"
+    );
 }
 
 /// `supply.lead_time_days` stands in for a supplier's missing `recovery_days`, marked as the

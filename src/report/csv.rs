@@ -85,7 +85,8 @@ pub fn render_with(report: &Reviewed, guard: CsvGuard) -> Vec<u8> {
             waiver.map_or("", |w| w.reason.as_str()),
             f.root_cause.as_deref().unwrap_or(""),
             if f.in_house { "true" } else { "" },
-            &f.revenue_at_risk.map_or(String::new(), |r| format!("{r:.2}")),
+            &f.revenue_at_risk
+                .map_or(String::new(), |r| format!("{r:.2}")),
         ];
         w.write_record(cells.map(|c| guard.cell(c)).iter().map(|c| c.as_bytes()))
             .expect("writing to memory");

@@ -554,9 +554,44 @@ pub fn analyze(
         },
         "two findings share an id"
     );
-    // Each product's single points of failure, in one pass over the findings.
-    let position: HashMap<&ProductRef, usize> = levels
-        .country_dependency
+    let mut product_summaries = product_summaries(
+        &ctx,
+        &findings,
+        &levels.country_dependency,
+        &coverage,
+        &exposure,
+    );
+    estimated::mark(&ctx, &mut product_summaries, &mut findings);
+    let root_causes = rootcause::run(ds, g, settings, &product_summaries, &mut findings);
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        rules_version: RULES_VERSION,
+        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
+        dataset: ds.name.clone(),
+        settings: settings.clone(),
+        summary: report_summary(&findings, &product_summaries),
+        products: product_summaries,
+        country_dependency: levels.country_dependency,
+        asymmetry,
+        concentration,
+        root_causes,
+        findings,
+        profiles,
+    })
+}
+
+/// Each product in scope's headline numbers: its single points of failure (in one pass over
+/// the findings), `coverage` (coverage, upstream nodes) and untrusted `exposure`, in scope
+/// order.
+fn product_summaries(
+    ctx: &Ctx<'_>,
+    findings: &Findings,
+    dependency: &CountryDependency,
+    coverage: &[(f64, usize)],
+    exposure: &[f64],
+) -> Vec<ProductSummary> {
+    let ds = ctx.ds;
+    let position: HashMap<&ProductRef, usize> = dependency
         .products
         .iter()
         .enumerate()
@@ -572,8 +607,7 @@ pub fn analyze(
                 .push(f.subject.clone());
         }
     }
-    let product_summaries: Vec<ProductSummary> = ctx
-        .products
+    ctx.products
         .iter()
         .zip(spofs_of)
         .enumerate()
@@ -598,47 +632,34 @@ pub fn analyze(
                 estimated_shares: false,
             }
         })
-        .collect();
-    let mut product_summaries = product_summaries;
-    estimated::mark(&ctx, &mut product_summaries, &mut findings);
-    let root_causes = rootcause::run(ds, g, settings, &product_summaries, &mut findings);
+        .collect()
+}
+
+/// Counts by kind and severity, in-house single points of failure apart, mean coverage.
+fn report_summary(findings: &Findings, products: &[ProductSummary]) -> ReportSummary {
     let in_house_spof = findings
         .iter()
         .filter(|f| f.kind == Kind::Spof && f.in_house)
         .count();
     let mut by_kind = BTreeMap::new();
     let mut by_severity = BTreeMap::new();
-    for f in &findings {
+    for f in findings {
         *by_kind.entry(f.kind).or_insert(0) += 1;
         *by_severity.entry(f.severity).or_insert(0) += 1;
     }
-    let mean_coverage = if product_summaries.is_empty() {
+    let mean_coverage = if products.is_empty() {
         1.0
     } else {
-        product_summaries.iter().map(|p| p.coverage).sum::<f64>() / product_summaries.len() as f64
+        products.iter().map(|p| p.coverage).sum::<f64>() / products.len() as f64
     };
-    Ok(Report {
-        schema_version: SCHEMA_VERSION,
-        rules_version: RULES_VERSION,
-        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
-        dataset: ds.name.clone(),
-        settings: settings.clone(),
-        summary: ReportSummary {
-            products: product_summaries.len(),
-            findings: findings.len(),
-            by_kind,
-            by_severity,
-            coverage: mean_coverage,
-            in_house_spof,
-        },
-        products: product_summaries,
-        country_dependency: levels.country_dependency,
-        asymmetry,
-        concentration,
-        root_causes,
-        findings,
-        profiles,
-    })
+    ReportSummary {
+        products: products.len(),
+        findings: findings.len(),
+        by_kind,
+        by_severity,
+        coverage: mean_coverage,
+        in_house_spof,
+    }
 }
 
 /// The value of `all` whose name is `text` (any case), or an error listing the names.

@@ -299,8 +299,14 @@ mod tests {
         };
         let p = bad.problems().join("\n");
         assert!(p.contains("revenue_high is -1"), "{p}");
-        assert!(p.contains("revenue_medium (100000000) is above revenue_high (-1)"), "{p}");
-        assert!(p.contains("exposure_high (0.95) is above exposure_critical (0.9)"), "{p}");
+        assert!(
+            p.contains("revenue_medium (100000000) is above revenue_high (-1)"),
+            "{p}"
+        );
+        assert!(
+            p.contains("exposure_high (0.95) is above exposure_critical (0.9)"),
+            "{p}"
+        );
         assert!(p.contains("critical_item is 4"), "{p}");
         let zero = SeverityRules {
             exposure_medium: 0.0,

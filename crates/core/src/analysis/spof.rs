@@ -400,7 +400,14 @@ fn time_exposure(
             if days <= tts {
                 continue;
             }
-            out.push(Box::new(time_finding(ctx, p, e, cap, (days, estimate), tts)));
+            out.push(Box::new(time_finding(
+                ctx,
+                p,
+                e,
+                cap,
+                (days, estimate),
+                tts,
+            )));
         }
     }
 }
@@ -436,7 +443,12 @@ fn time_finding(
         format!("needs {ttr:.0} days to recover")
     };
     Finding {
-        id: Finding::make_id(Kind::TimeExposure, Some(Level::Entity), &subject, Some(&product)),
+        id: Finding::make_id(
+            Kind::TimeExposure,
+            Some(Level::Entity),
+            &subject,
+            Some(&product),
+        ),
         kind: Kind::TimeExposure,
         severity: if loss >= 0.5 - EPS {
             Severity::High
