@@ -535,8 +535,8 @@ pub fn analyze(
     let concentration = concentration::run(&ctx, &mut findings);
     let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     let coverage = visibility::run(&ctx, &mut findings);
-    let profiles = crate::profile::compose::mark(&ctx, &mut findings);
     severity::apply(&ctx, &mut findings);
+    let profiles = crate::profile::compose::mark(&ctx, &mut findings);
 
     // The key ends in the id, and no two findings share an id (each analysis makes at most
     // one finding per kind, level, subject and product; debug builds check), so the order is

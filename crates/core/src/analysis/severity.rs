@@ -198,8 +198,8 @@ pub fn revenue_at_risk(f: &Finding, revenue: Option<f64>) -> Option<f64> {
     revenue.map(|r| round(r * lost))
 }
 
-/// Sets each finding's `revenue_at_risk` and applies steps 2 and 3 of the table, and the cap
-/// of an untrusted maker's exposure. O(findings).
+/// Sets each finding's `revenue_at_risk` (and says it in its message) and applies steps 2
+/// and 3 of the table, and the cap of an untrusted maker's exposure. O(findings).
 pub fn apply(ctx: &Ctx<'_>, findings: &mut Findings) {
     let rules = &ctx.settings.severity;
     let ds = ctx.ds;
@@ -239,6 +239,14 @@ pub fn apply(ctx: &Ctx<'_>, findings: &mut Findings) {
             .copied()
             .unwrap_or((None, false, false));
         f.revenue_at_risk = revenue_at_risk(f, revenue);
+        // Every page shows the message: the money goes there too (a time exposure says it
+        // already, for its uncovered days).
+        if let (Some(r), false) = (f.revenue_at_risk, f.kind == Kind::TimeExposure) {
+            f.message.push_str(&format!(
+                "; revenue at risk {} a year",
+                crate::numbers::money(r, &ctx.settings.currency)
+            ));
+        }
         let mut severity = f.severity;
         if let Some(r) = f.revenue_at_risk {
             severity = severity.min(rules.revenue_floor(r));
