@@ -1,6 +1,6 @@
 //! `tierscope.toml`: the settings of a scheduled run, so that cron and CI need one short
-//! command. Found in the working folder, or given with `--config`. Every setting also has a
-//! flag, and flags win.
+//! command. Found in the working folder, or given with `--config`. Every setting but the
+//! `[severity]` table also has a flag, and flags win.
 //!
 //! ```toml
 //! dataset = "datasets/legacy-semiconductors"

@@ -43,7 +43,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// counts as worse (the gate names the change of rules).
 pub const RULES_VERSION: u32 = 4;
 
-/// Thresholds and choices of one run. Every field has a flag.
+/// Thresholds and choices of one run. Every field has a flag, except the severity table
+/// (`[severity]` in tierscope.toml: eight thresholds read as a table, not typed per run).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// Capacity at risk: a failure leaving 0 < cap <= 1 - threshold.
