@@ -418,3 +418,58 @@ fn bom_quantity_is_informational() {
     });
     assert!(json(&one) == json(&many), "the quantity changed the report");
 }
+
+/// A baseline made under rules 3 still compares finding by finding (ids did not change): the
+/// gate names the change of rules, and a finding whose severity rose under the new table
+/// counts as worse with `--fail-on-new`.
+#[test]
+fn a_baseline_of_the_old_rules_names_the_change_and_counts_rises_as_worse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("data");
+    std::fs::create_dir(&dir).unwrap();
+    write(
+        &dir,
+        &Data {
+            revenue: "30000000000",
+            ..Data::default()
+        },
+    );
+    let tierscope = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_tierscope"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let data = dir.to_str().unwrap();
+    let now = tierscope(&["analyze", data, "--format", "json"]);
+    let mut old: serde_json::Value = serde_json::from_slice(&now.stdout).unwrap();
+    // As rules 3 saw it: China's failure, with half the car left, was `medium`.
+    let id = "capacity_at_risk:country:CN:oem:car";
+    old["rules_version"] = 3.into();
+    let finding = old["findings"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|f| f["id"] == id)
+        .unwrap();
+    assert_eq!(finding["severity"], "critical", "$15B at risk");
+    finding["severity"] = "medium".into();
+    let baseline = tmp.path().join("baseline.json");
+    std::fs::write(&baseline, serde_json::to_vec(&old).unwrap()).unwrap();
+    let o = tierscope(&[
+        "analyze",
+        data,
+        "--baseline",
+        baseline.to_str().unwrap(),
+        "--fail-on",
+        "critical",
+        "--fail-on-new",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("analysis rules 3 -> 4"), "{err}");
+    assert!(
+        err.contains(&format!("critical {id}  [ROSE from medium]")),
+        "{err}"
+    );
+}
