@@ -20,8 +20,9 @@ struct Data {
     jp: f64,
     cn: f64,
     revenue: &'static str,
-    /// `items.critical` of `car`.
+    /// `items.critical` of `car`, and of `metal`.
     critical: bool,
+    critical_metal: bool,
     /// `countries.governance` of JP and CN.
     governance: (&'static str, &'static str),
     /// `supply.lead_time_days` of the Japanese supplier's row.
@@ -37,6 +38,7 @@ impl Default for Data {
             cn: 0.5,
             revenue: "1000000",
             critical: false,
+            critical_metal: false,
             governance: ("", ""),
             lead_time: "",
             quantity: "",
@@ -70,8 +72,8 @@ fn write(dir: &Path, d: &Data) {
         (
             "items.csv",
             format!(
-                "id,name,critical\ncar,Car,{}\npart,Part,false\nmetal,Metal,false\n",
-                d.critical
+                "id,name,critical\ncar,Car,{}\npart,Part,false\nmetal,Metal,{}\n",
+                d.critical, d.critical_metal
             ),
         ),
         (
@@ -302,6 +304,22 @@ fn a_critical_item_raises_its_findings() {
     assert_eq!(f.severity, Severity::High);
 }
 
+/// A concentration whose input is a critical item is raised too: the German smelter, sole
+/// source of the metal, is a `low` concentration (no untrusted supplier), `medium` when the
+/// metal is critical.
+#[test]
+fn a_critical_input_raises_its_concentration() {
+    let severity = |critical_metal: bool| {
+        let r = report(&Data {
+            critical_metal,
+            ..Data::default()
+        });
+        find(&r, Kind::Concentration, None, "part-jp:metal").severity
+    };
+    assert_eq!(severity(false), Severity::Low);
+    assert_eq!(severity(true), Severity::Medium);
+}
+
 /// `countries.governance` gives the EU HHI_WGI beside the plain HHI: Σ s² × (100 − g) / 10.
 #[test]
 fn governance_gives_hhi_wgi_beside_the_hhi() {
@@ -402,6 +420,19 @@ fn lead_time_feeds_time_exposure_as_the_weaker_estimate() {
     ));
     assert!(json(&with).contains("\"lead_time_estimate\": true"));
     assert!(!json(&plain).contains("lead_time_estimate"));
+    // The weaker estimate counts only for a heavy loss: losing the Japanese 30 % leaves 70 %.
+    let light = report(&Data {
+        jp: 0.3,
+        cn: 0.7,
+        lead_time: "90",
+        ..Data::default()
+    });
+    assert!(
+        !light
+            .findings
+            .iter()
+            .any(|f| f.kind == Kind::TimeExposure && f.subject == "part-jp")
+    );
 }
 
 /// `bom.quantity` is informational (documented so): the analysis is about which inputs are

@@ -371,6 +371,16 @@ pub struct ConcentrationDetails {
     pub untrusted_share: f64,
 }
 
+impl ConcentrationDetails {
+    /// The requirement's items: its substitutes, or its one item.
+    pub fn items(&self) -> &[Id] {
+        match self.substitutes.as_slice() {
+            [] => std::slice::from_ref(&self.item),
+            subs => subs,
+        }
+    }
+}
+
 /// A requirement of a production node whose supply rows cover less than all of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Gap {

@@ -218,17 +218,10 @@ pub fn apply(ctx: &Ctx<'_>, findings: &mut Findings) {
         })
         .collect();
     let critical_input = |f: &Finding| match &f.details {
-        Details::Concentration(d) => {
-            let subs = d.substitutes.as_slice();
-            let items = if subs.is_empty() {
-                std::slice::from_ref(&d.item)
-            } else {
-                subs
-            };
-            items
-                .iter()
-                .any(|y| ds.item_ix.get(&**y).is_some_and(|&x| ds.item(x).critical))
-        }
+        Details::Concentration(d) => d
+            .items()
+            .iter()
+            .any(|y| ds.item_ix.get(&**y).is_some_and(|&x| ds.item(x).critical)),
         _ => false,
     };
     findings.par_iter_mut().for_each(|f| {

@@ -13,7 +13,10 @@
 //! 2014. An entity without `recovery_days` whose supply rows give a `lead_time_days` is
 //! given its longest lead time as the time to recover: a weaker estimate (refilling the
 //! pipeline is the least a recovery takes), marked `lead_time_estimate` in the finding's
-//! details and said in its message.
+//! details and said in its message, and reported only where the failure leaves the product
+//! at or below 1 − the capacity threshold (a heavy loss, as capacity at risk counts it): on a
+//! generated sector with lead times on half the rows, every loss gave 47 times the time
+//! exposures and twice the memory of the whole analysis.
 //!
 //! Severities (before the raises of [`super::severity`]): a spof is `critical` when its group is untrusted (an untrusted or restricted
 //! entity, an owner group holding one, an untrusted country, the untrusted group) and the
@@ -57,10 +60,18 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
     }
     let reaches = reaches_product(ctx, &product_at);
     // Entity capacities are kept only where a later analysis reads them: entities with a
-    // time to recover (time exposure) and restricted entities (restricted parties).
+    // time to recover (time exposure) and restricted entities (restricted parties), every
+    // capacity below 1; entities whose time to recover is only the lead-time estimate, the
+    // heavy losses that time exposure reports for them. The largest capacity kept, by entity.
     let ttr = times_to_recover(ctx.ds);
-    let keep_cap: Vec<bool> = (0..ctx.ds.entities.len())
-        .map(|e| ttr[e].is_some() || ctx.g.parties.restricted[e].is_some())
+    let heavy = 1.0 - ctx.settings.capacity_threshold + EPS;
+    let keep_cap: Vec<f64> = (0..ctx.ds.entities.len())
+        .map(|e| match ttr[e] {
+            _ if ctx.g.parties.restricted[e].is_some() => 1.0,
+            Some((_, false)) => 1.0,
+            Some((_, true)) => heavy,
+            None => f64::NEG_INFINITY,
+        })
         .collect();
     for level in Level::ALL {
         let wanted = ctx.wants(level);
@@ -149,7 +160,7 @@ fn one_group(
     wanted: bool,
     engine: &mut Engine<'_>,
     product_at: &[Option<u32>],
-    keep_cap: &[bool],
+    keep_cap: &[f64],
 ) -> GroupResult {
     let level = groups.level;
     let members = &groups.members[grp as usize];
@@ -176,7 +187,7 @@ fn one_group(
         if own || c >= 1.0 - EPS {
             continue;
         }
-        if level == Level::Entity && keep_cap[members[0].ix()] {
+        if level == Level::Entity && c <= keep_cap[members[0].ix()] {
             r.caps.push((k, members[0], c));
         }
         if wanted && c > EPS && c <= 1.0 - ctx.settings.capacity_threshold + EPS {
@@ -397,7 +408,10 @@ fn time_exposure(
             let Some((days, estimate)) = ttr[e.ix()] else {
                 continue;
             };
-            if days <= tts {
+            // The weaker estimate is reported only where the loss is heavy (at least the
+            // capacity-at-risk threshold): on data with lead times on every row, it would
+            // otherwise flag nearly every supplier of every product.
+            if days <= tts || (estimate && cap > 1.0 - ctx.settings.capacity_threshold + EPS) {
                 continue;
             }
             out.push(Box::new(time_finding(
