@@ -1,6 +1,6 @@
 //! `tierscope.toml`: the settings of a scheduled run, so that cron and CI need one short
-//! command. Found in the working folder, or given with `--config`. Every setting also has a
-//! flag, and flags win.
+//! command. Found in the working folder, or given with `--config`. Every setting but the
+//! `[severity]` table also has a flag, and flags win.
 //!
 //! ```toml
 //! dataset = "datasets/legacy-semiconductors"
@@ -21,6 +21,15 @@
 //! hhi = 0.4
 //! asymmetry_min = 0.5
 //! asymmetry_gap = 0.25
+//!
+//! [severity]
+//! revenue_medium = 1e8
+//! revenue_high = 1e9
+//! revenue_critical = 1e10
+//! exposure_critical = 0.9
+//! exposure_high = 0.5
+//! exposure_medium = 0.2
+//! critical_item = 1
 //!
 //! [[waiver]]
 //! id = "spof:country:TW:*"
@@ -70,6 +79,10 @@ pub struct Config {
     pub thresholds: Thresholds,
     #[serde(default, rename = "waiver")]
     pub waiver: Vec<Waiver>,
+    /// The severity table's thresholds (`[severity]`); absent keys keep their defaults.
+    /// Checked by [`crate::settings::severity_rules`].
+    #[serde(default)]
+    pub severity: Option<crate::analysis::severity::SeverityRules>,
     /// Where the config was read from (not a key of the file).
     #[serde(skip)]
     pub path: Option<PathBuf>,

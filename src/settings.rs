@@ -212,6 +212,7 @@ impl Settings {
             product: args.product.clone(),
             untrust: pick(&trust.untrust, config.untrust.as_deref(), &[]),
             trust: pick(&trust.trust, config.trust.as_deref(), &[]),
+            severity: severity_rules(config)?,
             ..defaults
         };
         Ok(Settings {
@@ -322,4 +323,26 @@ pub fn pick<T: Clone>(flag: &[T], config: Option<&[T]>, default: &[T]) -> Vec<T>
     } else {
         config.unwrap_or(default).to_vec()
     }
+}
+
+/// The severity table's thresholds: `[severity]` of the config over the defaults, every
+/// problem named at once (`[severity] exposure_high is 1.5 (expected ...)`).
+pub fn severity_rules(config: &Config) -> Result<analysis::severity::SeverityRules> {
+    let rules = config.severity.clone().unwrap_or_default();
+    let problems = rules.problems();
+    if problems.is_empty() {
+        return Ok(rules);
+    }
+    let file = config
+        .path
+        .as_deref()
+        .map_or("tierscope.toml".into(), |p| p.display().to_string());
+    Err(Error::Usage(format!(
+        "{file}: {}",
+        problems
+            .iter()
+            .map(|p| format!("[severity] {p}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    )))
 }

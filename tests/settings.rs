@@ -248,3 +248,103 @@ fn the_config_lists_reach_screen() {
     assert_eq!(v["lists"][1]["path"], "watch.csv");
     assert_eq!(v["candidates"][0]["verdict"], "BLOCKED");
 }
+
+/// `[severity]` is the severity table's thresholds: valid keys reach every command (which
+/// all run), and a bad value stops every one of them the same way, naming the key.
+#[test]
+fn a_bad_severity_table_in_the_config_stops_every_command() {
+    let (_tmp, root) = workdir(
+        "[severity]\nrevenue_high = 5e8\nexposure_critical = 0.95\ncritical_item_max = \"high\"",
+    );
+    for (command, args) in DATASET_COMMANDS {
+        let o = run_in(&root, command, args);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{command}: {}",
+            text(&o.stderr)
+        );
+    }
+    let bad = [
+        (
+            "exposure_high = 1.5",
+            "[severity] exposure_high is 1.5 (expected a fraction above 0 and at most 1)",
+        ),
+        (
+            "revenue_high = -1.0",
+            "[severity] revenue_high is -1 (expected an amount of money, 0 or more)",
+        ),
+        (
+            "exposure_medium = 0.8",
+            "[severity] exposure_medium (0.8) is above exposure_high (0.5) (expected medium <= high <= critical)",
+        ),
+        (
+            "critical_item = 4",
+            "[severity] critical_item is 4 (expected 0 to 3 levels)",
+        ),
+    ];
+    for (key, message) in bad {
+        let (_tmp, root) = workdir(&format!("[severity]\n{key}"));
+        for (command, args) in DATASET_COMMANDS {
+            let o = run_in(&root, command, args);
+            let err = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{key} {command}: {err}");
+            assert!(err.contains(message), "{key} {command}: {err}");
+        }
+    }
+    // An unknown key or a bad type points to its line and column.
+    for (key, at) in [
+        ("revenue_huge = 1", "tierscope.toml:3:1"),
+        ("critical_item_max = \"urgent\"", "tierscope.toml:3:21"),
+    ] {
+        let (_tmp, root) = workdir(&format!("[severity]\n{key}"));
+        let o = run_in(&root, "analyze", &[]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{key}: {err}");
+        assert!(err.contains(at), "{key}: {err}");
+    }
+}
+
+/// The config's severity table changes severities, and the report records the table it used.
+#[test]
+fn the_config_severity_table_changes_severities() {
+    let severities = |extra: &str| {
+        let (_tmp, root) = workdir(extra);
+        let v = json(&run_in(&root, "analyze", &["--format", "json"]));
+        let by_id: std::collections::BTreeMap<String, (String, Option<f64>)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_string(),
+                    (
+                        f["severity"].as_str().unwrap().to_string(),
+                        f["revenue_at_risk"].as_f64(),
+                    ),
+                )
+            })
+            .collect();
+        (by_id, v["settings"]["severity"].clone())
+    };
+    let (plain, table) = severities("");
+    assert!(table.is_null(), "the default table is not written: {table}");
+    // The mini products earn a million: with every revenue threshold at 1,000, each finding
+    // with a revenue at risk of 1,000 or more is critical.
+    let (low, table) = severities(
+        "[severity]\nrevenue_medium = 1000.0\nrevenue_high = 1000.0\nrevenue_critical = 1000.0",
+    );
+    assert_eq!(table["revenue_critical"], 1000.0);
+    let mut raised = 0;
+    for (id, (severity, revenue)) in &low {
+        if id == "untrusted_exposure:untrusted:untrusted:fab-cn:die" {
+            // The Chinese fab's own exposure to untrusted hands stays at most medium.
+            assert_eq!(severity, "medium");
+        } else if revenue.is_some_and(|r| r >= 1000.0) {
+            assert_eq!(severity, "critical", "{id}");
+            raised += usize::from(plain[id].0 != "critical");
+        } else {
+            assert_eq!(severity, &plain[id].0, "{id}");
+        }
+    }
+    assert!(raised > 0, "no finding was raised: {low:?}");
+}

@@ -116,6 +116,7 @@ pub fn check_product_scope(ds: &Dataset, settings: &Settings, pick: usize) -> us
             // differ when one product is analysed alone. The finding itself may not.
             .map(|f| tierscope::analysis::findings::Finding {
                 root_cause: None,
+                revenue_at_risk: None,
                 ..(**f).clone()
             })
             .collect()

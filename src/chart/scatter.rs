@@ -289,6 +289,7 @@ impl TimeScatter {
                     capacity,
                     time_to_recover_days,
                     time_to_survive_days,
+                    ..
                 } = f.details
                 else {
                     return None;

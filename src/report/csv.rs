@@ -5,7 +5,7 @@ use crate::gate::Reviewed;
 use crate::guard::CsvGuard;
 
 /// The columns, in order.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 17] = [
     "id",
     "kind",
     "severity",
@@ -22,6 +22,7 @@ pub const COLUMNS: [&str; 16] = [
     "waiver_reason",
     "root_cause",
     "in_house",
+    "revenue_at_risk",
 ];
 
 /// A path as `entity/item > entity/item > ...`.
@@ -84,6 +85,8 @@ pub fn render_with(report: &Reviewed, guard: CsvGuard) -> Vec<u8> {
             waiver.map_or("", |w| w.reason.as_str()),
             f.root_cause.as_deref().unwrap_or(""),
             if f.in_house { "true" } else { "" },
+            &f.revenue_at_risk
+                .map_or(String::new(), |r| format!("{r:.2}")),
         ];
         w.write_record(cells.map(|c| guard.cell(c)).iter().map(|c| c.as_bytes()))
             .expect("writing to memory");

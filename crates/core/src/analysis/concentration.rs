@@ -10,6 +10,18 @@
 //! "Strategic dependencies and capacities", SWD(2021) 352). Severity: `high` when untrusted
 //! suppliers hold half or more, `medium` when they hold some, `low` otherwise.
 //!
+//! **HHI_WGI.** Where every supplier country of the input has a `governance` score (0 to 100,
+//! higher is better governed: e.g. the World Bank's Worldwide Governance Indicators as a
+//! percentile rank), the row and the finding also carry the country HHI weighted by
+//! governance, as the European Commission's critical-raw-materials supply risk does:
+//! HHI_WGI = Σ over countries c of s_c² × WGI_c, with WGI_c = (100 − governance_c) / 10 on the
+//! EU's scale of 0 (best governed) to 10 (worst). A sole source in a country scored 30 gives
+//! 7.0; in one scored 90, 1.0. (European Commission, "Methodology for establishing the EU list
+//! of critical raw materials", 2017, doi:10.2873/769526; Blengini et al., "Assessment of the
+//! methodology for establishing the EU list of critical raw materials", JRC, EUR 28654 EN,
+//! 2017, doi:10.2760/73303.) A governance cell that is not a number from 0 to 100 is text
+//! for people, and the input has no HHI_WGI.
+//!
 //! O(S log S) for S supply rows; the (buyer, input) groups run in parallel.
 
 use super::findings::{ConcentrationDetails, Details, Finding, Findings, Kind, Metric, Severity};
@@ -22,6 +34,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<ConcentrationRow> {
+    let risk = governance_risk(ctx.ds);
     // Groups are independent: computed in parallel, collected in group order.
     // Rows and findings go straight to their own vectors: collected as pairs first, both were
     // held twice. Most groups have no finding: their `None` is one word, where an unboxed
@@ -30,7 +43,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<ConcentrationRow> {
         shares::requirement_groups(ctx.ds, &ctx.g.buyer_reqs)
             .into_par_iter()
             .filter_map(|((buyer, req), members)| {
-                one_input(ctx, buyer, req, &members).map(|(row, f)| (row, f.map(Box::new)))
+                one_input(ctx, &risk, buyer, req, &members).map(|(row, f)| (row, f.map(Box::new)))
             })
             .unzip();
     out.extend(findings.into_iter().flatten());
@@ -66,100 +79,134 @@ fn by_supplier(
     out
 }
 
+/// Each country's governance risk on the EU's WGI scale, 0 (best) to 10 (worst), from its
+/// `governance` score 0..=100; `None` where the cell is absent or not such a number.
+pub fn governance_risk(ds: &crate::model::Dataset) -> Vec<Option<f64>> {
+    ds.countries
+        .iter()
+        .map(|c| {
+            let score: f64 = c.governance.as_deref()?.trim().parse().ok()?;
+            (0.0..=100.0)
+                .contains(&score)
+                .then(|| (100.0 - score) / 10.0)
+        })
+        .collect()
+}
+
 /// The concentration row of one (buyer, requirement), and its finding if it is concentrated.
 fn one_input(
     ctx: &Ctx<'_>,
+    risk: &[Option<f64>],
     buyer: EntityIx,
     req: ReqIx,
     members: &[usize],
 ) -> Option<(ConcentrationRow, Option<Finding>)> {
     let ds = ctx.ds;
     let untrusted = &ctx.g.parties.untrusted;
-    {
-        let given: Vec<Option<f64>> = members.iter().map(|&i| ds.supply[i].share).collect();
-        let Ok(alloc) = shares::allocate(&given) else {
-            return None;
-        };
-        let suppliers = by_supplier(ctx, req, members, &alloc.weights);
-        // By code, so sums and ties go in the order of the codes.
-        let mut by_country: BTreeMap<&str, (CountryIx, f64)> = BTreeMap::new();
-        let mut supplier_hhi = 0.0;
-        let mut untrusted_share = 0.0;
-        for &(s, w) in &suppliers {
-            supplier_hhi += w * w;
-            let c = ds.entity(s).country;
-            by_country.entry(&ds.country(c).code).or_insert((c, 0.0)).1 += w;
-            if untrusted[s.ix()] {
-                untrusted_share += w;
-            }
+    let given: Vec<Option<f64>> = members.iter().map(|&i| ds.supply[i].share).collect();
+    let Ok(alloc) = shares::allocate(&given) else {
+        return None;
+    };
+    let suppliers = by_supplier(ctx, req, members, &alloc.weights);
+    // By code, so sums and ties go in the order of the codes.
+    let mut by_country: BTreeMap<&str, (CountryIx, f64)> = BTreeMap::new();
+    let mut supplier_hhi = 0.0;
+    let mut untrusted_share = 0.0;
+    for &(s, w) in &suppliers {
+        supplier_hhi += w * w;
+        let c = ds.entity(s).country;
+        by_country.entry(&ds.country(c).code).or_insert((c, 0.0)).1 += w;
+        if untrusted[s.ix()] {
+            untrusted_share += w;
         }
-        let country_hhi: f64 = by_country.values().map(|(_, w)| w * w).sum();
-        let (top_country, top_share) = by_country
-            .iter()
-            .max_by(|a, b| a.1.1.total_cmp(&b.1.1).then(b.0.cmp(a.0)))
-            .map(|(_, &(c, w))| (ctx.country_code(c), w))
-            .unwrap_or_default();
-        let row = ConcentrationRow {
-            buyer: ctx.entity_id(buyer),
-            item: ctx.req_id(req),
-            substitutes: ctx.substitutes(req).into(),
-            suppliers: suppliers.len(),
-            supplier_hhi: round(supplier_hhi),
-            country_hhi: round(country_hhi),
-            untrusted_share: round(untrusted_share),
-            top_country,
-            top_country_share: round(top_share),
-        };
-        let mut finding = None;
-        if country_hhi > ctx.settings.hhi_threshold + EPS {
-            let severity = if untrusted_share >= 0.5 - EPS {
-                Severity::High
-            } else if untrusted_share > EPS {
-                Severity::Medium
-            } else {
-                Severity::Low
-            };
-            let subject = super::findings::composite_subject(&[&row.buyer, &row.item]);
-            let details = Details::Concentration(Box::new(ConcentrationDetails {
-                buyer: row.buyer.clone(),
-                item: row.item.clone(),
-                substitutes: row.substitutes.clone(),
-                supplier_hhi: row.supplier_hhi,
-                suppliers: row.suppliers,
-                top_country: row.top_country.clone(),
-                top_country_share: row.top_country_share,
-                untrusted_share: row.untrusted_share,
-            }));
-            let item_name = ctx.g.reqs.names(ds, req);
-            finding = Some(Finding {
-                id: Finding::make_composite_id(Kind::Concentration, None, &subject, None),
-                kind: Kind::Concentration,
-                severity,
-                level: None,
-                message: format!(
-                    "{} buys {} from {} supplier(s); {} comes from {} (country HHI {:.2}, untrusted share {})",
-                    ds.entity(buyer).name,
-                    item_name,
-                    row.suppliers,
-                    crate::numbers::pct(row.top_country_share),
-                    row.top_country,
-                    row.country_hhi,
-                    crate::numbers::pct(row.untrusted_share)
-                ),
-                subject,
-                subject_name: format!("{} / {}", ds.entity(buyer).name, item_name),
-                product: None,
-                metric: Metric {
-                    name: "country_hhi".into(),
-                    value: row.country_hhi,
-                },
-                evidence: Vec::new(),
-                details,
-                estimated_shares: false,
-                in_house: false,
-                root_cause: None,
-            });
-        }
-        Some((row, finding))
+    }
+    let country_hhi: f64 = by_country.values().map(|(_, w)| w * w).sum();
+    // Every country with a share must have a score, or the weighted index would read low.
+    let hhi_wgi: Option<f64> = by_country
+        .values()
+        .filter(|(_, w)| *w > 0.0)
+        .map(|&(c, w)| Some(w * w * risk[c.ix()]?))
+        .sum();
+    let (top_country, top_share) = by_country
+        .iter()
+        .max_by(|a, b| a.1.1.total_cmp(&b.1.1).then(b.0.cmp(a.0)))
+        .map(|(_, &(c, w))| (ctx.country_code(c), w))
+        .unwrap_or_default();
+    let row = ConcentrationRow {
+        buyer: ctx.entity_id(buyer),
+        item: ctx.req_id(req),
+        substitutes: ctx.substitutes(req).into(),
+        suppliers: suppliers.len(),
+        supplier_hhi: round(supplier_hhi),
+        country_hhi: round(country_hhi),
+        hhi_wgi: hhi_wgi.map(round),
+        untrusted_share: round(untrusted_share),
+        top_country,
+        top_country_share: round(top_share),
+    };
+    let finding = (country_hhi > ctx.settings.hhi_threshold + EPS)
+        .then(|| finding(ctx, buyer, req, &row, untrusted_share));
+    Some((row, finding))
+}
+
+/// The finding of a concentrated (buyer, requirement).
+fn finding(
+    ctx: &Ctx<'_>,
+    buyer: EntityIx,
+    req: ReqIx,
+    row: &ConcentrationRow,
+    untrusted_share: f64,
+) -> Finding {
+    let ds = ctx.ds;
+    let severity = if untrusted_share >= 0.5 - EPS {
+        Severity::High
+    } else if untrusted_share > EPS {
+        Severity::Medium
+    } else {
+        Severity::Low
+    };
+    let subject = super::findings::composite_subject(&[&row.buyer, &row.item]);
+    let details = Details::Concentration(Box::new(ConcentrationDetails {
+        buyer: row.buyer.clone(),
+        hhi_wgi: row.hhi_wgi,
+        item: row.item.clone(),
+        substitutes: row.substitutes.clone(),
+        supplier_hhi: row.supplier_hhi,
+        suppliers: row.suppliers,
+        top_country: row.top_country.clone(),
+        top_country_share: row.top_country_share,
+        untrusted_share: row.untrusted_share,
+    }));
+    let item_name = ctx.g.reqs.names(ds, req);
+    Finding {
+        id: Finding::make_composite_id(Kind::Concentration, None, &subject, None),
+        kind: Kind::Concentration,
+        severity,
+        level: None,
+        message: format!(
+            "{} buys {} from {} supplier(s); {} comes from {} (country HHI {:.2}{}, untrusted share {})",
+            ds.entity(buyer).name,
+            item_name,
+            row.suppliers,
+            crate::numbers::pct(row.top_country_share),
+            row.top_country,
+            row.country_hhi,
+            row.hhi_wgi
+                .map_or(String::new(), |h| format!(", HHI-WGI {h:.2}")),
+            crate::numbers::pct(row.untrusted_share)
+        ),
+        subject,
+        subject_name: format!("{} / {}", ds.entity(buyer).name, item_name),
+        product: None,
+        metric: Metric {
+            name: "country_hhi".into(),
+            value: row.country_hhi,
+        },
+        evidence: Vec::new(),
+        details,
+        estimated_shares: false,
+        in_house: false,
+        root_cause: None,
+        revenue_at_risk: None,
     }
 }

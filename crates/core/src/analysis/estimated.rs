@@ -105,14 +105,10 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
             Kind::Concentration => {
                 if let Details::Concentration(d) = &finding.details {
                     // A requirement of substitutes is estimated when a row of any of them is.
-                    let items = d.substitutes.as_slice();
-                    let items = if items.is_empty() {
-                        std::slice::from_ref(&d.item)
-                    } else {
-                        items
-                    };
-                    finding.estimated_shares =
-                        items.iter().any(|y| est_pairs.contains(&(&*d.buyer, &**y)));
+                    finding.estimated_shares = d
+                        .items()
+                        .iter()
+                        .any(|y| est_pairs.contains(&(&*d.buyer, &**y)));
                 }
             }
             Kind::CapacityAtRisk | Kind::RestrictedParty | Kind::TimeExposure => {

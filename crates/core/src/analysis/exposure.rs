@@ -2,9 +2,10 @@
 //!
 //! **Untrusted exposure** (`untrusted_exposure`): 1 − cap(P | F) where F is every untrusted
 //! entity (untrusted country, or restricted) except the product's own entity, with the top
-//! paths that carry the loss. Severity: `critical` at 1 (the product stops), `high` at 0.5 or
-//! more, `medium` at 0.2 or more, `low` above 0; at most `medium` for a product whose own
-//! maker is untrusted. One engine pass serves every product whose
+//! paths that carry the loss. Severity: by the bands of [`super::severity`] (`critical` from
+//! 0.9, where the product can no longer meet its demand, `high` from 0.5, `medium` from 0.2,
+//! `low` above 0, by default); at most `medium` for a product whose own maker is untrusted.
+//! One engine pass serves every product whose
 //! entity is trusted; for each product of an untrusted entity, only the downstream cone of
 //! that entity is recomputed over the shared pass: O(N + E + Σ cone sizes).
 //!
@@ -51,15 +52,7 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             untrusted[e.ix()] && e != own
         };
         let evidence = paths::loss_paths(ctx.g, node, cap, failed, ctx.settings.max_paths);
-        let severity = if exposure >= 1.0 - EPS {
-            Severity::Critical
-        } else if exposure >= 0.5 - EPS {
-            Severity::High
-        } else if exposure >= 0.2 - EPS {
-            Severity::Medium
-        } else {
-            Severity::Low
-        };
+        let severity = ctx.settings.severity.exposure(exposure);
         // A product whose own maker is untrusted depends on untrusted hands by definition:
         // reported, but at most medium.
         let severity = if untrusted[own.ix()] {
@@ -95,6 +88,7 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             estimated_shares: false,
             in_house: false,
             root_cause: None,
+            revenue_at_risk: None,
         }));
     }
     exposures
@@ -188,6 +182,7 @@ fn restricted_upstream(
             estimated_shares: false,
             in_house: false,
             root_cause: None,
+            revenue_at_risk: None,
         }));
     }
     out

@@ -295,6 +295,10 @@ pub struct Finding {
     /// `root_causes` ([`super::rootcause`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub root_cause: Option<String>,
+    /// The revenue the failure puts at risk, in the report's currency, where the revenue is
+    /// known ([`super::severity::revenue_at_risk`]). Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revenue_at_risk: Option<f64>,
 }
 
 /// A finding's kind-specific evidence beyond its metric.
@@ -322,6 +326,11 @@ pub enum Details {
     /// `time_exposure`: the capacity kept while the supplier is out, and the two times.
     Time {
         capacity: f64,
+        /// The time to recover is the supplier's longest delivery lead time
+        /// (`supply.lead_time_days`), for want of a `recovery_days`: a weaker estimate.
+        /// Absent when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        lead_time_estimate: bool,
         time_to_recover_days: f64,
         time_to_survive_days: f64,
     },
@@ -346,6 +355,10 @@ impl Details {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcentrationDetails {
     pub buyer: Id,
+    /// The country HHI weighted by governance (EU HHI_WGI), where every supplier country has
+    /// a score; absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hhi_wgi: Option<f64>,
     /// The input's id; for a requirement of substitutes, their ids joined by `|`.
     pub item: Id,
     /// For a requirement of substitutes, their ids (any of them will do); empty otherwise.
@@ -356,6 +369,16 @@ pub struct ConcentrationDetails {
     pub top_country: Id,
     pub top_country_share: f64,
     pub untrusted_share: f64,
+}
+
+impl ConcentrationDetails {
+    /// The requirement's items: its substitutes, or its one item.
+    pub fn items(&self) -> &[Id] {
+        match self.substitutes.as_slice() {
+            [] => std::slice::from_ref(&self.item),
+            subs => subs,
+        }
+    }
 }
 
 /// A requirement of a production node whose supply rows cover less than all of it.
@@ -454,11 +477,19 @@ mod tests {
             },
             Details::Time {
                 capacity: 0.4,
+                lead_time_estimate: false,
                 time_to_recover_days: 180.0,
                 time_to_survive_days: 45.0,
             },
+            Details::Time {
+                capacity: 0.5,
+                lead_time_estimate: true,
+                time_to_recover_days: 90.0,
+                time_to_survive_days: 30.0,
+            },
             Details::Concentration(Box::new(ConcentrationDetails {
                 buyer: "fab-tw".into(),
+                hhi_wgi: Some(3.5),
                 item: "wafer".into(),
                 substitutes: Substitutes::default(),
                 supplier_hhi: 0.5,
@@ -481,6 +512,7 @@ mod tests {
             // Requirements of substitutes name every item.
             Details::Concentration(Box::new(ConcentrationDetails {
                 buyer: "lab-ke".into(),
+                hhi_wgi: None,
                 item: "kit-cn|kit-jp".into(),
                 substitutes: vec!["kit-cn".into(), "kit-jp".into()].into(),
                 supplier_hhi: 0.52,

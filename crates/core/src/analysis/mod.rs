@@ -12,6 +12,7 @@ pub mod findings;
 pub mod groups;
 pub mod paths;
 pub mod rootcause;
+pub mod severity;
 pub mod spof;
 pub mod visibility;
 
@@ -33,9 +34,17 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// 3: requirements (DATA-MODEL.md, rules 3): substitute groups in `bom.csv` and distributors
 /// in `entities.csv`; shares, coverage and concentration per (buyer, requirement). On data
 /// without either, every number is what rules 2 gave.
-pub const RULES_VERSION: u32 = 3;
+///
+/// 4: severity follows consequences ([`severity`]): revenue at risk raises it, untrusted
+/// exposure in bands (90 % and more is `critical`, not only 100 %), critical items raise it;
+/// `lead_time_days` stands in for a missing `recovery_days` in time exposure; concentration
+/// carries HHI_WGI where countries have a governance score. Ids are unchanged: a baseline of
+/// rules 3 compares finding by finding, and a finding whose severity rose under the new table
+/// counts as worse (the gate names the change of rules).
+pub const RULES_VERSION: u32 = 4;
 
-/// Thresholds and choices of one run. Every field has a flag.
+/// Thresholds and choices of one run. Every field has a flag, except the severity table
+/// (`[severity]` in tierscope.toml: eight thresholds read as a table, not typed per run).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Settings {
     /// Capacity at risk: a failure leaving 0 < cap <= 1 - threshold.
@@ -60,6 +69,10 @@ pub struct Settings {
     /// to the report only when it is not the default, USD.
     #[serde(default = "usd", skip_serializing_if = "is_usd")]
     pub currency: String,
+    /// The severity table's thresholds ([`severity`]); written to the report only when they
+    /// are not the defaults (`rules_version` names those).
+    #[serde(default, skip_serializing_if = "severity::SeverityRules::is_default")]
+    pub severity: severity::SeverityRules,
 }
 
 fn usd() -> String {
@@ -83,6 +96,7 @@ impl Default for Settings {
             trust: Vec::new(),
             max_paths: 3,
             currency: usd(),
+            severity: severity::SeverityRules::default(),
         }
     }
 }
@@ -197,6 +211,10 @@ pub struct ConcentrationRow {
     pub suppliers: usize,
     pub supplier_hhi: f64,
     pub country_hhi: f64,
+    /// The country HHI weighted by governance (EU critical raw materials' HHI_WGI, 0 to 10;
+    /// [`concentration`]), where every supplier country has a `governance` score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hhi_wgi: Option<f64>,
     pub untrusted_share: f64,
     pub top_country: Id,
     pub top_country_share: f64,
@@ -518,6 +536,7 @@ pub fn analyze(
     let concentration = concentration::run(&ctx, &mut findings);
     let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     let coverage = visibility::run(&ctx, &mut findings);
+    severity::apply(&ctx, &mut findings);
     let profiles = crate::profile::compose::mark(&ctx, &mut findings);
 
     // The key ends in the id, and no two findings share an id (each analysis makes at most
@@ -536,9 +555,44 @@ pub fn analyze(
         },
         "two findings share an id"
     );
-    // Each product's single points of failure, in one pass over the findings.
-    let position: HashMap<&ProductRef, usize> = levels
-        .country_dependency
+    let mut product_summaries = product_summaries(
+        &ctx,
+        &findings,
+        &levels.country_dependency,
+        &coverage,
+        &exposure,
+    );
+    estimated::mark(&ctx, &mut product_summaries, &mut findings);
+    let root_causes = rootcause::run(ds, g, settings, &product_summaries, &mut findings);
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        rules_version: RULES_VERSION,
+        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
+        dataset: ds.name.clone(),
+        settings: settings.clone(),
+        summary: report_summary(&findings, &product_summaries),
+        products: product_summaries,
+        country_dependency: levels.country_dependency,
+        asymmetry,
+        concentration,
+        root_causes,
+        findings,
+        profiles,
+    })
+}
+
+/// Each product in scope's headline numbers: its single points of failure (in one pass over
+/// the findings), `coverage` (coverage, upstream nodes) and untrusted `exposure`, in scope
+/// order.
+fn product_summaries(
+    ctx: &Ctx<'_>,
+    findings: &Findings,
+    dependency: &CountryDependency,
+    coverage: &[(f64, usize)],
+    exposure: &[f64],
+) -> Vec<ProductSummary> {
+    let ds = ctx.ds;
+    let position: HashMap<&ProductRef, usize> = dependency
         .products
         .iter()
         .enumerate()
@@ -554,8 +608,7 @@ pub fn analyze(
                 .push(f.subject.clone());
         }
     }
-    let product_summaries: Vec<ProductSummary> = ctx
-        .products
+    ctx.products
         .iter()
         .zip(spofs_of)
         .enumerate()
@@ -580,47 +633,34 @@ pub fn analyze(
                 estimated_shares: false,
             }
         })
-        .collect();
-    let mut product_summaries = product_summaries;
-    estimated::mark(&ctx, &mut product_summaries, &mut findings);
-    let root_causes = rootcause::run(ds, g, settings, &product_summaries, &mut findings);
+        .collect()
+}
+
+/// Counts by kind and severity, in-house single points of failure apart, mean coverage.
+fn report_summary(findings: &Findings, products: &[ProductSummary]) -> ReportSummary {
     let in_house_spof = findings
         .iter()
         .filter(|f| f.kind == Kind::Spof && f.in_house)
         .count();
     let mut by_kind = BTreeMap::new();
     let mut by_severity = BTreeMap::new();
-    for f in &findings {
+    for f in findings {
         *by_kind.entry(f.kind).or_insert(0) += 1;
         *by_severity.entry(f.severity).or_insert(0) += 1;
     }
-    let mean_coverage = if product_summaries.is_empty() {
+    let mean_coverage = if products.is_empty() {
         1.0
     } else {
-        product_summaries.iter().map(|p| p.coverage).sum::<f64>() / product_summaries.len() as f64
+        products.iter().map(|p| p.coverage).sum::<f64>() / products.len() as f64
     };
-    Ok(Report {
-        schema_version: SCHEMA_VERSION,
-        rules_version: RULES_VERSION,
-        tool: format!("tierscope {}", env!("CARGO_PKG_VERSION")),
-        dataset: ds.name.clone(),
-        settings: settings.clone(),
-        summary: ReportSummary {
-            products: product_summaries.len(),
-            findings: findings.len(),
-            by_kind,
-            by_severity,
-            coverage: mean_coverage,
-            in_house_spof,
-        },
-        products: product_summaries,
-        country_dependency: levels.country_dependency,
-        asymmetry,
-        concentration,
-        root_causes,
-        findings,
-        profiles,
-    })
+    ReportSummary {
+        products: products.len(),
+        findings: findings.len(),
+        by_kind,
+        by_severity,
+        coverage: mean_coverage,
+        in_house_spof,
+    }
 }
 
 /// The value of `all` whose name is `text` (any case), or an error listing the names.

@@ -68,6 +68,12 @@ enum Key {
     Group(Level, String),
 }
 
+/// Each finding's cause while grouping (`None`: not linked), by position in the findings.
+type Keys = Vec<Option<Key>>;
+
+/// A product by its ids.
+type ProductKey = (String, String);
+
 /// Groups `findings` into root causes, sets each linked finding's `root_cause`, and returns
 /// the causes, most severe first, then most products, then most revenue.
 pub fn run(
@@ -77,17 +83,47 @@ pub fn run(
     products: &[ProductSummary],
     findings: &mut Findings,
 ) -> Vec<RootCause> {
-    let entity_of = |id: &str| ds.entity_ix.get(id).copied();
-    // Whether entity `e` is in the group (level, subject).
-    let in_group = |e: crate::model::EntityIx, level: Level, subject: &str| match level {
-        Level::Entity => ds.entity(e).id == subject,
-        Level::Owner => ds.entity(g.parties.ultimate_owner[e.ix()]).id == subject,
-        Level::Country => ds.entity_country(e).code == subject,
-        Level::Untrusted => g.parties.untrusted[e.ix()],
-    };
-    // 1. Entity-level single points of failure: product -> bottlenecks.
-    let mut key_of: Vec<Option<Key>> = vec![None; findings.len()];
-    let mut by_product: BTreeMap<(String, String), Vec<(String, Key)>> = BTreeMap::new();
+    let (mut key_of, by_product) = entity_spofs(findings);
+    wider_groups(ds, g, findings, &by_product, &mut key_of);
+    merge_same_causes(findings, &mut key_of);
+    consequences(findings, &mut key_of);
+    // Gather.
+    let revenue: BTreeMap<(&str, &str), f64> = products
+        .iter()
+        .filter_map(|p| Some(((p.entity.as_str(), p.item.as_str()), p.annual_revenue?)))
+        .collect();
+    let mut causes: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
+    for (k, key) in key_of.iter().enumerate() {
+        if let Some(key) = key {
+            causes.entry(key.clone()).or_default().push(k);
+        }
+    }
+    let mut out: Vec<RootCause> = causes
+        .into_iter()
+        .map(|(key, ks)| {
+            let fs: Vec<&Finding> = ks.iter().map(|&k| &*findings[k]).collect();
+            make(ds, settings, &revenue, key, &fs)
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.severity, a.in_house)
+            .cmp(&(b.severity, b.in_house))
+            .then(b.products.len().cmp(&a.products.len()))
+            .then(b.revenue_at_stake.total_cmp(&a.revenue_at_stake))
+            .then(a.id.cmp(&b.id))
+    });
+    // Link the findings.
+    for (k, key) in key_of.into_iter().enumerate() {
+        findings[k].root_cause = key.map(|key| key_id(&key));
+    }
+    out
+}
+
+/// Rule 1: entity-level single points of failure. Each one's bottleneck node, and for each
+/// product its (entity, bottleneck) pairs, sorted.
+fn entity_spofs(findings: &Findings) -> (Keys, BTreeMap<ProductKey, Vec<(String, Key)>>) {
+    let mut key_of: Keys = vec![None; findings.len()];
+    let mut by_product: BTreeMap<ProductKey, Vec<(String, Key)>> = BTreeMap::new();
     for (k, f) in findings.iter().enumerate() {
         if f.kind != Kind::Spof || f.level != Some(Level::Entity) {
             continue;
@@ -106,7 +142,25 @@ pub fn run(
     for v in by_product.values_mut() {
         v.sort();
     }
-    // 2. Wider groups: explained by an entity of the group that alone stops the product.
+    (key_of, by_product)
+}
+
+/// Rule 2: wider groups, explained by an entity of the group that alone stops the product.
+fn wider_groups(
+    ds: &Dataset,
+    g: &ProductionGraph,
+    findings: &Findings,
+    by_product: &BTreeMap<ProductKey, Vec<(String, Key)>>,
+    key_of: &mut Keys,
+) {
+    let entity_of = |id: &str| ds.entity_ix.get(id).copied();
+    // Whether entity `e` is in the group (level, subject).
+    let in_group = |e: crate::model::EntityIx, level: Level, subject: &str| match level {
+        Level::Entity => ds.entity(e).id == subject,
+        Level::Owner => ds.entity(g.parties.ultimate_owner[e.ix()]).id == subject,
+        Level::Country => ds.entity_country(e).code == subject,
+        Level::Untrusted => g.parties.untrusted[e.ix()],
+    };
     for (k, f) in findings.iter().enumerate() {
         let (Kind::Spof, Some(level), Some(p)) = (f.kind, f.level, &f.product) else {
             continue;
@@ -124,9 +178,12 @@ pub fn run(
             .map(|(_, key)| key.clone());
         key_of[k] = Some(explained.unwrap_or(Key::Group(level, f.subject.clone())));
     }
-    // Wider groups that stop the same products through the same nodes (China and the
-    // untrusted bloc, when China is all of the bloc that matters) are one cause: the
-    // narrowest group names it.
+}
+
+/// Rule 3: wider groups that stop the same products through the same nodes (China and the
+/// untrusted bloc, when China is all of the bloc that matters) are one cause, named by the
+/// narrowest group.
+fn merge_same_causes(findings: &Findings, key_of: &mut Keys) {
     let mut signature: BTreeMap<Key, BTreeSet<(String, String, String, String)>> = BTreeMap::new();
     for (k, f) in findings.iter().enumerate() {
         if let (Some(key @ Key::Group(..)), Some(p), Some(first)) = (
@@ -153,11 +210,14 @@ pub fn run(
             *key = to.clone();
         }
     }
-    // 3. Exposure and restricted parties of a stopped product, through its bottleneck.
-    // The untrusted bloc's own cause of a product stops it through untrusted hands: the
-    // product's untrusted exposure is one more consequence of it.
-    let mut stopped: BTreeMap<(String, String), BTreeSet<Key>> = BTreeMap::new();
-    let mut untrusted_cause: BTreeMap<(String, String), Key> = BTreeMap::new();
+}
+
+/// Rule 4: exposure and restricted parties of a stopped product, through its bottleneck.
+/// The untrusted bloc's own cause of a product stops it through untrusted hands: the
+/// product's untrusted exposure is one more consequence of it.
+fn consequences(findings: &Findings, key_of: &mut Keys) {
+    let mut stopped: BTreeMap<ProductKey, BTreeSet<Key>> = BTreeMap::new();
+    let mut untrusted_cause: BTreeMap<ProductKey, Key> = BTreeMap::new();
     for (k, f) in findings.iter().enumerate() {
         if let (Some(key), Some(p)) = (&key_of[k], &f.product) {
             let product = (p.entity.to_string(), p.item.to_string());
@@ -192,36 +252,6 @@ pub fn run(
             })
         });
     }
-    // Gather.
-    let revenue: BTreeMap<(&str, &str), f64> = products
-        .iter()
-        .filter_map(|p| Some(((p.entity.as_str(), p.item.as_str()), p.annual_revenue?)))
-        .collect();
-    let mut causes: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-    for (k, key) in key_of.iter().enumerate() {
-        if let Some(key) = key {
-            causes.entry(key.clone()).or_default().push(k);
-        }
-    }
-    let mut out: Vec<RootCause> = causes
-        .into_iter()
-        .map(|(key, ks)| {
-            let fs: Vec<&Finding> = ks.iter().map(|&k| &*findings[k]).collect();
-            make(ds, settings, &revenue, key, &fs)
-        })
-        .collect();
-    out.sort_by(|a, b| {
-        (a.severity, a.in_house)
-            .cmp(&(b.severity, b.in_house))
-            .then(b.products.len().cmp(&a.products.len()))
-            .then(b.revenue_at_stake.total_cmp(&a.revenue_at_stake))
-            .then(a.id.cmp(&b.id))
-    });
-    // Link the findings.
-    for (k, key) in key_of.into_iter().enumerate() {
-        findings[k].root_cause = key.map(|key| key_id(&key));
-    }
-    out
 }
 
 fn key_id(key: &Key) -> String {
@@ -273,75 +303,11 @@ fn make(
         String::new()
     };
     let (node, what) = match &key {
-        Key::Node(e, i) => {
-            let what = match (ds.entity_ix.get(e.as_str()), ds.item_ix.get(i.as_str())) {
-                (Some(&ex), Some(&ix)) => {
-                    format!("{} from {} ({})", ds.item(ix).name, ds.entity(ex).name, {
-                        let c = ds.entity_country(ex);
-                        c.name.clone().unwrap_or_else(|| c.code.clone())
-                    })
-                }
-                _ => format!("{e}/{i}"),
-            };
-            (
-                Some(NodeRef::new(e.as_str().into(), i.as_str().into())),
-                format!(
-                    "{what}: every path to {n} product{} runs through {e}/{i}",
-                    plural(n)
-                ),
-            )
-        }
-        Key::Group(level, subject) => {
-            let who = fs
-                .first()
-                .map_or(subject.as_str(), |f| f.subject_name.as_str());
-            let who = if who.is_empty() {
-                subject.as_str()
-            } else {
-                who
-            };
-            let what = match level {
-                Level::Untrusted => "untrusted suppliers together".to_string(),
-                Level::Country => who.to_string(),
-                _ => format!("{who} ({subject})"),
-            };
-            // The nodes the evidence enters the group at, most products first.
-            let mut through: BTreeMap<(&str, &str), BTreeSet<&ProductRef>> = BTreeMap::new();
-            for f in &spofs {
-                if let (Some(first), Some(p)) =
-                    (f.evidence.first().and_then(|e| e.first()), &f.product)
-                {
-                    through
-                        .entry((&*first.entity, &*first.item))
-                        .or_default()
-                        .insert(p);
-                }
-            }
-            let mut through: Vec<((&str, &str), usize)> =
-                through.into_iter().map(|(k, v)| (k, v.len())).collect();
-            through.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            let lead = through.first().and_then(|((e, i), _)| {
-                let item = ds.item(*ds.item_ix.get(*i)?).name.clone();
-                Some((item, format!("{e}/{i}")))
-            });
-            let nodes: Vec<String> = through
-                .iter()
-                .map(|((e, i), k)| format!("{e}/{i} ({k} product{})", plural(*k)))
-                .collect();
-            let text = match (lead, through.len()) {
-                (Some((item, node)), 1) => format!(
-                    "{item} from {what}: every path to {n} product{} runs through {node}",
-                    plural(n)
-                ),
-                (Some((item, _)), _) => format!(
-                    "{item} and more from {what}: together they can stop {n} product{}, through {}",
-                    plural(n),
-                    nodes.join(", ")
-                ),
-                (None, _) => format!("{what} can stop {n} product{}", plural(n)),
-            };
-            (None, text)
-        }
+        Key::Node(e, i) => (
+            Some(NodeRef::new(e.as_str().into(), i.as_str().into())),
+            node_text(ds, e, i, n),
+        ),
+        Key::Group(level, subject) => (None, group_text(ds, *level, subject, fs, &spofs, n)),
     };
     let message = format!(
         "{what}{stake}{}: {}",
@@ -359,6 +325,75 @@ fn make(
         evidence,
         findings: fs.iter().map(|f| f.id.clone()).collect(),
         message,
+    }
+}
+
+/// What a bottleneck node's cause says: the item, its maker and country, and the `n`
+/// products every path to which runs through it.
+fn node_text(ds: &Dataset, e: &str, i: &str, n: usize) -> String {
+    let what = match (ds.entity_ix.get(e), ds.item_ix.get(i)) {
+        (Some(&ex), Some(&ix)) => {
+            format!("{} from {} ({})", ds.item(ix).name, ds.entity(ex).name, {
+                let c = ds.entity_country(ex);
+                c.name.clone().unwrap_or_else(|| c.code.clone())
+            })
+        }
+        _ => format!("{e}/{i}"),
+    };
+    format!(
+        "{what}: every path to {n} product{} runs through {e}/{i}",
+        plural(n)
+    )
+}
+
+/// What a group's cause says: the group, and the nodes where its evidence enters it.
+fn group_text(
+    ds: &Dataset,
+    level: Level,
+    subject: &str,
+    fs: &[&Finding],
+    spofs: &[&&Finding],
+    n: usize,
+) -> String {
+    let who = fs.first().map_or(subject, |f| f.subject_name.as_str());
+    let who = if who.is_empty() { subject } else { who };
+    let what = match level {
+        Level::Untrusted => "untrusted suppliers together".to_string(),
+        Level::Country => who.to_string(),
+        _ => format!("{who} ({subject})"),
+    };
+    // The nodes the evidence enters the group at, most products first.
+    let mut through: BTreeMap<(&str, &str), BTreeSet<&ProductRef>> = BTreeMap::new();
+    for f in spofs {
+        if let (Some(first), Some(p)) = (f.evidence.first().and_then(|e| e.first()), &f.product) {
+            through
+                .entry((&*first.entity, &*first.item))
+                .or_default()
+                .insert(p);
+        }
+    }
+    let mut through: Vec<((&str, &str), usize)> =
+        through.into_iter().map(|(k, v)| (k, v.len())).collect();
+    through.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let lead = through.first().and_then(|((e, i), _)| {
+        let item = ds.item(*ds.item_ix.get(*i)?).name.clone();
+        Some((item, format!("{e}/{i}")))
+    });
+    let nodes: Vec<String> = through
+        .iter()
+        .map(|((e, i), k)| format!("{e}/{i} ({k} product{})", plural(*k)))
+        .collect();
+    match (lead, through.len()) {
+        (Some((item, node)), 1) => format!(
+            "{item} from {what}: every path to {n} product{} runs through {node}",
+            plural(n)
+        ),
+        (Some((item, _)), _) => format!(
+            "{item} and more from {what}: together they can stop {n} product{}, through {}",
+            plural(n),
+            nodes.join(", ")
+        ),
+        (None, _) => format!("{what} can stop {n} product{}", plural(n)),
     }
 }
 

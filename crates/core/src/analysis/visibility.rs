@@ -41,87 +41,100 @@ fn one_product(
     p: usize,
     node: NodeIx,
 ) -> ((f64, usize), Option<Finding>) {
-    {
-        search.run(ctx.g, node);
-        let (order, parent) = (&search.order, &search.parent);
-        let mut slots = 0usize;
-        let mut sum = 0.0;
-        let mut gaps: Vec<(NodeIx, usize, f64)> = Vec::new();
-        for &n in order {
-            for (i, slot) in ctx.g.inputs[n.ix()].iter().enumerate() {
-                slots += 1;
-                sum += slot.coverage;
-                if slot.coverage < 1.0 - super::EPS {
-                    gaps.push((n, i, slot.coverage));
-                }
+    search.run(ctx.g, node);
+    let order = &search.order;
+    let mut slots = 0usize;
+    let mut sum = 0.0;
+    let mut gaps: Vec<(NodeIx, usize, f64)> = Vec::new();
+    for &n in order {
+        for (i, slot) in ctx.g.inputs[n.ix()].iter().enumerate() {
+            slots += 1;
+            sum += slot.coverage;
+            if slot.coverage < 1.0 - super::EPS {
+                gaps.push((n, i, slot.coverage));
             }
         }
-        let coverage = if slots == 0 {
-            1.0
+    }
+    let coverage = if slots == 0 {
+        1.0
+    } else {
+        round(sum / slots as f64)
+    };
+    let counts = (coverage, order.len());
+    if gaps.is_empty() {
+        return (counts, None);
+    }
+    gaps.sort_by_key(|&(n, i, _)| (n, i));
+    (
+        counts,
+        Some(finding(ctx, &search.parent, p, coverage, &gaps)),
+    )
+}
+
+/// The visibility finding of product `p`, whose upstream has these `gaps` (node, input
+/// slot, coverage), sorted; `parent` leads from a node down to the product.
+fn finding(
+    ctx: &Ctx<'_>,
+    parent: &[NodeIx],
+    p: usize,
+    coverage: f64,
+    gaps: &[(NodeIx, usize, f64)],
+) -> Finding {
+    let unmapped = gaps.iter().filter(|g| g.2 <= 0.0).count();
+    let product = ctx.product_ref(p);
+    let listed: Vec<Gap> = gaps
+        .iter()
+        .map(|&(n, i, c)| {
+            let node = ctx.node_ref(n);
+            let req = ctx.g.inputs[n.ix()][i].req;
+            Gap {
+                coverage: round(c),
+                entity: node.entity,
+                input: ctx.req_id(req),
+                item: node.item,
+                substitutes: ctx.substitutes(req).into(),
+            }
+        })
+        .collect();
+    let details = Details::Visibility {
+        gaps: listed,
+        partly_mapped_inputs: gaps.len() - unmapped,
+        unmapped_inputs: unmapped,
+    };
+    let mut evidence_nodes: Vec<NodeIx> = gaps.iter().map(|g| g.0).collect();
+    evidence_nodes.dedup();
+    Finding {
+        id: Finding::make_id(Kind::VisibilityGap, None, &product.entity, Some(&product)),
+        kind: Kind::VisibilityGap,
+        severity: if unmapped > 0 {
+            Severity::Medium
         } else {
-            round(sum / slots as f64)
-        };
-        let counts = (coverage, order.len());
-        if gaps.is_empty() {
-            return (counts, None);
-        }
-        gaps.sort_by_key(|&(n, i, _)| (n, i));
-        let unmapped = gaps.iter().filter(|g| g.2 <= 0.0).count();
-        let product = ctx.product_ref(p);
-        let listed: Vec<Gap> = gaps
+            Severity::Low
+        },
+        level: None,
+        subject: product.entity.to_string(),
+        subject_name: ctx.ds.entity(ctx.product_entity(p)).name.clone(),
+        message: format!(
+            "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {}",
+            ctx.product_label(p),
+            unmapped,
+            gaps.len() - unmapped,
+            crate::numbers::pct(coverage)
+        ),
+        product: Some(product),
+        metric: Metric {
+            name: "coverage".into(),
+            value: coverage,
+        },
+        evidence: evidence_nodes
             .iter()
-            .map(|&(n, i, c)| {
-                let node = ctx.node_ref(n);
-                let req = ctx.g.inputs[n.ix()][i].req;
-                Gap {
-                    coverage: round(c),
-                    entity: node.entity,
-                    input: ctx.req_id(req),
-                    item: node.item,
-                    substitutes: ctx.substitutes(req).into(),
-                }
-            })
-            .collect();
-        let details = Details::Visibility {
-            gaps: listed,
-            partly_mapped_inputs: gaps.len() - unmapped,
-            unmapped_inputs: unmapped,
-        };
-        let mut evidence_nodes: Vec<NodeIx> = gaps.iter().map(|g| g.0).collect();
-        evidence_nodes.dedup();
-        let finding = Finding {
-            id: Finding::make_id(Kind::VisibilityGap, None, &product.entity, Some(&product)),
-            kind: Kind::VisibilityGap,
-            severity: if unmapped > 0 {
-                Severity::Medium
-            } else {
-                Severity::Low
-            },
-            level: None,
-            subject: product.entity.to_string(),
-            subject_name: ctx.ds.entity(ctx.product_entity(p)).name.clone(),
-            message: format!(
-                "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {}",
-                ctx.product_label(p),
-                unmapped,
-                gaps.len() - unmapped,
-                crate::numbers::pct(coverage)
-            ),
-            product: Some(product),
-            metric: Metric {
-                name: "coverage".into(),
-                value: coverage,
-            },
-            evidence: evidence_nodes
-                .iter()
-                .take(ctx.settings.max_paths)
-                .map(|&n| ctx.path(&paths::path_down(parent, n)))
-                .collect(),
-            details,
-            estimated_shares: false,
-            in_house: false,
-            root_cause: None,
-        };
-        (counts, Some(finding))
+            .take(ctx.settings.max_paths)
+            .map(|&n| ctx.path(&paths::path_down(parent, n)))
+            .collect(),
+        details,
+        estimated_shares: false,
+        in_house: false,
+        root_cause: None,
+        revenue_at_risk: None,
     }
 }
