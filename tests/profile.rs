@@ -236,7 +236,7 @@ proptest! {
         let oracle = Oracle::new(&ds);
         let makers: BTreeSet<EntityIx> = g.node_of.keys().map(|&(e, _)| e).collect();
         for s in makers {
-            let p = profile::build(&ds, &g, s, None, "2026-12-07", &no_digest).unwrap();
+            let p = profile::build(&ds, &g, s, None, "2026-12-07", &no_digest, None).unwrap();
             for ip in &p.items {
                 let x = ds.item_ix[&ip.item];
                 for c in &ds.countries {

@@ -46,7 +46,7 @@ fn composed(
     s: EntityIx,
     flip: Option<&str>,
 ) -> (Dataset, ProductionGraph) {
-    let p = profile::build(whole, g, s, None, "2026-12-07", &digest).unwrap();
+    let p = profile::build(whole, g, s, None, "2026-12-07", &digest, None).unwrap();
     let mut ds = common::load(files);
     if let Some(code) = flip {
         flip_trust(&mut ds, code);
@@ -209,7 +209,7 @@ fn rows_into_a_profiled_node_are_an_error_naming_both_unless_prefer_says() {
                 .copied()
         })
         .expect("a node with supply rows");
-    let p = profile::build(&whole, &g, s, Some(x), "2026-12-07", &digest).unwrap();
+    let p = profile::build(&whole, &g, s, Some(x), "2026-12-07", &digest, None).unwrap();
     let request = || Request {
         entity: s,
         item: x,
