@@ -57,7 +57,8 @@ fn supplier(dir: &Path, s: &str, country: &str, fab: (&str, &str, &str, &str), t
             ),
             (
                 "items.csv",
-                "id,name,sector,critical\nmodule,Module,,\ndie,Die,,\nsubstrate,Substrate,,\n".into(),
+                "id,name,sector,critical\nmodule,Module,,\ndie,Die,,\nsubstrate,Substrate,,\n"
+                    .into(),
             ),
             (
                 "bom.csv",
@@ -140,8 +141,18 @@ fn setup(t: &Path, shared: bool, same_sub: bool) -> (PathBuf, [String; 2]) {
         let said = ok(&run(
             t,
             &[
-                "profile", name, "--entity", s, "--disclose", "entities", "--sign", &key,
-                "--as-of", "2026-12-07", "--out", &out,
+                "profile",
+                name,
+                "--entity",
+                s,
+                "--disclose",
+                "entities",
+                "--sign",
+                &key,
+                "--as-of",
+                "2026-12-07",
+                "--out",
+                &out,
             ],
         ));
         let p: serde_json::Value =
@@ -189,22 +200,45 @@ fn disclosure_names_only_the_critical_sub_tier_by_lei_or_name() {
             {"scheme": "name", "id": "Taiwan Substrate Works", "capacity": 0.3}
         ])
     );
-    for hidden in ["fab-jp", "Hidden Fab KK", "sub-kr", "Korean Substrate", "sub-tw"] {
+    for hidden in [
+        "fab-jp",
+        "Hidden Fab KK",
+        "sub-kr",
+        "Korean Substrate",
+        "sub-tw",
+    ] {
         assert!(!text.contains(hidden), "the profile names {hidden}");
     }
     // Only what stops it, with a threshold of 1 (nothing else is "at most 0").
     ok(&run(
         t,
         &[
-            "profile", "a", "--entity", "a-tw", "--disclose", "entities",
-            "--capacity-threshold", "1", "--out", "only.json",
+            "profile",
+            "a",
+            "--entity",
+            "a-tw",
+            "--disclose",
+            "entities",
+            "--capacity-threshold",
+            "1",
+            "--out",
+            "only.json",
         ],
     ));
     let only: serde_json::Value =
         serde_json::from_slice(&std::fs::read(t.join("only.json")).unwrap()).unwrap();
-    assert_eq!(only["items"][0]["critical_entities"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        only["items"][0]["critical_entities"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // Without --disclose: nothing of the sub-tier at all.
-    ok(&run(t, &["profile", "a", "--entity", "a-tw", "--out", "plain.json"]));
+    ok(&run(
+        t,
+        &["profile", "a", "--entity", "a-tw", "--out", "plain.json"],
+    ));
     let plain = std::fs::read_to_string(t.join("plain.json")).unwrap();
     assert!(!plain.contains("critical_entities") && !plain.contains(&lei));
     // Valid against the published schema.
@@ -270,7 +304,12 @@ fn two_independent_suppliers_with_one_hidden_fab_are_a_common_cause() {
         .iter()
         .find(|f| f["id"] == "spof:country:JP:oem-us:device")
         .expect("Japan stops the device");
-    assert!(jp["message"].as_str().unwrap().contains("via b-kr's profile"));
+    assert!(
+        jp["message"]
+            .as_str()
+            .unwrap()
+            .contains("via b-kr's profile")
+    );
 }
 
 #[test]
@@ -304,7 +343,10 @@ fn the_text_output_shows_each_profile_its_signer_and_its_notes() {
     let t = tmp.path();
     let (dir, [ka, _]) = setup(t, true, false);
     let text = ok(&run(t, &["analyze", dir.to_str().unwrap()]));
-    assert!(text.contains("supplier profiles standing in for sub-tiers:"), "{text}");
+    assert!(
+        text.contains("supplier profiles standing in for sub-tiers:"),
+        "{text}"
+    );
     assert!(
         text.contains(&format!(
             "a-tw:module from profiles/a.json (as of 2026-12-07; signed by key {ka}; trust policy matches)"
@@ -319,7 +361,9 @@ fn the_text_output_shows_each_profile_its_signer_and_its_notes() {
         .find(|l| l.contains("Japan (JP) alone can stop Device of OEM Corp"))
         .expect("a Japan finding");
     assert!(
-        jp.contains(&format!("via a-tw's profile (profiles/a.json), signed by key {ka}")),
+        jp.contains(&format!(
+            "via a-tw's profile (profiles/a.json), signed by key {ka}"
+        )),
         "{jp}"
     );
 }
@@ -347,14 +391,21 @@ fn a_what_if_failing_several_countries_through_a_profile_is_marked_approximate()
     assert_eq!(two["products"][0]["approximate"], true, "{two}");
     let reasons = two["approximate"].as_array().unwrap();
     assert!(
-        reasons
-            .iter()
-            .any(|r| r.as_str().unwrap().contains("failing JP, KR at once is a bound")),
+        reasons.iter().any(|r| r
+            .as_str()
+            .unwrap()
+            .contains("failing JP, KR at once is a bound")),
         "{reasons:?}"
     );
-    let text = ok(&run(t, &["whatif", d, "--fail", "country:JP", "--fail", "country:KR"]));
+    let text = ok(&run(
+        t,
+        &["whatif", d, "--fail", "country:JP", "--fail", "country:KR"],
+    ));
     assert!(text.contains("(approximate: at most this)"), "{text}");
-    assert!(text.contains("through a-tw's profile (profiles/a.json)"), "{text}");
+    assert!(
+        text.contains("through a-tw's profile (profiles/a.json)"),
+        "{text}"
+    );
     // The untrusted bloc under the profiles' own policy: exact.
     let bloc = json(&["untrusted"]);
     assert!(bloc.get("approximate").is_none(), "{bloc}");
@@ -383,7 +434,10 @@ fn a_bad_lei_is_an_error_with_file_line_and_column() {
     let fab = ("fab-jp", "Hidden Fab KK", "JP", "abc");
     supplier(&t.join("c"), "a-tw", "TW", fab, "Taiwan Substrate Works");
     let err = String::from_utf8_lossy(&run(t, &["validate", "c"]).stdout).into_owned();
-    assert!(err.contains("3 characters long") && err.contains("ISO 17442"), "{err}");
+    assert!(
+        err.contains("3 characters long") && err.contains("ISO 17442"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -409,5 +463,8 @@ fn a_version_1_profile_is_still_read_and_its_signature_verifies() {
     p.profile_version = 3;
     std::fs::write(&path, tierscope::profile::to_bytes(&p)).unwrap();
     let err = tierscope::profile::read(&path).unwrap_err().to_string();
-    assert!(err.contains("profile_version 3 is not supported (expected one of 1, 2)"), "{err}");
+    assert!(
+        err.contains("profile_version 3 is not supported (expected one of 1, 2)"),
+        "{err}"
+    );
 }
