@@ -233,12 +233,7 @@ impl ProductionGraph {
             .map(|r| (r.supplier, r.item))
             .chain(ds.products.iter().map(|p| (p.entity, p.item)))
             .collect();
-        // A supplier profile's stand-in item (no BOM, so level 0) comes before every other
-        // item of its level: a profiled node of a level-0 item takes it as an input.
-        let stand_in = ds
-            .item_ix
-            .get(crate::profile::compose::STAND_IN_ITEM)
-            .copied();
+        let stand_in = crate::profile::compose::stand_in_item(ds); // Profiles' stand-ins first.
         // Equal keys are equal pairs, so an unstable sort gives the one order.
         pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], Some(x) != stand_in, e, x));
         pairs.dedup();

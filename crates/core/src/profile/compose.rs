@@ -104,6 +104,13 @@ struct Plan {
     estimated: bool,
 }
 
+/// The stand-in item of `ds`, if profiles added one. The graph orders its nodes before every
+/// other node of their level (level 0: it has no BOM), so that a profiled node of a leaf item
+/// comes after the stand-ins it takes as inputs.
+pub fn stand_in_item(ds: &Dataset) -> Option<ItemIx> {
+    ds.item_ix.get(STAND_IN_ITEM).copied()
+}
+
 impl Entity {
     /// Whether this entity is a profile's stand-in (see [`crate::profile::compose`]).
     pub fn is_stand_in(&self) -> bool {
@@ -260,7 +267,6 @@ fn add_use(
 ) {
     let s = req.entity;
     let s_id = ds.entity(s).id.clone();
-    let home = ds.entity(s).country;
     let policy_matches = req.profile.policy == *buyer_policy;
     let mut notes = vec![format!(
         "entity and owner levels: `{s_id}`'s sub-tier is out of sight; only `{s_id}` and its own owner group are exact there"
@@ -269,6 +275,58 @@ fn add_use(
         Some(k) => format!("signed by key {k}"),
         None => "unsigned: nothing shows who computed these numbers".into(),
     });
+    let stand_ins = stand_ins(ds, comp, s, &ip, policy_matches, item, &mut notes);
+    if !policy_matches {
+        notes.push(format!(
+            "the profile's trust policy (untrusted: {}) differs from this dataset's (untrusted: {}): untrusted-level numbers through it are a bound (capacity at most the least over the listed untrusted countries) and marked approximate",
+            list(&req.profile.policy.untrusted_countries),
+            list(&buyer_policy.untrusted_countries)
+        ));
+    }
+    if !ip.critical_entities.is_empty() {
+        notes.push(format!(
+            "discloses {} critical sub-tier entit{} by public identifier (checked for common causes with other profiles)",
+            ip.critical_entities.len(),
+            if ip.critical_entities.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    // S's own node of the stand-in item: the part of each requirement that is left.
+    ds.supply.push(temp_row(s, s, item));
+    comp.plans.push(Plan {
+        entity: s,
+        item: req.item,
+        stand_ins,
+        coverage: ip.coverage,
+        estimated: ip.estimated_shares,
+    });
+    comp.uses.push(ProfileUse {
+        entity: s_id,
+        item: ds.item(req.item).id.clone(),
+        file: req.file,
+        signed_by: req.signed_by,
+        as_of: req.profile.as_of.clone(),
+        policy_matches,
+        notes,
+        approximate: Vec::new(),
+        disclosed: ip.critical_entities,
+        node: None,
+    });
+}
+
+/// Adds the stand-ins of supplier `s`'s item profile `ip` to `ds` (one per country it lists,
+/// other than `s`'s own, and the untrusted bloc's when the policies match, which also goes to
+/// `comp.untrusted`), each with the capacity it leaves. Countries not in the dataset get a note.
+fn stand_ins(
+    ds: &mut Dataset,
+    comp: &mut Composition,
+    s: EntityIx,
+    ip: &ItemProfile,
+    policy_matches: bool,
+    item: ItemIx,
+    notes: &mut Vec<String>,
+) -> Vec<(EntityIx, f64)> {
+    let s_id = ds.entity(s).id.clone();
+    let home = ds.entity(s).country;
     let mut stand_ins = Vec::new();
     let add = |ds: &mut Dataset, id: String, name: String, country| {
         let e = EntityIx(ds.entities.len() as u32);
@@ -304,52 +362,17 @@ fn add_use(
         );
         stand_ins.push((e, cap));
     }
-    if policy_matches {
-        if ip.untrusted < 1.0 {
-            let e = add(
-                ds,
-                format!("{s_id}@profile:untrusted"),
-                format!("failure of the untrusted bloc, per {s_id}'s profile"),
-                home,
-            );
-            stand_ins.push((e, ip.untrusted));
-            comp.untrusted.push(e);
-        }
-    } else {
-        notes.push(format!(
-            "the profile's trust policy (untrusted: {}) differs from this dataset's (untrusted: {}): untrusted-level numbers through it are a bound (capacity at most the least over the listed untrusted countries) and marked approximate",
-            list(&req.profile.policy.untrusted_countries),
-            list(&buyer_policy.untrusted_countries)
-        ));
+    if policy_matches && ip.untrusted < 1.0 {
+        let e = add(
+            ds,
+            format!("{s_id}@profile:untrusted"),
+            format!("failure of the untrusted bloc, per {s_id}'s profile"),
+            home,
+        );
+        stand_ins.push((e, ip.untrusted));
+        comp.untrusted.push(e);
     }
-    if !ip.critical_entities.is_empty() {
-        notes.push(format!(
-            "discloses {} critical sub-tier entit{} by public identifier (checked for common causes with other profiles)",
-            ip.critical_entities.len(),
-            if ip.critical_entities.len() == 1 { "y" } else { "ies" }
-        ));
-    }
-    // S's own node of the stand-in item: the part of each requirement that is left.
-    ds.supply.push(temp_row(s, s, item));
-    comp.plans.push(Plan {
-        entity: s,
-        item: req.item,
-        stand_ins,
-        coverage: ip.coverage,
-        estimated: ip.estimated_shares,
-    });
-    comp.uses.push(ProfileUse {
-        entity: s_id,
-        item: ds.item(req.item).id.clone(),
-        file: req.file,
-        signed_by: req.signed_by,
-        as_of: req.profile.as_of.clone(),
-        policy_matches,
-        notes,
-        approximate: Vec::new(),
-        disclosed: ip.critical_entities,
-        node: None,
-    });
+    stand_ins
 }
 
 /// A temporary supply row: it only makes `supplier`'s node of the stand-in item exist.
