@@ -1,34 +1,20 @@
 //! Federated risk profiles (issue #19), supplier side: `tierscope profile` and `keygen`.
 
 mod common;
+mod profile_common;
 
 use common::oracle::Oracle;
+use profile_common::{code, run, stderr};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use tierscope::analysis::paths::Upstream;
 use tierscope::graph::ProductionGraph;
 use tierscope::model::{Dataset, EntityIx};
 use tierscope_core::profile::{self, Profile};
 
 const DATASETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets");
-
-fn run(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tierscope"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("an exit code")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Every entity upstream of `s`'s production nodes, `s` left out: its sub-tier.
 fn sub_tier(ds: &Dataset, g: &ProductionGraph, s: EntityIx) -> BTreeSet<EntityIx> {

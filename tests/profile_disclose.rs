@@ -3,27 +3,11 @@
 //! datasets: two "independent" tier-1 suppliers of a module, each with a private dataset, and
 //! a buyer that sees only the two suppliers and their profiles.
 
+mod profile_common;
+
+use profile_common::{ok, run};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use tierscope_core::ingest::lei;
-
-fn run(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tierscope"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 /// An invented LEI with valid check digits.
 fn invented_lei(base: &str) -> String {

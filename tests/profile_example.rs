@@ -3,31 +3,15 @@
 //! between them. Both steps run here (with a fresh key), and the buyer's country-level and
 //! untrusted-level findings and capacities must equal those of the joined dataset.
 
+mod profile_common;
+
+use profile_common::{ok, run};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const PRODUCT: &str = "us-biotech-fictional:novel-mab-vial";
-
-fn run(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tierscope"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(o: &Output) -> String {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn copy_csvs(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
