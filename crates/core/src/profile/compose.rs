@@ -275,7 +275,8 @@ fn add_use(
         Some(k) => format!("signed by key {k}"),
         None => "unsigned: nothing shows who computed these numbers".into(),
     });
-    let stand_ins = stand_ins(ds, comp, s, &ip, policy_matches, item, &mut notes);
+    let mut stand_ins = stand_ins(ds, comp, s, &ip, policy_matches, item, &mut notes);
+    stand_ins.extend(disclosed(ds, s, &ip, item, &mut notes));
     if !policy_matches {
         notes.push(format!(
             "the profile's trust policy (untrusted: {}) differs from this dataset's (untrusted: {}): untrusted-level numbers through it are a bound (capacity at most the least over the listed untrusted countries) and marked approximate",
@@ -375,6 +376,51 @@ fn stand_ins(
     stand_ins
 }
 
+/// The entities of `ds` that supplier `s`'s profile discloses as critical (by LEI, or by a
+/// name only one entity has), each with the capacity its failure leaves: they take part in
+/// (S, y) as stand-ins do, through their own node of the stand-in item, so that their failure
+/// at the entity level is exact. (Their country's failure already leaves at most as much: it
+/// fails them too.) Disclosed entities not in `ds` are compared only between profiles.
+fn disclosed(
+    ds: &mut Dataset,
+    s: EntityIx,
+    ip: &ItemProfile,
+    item: ItemIx,
+    notes: &mut Vec<String>,
+) -> Vec<(EntityIx, f64)> {
+    let mut out = Vec::new();
+    for d in &ip.critical_entities {
+        let hits: Vec<usize> = (0..ds.entities.len())
+            .filter(|&e| match d.scheme.as_str() {
+                "lei" => ds.entities[e].lei.as_deref() == Some(d.id.as_str()),
+                _ => ds.entities[e].name == d.id && !ds.entities[e].is_stand_in(),
+            })
+            .collect();
+        let [e] = hits.as_slice() else {
+            if hits.len() > 1 {
+                notes.push(format!(
+                    "disclosed {} names {} entities here: not matched",
+                    d.label(),
+                    hits.len()
+                ));
+            }
+            continue;
+        };
+        let x = EntityIx(*e as u32);
+        if x == s {
+            continue;
+        }
+        notes.push(format!(
+            "disclosed {} is `{}` here: its failure is exact at the entity level (its owner group's is a bound)",
+            d.label(),
+            ds.entity(x).id
+        ));
+        ds.supply.push(temp_row(x, s, item));
+        out.push((x, d.capacity));
+    }
+    out
+}
+
 /// A temporary supply row: it only makes `supplier`'s node of the stand-in item exist.
 fn temp_row(supplier: EntityIx, buyer: EntityIx, item: ItemIx) -> SupplyRow {
     SupplyRow {
@@ -413,6 +459,8 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
             .iter()
             .map(|&(e, cap)| {
                 let w = g.node_of[&(e, item)];
+                // A disclosed entity's node of the stand-in item fails only with it.
+                g.inputs[w.ix()] = Vec::new();
                 let suppliers = if cap <= 0.0 {
                     vec![(w, 1.0)]
                 } else {

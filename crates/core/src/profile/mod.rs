@@ -367,10 +367,11 @@ fn critical_entities(
     }
     found
         .into_iter()
+        // Unrounded, as the country capacities: the buyer's numbers are exact only with these.
         .map(|((scheme, id), capacity)| Disclosed {
             scheme,
             id,
-            capacity: crate::analysis::round(capacity),
+            capacity,
         })
         .collect()
 }
