@@ -28,3 +28,20 @@ pub fn ok(o: &Output) -> String {
     assert_eq!(code(o), 0, "{}", stderr(o));
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
+
+/// Where `profile` breaks schema/profile.schema.json (empty: valid).
+pub fn schema_errors(profile: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schema/profile.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    validator
+        .iter_errors(profile)
+        .map(|e| e.to_string())
+        .collect()
+}
