@@ -250,9 +250,12 @@ tierscope whatif my-data --fail entity:fab-tw --fail country:JP"
         after_help = "The profile (JSON, schema/profile.schema.json) gives, for each item the \
 entity makes, its capacity under the failure of each country that lowers it, under the \
 untrusted bloc (with the trust policy used), its country-level critical set, input coverage and \
-whether estimated shares are involved. It names no sub-tier entity, share or path.\n\n\
+whether estimated shares are involved. It names no sub-tier entity, share or path, unless \
+--disclose entities adds the critical ones (by LEI, else name) so that buyers can detect \
+hidden common causes.\n\n\
 Examples:\n  tierscope profile supplier-data --entity biocon-bengaluru --out biocon.json\n  \
-tierscope profile supplier-data --entity biocon-bengaluru --item mab-drug-substance --sign my.key --out biocon.json"
+tierscope profile supplier-data --entity biocon-bengaluru --item mab-drug-substance --sign my.key --out biocon.json\n  \
+tierscope profile supplier-data --entity biocon-bengaluru --disclose entities --out biocon.json"
     )]
     Profile {
         /// The supplier's dataset folder (default: `dataset` in the config file)
@@ -272,6 +275,14 @@ tierscope profile supplier-data --entity biocon-bengaluru --item mab-drug-substa
         /// The as-of date written in the profile (default: today, UTC)
         #[arg(long, value_name = "YYYY-MM-DD")]
         as_of: Option<String>,
+        /// Also disclose `entities`: the sub-tier entities whose failure alone stops an item or
+        /// leaves it at most 1 - the capacity threshold, by LEI (entities.lei) or else name
+        #[arg(long, value_name = "WHAT")]
+        disclose: Option<Disclose>,
+        /// Capacity at risk above this loss (0-1, default 0.5): what `--disclose entities`
+        /// counts as critical
+        #[arg(long, value_name = "X")]
+        capacity_threshold: Option<f64>,
         #[command(flatten)]
         trust: TrustArgs,
     },
@@ -498,6 +509,13 @@ pub struct TrustArgs {
     /// the profile (drop the rows) or the data (ignore the profile); without it, an error
     #[arg(long, value_enum, value_name = "SOURCE")]
     pub prefer: Option<Prefer>,
+}
+
+/// What `profile --disclose` adds beyond the country level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Disclose {
+    /// The critical sub-tier entities, by LEI or else name (never the rest of the sub-tier).
+    Entities,
 }
 
 /// Which source wins where profiles.csv and supply rows both describe a node.

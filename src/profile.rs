@@ -142,13 +142,14 @@ pub fn read(path: &Path) -> Result<Profile> {
             e.column()
         ),
     })?;
-    if profile.profile_version != tierscope_core::profile::PROFILE_VERSION {
+    let read = tierscope_core::profile::PROFILE_VERSIONS_READ;
+    if !read.contains(&profile.profile_version) {
         return Err(Error::Input {
             path: path.to_path_buf(),
             what: format!(
-                "profile_version {} is not supported (expected {})",
+                "profile_version {} is not supported (expected one of {})",
                 profile.profile_version,
-                tierscope_core::profile::PROFILE_VERSION
+                read.map(|v| v.to_string()).join(", ")
             ),
         });
     }
@@ -204,103 +205,12 @@ pub fn prepare(
     prefer: Option<crate::cli::Prefer>,
 ) -> Result<Option<tierscope_core::profile::compose::Composition>> {
     use std::io::Write as _;
-    use tierscope_core::profile::compose::{self, Prefer, Request};
+    use tierscope_core::profile::compose::{self, Prefer};
     let path = dir.join(PROFILES_CSV);
     if !path.exists() {
         return Ok(None);
     }
-    let bad = |what: String| Error::Input {
-        path: path.clone(),
-        what,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(&path)
-        .map_err(|e| bad(e.to_string()))?;
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| bad(e.to_string()))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(ce), Some(ci), Some(cf)) = (col("entity"), col("item"), col("file")) else {
-        return Err(bad(format!(
-            "line 1: the header is `{}` (expected the columns entity, item, file and optionally key)",
-            headers.join(",")
-        )));
-    };
-    let ck = col("key");
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut requests = Vec::new();
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(e.to_string());
-                continue;
-            }
-        };
-        let line = record.position().map_or(0, |p| p.line());
-        let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
-        let (entity, item, file) = (cell(ce), cell(ci), cell(cf));
-        let Some(&e) = ds.entity_ix.get(entity) else {
-            errors.push(format!(
-                "line {line}, column {}: unknown entity `{entity}` (expected an id from entities.csv)",
-                ce + 1
-            ));
-            continue;
-        };
-        let Some(&x) = ds.item_ix.get(item) else {
-            errors.push(format!(
-                "line {line}, column {}: unknown item `{item}` (expected an id from items.csv)",
-                ci + 1
-            ));
-            continue;
-        };
-        if file.is_empty() {
-            errors.push(format!(
-                "line {line}, column {}: empty file (expected the profile's path relative to the dataset folder)",
-                cf + 1
-            ));
-            continue;
-        }
-        let file_path = dir.join(file);
-        let profile = match read(&file_path) {
-            Ok(p) => p,
-            Err(e) => {
-                errors.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        let key = ck.map(cell).filter(|k| !k.is_empty());
-        let signed_by = match verify(&profile, &file_path, key) {
-            Ok(Trust::Signed(print)) => Some(print),
-            Ok(Trust::Unsigned) => {
-                warnings.push(format!(
-                    "warning: {}: line {line}: {file} is not signed (anyone could have written its numbers)\n",
-                    path.display()
-                ));
-                None
-            }
-            Err(e) => {
-                errors.push(format!("line {line}: {e}"));
-                continue;
-            }
-        };
-        requests.push(Request {
-            entity: e,
-            item: x,
-            profile,
-            file: file.to_string(),
-            line,
-            signed_by,
-        });
-    }
-    if !errors.is_empty() {
-        return Err(bad(errors.join("; ")));
-    }
+    let (requests, warnings) = requests(dir, ds, &path)?;
     let mut err = std::io::stderr().lock();
     for w in warnings {
         let _ = err.write_all(w.as_bytes());
@@ -316,6 +226,161 @@ pub fn prepare(
         &path,
         &sha256_hex,
     )?))
+}
+
+/// The columns of `profiles.csv`: entity, item, file and the optional key.
+struct Columns {
+    entity: usize,
+    item: usize,
+    file: usize,
+    key: Option<usize>,
+}
+
+/// The rows of `profiles.csv` at `path` as requests, their profiles read and verified, and
+/// the warnings to print; every bad row is collected into one error.
+fn requests(
+    dir: &Path,
+    ds: &tierscope_core::model::Dataset,
+    path: &Path,
+) -> Result<(Vec<tierscope_core::profile::compose::Request>, Vec<String>)> {
+    let bad = |what: String| Error::Input {
+        path: path.to_path_buf(),
+        what,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| bad(e.to_string()))?;
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| bad(e.to_string()))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(entity), Some(item), Some(file)) = (col("entity"), col("item"), col("file")) else {
+        return Err(bad(format!(
+            "line 1: the header is `{}` (expected the columns entity, item, file and optionally key)",
+            headers.join(",")
+        )));
+    };
+    let cols = Columns {
+        entity,
+        item,
+        file,
+        key: col("key"),
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut requests = Vec::new();
+    for record in reader.records() {
+        match record
+            .map_err(|e| e.to_string())
+            .and_then(|record| request(dir, ds, path, &cols, &record, &mut warnings))
+        {
+            Ok(r) => requests.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(bad(errors.join("; ")));
+    }
+    Ok((requests, warnings))
+}
+
+/// One `profiles.csv` row as a request, its profile read and verified; an unsigned profile
+/// adds a warning.
+fn request(
+    dir: &Path,
+    ds: &tierscope_core::model::Dataset,
+    path: &Path,
+    cols: &Columns,
+    record: &csv::StringRecord,
+    warnings: &mut Vec<String>,
+) -> std::result::Result<tierscope_core::profile::compose::Request, String> {
+    let line = record.position().map_or(0, |p| p.line());
+    let cell = |c: usize| record.get(c).map(str::trim).unwrap_or("");
+    let (entity, item, file) = (cell(cols.entity), cell(cols.item), cell(cols.file));
+    let Some(&e) = ds.entity_ix.get(entity) else {
+        return Err(format!(
+            "line {line}, column {}: unknown entity `{entity}` (expected an id from entities.csv)",
+            cols.entity + 1
+        ));
+    };
+    let Some(&x) = ds.item_ix.get(item) else {
+        return Err(format!(
+            "line {line}, column {}: unknown item `{item}` (expected an id from items.csv)",
+            cols.item + 1
+        ));
+    };
+    if file.is_empty() {
+        return Err(format!(
+            "line {line}, column {}: empty file (expected the profile's path relative to the dataset folder)",
+            cols.file + 1
+        ));
+    }
+    let file_path = dir.join(file);
+    let profile = read(&file_path).map_err(|e| format!("line {line}: {e}"))?;
+    let key = cols.key.map(cell).filter(|k| !k.is_empty());
+    let signed_by = match verify(&profile, &file_path, key) {
+        Ok(Trust::Signed(print)) => Some(print),
+        Ok(Trust::Unsigned) => {
+            warnings.push(format!(
+                "warning: {}: line {line}: {file} is not signed (anyone could have written its numbers)\n",
+                path.display()
+            ));
+            None
+        }
+        Err(e) => return Err(format!("line {line}: {e}")),
+    };
+    Ok(tierscope_core::profile::compose::Request {
+        entity: e,
+        item: x,
+        profile,
+        file: file.to_string(),
+        line,
+        signed_by,
+    })
+}
+
+/// The text output's section on the profiles that stood in for sub-tiers (nothing when none):
+/// each profile, who signed it, and what the buyer sees and does not see through it.
+pub fn text_notes(uses: &[tierscope_core::profile::compose::ProfileUse], s: &mut String) {
+    use crate::guard::text as t;
+    use std::fmt::Write as _;
+    if uses.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\nsupplier profiles standing in for sub-tiers:");
+    for u in uses {
+        let _ = writeln!(
+            s,
+            "  {}:{} from {} (as of {}; {}; trust policy {})",
+            t(&u.entity),
+            t(&u.item),
+            t(&u.file),
+            t(&u.as_of),
+            match &u.signed_by {
+                Some(k) => format!("signed by key {}", t(k)),
+                None => "unsigned".into(),
+            },
+            if u.policy_matches {
+                "matches"
+            } else {
+                "differs"
+            }
+        );
+        for note in &u.notes {
+            let _ = writeln!(s, "           note: {}", t(note));
+        }
+        if !u.approximate.is_empty() {
+            let _ = writeln!(
+                s,
+                "           {} finding(s) rest on a bound of it (marked approximate)",
+                u.approximate.len()
+            );
+        }
+    }
 }
 
 #[cfg(test)]
@@ -346,6 +411,7 @@ mod tests {
                 critical_countries: vec!["IN".into()],
                 coverage: 1.0,
                 estimated_shares: false,
+                critical_entities: Vec::new(),
             }],
             signature: None,
         }

@@ -1,34 +1,20 @@
 //! Federated risk profiles (issue #19), supplier side: `tierscope profile` and `keygen`.
 
 mod common;
+mod profile_common;
 
 use common::oracle::Oracle;
+use profile_common::{code, run, stderr};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use tierscope::analysis::paths::Upstream;
 use tierscope::graph::ProductionGraph;
 use tierscope::model::{Dataset, EntityIx};
 use tierscope_core::profile::{self, Profile};
 
 const DATASETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets");
-
-fn run(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tierscope"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("an exit code")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// Every entity upstream of `s`'s production nodes, `s` left out: its sub-tier.
 fn sub_tier(ds: &Dataset, g: &ProductionGraph, s: EntityIx) -> BTreeSet<EntityIx> {
@@ -132,20 +118,8 @@ fn the_biocon_profile_holds_the_worked_example_numbers_and_no_sub_tier_id_or_nam
     assert_eq!(p.policy.untrusted_countries, ["CN", "HK", "RU"]);
     assert_eq!(p.as_of, "2026-12-07");
     // Valid against the published schema.
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/schema/profile.schema.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&json)
-        .map(|e| e.to_string())
-        .collect();
+    let errors = profile_common::schema_errors(&json);
     assert!(errors.is_empty(), "{errors:?}");
 }
 
@@ -236,7 +210,7 @@ proptest! {
         let oracle = Oracle::new(&ds);
         let makers: BTreeSet<EntityIx> = g.node_of.keys().map(|&(e, _)| e).collect();
         for s in makers {
-            let p = profile::build(&ds, &g, s, None, "2026-12-07", &no_digest).unwrap();
+            let p = profile::build(&ds, &g, s, None, "2026-12-07", &no_digest, None).unwrap();
             for ip in &p.items {
                 let x = ds.item_ix[&ip.item];
                 for c in &ds.countries {

@@ -46,7 +46,19 @@ fn composed(
     s: EntityIx,
     flip: Option<&str>,
 ) -> (Dataset, ProductionGraph) {
-    let p = profile::build(whole, g, s, None, "2026-12-07", &digest).unwrap();
+    composed_disclosing(files, whole, g, s, flip, None)
+}
+
+/// [`composed`], the profile disclosing its critical entities when `disclose` says.
+fn composed_disclosing(
+    files: &common::Files,
+    whole: &Dataset,
+    g: &ProductionGraph,
+    s: EntityIx,
+    flip: Option<&str>,
+    disclose: Option<profile::Disclose>,
+) -> (Dataset, ProductionGraph) {
+    let p = profile::build(whole, g, s, None, "2026-12-07", &digest, disclose).unwrap();
     let mut ds = common::load(files);
     if let Some(code) = flip {
         flip_trust(&mut ds, code);
@@ -186,6 +198,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// With `--disclose entities`, a disclosed entity the buyer's data also holds (here: all
+    /// of them, by name) fails exactly at the entity level: every entity-level finding about
+    /// it equals the whole dataset's, and the country and untrusted levels stay exact. The
+    /// threshold is 1, so every sub-tier entity is disclosed for every item (below it, an
+    /// entity disclosed for one item of S is out of sight through S's other items).
+    #[test]
+    fn disclosed_entities_the_buyer_knows_are_exact_at_the_entity_level(
+        seed in any::<u64>(), size in 0usize..10, requirements in any::<bool>()
+    ) {
+        let files = common::random_dataset(seed, common::Shape::small_or_requirements(size, requirements));
+        let whole = common::load(&files);
+        let g = ProductionGraph::build(&whole);
+        let all = Settings::default();
+        let want = analysis::analyze(&whole, &g, &all).unwrap();
+        let disclose = Some(profile::Disclose { at_most: 1.0 });
+        let makers: BTreeSet<EntityIx> = g.node_of.keys().map(|&(e, _)| e).collect();
+        for s in makers.into_iter().filter(|&s| !buyer_in_sub_tier(&whole, &g, s)) {
+            let p = profile::build(&whole, &g, s, None, "2026-12-07", &digest, disclose).unwrap();
+            let names: BTreeSet<String> = p.items.iter().flat_map(|i| i.critical_entities.iter().map(|d| d.id.clone())).collect();
+            let subjects: BTreeSet<String> = whole.entities.iter().filter(|e| names.contains(&e.name)).map(|e| e.id.clone()).collect();
+            let (ds, g2) = composed_disclosing(&files, &whole, &g, s, None, disclose);
+            let got = analysis::analyze(&ds, &g2, &all).unwrap();
+            let entity = |r: &Report| -> BTreeMap<String, (f64, String)> {
+                r.findings.iter()
+                    .filter(|f| f.level == Some(Level::Entity) && subjects.contains(&f.subject) && f.kind != Kind::CommonCause)
+                    .map(|f| (f.id.clone(), (f.metric.value, f.severity.as_str().to_string())))
+                    .collect()
+            };
+            prop_assert_eq!(entity(&got), entity(&want), "supplier {}", whole.entity(s).id);
+            prop_assert_eq!(country_and_untrusted(&got), country_and_untrusted(&want));
+        }
+    }
+}
+
 #[test]
 fn rows_into_a_profiled_node_are_an_error_naming_both_unless_prefer_says() {
     let files = common::random_dataset(7, common::Shape::small(6));
@@ -209,7 +258,7 @@ fn rows_into_a_profiled_node_are_an_error_naming_both_unless_prefer_says() {
                 .copied()
         })
         .expect("a node with supply rows");
-    let p = profile::build(&whole, &g, s, Some(x), "2026-12-07", &digest).unwrap();
+    let p = profile::build(&whole, &g, s, Some(x), "2026-12-07", &digest, None).unwrap();
     let request = || Request {
         entity: s,
         item: x,

@@ -157,6 +157,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             out: file,
             sign,
             as_of,
+            disclose,
+            capacity_threshold,
             trust,
         } => {
             let flags = Flags {
@@ -169,6 +171,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
                 out: file,
                 sign: sign.as_deref(),
                 as_of: as_of.as_deref(),
+                disclose: disclose.is_some(),
+                capacity_threshold: *capacity_threshold,
             };
             profile::run(&settings(cli, flags)?, &opts, out)
         }

@@ -8,6 +8,7 @@ use crate::report::write::{OutFile, write_all};
 use crate::settings::Settings;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use tierscope_core::profile::Disclose;
 
 /// What `profile` was asked for.
 pub struct Options<'a> {
@@ -16,6 +17,10 @@ pub struct Options<'a> {
     pub out: &'a Path,
     pub sign: Option<&'a Path>,
     pub as_of: Option<&'a str>,
+    /// `--disclose entities`.
+    pub disclose: bool,
+    /// `--capacity-threshold` (default: the settings').
+    pub capacity_threshold: Option<f64>,
 }
 
 pub fn run(settings: &Settings, opts: &Options<'_>, out: &mut dyn Write) -> Result<i32> {
@@ -40,8 +45,16 @@ pub fn run(settings: &Settings, opts: &Options<'_>, out: &mut dyn Write) -> Resu
         })?),
         None => None,
     };
-    let mut p =
-        tierscope_core::profile::build(&ds, &graph, entity, item, &as_of, &profile::sha256_hex)?;
+    let disclose = disclose(settings, opts)?;
+    let mut p = tierscope_core::profile::build(
+        &ds,
+        &graph,
+        entity,
+        item,
+        &as_of,
+        &profile::sha256_hex,
+        disclose,
+    )?;
     if let Some(key) = &key {
         profile::sign(&mut p, key);
     }
@@ -65,6 +78,22 @@ pub fn run(settings: &Settings, opts: &Options<'_>, out: &mut dyn Write) -> Resu
     );
     super::emit_text(out, &line)?;
     Ok(EXIT_OK)
+}
+
+/// What `--disclose entities` reveals: entities whose failure leaves at most 1 - the capacity
+/// threshold.
+fn disclose(settings: &Settings, opts: &Options<'_>) -> Result<Option<Disclose>> {
+    let threshold = opts
+        .capacity_threshold
+        .unwrap_or(settings.analysis.capacity_threshold);
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(Error::Usage(format!(
+            "the capacity threshold is {threshold} (expected a number from 0 to 1)"
+        )));
+    }
+    Ok(opts.disclose.then_some(Disclose {
+        at_most: 1.0 - threshold,
+    }))
 }
 
 /// Writes a new key pair: the secret key to `path`, the public key to `path.pub`. Refuses to

@@ -85,5 +85,6 @@ pub fn render(report: &Reviewed) -> String {
             let _ = writeln!(s, "           via {}", text.join(" -> "));
         }
     }
+    crate::profile::text_notes(&report.profiles, &mut s);
     s
 }

@@ -338,6 +338,7 @@ pub fn add_entity(ds: &mut Dataset, v: &NewVendor) -> EntityIx {
         kind: Some("candidate".into()),
         restricted: v.restricted,
         recovery_days: None,
+        lei: None,
         line: 0,
     });
     ds.entity_ix.insert(v.id.clone(), e);

@@ -85,6 +85,9 @@ pub struct Entity {
     pub restricted: bool,
     /// Time to recover after a disruption, in days.
     pub recovery_days: Option<f64>,
+    /// `entities.lei`: its ISO 17442 Legal Entity Identifier, checked on reading; the public
+    /// identifier a supplier's profile discloses it by (else its name).
+    pub lei: Option<String>,
     pub line: u64,
 }
 

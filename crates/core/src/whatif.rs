@@ -14,6 +14,10 @@ pub struct WhatIf {
     /// The failed entities' ids, sorted.
     pub failed: Vec<String>,
     pub products: Vec<ProductCapacity>,
+    /// Why the capacities marked approximate are bounds (through supplier profiles); absent
+    /// when none is.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approximate: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -21,6 +25,10 @@ pub struct ProductCapacity {
     pub entity: String,
     pub item: String,
     pub capacity: f64,
+    /// The capacity is an upper bound, not exact: it rests on a supplier profile's numbers
+    /// for a failure the profile does not give ([`crate::profile::bounds`]). Absent when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub approximate: bool,
 }
 
 /// Resolves `LEVEL:ID` specs into the failed entities.
@@ -168,6 +176,8 @@ pub fn run(ds: &Dataset, g: &ProductionGraph, specs: &[String]) -> Result<WhatIf
         mark[e.ix()] = true;
     }
     let cap = Engine::new(g, ds.entities.len()).full(|e| mark[e.ix()]);
+    let bounds =
+        crate::profile::bounds::whatif(ds, g, &mark, specs.iter().any(|s| s == "untrusted"));
     let mut failed_ids: Vec<String> = failed.iter().map(|e| ds.entity(*e).id.clone()).collect();
     failed_ids.sort();
     let mut products: Vec<ProductCapacity> = g
@@ -177,12 +187,14 @@ pub fn run(ds: &Dataset, g: &ProductionGraph, specs: &[String]) -> Result<WhatIf
             entity: ds.entity(ds.products[p].entity).id.clone(),
             item: ds.item(ds.products[p].item).id.clone(),
             capacity: crate::analysis::round(cap[n.ix()]),
+            approximate: bounds.iter().any(|(_, nodes)| nodes.contains(&n)),
         })
         .collect();
     products.sort_by(|a, b| (&a.entity, &a.item).cmp(&(&b.entity, &b.item)));
     Ok(WhatIf {
         failed: failed_ids,
         products,
+        approximate: bounds.into_iter().map(|(reason, _)| reason).collect(),
     })
 }
 
@@ -207,11 +219,19 @@ impl WhatIf {
             };
             let _ = writeln!(
                 s,
-                "  {:>6.1}%  {}:{}  {mark}",
+                "  {:>6.1}%  {}:{}  {mark}{}",
                 p.capacity * 100.0,
                 p.entity,
-                p.item
+                p.item,
+                if p.approximate {
+                    " (approximate: at most this)"
+                } else {
+                    ""
+                }
             );
+        }
+        for reason in &self.approximate {
+            let _ = writeln!(s, "{reason}");
         }
         s
     }

@@ -99,7 +99,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
             .copied();
         match finding.kind {
             Kind::Spof => {}
-            Kind::VisibilityGap => {
+            Kind::VisibilityGap | Kind::CommonCause => {
                 finding.estimated_shares = at.is_some_and(|(node, _)| up[node.ix()]);
             }
             Kind::Concentration => {

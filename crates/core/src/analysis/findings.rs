@@ -15,10 +15,13 @@ pub enum Kind {
     AsymmetricDependency,
     VisibilityGap,
     TimeExposure,
+    /// Two or more suppliers of one requirement disclose the same critical sub-tier entity in
+    /// their profiles ([`crate::profile::common`]).
+    CommonCause,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Spof,
         Kind::CapacityAtRisk,
         Kind::UntrustedExposure,
@@ -27,6 +30,7 @@ impl Kind {
         Kind::AsymmetricDependency,
         Kind::VisibilityGap,
         Kind::TimeExposure,
+        Kind::CommonCause,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +43,7 @@ impl Kind {
             Kind::AsymmetricDependency => "asymmetric_dependency",
             Kind::VisibilityGap => "visibility_gap",
             Kind::TimeExposure => "time_exposure",
+            Kind::CommonCause => "common_cause",
         }
     }
 
@@ -53,6 +58,7 @@ impl Kind {
             Kind::AsymmetricDependency => "Asymmetric dependency",
             Kind::VisibilityGap => "Visibility gap",
             Kind::TimeExposure => "Time exposure",
+            Kind::CommonCause => "Hidden common cause",
         }
     }
 }

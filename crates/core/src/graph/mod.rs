@@ -233,15 +233,16 @@ impl ProductionGraph {
             .map(|r| (r.supplier, r.item))
             .chain(ds.products.iter().map(|p| (p.entity, p.item)))
             .collect();
+        let stand_in = crate::profile::compose::stand_in_item(ds); // Profiles' stand-ins first.
         // Equal keys are equal pairs, so an unstable sort gives the one order.
-        pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], e, x));
+        pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], Some(x) != stand_in, e, x));
         pairs.dedup();
         if distributor.iter().any(|&d| d) {
             // A distributor's node comes after its suppliers' nodes of the same item.
             let depth = pass_through_depths(ds, &pairs, &distributor);
             pairs.par_sort_unstable_by_key(|&(e, x)| {
                 let d = depth.get(&(e, x)).copied().unwrap_or(0);
-                (item_level[x.ix()], d, e, x)
+                (item_level[x.ix()], d, Some(x) != stand_in, e, x)
             });
         }
         let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());

@@ -6,6 +6,7 @@
 
 pub mod canonical;
 pub mod id_chars;
+pub mod lei;
 pub mod limits;
 pub mod table;
 pub mod validate;
@@ -313,6 +314,7 @@ impl Loader<'_> {
             opt("kind"),
             opt("restricted"),
             opt("recovery_days"),
+            opt("lei"),
         ];
         let mut first = Ids::default();
         self.read("entities.csv", true, COLS, |ds, row, diags, refs| {
@@ -331,8 +333,9 @@ impl Loader<'_> {
             });
             let restricted = row.parse(4, diags, table::boolean);
             let recovery = row.parse(5, diags, table::non_negative);
-            let (Some(id), Some(name), Some(country), Ok(restricted), Ok(recovery_days)) =
-                (id, name, country, restricted, recovery)
+            let lei = row.parse(6, diags, lei::parse);
+            let (Some(id), Some(name), Some(country), Ok(restricted), Ok(recovery_days), Ok(lei)) =
+                (id, name, country, restricted, recovery, lei)
             else {
                 if let Some(id) = id {
                     refs.taint("entities.csv", id);
@@ -354,6 +357,7 @@ impl Loader<'_> {
                 kind: row.get(3).map(str::to_string),
                 restricted: restricted.unwrap_or(false),
                 recovery_days,
+                lei,
                 line: row.line,
             });
         })

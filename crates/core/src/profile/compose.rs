@@ -73,6 +73,10 @@ pub struct ProfileUse {
     /// The ids of the findings resting on a bound of this profile.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approximate: Vec<String>,
+    /// The critical sub-tier entities the profile discloses for this item (empty unless the
+    /// supplier ran `profile --disclose entities`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disclosed: Vec<super::Disclosed>,
     /// The profiled node in the graph.
     #[serde(skip)]
     pub node: Option<NodeIx>,
@@ -100,6 +104,13 @@ struct Plan {
     estimated: bool,
 }
 
+/// The stand-in item of `ds`, if profiles added one. The graph orders its nodes before every
+/// other node of their level (level 0: it has no BOM), so that a profiled node of a leaf item
+/// comes after the stand-ins it takes as inputs.
+pub fn stand_in_item(ds: &Dataset) -> Option<ItemIx> {
+    ds.item_ix.get(STAND_IN_ITEM).copied()
+}
+
 impl Entity {
     /// Whether this entity is a profile's stand-in (see [`crate::profile::compose`]).
     pub fn is_stand_in(&self) -> bool {
@@ -121,75 +132,8 @@ pub fn prepare(
     let mut errors: Vec<String> = Vec::new();
     let mut accepted: Vec<(Request, ItemProfile)> = Vec::new();
     for req in requests {
-        let (s, y) = (
-            ds.entity(req.entity).id.clone(),
-            ds.item(req.item).id.clone(),
-        );
-        let at = format!("line {}: {}", req.line, req.file);
-        if req.profile.entity.id != s {
-            errors.push(format!(
-                "{at} is the profile of `{}`, not of `{s}` (expected the profile of the entity this row names)",
-                req.profile.entity.id
-            ));
-            continue;
-        }
-        let Some(ip) = req.profile.item(&y).cloned() else {
-            errors.push(format!(
-                "{at} has no item `{y}` (expected one of: {})",
-                req.profile
-                    .items
-                    .iter()
-                    .map(|i| i.item.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            continue;
-        };
-        let makes = ds
-            .supply
-            .iter()
-            .any(|r| r.supplier == req.entity && r.item == req.item)
-            || ds
-                .products
-                .iter()
-                .any(|p| p.entity == req.entity && p.item == req.item);
-        if !makes {
-            errors.push(format!(
-                "line {}: `{s}` does not make `{y}` in this dataset (expected a supply.csv or products.csv row of it)",
-                req.line
-            ));
-            continue;
-        }
-        // The rows that would feed (S, y): S's rows of y's inputs (of y, for a distributor).
-        let feeds: Vec<ItemIx> = if ds.entity(req.entity).is_distributor() {
-            vec![req.item]
-        } else {
-            ds.bom
-                .iter()
-                .filter(|b| b.item == req.item)
-                .map(|b| b.input)
-                .collect()
-        };
-        let into: Vec<usize> = (0..ds.supply.len())
-            .filter(|&i| ds.supply[i].buyer == req.entity && feeds.contains(&ds.supply[i].item))
-            .collect();
-        match (into.is_empty(), prefer) {
-            // The rows stay in the data (other nodes of S may use them); the node ignores them.
-            (true, _) | (false, Some(Prefer::Profile)) => accepted.push((req, ip)),
-            (false, Some(Prefer::Data)) => {}
-            (false, None) => {
-                for i in into {
-                    let r = &ds.supply[i];
-                    errors.push(format!(
-                        "supply.csv line {}: `{}` supplies `{}` to `{s}`, whose `{y}` profiles.csv line {} takes from {} (expected no supply rows into a profiled node, or --prefer profile|data)",
-                        r.line,
-                        ds.entity(r.supplier).id,
-                        ds.item(r.item).id,
-                        req.line,
-                        req.file
-                    ));
-                }
-            }
+        if let Some(ip) = check(ds, &req, prefer, &mut errors) {
+            accepted.push((req, ip));
         }
     }
     if !errors.is_empty() {
@@ -220,91 +164,261 @@ pub fn prepare(
     ds.item_ix.insert(STAND_IN_ITEM.into(), item);
     comp.item = Some(item);
     for (req, ip) in accepted {
-        let s = req.entity;
-        let s_id = ds.entity(s).id.clone();
-        let home = ds.entity(s).country;
-        let policy_matches = req.profile.policy == buyer_policy;
-        let mut notes = vec![format!(
-            "entity and owner levels: `{s_id}`'s sub-tier is out of sight; only `{s_id}` and its own owner group are exact there"
-        )];
-        notes.push(match &req.signed_by {
-            Some(k) => format!("signed by key {k}"),
-            None => "unsigned: nothing shows who computed these numbers".into(),
-        });
-        let mut stand_ins = Vec::new();
-        let add = |ds: &mut Dataset, id: String, name: String, country| {
-            let e = EntityIx(ds.entities.len() as u32);
-            ds.entities.push(Entity {
-                id: id.clone(),
-                name,
-                country,
-                kind: Some(STAND_IN_KIND.into()),
-                restricted: false,
-                recovery_days: None,
-                line: 0,
-            });
-            ds.entity_ix.insert(id, e);
-            ds.supply.push(temp_row(e, s, item));
-            e
-        };
-        for (code, &cap) in &ip.capacity {
-            let Some(&c) = ds.country_ix.get(code) else {
-                notes.push(format!(
-                    "country {code} of the profile is not in countries.csv: its failure is not evaluated"
-                ));
-                continue;
-            };
-            if c == home || cap >= 1.0 {
-                continue;
-            }
-            let e = add(
-                ds,
-                format!("{s_id}@profile:{code}"),
-                format!("failure of {code}, per {s_id}'s profile"),
-                c,
-            );
-            stand_ins.push((e, cap));
-        }
-        if policy_matches {
-            if ip.untrusted < 1.0 {
-                let e = add(
-                    ds,
-                    format!("{s_id}@profile:untrusted"),
-                    format!("failure of the untrusted bloc, per {s_id}'s profile"),
-                    home,
-                );
-                stand_ins.push((e, ip.untrusted));
-                comp.untrusted.push(e);
-            }
-        } else {
-            notes.push(format!(
-                "the profile's trust policy (untrusted: {}) differs from this dataset's (untrusted: {}): untrusted-level numbers through it are a bound (capacity at most the least over the listed untrusted countries) and marked approximate",
-                list(&req.profile.policy.untrusted_countries),
-                list(&buyer_policy.untrusted_countries)
-            ));
-        }
-        // S's own node of the stand-in item: the part of each requirement that is left.
-        ds.supply.push(temp_row(s, s, item));
-        comp.plans.push(Plan {
-            entity: s,
-            item: req.item,
-            stand_ins,
-            coverage: ip.coverage,
-            estimated: ip.estimated_shares,
-        });
-        comp.uses.push(ProfileUse {
-            entity: s_id,
-            item: ds.item(req.item).id.clone(),
-            file: req.file,
-            signed_by: req.signed_by,
-            as_of: req.profile.as_of.clone(),
-            policy_matches,
-            notes,
-            approximate: Vec::new(),
-            node: None,
-        });
+        add_use(ds, &mut comp, req, ip, &buyer_policy, item);
     }
     Ok(comp)
+}
+
+/// The item profile `req` asks for, when the request fits `ds`: it is the profile of the
+/// entity the row names, has the item, the entity makes it here, and no supply rows lead into
+/// the node (unless `prefer` says which wins; `Prefer::Data` drops the request). Otherwise
+/// `None`, with the problems pushed to `errors`.
+fn check(
+    ds: &Dataset,
+    req: &Request,
+    prefer: Option<Prefer>,
+    errors: &mut Vec<String>,
+) -> Option<ItemProfile> {
+    let (s, y) = (
+        ds.entity(req.entity).id.clone(),
+        ds.item(req.item).id.clone(),
+    );
+    let at = format!("line {}: {}", req.line, req.file);
+    if req.profile.entity.id != s {
+        errors.push(format!(
+            "{at} is the profile of `{}`, not of `{s}` (expected the profile of the entity this row names)",
+            req.profile.entity.id
+        ));
+        return None;
+    }
+    let Some(ip) = req.profile.item(&y).cloned() else {
+        errors.push(format!(
+            "{at} has no item `{y}` (expected one of: {})",
+            req.profile
+                .items
+                .iter()
+                .map(|i| i.item.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return None;
+    };
+    let makes = ds
+        .supply
+        .iter()
+        .any(|r| r.supplier == req.entity && r.item == req.item)
+        || ds
+            .products
+            .iter()
+            .any(|p| p.entity == req.entity && p.item == req.item);
+    if !makes {
+        errors.push(format!(
+            "line {}: `{s}` does not make `{y}` in this dataset (expected a supply.csv or products.csv row of it)",
+            req.line
+        ));
+        return None;
+    }
+    let into = rows_into(ds, req.entity, req.item);
+    match (into.is_empty(), prefer) {
+        // The rows stay in the data (other nodes of S may use them); the node ignores them.
+        (true, _) | (false, Some(Prefer::Profile)) => Some(ip),
+        (false, Some(Prefer::Data)) => None,
+        (false, None) => {
+            for i in into {
+                let r = &ds.supply[i];
+                errors.push(format!(
+                    "supply.csv line {}: `{}` supplies `{}` to `{s}`, whose `{y}` profiles.csv line {} takes from {} (expected no supply rows into a profiled node, or --prefer profile|data)",
+                    r.line,
+                    ds.entity(r.supplier).id,
+                    ds.item(r.item).id,
+                    req.line,
+                    req.file
+                ));
+            }
+            None
+        }
+    }
+}
+
+/// The supply rows that would feed (S, y): S's rows of y's inputs (of y, for a distributor).
+fn rows_into(ds: &Dataset, s: EntityIx, y: ItemIx) -> Vec<usize> {
+    let feeds: Vec<ItemIx> = if ds.entity(s).is_distributor() {
+        vec![y]
+    } else {
+        ds.bom
+            .iter()
+            .filter(|b| b.item == y)
+            .map(|b| b.input)
+            .collect()
+    };
+    (0..ds.supply.len())
+        .filter(|&i| ds.supply[i].buyer == s && feeds.contains(&ds.supply[i].item))
+        .collect()
+}
+
+/// Adds the stand-ins of one accepted profile to `ds` and its plan and use to `comp`.
+fn add_use(
+    ds: &mut Dataset,
+    comp: &mut Composition,
+    req: Request,
+    ip: ItemProfile,
+    buyer_policy: &Policy,
+    item: ItemIx,
+) {
+    let s = req.entity;
+    let s_id = ds.entity(s).id.clone();
+    let policy_matches = req.profile.policy == *buyer_policy;
+    let mut notes = vec![format!(
+        "entity and owner levels: `{s_id}`'s sub-tier is out of sight; only `{s_id}` and its own owner group are exact there"
+    )];
+    notes.push(match &req.signed_by {
+        Some(k) => format!("signed by key {k}"),
+        None => "unsigned: nothing shows who computed these numbers".into(),
+    });
+    let mut stand_ins = stand_ins(ds, comp, s, &ip, policy_matches, item, &mut notes);
+    stand_ins.extend(disclosed(ds, s, &ip, item, &mut notes));
+    if !policy_matches {
+        notes.push(format!(
+            "the profile's trust policy (untrusted: {}) differs from this dataset's (untrusted: {}): untrusted-level numbers through it are a bound (capacity at most the least over the listed untrusted countries) and marked approximate",
+            list(&req.profile.policy.untrusted_countries),
+            list(&buyer_policy.untrusted_countries)
+        ));
+    }
+    if !ip.critical_entities.is_empty() {
+        notes.push(format!(
+            "discloses {} critical sub-tier entit{} by public identifier (checked for common causes with other profiles)",
+            ip.critical_entities.len(),
+            if ip.critical_entities.len() == 1 { "y" } else { "ies" }
+        ));
+    }
+    // S's own node of the stand-in item: the part of each requirement that is left.
+    ds.supply.push(temp_row(s, s, item));
+    comp.plans.push(Plan {
+        entity: s,
+        item: req.item,
+        stand_ins,
+        coverage: ip.coverage,
+        estimated: ip.estimated_shares,
+    });
+    comp.uses.push(ProfileUse {
+        entity: s_id,
+        item: ds.item(req.item).id.clone(),
+        file: req.file,
+        signed_by: req.signed_by,
+        as_of: req.profile.as_of.clone(),
+        policy_matches,
+        notes,
+        approximate: Vec::new(),
+        disclosed: ip.critical_entities,
+        node: None,
+    });
+}
+
+/// Adds the stand-ins of supplier `s`'s item profile `ip` to `ds` (one per country it lists,
+/// other than `s`'s own, and the untrusted bloc's when the policies match, which also goes to
+/// `comp.untrusted`), each with the capacity it leaves. Countries not in the dataset get a note.
+fn stand_ins(
+    ds: &mut Dataset,
+    comp: &mut Composition,
+    s: EntityIx,
+    ip: &ItemProfile,
+    policy_matches: bool,
+    item: ItemIx,
+    notes: &mut Vec<String>,
+) -> Vec<(EntityIx, f64)> {
+    let s_id = ds.entity(s).id.clone();
+    let home = ds.entity(s).country;
+    let mut stand_ins = Vec::new();
+    let add = |ds: &mut Dataset, id: String, name: String, country| {
+        let e = EntityIx(ds.entities.len() as u32);
+        ds.entities.push(Entity {
+            id: id.clone(),
+            name,
+            country,
+            kind: Some(STAND_IN_KIND.into()),
+            restricted: false,
+            recovery_days: None,
+            lei: None,
+            line: 0,
+        });
+        ds.entity_ix.insert(id, e);
+        ds.supply.push(temp_row(e, s, item));
+        e
+    };
+    for (code, &cap) in &ip.capacity {
+        let Some(&c) = ds.country_ix.get(code) else {
+            notes.push(format!(
+                "country {code} of the profile is not in countries.csv: its failure is not evaluated"
+            ));
+            continue;
+        };
+        if c == home || cap >= 1.0 {
+            continue;
+        }
+        let e = add(
+            ds,
+            format!("{s_id}@profile:{code}"),
+            format!("failure of {code}, per {s_id}'s profile"),
+            c,
+        );
+        stand_ins.push((e, cap));
+    }
+    if policy_matches && ip.untrusted < 1.0 {
+        let e = add(
+            ds,
+            format!("{s_id}@profile:untrusted"),
+            format!("failure of the untrusted bloc, per {s_id}'s profile"),
+            home,
+        );
+        stand_ins.push((e, ip.untrusted));
+        comp.untrusted.push(e);
+    }
+    stand_ins
+}
+
+/// The entities of `ds` that supplier `s`'s profile discloses as critical (by LEI, or by a
+/// name only one entity has), each with the capacity its failure leaves: they take part in
+/// (S, y) as stand-ins do, through their own node of the stand-in item, so that their failure
+/// at the entity level is exact. (Their country's failure already leaves at most as much: it
+/// fails them too.) Disclosed entities not in `ds` are compared only between profiles.
+fn disclosed(
+    ds: &mut Dataset,
+    s: EntityIx,
+    ip: &ItemProfile,
+    item: ItemIx,
+    notes: &mut Vec<String>,
+) -> Vec<(EntityIx, f64)> {
+    let mut out = Vec::new();
+    for d in &ip.critical_entities {
+        let hits: Vec<usize> = (0..ds.entities.len())
+            .filter(|&e| match d.scheme.as_str() {
+                "lei" => ds.entities[e].lei.as_deref() == Some(d.id.as_str()),
+                _ => ds.entities[e].name == d.id && !ds.entities[e].is_stand_in(),
+            })
+            .collect();
+        let [e] = hits.as_slice() else {
+            if hits.len() > 1 {
+                notes.push(format!(
+                    "disclosed {} names {} entities here: not matched",
+                    d.label(),
+                    hits.len()
+                ));
+            }
+            continue;
+        };
+        let x = EntityIx(*e as u32);
+        if x == s {
+            continue;
+        }
+        notes.push(format!(
+            "disclosed {} is `{}` here: its failure is exact at the entity level (its owner group's is a bound)",
+            d.label(),
+            ds.entity(x).id
+        ));
+        ds.supply.push(temp_row(x, s, item));
+        out.push((x, d.capacity));
+    }
+    out
 }
 
 /// A temporary supply row: it only makes `supplier`'s node of the stand-in item exist.
@@ -345,6 +459,8 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
             .iter()
             .map(|&(e, cap)| {
                 let w = g.node_of[&(e, item)];
+                // A disclosed entity's node of the stand-in item fails only with it.
+                g.inputs[w.ix()] = Vec::new();
                 let suppliers = if cap <= 0.0 {
                     vec![(w, 1.0)]
                 } else {
@@ -386,16 +502,20 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
     ds.supply.truncate(comp.temp_rows);
 }
 
-/// Marks the untrusted-level findings that rest on a profile computed under another trust
-/// policy: their message says so and the profile's use lists their ids. Returns the uses.
+/// Finishes the findings of a graph with profiles in it: adds the `common_cause` findings
+/// ([`super::common`]), says in each finding whose number rests on a profile which one and
+/// who signed it ("via S's profile, signed by key ab12..."), and marks the untrusted-level
+/// findings that rest on a profile computed under another trust policy: their message says
+/// so and the profile's use lists their ids. Returns the uses.
 pub fn mark(ctx: &crate::analysis::Ctx<'_>, findings: &mut Findings) -> Vec<ProfileUse> {
     let g = ctx.g;
     let mut uses = g.stand_ins.clone();
-    if uses.iter().all(|u| u.policy_matches) {
+    if uses.is_empty() {
         return uses;
     }
+    super::common::run(ctx, &uses, findings);
     let mut search = Upstream::new(g);
-    for u in uses.iter_mut().filter(|u| !u.policy_matches) {
+    for u in &mut uses {
         let Some(n) = u.node else { continue };
         let mut downstream = Vec::new();
         for &(p, node) in &ctx.products {
@@ -404,19 +524,75 @@ pub fn mark(ctx: &crate::analysis::Ctx<'_>, findings: &mut Findings) -> Vec<Prof
                 downstream.push(ctx.product_ref(p));
             }
         }
-        let reason = format!(
-            "approximate: through {}'s profile ({}), computed under another trust policy, the untrusted bloc is a bound",
-            u.entity, u.file
-        );
-        for f in findings.iter_mut() {
-            let untrusted = f.level == Some(Level::Untrusted) || f.kind == Kind::UntrustedExposure;
-            if untrusted && f.product.as_ref().is_some_and(|p| downstream.contains(p)) {
-                if !f.message.contains(&reason) {
-                    f.message = format!("{} ({reason})", f.message);
-                }
-                u.approximate.push(f.id.clone());
-            }
+        via(ctx, u, n, &downstream, findings);
+        if !u.policy_matches {
+            approximate(u, &downstream, findings);
         }
     }
     uses
+}
+
+/// Adds "via S's profile, signed by key K" to the country- and untrusted-level findings of
+/// the products downstream of the profiled node `n` whose failure the profile lowers.
+fn via(
+    ctx: &crate::analysis::Ctx<'_>,
+    u: &ProfileUse,
+    n: NodeIx,
+    downstream: &[crate::analysis::findings::ProductRef],
+    findings: &mut Findings,
+) {
+    let stand_ins: Vec<EntityIx> = ctx.g.inputs[n.ix()]
+        .iter()
+        .flat_map(|slot| slot.suppliers.iter().map(|&(m, _)| ctx.g.node(m).entity))
+        .filter(|&e| ctx.ds.entity(e).is_stand_in())
+        .collect();
+    let countries: Vec<&str> = stand_ins
+        .iter()
+        .map(|&e| ctx.ds.entity_country(e).code.as_str())
+        .collect();
+    let untrusted = stand_ins.iter().any(|&e| ctx.g.parties.untrusted[e.ix()]);
+    let note = via_text(u);
+    for f in findings.iter_mut() {
+        if !f.product.as_ref().is_some_and(|p| downstream.contains(p)) {
+            continue;
+        }
+        let rests = match f.level {
+            Some(Level::Country) => countries.contains(&f.subject.as_str()),
+            Some(Level::Untrusted) => untrusted,
+            _ => f.kind == Kind::UntrustedExposure && untrusted,
+        };
+        if rests && !f.message.contains(&note) {
+            f.message = format!("{} ({note})", f.message);
+        }
+    }
+}
+
+/// "via S's profile (file), signed by key K" or "..., unsigned".
+pub fn via_text(u: &ProfileUse) -> String {
+    match &u.signed_by {
+        Some(k) => format!("via {}'s profile ({}), signed by key {k}", u.entity, u.file),
+        None => format!("via {}'s profile ({}), unsigned", u.entity, u.file),
+    }
+}
+
+/// Marks the untrusted-level findings of the products `downstream` of a profile computed
+/// under another trust policy.
+fn approximate(
+    u: &mut ProfileUse,
+    downstream: &[crate::analysis::findings::ProductRef],
+    findings: &mut Findings,
+) {
+    let reason = format!(
+        "approximate: through {}'s profile ({}), computed under another trust policy, the untrusted bloc is a bound",
+        u.entity, u.file
+    );
+    for f in findings.iter_mut() {
+        let untrusted = f.level == Some(Level::Untrusted) || f.kind == Kind::UntrustedExposure;
+        if untrusted && f.product.as_ref().is_some_and(|p| downstream.contains(p)) {
+            if !f.message.contains(&reason) {
+                f.message = format!("{} ({reason})", f.message);
+            }
+            u.approximate.push(f.id.clone());
+        }
+    }
 }
