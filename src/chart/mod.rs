@@ -1,4 +1,4 @@
-//! Charts for presenting a [`Report`]: single points of failure, untrusted exposure, country
+//! Charts for presenting a [`Report`]: root causes, untrusted exposure, country
 //! dependency, asymmetry, concentration, one product's upstream network and time exposure.
 //!
 //! Every chart is drawn once by a function generic over the plotters [`DrawingBackend`]
@@ -57,25 +57,28 @@ macro_rules! figure {
 }
 
 mod bars;
+mod causes;
+mod concentration;
 mod heatmap;
+mod labels;
 mod network;
 mod raster;
-mod scatter;
 mod style;
+mod time;
 mod trend;
 
-pub use bars::{
-    ExposureBar, ExposureBars, SpofBar, SpofRanking, draw_spof_ranking, draw_untrusted_exposure,
-};
+pub use bars::{ExposureBar, ExposureBars, draw_untrusted_exposure};
+pub use causes::{CAUSES_TOP, CauseBar, RootCauseChart, cause_label, draw_root_causes};
+pub use labels::{LabelLayout, LabelRequest, Placed, Rect};
 pub use heatmap::{
     AsymmetryMap, CountryDependencyMap, SHOWN, draw_asymmetry, draw_country_dependency,
 };
-pub use network::{NetEdge, NetNode, Network, NodeTrust, draw_network};
+pub use network::{NetEdge, NetNode, Network, NodeTrust, choose as network_product, draw_network, headline_finding};
 pub use raster::PngBackend;
-pub use scatter::{
-    ConcentrationBubble, ConcentrationScatter, TimePoint, TimeScatter, draw_concentration,
-    draw_time_exposure,
+pub use concentration::{
+    ConcentrationBubble, ConcentrationScatter, UNTRUSTED_SHARE_LINE, draw_concentration,
 };
+pub use time::{TIME_TOP, TimePoint, TimeScatter, draw_time_exposure};
 pub use trend::{TrendChart, draw_trend};
 
 use crate::analysis::Report;
@@ -164,6 +167,27 @@ fn paint<DB: DrawingBackend, F: Figure>(backend: DB, fig: &F) -> Result<(), Stri
     root.present().map_err(|e| e.to_string())
 }
 
+/// Runs `draw` (a figure's drawing function that also returns the label layout it drew) on a
+/// throw-away SVG of the figure's size, and returns that layout: what tests inspect.
+///
+/// # Panics
+/// Only if drawing to the in-memory SVG fails (see [`render_all`]).
+fn layout_of<F: Figure>(
+    fig: &F,
+    draw: impl Fn(
+        &DrawingArea<SVGBackend<'_>, Shift>,
+        &F,
+    ) -> Result<LabelLayout, DrawingAreaErrorKind<std::io::Error>>,
+) -> LabelLayout {
+    register_fonts();
+    let mut svg = String::new();
+    let root = SVGBackend::with_string(&mut svg, fig.size()).into_drawing_area();
+    match root.fill(&WHITE).and_then(|_| draw(&root, fig)) {
+        Ok(layout) => layout,
+        Err(e) => panic!("drawing {} to memory failed: {e}", fig.name()),
+    }
+}
+
 /// Encodes 8-bit RGB pixels as a PNG (no timestamps or other varying chunks).
 pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
@@ -181,9 +205,9 @@ pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingEr
     Ok(out)
 }
 
-/// The single-point-of-failure ranking, if any product has a single point of failure.
-pub fn spof_ranking(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
-    SpofRanking::new(report, ds).map(|f| render(&f))
+/// The root causes, ranked, if any cause stops a product.
+pub fn root_causes(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
+    RootCauseChart::new(report, ds).map(|f| render(&f))
 }
 
 /// Untrusted exposure per product, if there are products.
@@ -202,11 +226,11 @@ pub fn asymmetry(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>>
 }
 
 /// Concentration quadrant scatter, if there are concentration rows.
-pub fn concentration(report: &Report) -> Option<Result<Chart, String>> {
-    ConcentrationScatter::new(report).map(|f| render(&f))
+pub fn concentration(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
+    ConcentrationScatter::new(report, ds).map(|f| render(&f))
 }
 
-/// The upstream network of the product with the highest untrusted exposure.
+/// The upstream network of the product with the largest actionable untrusted exposure.
 pub fn network(
     report: &Report,
     ds: &Dataset,
@@ -227,11 +251,11 @@ pub fn try_render_all(
     g: &ProductionGraph,
 ) -> Result<Vec<Chart>, String> {
     [
-        spof_ranking(report, ds),
+        root_causes(report, ds),
         untrusted_exposure(report),
         country_dependency(report, ds),
         asymmetry(report, ds),
-        concentration(report),
+        concentration(report, ds),
         network(report, ds, g),
         time_exposure(report),
     ]
