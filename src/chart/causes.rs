@@ -98,11 +98,7 @@ impl RootCauseChart {
 /// Gallium (CN)`), else the item the evidence enters the failing group at and the group
 /// (`Heparin API from Hepalink (CN)`, `… from China (CN)`).
 pub fn cause_label(ds: &Dataset, c: &RootCause) -> String {
-    let item_name = |id: &str| {
-        ds.item_ix
-            .get(id)
-            .map(|&i| strip_asides(&ds.item(i).name))
-    };
+    let item_name = |id: &str| ds.item_ix.get(id).map(|&i| strip_asides(&ds.item(i).name));
     if let Some(node) = &c.node {
         let who = subject_label(ds, Level::Entity, &node.entity);
         return match item_name(&node.item) {
@@ -155,7 +151,7 @@ fn legend(data: &RootCauseChart) -> Vec<(Swatch, String)> {
     if data.bars.iter().any(|b| b.in_house) {
         legend.push((
             Swatch::Hatched,
-            "In-house: the maker's own plants, not supplier risk".to_string(),
+            "In-house (the maker's own plants, not supplier risk)".to_string(),
         ));
     }
     legend

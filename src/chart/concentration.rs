@@ -29,14 +29,16 @@ pub struct ConcentrationBubble {
 }
 
 impl ConcentrationBubble {
-    /// The bubble's label: its input's name, `name ×3` for several rows of one input, else
-    /// `3 inputs`.
-    pub fn label(&self) -> String {
+    /// The bubble's label, at most `max` pixels wide in `style`: its input's name, `name ×3`
+    /// for several rows of one input (the name cut, never the count), else `3 inputs`.
+    pub fn label(&self, style: &TextStyle<'_>, max: i32) -> String {
         let first = self.names.first().cloned().unwrap_or_default();
         if self.count == 1 {
-            first
+            fit(&first, style, max)
         } else if self.names.iter().all(|n| *n == first) {
-            format!("{first} ×{}", self.count)
+            let times = format!(" ×{}", self.count);
+            let name = fit(&first, style, max - text_width(&times, style));
+            format!("{name}{times}")
         } else {
             format!("{} inputs", self.count)
         }
@@ -139,10 +141,14 @@ impl ConcentrationScatter {
         });
         order
     }
+}
 
-    /// The labels as drawn: every placed text box, and the bubbles left unlabelled.
-    pub fn label_layout(&self) -> LabelLayout {
-        super::layout_of(self, |root, data| draw_concentration_labelled(root, data))
+impl super::Labelled for ConcentrationScatter {
+    fn draw_labelled<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> DrawResult<DB, LabelLayout> {
+        draw_concentration_labelled(root, self)
     }
 }
 
@@ -230,7 +236,10 @@ impl Fixed {
 }
 
 /// The threshold lines' captions and the quadrant names, in the strips above 100% and below 0%.
-fn fixed_texts<DB: DrawingBackend>(chart: &Plot<'_, DB>, data: &ConcentrationScatter) -> Vec<Fixed> {
+fn fixed_texts<DB: DrawingBackend>(
+    chart: &Plot<'_, DB>,
+    data: &ConcentrationScatter,
+) -> Vec<Fixed> {
     let ((lo, hi), (ylo, yhi)) = (X_RANGE, Y_RANGE);
     let (thr_x, thr_y) = (data.hhi_threshold, UNTRUSTED_SHARE_LINE);
     let muted = |h, v| anchored(font(13.0).color(&MUTED), h, v);
@@ -245,7 +254,11 @@ fn fixed_texts<DB: DrawingBackend>(chart: &Plot<'_, DB>, data: &ConcentrationSca
         at,
     };
     vec![
-        text(&format!("HHI {thr_x}"), muted(HPos::Left, VPos::Top), (vx + 6, vy + 30)),
+        text(
+            &format!("HHI {thr_x}"),
+            muted(HPos::Left, VPos::Top),
+            (vx + 6, vy + 30),
+        ),
         text(
             &format!("{} untrusted", pct(thr_y)),
             muted(HPos::Right, VPos::Bottom),
@@ -296,7 +309,7 @@ fn layout<DB: DrawingBackend>(
         .into_iter()
         .map(|k| {
             let b = &data.bubbles[k];
-            let text = fit(&b.label(), &style, 200);
+            let text = b.label(&style, 200);
             LabelRequest::new(text, centre(b), bubble_radius(b.count), &style)
         })
         .collect();

@@ -204,7 +204,11 @@ mod tests {
     #[test]
     fn many_labels_on_one_point_never_overlap_and_the_rest_are_dropped() {
         let reqs: Vec<LabelRequest> = (0..200).map(|k| req(200 + k % 3, 150)).collect();
-        let l = place(Rect::new(0, 0, 400, 300), vec![Rect::new(0, 0, 400, 20)], &reqs);
+        let l = place(
+            Rect::new(0, 0, 400, 300),
+            vec![Rect::new(0, 0, 400, 20)],
+            &reqs,
+        );
         assert!(l.problems().is_empty(), "{:?}", l.problems());
         assert_eq!(l.placed.len() + l.dropped.len(), 200);
         assert!(!l.dropped.is_empty());

@@ -69,15 +69,17 @@ mod trend;
 
 pub use bars::{ExposureBar, ExposureBars, draw_untrusted_exposure};
 pub use causes::{CAUSES_TOP, CauseBar, RootCauseChart, cause_label, draw_root_causes};
-pub use labels::{LabelLayout, LabelRequest, Placed, Rect};
-pub use heatmap::{
-    AsymmetryMap, CountryDependencyMap, SHOWN, draw_asymmetry, draw_country_dependency,
-};
-pub use network::{NetEdge, NetNode, Network, NodeTrust, choose as network_product, draw_network, headline_finding};
-pub use raster::PngBackend;
 pub use concentration::{
     ConcentrationBubble, ConcentrationScatter, UNTRUSTED_SHARE_LINE, draw_concentration,
 };
+pub use heatmap::{
+    AsymmetryMap, CountryDependencyMap, SHOWN, draw_asymmetry, draw_country_dependency,
+};
+pub use labels::{LabelLayout, LabelRequest, Placed, Rect};
+pub use network::{
+    NetEdge, NetNode, Network, NodeTrust, choose as network_product, draw_network, headline_finding,
+};
+pub use raster::PngBackend;
 pub use time::{TIME_TOP, TimePoint, TimeScatter, draw_time_exposure};
 pub use trend::{TrendChart, draw_trend};
 
@@ -99,7 +101,7 @@ const SIZE: (u32, u32) = (1200, 700);
 /// One rendered chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
-    /// File stem, e.g. `spof-ranking`.
+    /// File stem, e.g. `root-causes`.
     pub name: &'static str,
     pub title: String,
     pub svg: String,
@@ -167,24 +169,27 @@ fn paint<DB: DrawingBackend, F: Figure>(backend: DB, fig: &F) -> Result<(), Stri
     root.present().map_err(|e| e.to_string())
 }
 
-/// Runs `draw` (a figure's drawing function that also returns the label layout it drew) on a
-/// throw-away SVG of the figure's size, and returns that layout: what tests inspect.
-///
-/// # Panics
-/// Only if drawing to the in-memory SVG fails (see [`render_all`]).
-fn layout_of<F: Figure>(
-    fig: &F,
-    draw: impl Fn(
-        &DrawingArea<SVGBackend<'_>, Shift>,
-        &F,
-    ) -> Result<LabelLayout, DrawingAreaErrorKind<std::io::Error>>,
-) -> LabelLayout {
-    register_fonts();
-    let mut svg = String::new();
-    let root = SVGBackend::with_string(&mut svg, fig.size()).into_drawing_area();
-    match root.fill(&WHITE).and_then(|_| draw(&root, fig)) {
-        Ok(layout) => layout,
-        Err(e) => panic!("drawing {} to memory failed: {e}", fig.name()),
+/// A figure whose drawing places labels ([`labels`]): it can say where they went.
+pub trait Labelled: Figure {
+    /// Draws the whole chart, as [`Figure::draw`], and returns the label layout it drew.
+    fn draw_labelled<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> DrawResult<DB, LabelLayout>;
+
+    /// The labels as drawn: every placed text box, and the labels left out. Draws the figure
+    /// on a throw-away SVG of its size; what tests inspect.
+    ///
+    /// # Panics
+    /// Only if drawing to the in-memory SVG fails (see [`render_all`]).
+    fn label_layout(&self) -> LabelLayout {
+        register_fonts();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
+        match root.fill(&WHITE).and_then(|_| self.draw_labelled(&root)) {
+            Ok(layout) => layout,
+            Err(e) => panic!("drawing {} to memory failed: {e}", self.name()),
+        }
     }
 }
 

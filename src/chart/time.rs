@@ -85,11 +85,6 @@ impl TimeScatter {
         })
     }
 
-    /// The numbered callouts as drawn: every placed number's box.
-    pub fn label_layout(&self) -> LabelLayout {
-        super::layout_of(self, |root, data| draw_time_labelled(root, data))
-    }
-
     /// The listed points: the largest revenues at risk.
     fn top(&self) -> Vec<&TimePoint> {
         self.points
@@ -97,6 +92,15 @@ impl TimeScatter {
             .filter(|p| p.revenue_at_risk.is_some())
             .take(TIME_TOP)
             .collect()
+    }
+}
+
+impl super::Labelled for TimeScatter {
+    fn draw_labelled<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> DrawResult<DB, LabelLayout> {
+        draw_time_labelled(root, self)
     }
 }
 
@@ -211,7 +215,11 @@ impl Marks {
 
 /// The callouts: the numbers 1.. of the listed points, inside the plot, clear of each other
 /// and of the listed bubbles' cores.
-fn layout<DB: DrawingBackend>(chart: &Plot<'_, DB>, data: &TimeScatter, marks: &Marks) -> LabelLayout {
+fn layout<DB: DrawingBackend>(
+    chart: &Plot<'_, DB>,
+    data: &TimeScatter,
+    marks: &Marks,
+) -> LabelLayout {
     let (x_range, y_range) = (chart.x_range(), chart.y_range());
     let (px0, py0) = chart.backend_coord(&(x_range.start, y_range.end));
     let (px1, py1) = chart.backend_coord(&(x_range.end, y_range.start));
@@ -233,11 +241,18 @@ fn layout<DB: DrawingBackend>(chart: &Plot<'_, DB>, data: &TimeScatter, marks: &
             req
         })
         .collect();
-    labels::place(Rect::new(px0 + 2, py0 + 2, px1 - 2, py1 - 2), blocked, &requests)
+    labels::place(
+        Rect::new(px0 + 2, py0 + 2, px1 - 2, py1 - 2),
+        blocked,
+        &requests,
+    )
 }
 
 /// The numbers in white discs, with leaders to their bubbles.
-fn draw_callouts<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, l: &LabelLayout) -> DrawResult<DB> {
+fn draw_callouts<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    l: &LabelLayout,
+) -> DrawResult<DB> {
     let nf = anchored(bold(12.0), HPos::Center, VPos::Center);
     for p in &l.placed {
         if let Some((from, to)) = p.leader {

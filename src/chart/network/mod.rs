@@ -11,8 +11,8 @@ pub use draw::draw_network;
 
 use super::style::product_label;
 use crate::analysis::findings::Finding;
-use crate::analysis::{ProductSummary, Report};
 use crate::analysis::groups::Level;
+use crate::analysis::{ProductSummary, Report};
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, Trust};
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,7 +96,6 @@ pub struct Network {
     /// Upstream nodes left out (lowest weight first) to keep the diagram readable.
     pub hidden: usize,
 }
-
 
 /// Whether `p`'s maker is in an untrusted country or a restricted party.
 fn maker_untrusted(ds: &Dataset, g: &ProductionGraph, p: &ProductSummary) -> bool {
@@ -414,7 +413,11 @@ impl Network {
             product_label: product_label(p),
             exposure: p.untrusted_exposure,
             actionable,
-            path: sel.path.iter().filter_map(|n| index.get(n).copied()).collect(),
+            path: sel
+                .path
+                .iter()
+                .filter_map(|n| index.get(n).copied())
+                .collect(),
             path_finding: finding.map(|f| f.id.clone()),
             levels: sel.cols.iter().map(|c| c.0).collect(),
             through: sel.cols.iter().map(|c| c.1).collect(),
@@ -449,4 +452,3 @@ impl Network {
         (250 + fullest.saturating_mul(90)).clamp(400, 1000)
     }
 }
-
