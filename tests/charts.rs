@@ -716,6 +716,39 @@ fn time_exposure_callouts_never_overlap() {
     }
 }
 
+/// Rectangles outlined in the text colour (cells or bars stopped outright, and the legend's
+/// swatch).
+fn outlines(doc: &roxmltree::Document) -> usize {
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && n.attribute("fill") == Some("none")
+                && n.attribute("stroke") == Some("#222222")
+        })
+        .count()
+}
+
+#[test]
+fn untrusted_suppliers_leaving_a_quarter_percent_do_not_draw_a_stopped_product() {
+    let c = mini();
+    let mut r = c.report.clone();
+    r.products[0].untrusted_exposure = 0.9975;
+    r.products[1].untrusted_exposure = 1.0;
+    let ch = chart::render(&chart::ExposureBars::new(&r).unwrap()).unwrap();
+    let doc = parse(&ch.svg);
+    let t = texts(&doc);
+    assert!(t.iter().any(|s| s == "99.8%"), "{t:?}");
+    assert_eq!(
+        t.iter().filter(|s| *s == "100%").count(),
+        2,
+        "one bar and the axis: {t:?}"
+    );
+    assert_eq!(outlines(&doc), 2, "the stopped bar and the legend swatch");
+    r.products[1].untrusted_exposure = 0.9975;
+    let ch = chart::render(&chart::ExposureBars::new(&r).unwrap()).unwrap();
+    assert_eq!(outlines(&parse(&ch.svg)), 0, "nothing is stopped outright");
+}
+
 #[test]
 fn a_country_that_leaves_a_quarter_percent_is_not_drawn_as_stopping_the_product() {
     let c = mini();
@@ -741,15 +774,11 @@ fn a_country_that_leaves_a_quarter_percent_is_not_drawn_as_stopping_the_product(
         .count();
     assert!(stops >= 1);
     assert_eq!(map.stops().len(), stops);
-    let outlined = doc
-        .descendants()
-        .filter(|n| {
-            n.has_tag_name("rect")
-                && n.attribute("fill") == Some("none")
-                && n.attribute("stroke") == Some("#222222")
-        })
-        .count();
-    assert_eq!(outlined, stops + 1, "stopping cells and the legend swatch");
+    assert_eq!(
+        outlines(&doc),
+        stops + 1,
+        "stopping cells and the legend swatch"
+    );
     // The 0.9975 cell is not among them.
     assert!(map.cells[0].contains(&Some(0.9975)));
     assert!(

@@ -168,14 +168,11 @@ figure!(
     draw_untrusted_exposure
 );
 
-/// Draws untrusted exposure per product (0..1, all tiers down) as horizontal bars, with the
-/// threshold as a dashed line.
-pub fn draw_untrusted_exposure<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &ExposureBars,
-) -> DrawResult<DB> {
+/// The legend: the colours, the threshold, and the outline of a product stopped outright
+/// (exactly 100%, so that 99.8% never reads as stopped) when one is.
+fn exposure_legend(data: &ExposureBars) -> Vec<(Swatch, String)> {
     let thr = data.threshold;
-    let legend = [
+    let mut legend = vec![
         (
             Swatch::Box(UNTRUSTED),
             format!("At or above {} exposure", pct(thr)),
@@ -186,12 +183,28 @@ pub fn draw_untrusted_exposure<DB: DrawingBackend>(
             format!("Threshold ({})", pct(thr)),
         ),
     ];
+    if data.bars.iter().any(|b| b.exposure >= 1.0 - EPS) {
+        legend.push((
+            Swatch::Border(TEXT),
+            "Stopped outright (exactly 100%)".to_string(),
+        ));
+    }
+    legend
+}
+
+/// Draws untrusted exposure per product (0..1, all tiers down) as horizontal bars, with the
+/// threshold as a dashed line.
+pub fn draw_untrusted_exposure<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &ExposureBars,
+) -> DrawResult<DB> {
+    let thr = data.threshold;
     let top = header(
         root,
         &data.title(),
         "Share of each product's output lost if every untrusted or restricted supplier fails \
          together, at any tier.",
-        &legend,
+        &exposure_legend(data),
     )?;
 
     let n = data.bars.len();
@@ -234,6 +247,13 @@ pub fn draw_untrusted_exposure<DB: DrawingBackend>(
             [(0.0, y0), (x, y1)],
             mark(color),
         )))?;
+        if bar.exposure >= 1.0 - EPS {
+            let outline = TEXT.stroke_width(2);
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y0), (x, y1)],
+                outline,
+            )))?;
+        }
         let (bx, by) = chart.backend_coord(&(x, yc));
         let value = pct(bar.exposure);
         let vw = text_width(&value, &rows.value);
