@@ -12,6 +12,9 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 use std::collections::BTreeMap;
 
+/// Labels tried at most: a 1200 × 700 chart holds fewer.
+pub const MAX_LABELS: usize = 200;
+
 /// Untrusted share at or above which an input counts as mostly untrusted.
 pub const UNTRUSTED_SHARE_LINE: f64 = 0.5;
 
@@ -304,18 +307,21 @@ fn layout<DB: DrawingBackend>(
         blocked.push(Rect::new(x - a, y - a, x + a, y + a));
     }
     let style = font(12.0);
-    let requests: Vec<LabelRequest> = data
-        .label_order()
-        .into_iter()
-        .map(|k| {
+    let order = data.label_order();
+    // Past MAX_LABELS, no room is left on a chart of this size: those are left out untried
+    // (placement costs candidates × boxes per label).
+    let tried = order.len().min(MAX_LABELS);
+    let requests: Vec<LabelRequest> = order[..tried]
+        .iter()
+        .map(|&k| {
             let b = &data.bubbles[k];
             let text = b.label(&style, 200);
             LabelRequest::new(text, centre(b), bubble_radius(b.count), &style)
         })
         .collect();
     let mut out = labels::place(Rect::new(bx0, by0, bx1, by1), blocked, &requests);
+    out.dropped.extend(tried..order.len());
     // Requests were made in label order: map back to bubble indices.
-    let order = data.label_order();
     for p in &mut out.placed {
         p.request = order[p.request];
     }

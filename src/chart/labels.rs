@@ -140,14 +140,24 @@ pub fn place(bounds: Rect, blocked: Vec<Rect>, requests: &[LabelRequest]) -> Lab
         let free = |rect: &Rect| {
             rect.inside(&bounds)
                 && layout.blocked.iter().all(|b| !b.intersects(rect))
-                && layout.placed.iter().all(|p| !p.rect.intersects(rect))
+                && layout
+                    .placed
+                    .iter()
+                    .all(|p| !p.rect.intersects(rect) && p.leader.is_none_or(|l| !crosses(l, rect)))
         };
-        match candidates(r).find(|(rect, _)| free(rect)) {
-            Some((rect, far)) => layout.placed.push(Placed {
+        // A leader may not run through a placed label.
+        let clear =
+            |line: ((i32, i32), (i32, i32))| layout.placed.iter().all(|p| !crosses(line, &p.rect));
+        let found = candidates(r).find_map(|(rect, far)| {
+            let line = far.then(|| leader(r, &rect));
+            (free(&rect) && line.is_none_or(clear)).then_some((rect, line))
+        });
+        match found {
+            Some((rect, leader)) => layout.placed.push(Placed {
                 request: k,
                 text: r.text.clone(),
                 rect,
-                leader: far.then(|| leader(r, &rect)),
+                leader,
             }),
             None => layout.dropped.push(k),
         }
@@ -155,9 +165,23 @@ pub fn place(bounds: Rect, blocked: Vec<Rect>, requests: &[LabelRequest]) -> Lab
     layout
 }
 
+/// Whether the segment `a`–`b` passes through `rect` (sampled every 2 pixels).
+fn crosses((a, b): ((i32, i32), (i32, i32)), rect: &Rect) -> bool {
+    let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
+    let steps = (dx.abs().max(dy.abs()) / 2.0).ceil().max(1.0) as i32;
+    (0..=steps).any(|k| {
+        let t = k as f64 / steps as f64;
+        let (x, y) = (
+            (a.0 as f64 + dx * t).round() as i32,
+            (a.1 as f64 + dy * t).round() as i32,
+        );
+        x > rect.x0 && x < rect.x1 - 1 && y > rect.y0 && y < rect.y1 - 1
+    })
+}
+
 impl LabelLayout {
-    /// Every pair of placed boxes that intersect, and every box outside the bounds or over a
-    /// blocked box: empty for a good layout.
+    /// Every pair of placed boxes that intersect, every box outside the bounds or over a
+    /// blocked box, and every leader through another label: empty for a good layout.
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         for (i, a) in self.placed.iter().enumerate() {
@@ -172,6 +196,11 @@ impl LabelLayout {
             for b in &self.placed[i + 1..] {
                 if a.rect.intersects(&b.rect) {
                     out.push(format!("{:?} overlaps {:?}", a.text, b.text));
+                }
+            }
+            for b in self.placed.iter().filter(|b| b.request != a.request) {
+                if a.leader.is_some_and(|line| crosses(line, &b.rect)) {
+                    out.push(format!("the leader of {:?} crosses {:?}", a.text, b.text));
                 }
             }
         }
@@ -212,6 +241,34 @@ mod tests {
         assert!(l.problems().is_empty(), "{:?}", l.problems());
         assert_eq!(l.placed.len() + l.dropped.len(), 200);
         assert!(!l.dropped.is_empty());
+    }
+
+    #[test]
+    fn a_label_goes_further_out_with_a_leader_when_the_first_ring_is_blocked() {
+        let band = Rect::new(40, 85, 170, 115);
+        let l = place(Rect::new(0, 0, 400, 300), vec![band], &[req(100, 100)]);
+        assert_eq!(l.placed.len(), 1);
+        let p = &l.placed[0];
+        assert!(!p.rect.intersects(&band));
+        let ((fx, fy), (tx, ty)) = p.leader.expect("a leader");
+        // From the mark's edge to the box.
+        assert_eq!((fx - 100).pow(2) + (fy - 100).pow(2), 36);
+        assert!(tx >= p.rect.x0 && tx <= p.rect.x1 && ty >= p.rect.y0 && ty <= p.rect.y1);
+    }
+
+    #[test]
+    fn a_leader_never_runs_through_a_placed_label() {
+        let reqs: Vec<LabelRequest> = (0..150)
+            .map(|k| req(20 + (k * 37) % 360, 20 + (k * 53) % 260))
+            .collect();
+        let l = place(Rect::new(0, 0, 400, 300), Vec::new(), &reqs);
+        for p in &l.placed {
+            if let Some(line) = p.leader {
+                for q in l.placed.iter().filter(|q| q.request != p.request) {
+                    assert!(!crosses(line, &q.rect), "{} through {}", p.text, q.text);
+                }
+            }
+        }
         assert!(l.placed.iter().any(|p| p.leader.is_some()));
     }
 
