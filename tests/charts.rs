@@ -10,12 +10,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
-use tierscope::analysis::findings::Kind;
+use tierscope::analysis::findings::NodeRef;
+use tierscope::analysis::findings::{Kind, Severity};
 use tierscope::analysis::groups::Level;
 use tierscope::analysis::{EPS, Report, Settings, analyze};
-use tierscope::chart::{self, Chart, MARK_OPACITY, MARK_OPACITY_SOFT};
+use tierscope::chart::{
+    self, Chart, ConcentrationBubble, ConcentrationScatter, LabelLayout, Labelled, MARK_OPACITY,
+    MARK_OPACITY_SOFT, Network, TimeScatter,
+};
 use tierscope::graph::{NodeIx, ProductionGraph};
-use tierscope::model::Dataset;
+use tierscope::model::{Dataset, Trust};
 
 const MINI: &str = "tests/fixtures/mini";
 const SEMIS: &str = "datasets/legacy-semiconductors";
@@ -197,7 +201,7 @@ fn mini_has_all_seven_charts_in_order() {
     assert_eq!(
         names(charts),
         [
-            "spof-ranking",
+            "root-causes",
             "untrusted-exposure",
             "country-dependency",
             "asymmetry",
@@ -334,57 +338,117 @@ fn rendering_twice_gives_identical_bytes() {
 // ---------------------------------------------------------------------------------------------
 // Per chart: the number of data marks, from the report.
 
-/// (level, subject) -> distinct products, from the spof findings.
-fn spof_groups(r: &Report) -> BTreeMap<(Level, String), BTreeSet<(String, String)>> {
-    let mut m: BTreeMap<(Level, String), BTreeSet<(String, String)>> = BTreeMap::new();
-    for f in r.findings.iter().filter(|f| f.kind == Kind::Spof) {
-        let p = f.product.as_ref().unwrap();
-        m.entry((f.level.unwrap(), f.subject.clone()))
-            .or_default()
-            .insert((p.entity.to_string(), p.item.to_string()));
-    }
-    m
+/// Whether `texts` hold `full`, or its start cut with an ellipsis to fit.
+fn shows(texts: &[String], full: &str) -> bool {
+    texts.iter().any(|s| {
+        s == full
+            || s.strip_suffix('…')
+                .is_some_and(|cut| !cut.is_empty() && full.starts_with(cut.trim_end()))
+    })
+}
+
+/// The root causes that stop a product, in the chart's order computed here: severity, then
+/// supplier before in-house, then revenue at stake (unknown last), then products, then id.
+fn ranked_causes(r: &Report) -> Vec<&tierscope::analysis::rootcause::RootCause> {
+    let mut v: Vec<_> = r
+        .root_causes
+        .iter()
+        .filter(|c| !c.products.is_empty())
+        .collect();
+    let revenue = |c: &tierscope::analysis::rootcause::RootCause| {
+        let known = c.products.iter().any(|p| {
+            r.products
+                .iter()
+                .any(|s| *s.entity == *p.entity && *s.item == *p.item && s.annual_revenue.is_some())
+        });
+        if known { c.revenue_at_stake } else { -1.0 }
+    };
+    v.sort_by(|a, b| {
+        (a.severity, a.in_house)
+            .cmp(&(b.severity, b.in_house))
+            .then(revenue(b).total_cmp(&revenue(a)))
+            .then(b.products.len().cmp(&a.products.len()))
+            .then(a.id.cmp(&b.id))
+    });
+    v
 }
 
 #[test]
-fn spof_ranking_has_one_bar_per_subject_with_length_by_products() {
+fn root_causes_have_one_bar_each_ranked_by_severity_then_revenue() {
     for (dir, c) in all_cases() {
-        let groups = spof_groups(&c.report);
-        let charts = &c.charts;
-        let doc_svg = &find(charts, "spof-ranking").svg;
-        let doc = parse(doc_svg);
+        let causes = ranked_causes(&c.report);
+        let doc = parse(&find(&c.charts, "root-causes").svg);
         let bars = marks(&doc, "rect");
-        assert_eq!(bars.len(), groups.len().min(20), "{dir}");
-        // Longest first, and every bar's width is proportional to its product count.
-        let mut counts: Vec<usize> = groups.values().map(|p| p.len()).collect();
-        counts.sort_by(|a, b| b.cmp(a));
-        let unit = num(&bars[0], "width") / counts[0] as f64;
-        for (bar, &n) in bars.iter().zip(&counts) {
+        assert_eq!(bars.len(), causes.len().min(20), "{dir}");
+        // Width proportional to the products stopped, colour by severity, top to bottom.
+        let unit = num(&bars[0], "width") / causes[0].products.len() as f64;
+        for (bar, cause) in bars.iter().zip(&causes) {
             let w = num(bar, "width");
+            let n = cause.products.len() as f64;
             assert!(
-                (w - unit * n as f64).abs() <= 2.0,
+                (w - unit * n).abs() <= 2.0,
                 "{dir}: width {w} for {n} products"
             );
+            let want = match cause.severity {
+                Severity::Critical => "#B3261E",
+                Severity::High => "#D9730D",
+                Severity::Medium => "#C9A227",
+                Severity::Low => "#5B8DEF",
+            };
+            assert_eq!(bar.attribute("fill"), Some(want), "{dir}: {}", cause.id);
         }
-        // Top to bottom.
         let ys: Vec<f64> = bars.iter().map(|b| num(b, "y")).collect();
         assert!(ys.windows(2).all(|p| p[0] < p[1]), "{dir}: {ys:?}");
+        // Every shown cause is named by its bottleneck (in-house ones say so), with its revenue.
+        let t = texts(&doc);
+        for cause in causes.iter().take(20) {
+            let label = chart::cause_label(&c.ds, cause);
+            let full = if cause.in_house {
+                format!("In-house: {label}")
+            } else {
+                label
+            };
+            assert!(shows(&t, &full), "{dir}: {full}");
+        }
+        let in_house = causes.iter().take(20).filter(|c| c.in_house).count();
+        assert_eq!(
+            t.iter().filter(|s| s.starts_with("In-house: ")).count(),
+            in_house,
+            "{dir}: in-house causes marked"
+        );
     }
 }
 
 #[test]
-fn mini_spof_ranking_names_subjects_and_revenue() {
+fn biologics_critical_owner_risk_hepalink_is_ranked_first() {
+    let Some((_, c)) = all_cases().iter().find(|(d, _)| *d == BIO) else {
+        return;
+    };
+    let doc = parse(&find(&c.charts, "root-causes").svg);
+    let t = texts(&doc);
+    // The first row label after the header: the top cause.
+    let first = t
+        .iter()
+        .find(|s| s.contains(" from "))
+        .expect("a cause label");
+    assert!(first.contains("Hepalink"), "{t:?}");
+    assert!(
+        t.iter().any(|s| s == "$300M"),
+        "Hospira's heparin revenue: {t:?}"
+    );
+}
+
+#[test]
+fn mini_root_causes_name_the_gallium_refinery_and_revenue() {
     let c = mini();
-    let charts = &c.charts;
-    let doc = parse(&find(charts, "spof-ranking").svg);
+    let doc = parse(&find(&c.charts, "root-causes").svg);
     let t = texts(&doc);
     // ga-cn stops both products: 1,000,000 + 500,000.
-    assert!(t.iter().any(|s| s == "Gallium Refinery (CN)"), "{t:?}");
-    assert!(t.iter().any(|s| s == "$1.50M"), "{t:?}");
     assert!(
-        t.iter().any(|s| s == "All untrusted suppliers together"),
+        t.iter().any(|s| s.ends_with("from Gallium Refinery (CN)")),
         "{t:?}"
     );
+    assert!(t.iter().any(|s| s == "$1.50M"), "{t:?}");
 }
 
 #[test]
@@ -526,47 +590,256 @@ fn concentration_has_one_bubble_per_distinct_point() {
             points.len(),
             "{dir}: only bubbles are data marks"
         );
-        // Merged bubbles say how many inputs they hold.
+        // Every bubble is labelled (merged ones say how many inputs they hold) or counted
+        // in the note.
+        let scatter = ConcentrationScatter::new(&c.report, &c.ds).unwrap();
+        let layout = scatter.label_layout();
+        assert_eq!(
+            layout.placed.len() + layout.dropped.len(),
+            points.len(),
+            "{dir}"
+        );
         let t = texts(&doc);
-        for &n in points.values().filter(|&&n| n > 1) {
-            assert!(t.contains(&n.to_string()), "{dir}: bubble of {n}");
+        for p in &layout.placed {
+            let b = &scatter.bubbles[p.request];
+            assert!(t.contains(&p.text), "{dir}: label {}", p.text);
+            if b.count > 1 {
+                assert!(p.text.contains(&b.count.to_string()), "{dir}: {}", p.text);
+            }
         }
+        let note = format!("+{} unlabelled", layout.dropped.len());
+        assert_eq!(
+            t.iter().any(|s| s.starts_with(&note)),
+            !layout.dropped.is_empty(),
+            "{dir}: {note}"
+        );
+    }
+}
+
+/// The text boxes of a layout, checked: no two intersect, none covers a reserved box (the
+/// quadrant names, threshold captions, bubble cores), each lies in the plot area, which lies
+/// in the chart; and each label is drawn in the SVG centred in its box.
+fn assert_layout_clean(what: &str, layout: &LabelLayout, size: (u32, u32), svg: &str) {
+    assert!(
+        layout.problems().is_empty(),
+        "{what}: {:?}",
+        layout.problems()
+    );
+    let b = layout.bounds.expect("bounds");
+    assert!(b.x0 >= 0 && b.y0 >= 0 && b.x1 <= size.0 as i32 && b.y1 <= size.1 as i32);
+    for (i, p) in layout.placed.iter().enumerate() {
+        assert!(p.rect.inside(&b), "{what}: {} outside the plot", p.text);
+        for q in &layout.placed[i + 1..] {
+            assert!(
+                !p.rect.intersects(&q.rect),
+                "{what}: {} overlaps {}",
+                p.text,
+                q.text
+            );
+        }
+    }
+    let doc = parse(svg);
+    for p in &layout.placed {
+        let (cx, cy) = p.rect.center();
+        let drawn = doc.descendants().any(|n| {
+            n.has_tag_name("text")
+                && n.text().map(str::trim) == Some(p.text.as_str())
+                && n.attribute("x") == Some(cx.to_string().as_str())
+                && n.attribute("y") == Some(cy.to_string().as_str())
+        });
+        assert!(drawn, "{what}: {} not drawn at {:?}", p.text, (cx, cy));
     }
 }
 
 #[test]
-fn network_draws_every_upstream_node_of_the_most_exposed_product() {
+fn concentration_labels_never_overlap() {
+    for (dir, c) in all_cases() {
+        let scatter = ConcentrationScatter::new(&c.report, &c.ds).unwrap();
+        let ch = find(&c.charts, "concentration");
+        assert_layout_clean(dir, &scatter.label_layout(), (1200, 700), &ch.svg);
+    }
+}
+
+#[test]
+fn dense_concentration_labels_never_overlap_and_the_rest_are_counted() {
+    // 240 inputs at nearly the same HHI (0.50 to 0.60), spread over untrusted shares.
+    let bubbles: Vec<ConcentrationBubble> = (0..240)
+        .map(|k| ConcentrationBubble {
+            country_hhi: 0.5 + (k % 100) as f64 / 1000.0,
+            untrusted_share: ((k * 37) % 101) as f64 / 100.0,
+            count: 1 + k % 4,
+            inputs: vec![format!("input-{k} → buyer")],
+            names: vec![format!("Input number {k}")],
+        })
+        .collect();
+    let scatter = ConcentrationScatter {
+        dataset: "dense".into(),
+        bubbles,
+        rows: 240,
+        hhi_threshold: 0.4,
+    };
+    let layout = scatter.label_layout();
+    let ch = chart::render(&scatter).unwrap();
+    assert_layout_clean("dense", &layout, (1200, 700), &ch.svg);
+    assert!(layout.placed.len() >= 10, "{}", layout.placed.len());
+    assert!(!layout.dropped.is_empty());
+    assert!(
+        layout.placed.iter().any(|p| p.leader.is_some()),
+        "leaders used"
+    );
+    assert_eq!(layout.placed.len() + layout.dropped.len(), 240);
+    let note = format!("+{} unlabelled", layout.dropped.len());
+    assert!(
+        texts(&parse(&ch.svg)).iter().any(|s| s.starts_with(&note)),
+        "{note}"
+    );
+}
+
+#[test]
+fn time_exposure_callouts_never_overlap() {
+    for (dir, c) in all_cases() {
+        let scatter = TimeScatter::new(&c.report).unwrap();
+        let layout = scatter.label_layout();
+        let listed = scatter
+            .points
+            .iter()
+            .filter(|p| p.revenue_at_risk.is_some())
+            .count()
+            .min(chart::TIME_TOP);
+        assert_eq!(
+            layout.placed.len(),
+            listed,
+            "{dir}: every listed point numbered"
+        );
+        let ch = find(&c.charts, "time-exposure");
+        assert_layout_clean(dir, &layout, (1200, 700), &ch.svg);
+    }
+}
+
+/// Rectangles outlined in the text colour (cells or bars stopped outright, and the legend's
+/// swatch).
+fn outlines(doc: &roxmltree::Document) -> usize {
+    doc.descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && n.attribute("fill") == Some("none")
+                && n.attribute("stroke") == Some("#222222")
+        })
+        .count()
+}
+
+#[test]
+fn untrusted_suppliers_leaving_a_quarter_percent_do_not_draw_a_stopped_product() {
+    let c = mini();
+    let mut r = c.report.clone();
+    r.products[0].untrusted_exposure = 0.9975;
+    r.products[1].untrusted_exposure = 1.0;
+    let ch = chart::render(&chart::ExposureBars::new(&r).unwrap()).unwrap();
+    let doc = parse(&ch.svg);
+    let t = texts(&doc);
+    assert!(t.iter().any(|s| s == "99.8%"), "{t:?}");
+    assert_eq!(
+        t.iter().filter(|s| *s == "100%").count(),
+        2,
+        "one bar and the axis: {t:?}"
+    );
+    assert_eq!(outlines(&doc), 2, "the stopped bar and the legend swatch");
+    r.products[1].untrusted_exposure = 0.9975;
+    let ch = chart::render(&chart::ExposureBars::new(&r).unwrap()).unwrap();
+    assert_eq!(outlines(&parse(&ch.svg)), 0, "nothing is stopped outright");
+}
+
+#[test]
+fn a_country_that_leaves_a_quarter_percent_is_not_drawn_as_stopping_the_product() {
+    let c = mini();
+    let mut r = c.report.clone();
+    // Two cells: one country leaves 0.25% of the first product, another stops it outright.
+    let dep = &mut r.country_dependency;
+    let free: Vec<usize> = (0..dep.countries.len())
+        .filter(|&j| dep.values[0][j].is_some())
+        .collect();
+    dep.values[0][free[0]] = Some(0.9975);
+    dep.values[0][free[1]] = Some(1.0);
+    let map = chart::CountryDependencyMap::new(&r, &c.ds).unwrap();
+    let ch = chart::render(&map).unwrap();
+    let doc = parse(&ch.svg);
+    let t = texts(&doc);
+    assert!(t.iter().any(|s| s == "99.8%" || s == "99.8"), "{t:?}");
+    // Outlined: exactly the cells that stop their product.
+    let stops = map
+        .cells
+        .iter()
+        .flatten()
+        .filter(|v| v.is_some_and(|v| v >= 1.0 - EPS))
+        .count();
+    assert!(stops >= 1);
+    assert_eq!(map.stops().len(), stops);
+    assert_eq!(
+        outlines(&doc),
+        stops + 1,
+        "stopping cells and the legend swatch"
+    );
+    // The 0.9975 cell is not among them.
+    assert!(map.cells[0].contains(&Some(0.9975)));
+    assert!(
+        !map.stops()
+            .iter()
+            .any(|&(i, j)| map.cells[i][j] == Some(0.9975))
+    );
+}
+
+/// Whether the maker of `p` is untrusted: in an untrusted country, or a restricted party.
+fn maker_untrusted(c: &Case, p: &tierscope::analysis::ProductSummary) -> bool {
+    let e = c.ds.entity_ix[p.entity.as_str()];
+    c.g.parties.untrusted[e.ix()] || c.ds.entity_country(e).trust == Trust::Untrusted
+}
+
+/// The product the network should show, chosen here: the highest untrusted exposure among
+/// products whose maker is not untrusted; among equals the largest revenue, then the first.
+fn actionable_product(c: &Case) -> usize {
+    let r = &c.report;
+    let key = |k: usize| {
+        let p = &r.products[k];
+        (p.untrusted_exposure, p.annual_revenue.unwrap_or(0.0))
+    };
+    let mut best: Option<usize> = None;
+    for k in 0..r.products.len() {
+        if !maker_untrusted(c, &r.products[k]) && best.is_none_or(|b| key(k) > key(b)) {
+            best = Some(k);
+        }
+    }
+    best.expect("a product whose maker is not untrusted")
+}
+
+fn product_node(c: &Case, p: &tierscope::analysis::ProductSummary) -> NodeIx {
+    c.g.products
+        .iter()
+        .find(|&&(i, _)| {
+            let prod = &c.ds.products[i];
+            c.ds.entity(prod.entity).id == p.entity && c.ds.item(prod.item).id == p.item
+        })
+        .unwrap()
+        .1
+}
+
+#[test]
+fn network_draws_the_most_exposed_actionable_product_with_names() {
     for (dir, c) in all_cases() {
         let r = &c.report;
-        // The most exposed product; among equals, the largest revenue, then the first.
-        let key = |k: usize| {
-            let p = &r.products[k];
-            (p.untrusted_exposure, p.annual_revenue.unwrap_or(0.0))
-        };
-        let mut best = 0;
-        for k in 0..r.products.len() {
-            if key(k) > key(best) {
-                best = k;
-            }
-        }
-        let p = &r.products[best];
-        let node =
-            c.g.products
-                .iter()
-                .find(|&&(i, _)| {
-                    let prod = &c.ds.products[i];
-                    c.ds.entity(prod.entity).id == p.entity && c.ds.item(prod.item).id == p.item
-                })
-                .unwrap()
-                .1;
-        let up = upstream(&c.g, node);
+        let p = &r.products[actionable_product(c)];
+        let up = upstream(&c.g, product_node(c, p));
         assert_eq!(
             up.len(),
             p.upstream_nodes,
             "{dir}: the report counts the same nodes"
         );
-        let charts = &c.charts;
-        let doc = parse(&find(charts, "network").svg);
+        let net = find(&c.charts, "network");
+        assert_eq!(
+            net.title,
+            format!("Supply network of {} — {}", p.item_name, p.entity_name),
+            "{dir}"
+        );
+        let doc = parse(&net.svg);
         let boxes = marks(&doc, "rect");
         assert_eq!(boxes.len(), up.len().min(80), "{dir}");
         let t = texts(&doc);
@@ -574,10 +847,15 @@ fn network_draws_every_upstream_node_of_the_most_exposed_product() {
             let note = format!("+{} more upstream nodes", up.len() - 80);
             assert!(t.iter().any(|s| s.starts_with(&note)), "{dir}: {note}");
         } else {
-            // Every node is labelled with its entity id.
+            // Every node is labelled with its entity's name, not its id.
             for &n in &up {
-                let id = &c.ds.entity(c.g.node(n).entity).id;
-                assert!(t.contains(id), "{dir}: label {id}");
+                let e = c.ds.entity(c.g.node(n).entity);
+                let (name, item) = (&e.name, &c.ds.item(c.g.node(n).item).name);
+                let either = shows(&t, name) || shows(&t, &format!("{name}: {item}"));
+                assert!(either, "{dir}: label {name}");
+                if !name.contains(&*e.id) {
+                    assert!(!t.contains(&e.id), "{dir}: id {} drawn", e.id);
+                }
             }
         }
         // Single points of failure: a dark red border around each of their nodes (plus the
@@ -602,6 +880,173 @@ fn network_draws_every_upstream_node_of_the_most_exposed_product() {
 }
 
 #[test]
+fn network_never_shows_a_product_whose_maker_is_untrusted_when_another_exists() {
+    let mut rule_mattered = false;
+    for (dir, c) in all_cases() {
+        let net = Network::new(&c.report, &c.ds, &c.g).unwrap();
+        let k = actionable_product(c);
+        let p = &c.report.products[k];
+        assert_eq!(net.product, format!("{}:{}", p.entity, p.item), "{dir}");
+        assert!(net.actionable, "{dir}");
+        // Somewhere an untrusted maker's product is at least as exposed: the old choice.
+        rule_mattered |= c.report.products.iter().any(|q| {
+            maker_untrusted(c, q)
+                && (q.untrusted_exposure, q.annual_revenue.unwrap_or(0.0))
+                    > (p.untrusted_exposure, p.annual_revenue.unwrap_or(0.0))
+        });
+    }
+    assert!(
+        rule_mattered || all_cases().len() < 3,
+        "a dataset where the rule matters"
+    );
+    // With only untrusted makers left, the most exposed of them is shown, said to be so.
+    let (_, c) = all_cases().last().unwrap();
+    let mut r = c.report.clone();
+    r.products.retain(|q| maker_untrusted(c, q));
+    assert!(!r.products.is_empty());
+    let net = Network::new(&r, &c.ds, &c.g).unwrap();
+    assert!(!net.actionable);
+    let chosen = r
+        .products
+        .iter()
+        .find(|q| net.product == format!("{}:{}", q.entity, q.item))
+        .unwrap();
+    assert!(maker_untrusted(c, chosen));
+}
+
+/// The ids of a finding's first evidence path.
+fn path_ids(f: &tierscope::analysis::findings::Finding) -> Vec<(String, String)> {
+    f.evidence[0]
+        .iter()
+        .map(|n| (n.entity.to_string(), n.item.to_string()))
+        .collect()
+}
+
+fn drawn_path(net: &Network) -> Vec<(String, String)> {
+    net.path
+        .iter()
+        .map(|&i| (net.nodes[i].entity.clone(), net.nodes[i].item.clone()))
+        .collect()
+}
+
+#[test]
+fn network_always_draws_the_headline_path() {
+    for (dir, c) in all_cases() {
+        let net = Network::new(&c.report, &c.ds, &c.g).unwrap();
+        let p = &c.report.products[actionable_product(c)];
+        // The product's most severe finding with evidence (ties: its cause ranks first).
+        let rank = |f: &tierscope::analysis::findings::Finding| {
+            let cause = f
+                .root_cause
+                .as_ref()
+                .and_then(|id| c.report.root_causes.iter().position(|x| &x.id == id));
+            (f.severity, cause.unwrap_or(usize::MAX))
+        };
+        let head = c
+            .report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.product
+                    .as_ref()
+                    .is_some_and(|x| *x.entity == *p.entity && *x.item == *p.item)
+                    && f.evidence.first().is_some_and(|e| !e.is_empty())
+            })
+            .min_by_key(|f| rank(f))
+            .unwrap();
+        assert_eq!(net.path_finding.as_deref(), Some(head.id.as_str()), "{dir}");
+        assert_eq!(drawn_path(&net), path_ids(head), "{dir}");
+        // Drawn in the path colour: one line per step.
+        let doc = parse(&find(&c.charts, "network").svg);
+        let lines = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#1F2A44"))
+            .count();
+        assert_eq!(
+            lines,
+            head.evidence[0].len() - 1 + 1,
+            "{dir}: path lines + legend"
+        );
+    }
+}
+
+/// A path from `from` down to `root` along buyers, within `up`.
+fn path_to(c: &Case, from: NodeIx, root: NodeIx, up: &BTreeSet<NodeIx>) -> Vec<NodeIx> {
+    let mut prev: BTreeMap<NodeIx, NodeIx> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(n) = queue.pop_front() {
+        if n == root {
+            break;
+        }
+        for &b in c.g.csr.buyers(n) {
+            if up.contains(&b) && b != from && !prev.contains_key(&b) {
+                prev.insert(b, n);
+                queue.push_back(b);
+            }
+        }
+    }
+    let mut path = vec![root];
+    while let Some(&p) = prev.get(path.last().unwrap()) {
+        path.push(p);
+    }
+    path.reverse();
+    path
+}
+
+#[test]
+fn the_headline_path_survives_truncation_of_the_upstream() {
+    let Some((_, c)) = all_cases().iter().find(|(_, c)| {
+        let net = Network::new(&c.report, &c.ds, &c.g).unwrap();
+        net.hidden > 0
+    }) else {
+        panic!("a bundled dataset whose network is truncated");
+    };
+    let net = Network::new(&c.report, &c.ds, &c.g).unwrap();
+    let p = c.report.products[actionable_product(c)].clone();
+    let root = product_node(c, &p);
+    let up = upstream(&c.g, root);
+    let drawn: BTreeSet<NodeIx> = net.nodes.iter().map(|n| n.node).collect();
+    let hidden = *up.iter().find(|n| !drawn.contains(n)).unwrap();
+    let path = path_to(c, hidden, root, &up);
+    assert_eq!(path.first(), Some(&hidden));
+    assert_eq!(path.last(), Some(&root));
+    // Make the path through a node the diagram cut the evidence of every finding of the product.
+    let mut r = c.report.clone();
+    let refs: Vec<NodeRef> = path
+        .iter()
+        .map(|&n| {
+            let pn = c.g.node(n);
+            NodeRef::new(
+                c.ds.entity(pn.entity).id.as_str().into(),
+                c.ds.item(pn.item).id.as_str().into(),
+            )
+        })
+        .collect();
+    for f in r.findings.iter_mut() {
+        if f.product
+            .as_ref()
+            .is_some_and(|x| *x.entity == *p.entity && *x.item == *p.item)
+        {
+            f.evidence = vec![refs.clone()];
+        }
+    }
+    let net = Network::new(&r, &c.ds, &c.g).unwrap();
+    let ids: Vec<(String, String)> = refs
+        .iter()
+        .map(|n| (n.entity.to_string(), n.item.to_string()))
+        .collect();
+    assert_eq!(drawn_path(&net), ids);
+    assert!(net.nodes.iter().any(|n| n.node == hidden));
+    assert!(net.hidden > 0 && net.nodes.len() <= 80.max(path.len()));
+    let ch = chart::render(&net).unwrap();
+    assert!(
+        texts(&parse(&ch.svg))
+            .iter()
+            .any(|s| s.contains("the headline path is always drawn"))
+    );
+}
+
+#[test]
 fn mini_network_is_the_chip_with_its_gallium_spof() {
     let c = mini();
     let charts = &c.charts;
@@ -611,6 +1056,7 @@ fn mini_network_is_the_chip_with_its_gallium_spof() {
     let doc = parse(&net.svg);
     // oem-us, fab-tw, fab-cn, wafer-jp, wafer-de, resist-jp, ga-cn.
     assert_eq!(marks(&doc, "rect").len(), 7);
+    assert!(texts(&doc).iter().any(|s| s == "Gallium Refinery"));
 }
 
 #[test]
@@ -651,6 +1097,7 @@ fn charts_without_data_are_skipped() {
     let mut r = c.report.clone();
     r.findings
         .retain(|f| f.kind != Kind::TimeExposure && f.kind != Kind::Spof);
+    r.root_causes.clear();
     r.concentration.clear();
     let charts = chart::render_all(&r, &c.ds, &c.g);
     assert_eq!(
@@ -663,13 +1110,14 @@ fn charts_without_data_are_skipped() {
         ]
     );
     assert!(chart::time_exposure(&r).is_none());
-    assert!(chart::spof_ranking(&r, &c.ds).is_none());
-    assert!(chart::concentration(&r).is_none());
+    assert!(chart::root_causes(&r, &c.ds).is_none());
+    assert!(chart::concentration(&r, &c.ds).is_none());
 
     let mut empty = c.report.clone();
     empty.products.clear();
     empty.findings.clear();
     empty.concentration.clear();
+    empty.root_causes.clear();
     empty.country_dependency.products.clear();
     empty.country_dependency.values.clear();
     assert!(chart::render_all(&empty, &c.ds, &c.g).is_empty());

@@ -66,6 +66,22 @@ impl CountryDependencyMap {
     }
 }
 
+impl CountryDependencyMap {
+    /// The cells where the country alone stops the product: exactly all of its output lost
+    /// (outlined, so that 99.8% lost never reads as stopped).
+    pub fn stops(&self) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (i, row) in self.cells.iter().enumerate() {
+            for (j, v) in row.iter().enumerate() {
+                if v.is_some_and(|v| v >= 1.0 - crate::analysis::EPS) {
+                    out.push((i, j));
+                }
+            }
+        }
+        out
+    }
+}
+
 figure!(
     CountryDependencyMap,
     "country-dependency",
@@ -102,7 +118,12 @@ pub fn draw_country_dependency<DB: DrawingBackend>(
             "Product's own country (not counted)".to_string(),
         ),
         (Swatch::Code(UNTRUSTED), "Untrusted country".to_string()),
+        (
+            Swatch::Border(TEXT),
+            "Stops the product (exactly 100%)".to_string(),
+        ),
     ];
+    let stops = data.stops();
     let top = header(
         root,
         &data.title(),
@@ -115,7 +136,7 @@ pub fn draw_country_dependency<DB: DrawingBackend>(
         cols: &data.cols,
         col_red: &data.col_untrusted,
         cells: &data.cells,
-        flagged: &[],
+        flagged: &stops,
         color: &|v| scale(&REDS, v),
         text: &|v| {
             if v < SHOWN { String::new() } else { pct(v) }
@@ -359,6 +380,21 @@ struct Grid<'a> {
     label_area: i32,
 }
 
+/// Where a grid's cells go.
+struct Cells {
+    x0: i32,
+    y0: i32,
+    /// Cell width and height.
+    cw: i32,
+    ch: i32,
+}
+
+impl Cells {
+    fn corner(&self, i: usize, j: usize) -> (i32, i32) {
+        (self.x0 + self.cw * j as i32, self.y0 + self.ch * i as i32)
+    }
+}
+
 impl Grid<'_> {
     fn draw<DB: DrawingBackend>(
         &self,
@@ -369,12 +405,48 @@ impl Grid<'_> {
         let (nr, nc) = (self.rows.len() as i32, self.cols.len() as i32);
         let x0 = 30 + self.label_area;
         let y0 = top + 58;
-        let avail_w = w - x0 - 230;
-        let avail_h = h - y0 - 40;
-        let cw = (avail_w / nc.max(1)).clamp(8, 72);
-        let ch = (avail_h / nr.max(1)).clamp(6, 80);
-        let (x1, y1) = (x0 + cw * nc, y0 + ch * nr);
+        let cells = Cells {
+            x0,
+            y0,
+            cw: ((w - x0 - 230) / nc.max(1)).clamp(8, 72),
+            ch: ((h - y0 - 40) / nr.max(1)).clamp(6, 80),
+        };
+        let (x1, y1) = (x0 + cells.cw * nc, y0 + cells.ch * nr);
+        self.draw_titles(root, &cells, top)?;
+        self.draw_cells(root, &cells)?;
+        // Cell separators.
+        for j in 0..=nc {
+            let x = x0 + cells.cw * j;
+            root.draw(&PathElement::new(
+                vec![(x, y0), (x, y1)],
+                WHITE.stroke_width(1),
+            ))?;
+        }
+        for i in 0..=nr {
+            let y = y0 + cells.ch * i;
+            root.draw(&PathElement::new(
+                vec![(x0, y), (x1, y)],
+                WHITE.stroke_width(1),
+            ))?;
+        }
+        for &(i, j) in self.flagged {
+            let (cx0, cy0) = cells.corner(i, j);
+            root.draw(&Rectangle::new(
+                [(cx0 + 1, cy0 + 1), (cx0 + cells.cw - 1, cy0 + cells.ch - 1)],
+                TEXT.stroke_width(3),
+            ))?;
+        }
+        Ok(GridGeo { x1, y0, y1 })
+    }
 
+    /// The axis titles and the column codes.
+    fn draw_titles<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        cells: &Cells,
+        top: i32,
+    ) -> DrawResult<DB> {
+        let (x0, y0, cw) = (cells.x0, cells.y0, cells.cw);
         root.draw_text(
             self.col_title,
             &anchored(bold(15.0), HPos::Left, VPos::Bottom),
@@ -397,6 +469,16 @@ impl Grid<'_> {
             let cx = x0 + cw * j as i32 + cw / 2;
             root.draw_text(&fit(code, &style, cw.max(20)), &style, (cx, y0 - 6))?;
         }
+        Ok(())
+    }
+
+    /// The row labels and every cell with its value.
+    fn draw_cells<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        cells: &Cells,
+    ) -> DrawResult<DB> {
+        let (cw, ch) = (cells.cw, cells.ch);
         let label_size = if ch >= 22 { 14.0 } else { 12.0 };
         let lf = anchored(font(label_size), HPos::Right, VPos::Center);
         // The largest value size at which the widest value fits; below 10 px, the short form.
@@ -408,59 +490,35 @@ impl Grid<'_> {
             None => (10.0, true),
         };
         for (i, label) in self.rows.iter().enumerate() {
-            let cy = y0 + ch * i as i32 + ch / 2;
-            root.draw_text(&fit(label, &lf, self.label_area - 14), &lf, (x0 - 10, cy))?;
+            let cy = cells.y0 + ch * i as i32 + ch / 2;
+            let label = fit(label, &lf, self.label_area - 14);
+            root.draw_text(&label, &lf, (cells.x0 - 10, cy))?;
             for j in 0..self.cols.len() {
-                let (cx0, cy0) = (x0 + cw * j as i32, y0 + ch * i as i32);
+                let (cx0, cy0) = cells.corner(i, j);
                 let (cx1, cy1) = (cx0 + cw, cy0 + ch);
-                match self.cells[i][j] {
-                    Some(v) => {
-                        let bg = (self.color)(v);
-                        root.draw(&Rectangle::new([(cx0, cy0), (cx1, cy1)], mark(bg)))?;
-                        let t = (self.text)(v);
-                        let vf = anchored(
-                            colored(font(value_size), ink_on(bg)),
-                            HPos::Center,
-                            VPos::Center,
-                        );
-                        let t = if short && !t.is_empty() {
-                            (self.short_text)(v)
-                        } else {
-                            t
-                        };
-                        if !t.is_empty() && text_width(&t, &vf) <= cw - 2 {
-                            root.draw_text(&t, &vf, (cx0 + cw / 2, cy0 + ch / 2))?;
-                        }
-                    }
-                    None => {
-                        root.draw(&Rectangle::new([(cx0, cy0), (cx1, cy1)], mark(OWN)))?;
-                        hatch(root, (cx0, cy0), (cx1, cy1))?;
-                    }
+                let Some(v) = self.cells[i][j] else {
+                    root.draw(&Rectangle::new([(cx0, cy0), (cx1, cy1)], mark(OWN)))?;
+                    hatch(root, (cx0, cy0), (cx1, cy1))?;
+                    continue;
+                };
+                let bg = (self.color)(v);
+                root.draw(&Rectangle::new([(cx0, cy0), (cx1, cy1)], mark(bg)))?;
+                let t = (self.text)(v);
+                let vf = anchored(
+                    colored(font(value_size), ink_on(bg)),
+                    HPos::Center,
+                    VPos::Center,
+                );
+                let t = if short && !t.is_empty() {
+                    (self.short_text)(v)
+                } else {
+                    t
+                };
+                if !t.is_empty() && text_width(&t, &vf) <= cw - 2 {
+                    root.draw_text(&t, &vf, (cx0 + cw / 2, cy0 + ch / 2))?;
                 }
             }
         }
-        // Cell separators.
-        for j in 0..=nc {
-            let x = x0 + cw * j;
-            root.draw(&PathElement::new(
-                vec![(x, y0), (x, y1)],
-                WHITE.stroke_width(1),
-            ))?;
-        }
-        for i in 0..=nr {
-            let y = y0 + ch * i;
-            root.draw(&PathElement::new(
-                vec![(x0, y), (x1, y)],
-                WHITE.stroke_width(1),
-            ))?;
-        }
-        for &(i, j) in self.flagged {
-            let (cx0, cy0) = (x0 + cw * j as i32, y0 + ch * i as i32);
-            root.draw(&Rectangle::new(
-                [(cx0 + 1, cy0 + 1), (cx0 + cw - 1, cy0 + ch - 1)],
-                TEXT.stroke_width(3),
-            ))?;
-        }
-        Ok(GridGeo { x1, y0, y1 })
+        Ok(())
     }
 }

@@ -1,4 +1,4 @@
-//! Charts for presenting a [`Report`]: single points of failure, untrusted exposure, country
+//! Charts for presenting a [`Report`]: root causes, untrusted exposure, country
 //! dependency, asymmetry, concentration, one product's upstream network and time exposure.
 //!
 //! Every chart is drawn once by a function generic over the plotters [`DrawingBackend`]
@@ -57,25 +57,30 @@ macro_rules! figure {
 }
 
 mod bars;
+mod causes;
+mod concentration;
 mod heatmap;
+mod labels;
 mod network;
 mod raster;
-mod scatter;
 mod style;
+mod time;
 mod trend;
 
-pub use bars::{
-    ExposureBar, ExposureBars, SpofBar, SpofRanking, draw_spof_ranking, draw_untrusted_exposure,
+pub use bars::{ExposureBar, ExposureBars, draw_untrusted_exposure};
+pub use causes::{CAUSES_TOP, CauseBar, RootCauseChart, cause_label, draw_root_causes};
+pub use concentration::{
+    ConcentrationBubble, ConcentrationScatter, UNTRUSTED_SHARE_LINE, draw_concentration,
 };
 pub use heatmap::{
     AsymmetryMap, CountryDependencyMap, SHOWN, draw_asymmetry, draw_country_dependency,
 };
-pub use network::{NetEdge, NetNode, Network, NodeTrust, draw_network};
-pub use raster::PngBackend;
-pub use scatter::{
-    ConcentrationBubble, ConcentrationScatter, TimePoint, TimeScatter, draw_concentration,
-    draw_time_exposure,
+pub use labels::{LabelLayout, LabelRequest, Placed, Rect};
+pub use network::{
+    NetEdge, NetNode, Network, NodeTrust, choose as network_product, draw_network, headline_finding,
 };
+pub use raster::PngBackend;
+pub use time::{TIME_TOP, TimePoint, TimeScatter, draw_time_exposure};
 pub use trend::{TrendChart, draw_trend};
 
 use crate::analysis::Report;
@@ -96,7 +101,7 @@ const SIZE: (u32, u32) = (1200, 700);
 /// One rendered chart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
-    /// File stem, e.g. `spof-ranking`.
+    /// File stem, e.g. `root-causes`.
     pub name: &'static str,
     pub title: String,
     pub svg: String,
@@ -164,6 +169,30 @@ fn paint<DB: DrawingBackend, F: Figure>(backend: DB, fig: &F) -> Result<(), Stri
     root.present().map_err(|e| e.to_string())
 }
 
+/// A figure whose drawing places labels ([`labels`]): it can say where they went.
+pub trait Labelled: Figure {
+    /// Draws the whole chart, as [`Figure::draw`], and returns the label layout it drew.
+    fn draw_labelled<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+    ) -> DrawResult<DB, LabelLayout>;
+
+    /// The labels as drawn: every placed text box, and the labels left out. Draws the figure
+    /// on a throw-away SVG of its size; what tests inspect.
+    ///
+    /// # Panics
+    /// Only if drawing to the in-memory SVG fails (see [`render_all`]).
+    fn label_layout(&self) -> LabelLayout {
+        register_fonts();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, self.size()).into_drawing_area();
+        match root.fill(&WHITE).and_then(|_| self.draw_labelled(&root)) {
+            Ok(layout) => layout,
+            Err(e) => panic!("drawing {} to memory failed: {e}", self.name()),
+        }
+    }
+}
+
 /// Encodes 8-bit RGB pixels as a PNG (no timestamps or other varying chunks).
 pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
@@ -181,9 +210,9 @@ pub fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingEr
     Ok(out)
 }
 
-/// The single-point-of-failure ranking, if any product has a single point of failure.
-pub fn spof_ranking(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
-    SpofRanking::new(report, ds).map(|f| render(&f))
+/// The root causes, ranked, if any cause stops a product.
+pub fn root_causes(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
+    RootCauseChart::new(report, ds).map(|f| render(&f))
 }
 
 /// Untrusted exposure per product, if there are products.
@@ -202,11 +231,11 @@ pub fn asymmetry(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>>
 }
 
 /// Concentration quadrant scatter, if there are concentration rows.
-pub fn concentration(report: &Report) -> Option<Result<Chart, String>> {
-    ConcentrationScatter::new(report).map(|f| render(&f))
+pub fn concentration(report: &Report, ds: &Dataset) -> Option<Result<Chart, String>> {
+    ConcentrationScatter::new(report, ds).map(|f| render(&f))
 }
 
-/// The upstream network of the product with the highest untrusted exposure.
+/// The upstream network of the product with the largest actionable untrusted exposure.
 pub fn network(
     report: &Report,
     ds: &Dataset,
@@ -227,11 +256,11 @@ pub fn try_render_all(
     g: &ProductionGraph,
 ) -> Result<Vec<Chart>, String> {
     [
-        spof_ranking(report, ds),
+        root_causes(report, ds),
         untrusted_exposure(report),
         country_dependency(report, ds),
         asymmetry(report, ds),
-        concentration(report),
+        concentration(report, ds),
         network(report, ds, g),
         time_exposure(report),
     ]

@@ -1,7 +1,6 @@
 //! The charts' shared look: colours, fonts, the title block, legends and number formats.
 
 use super::{DrawResult, MARK_OPACITY, MARK_OPACITY_SOFT};
-use crate::analysis::groups::Level;
 use crate::analysis::{ProductSummary, Report};
 use crate::model::{Dataset, Trust};
 use plotters::chart::MeshStyle;
@@ -27,24 +26,6 @@ pub const SPOF_BORDER: RGBColor = RGBColor(0x8B, 0x00, 0x1A);
 /// Below-threshold bars.
 pub const CALM: RGBColor = RGBColor(0x5B, 0x8D, 0xB8);
 pub const THRESHOLD: RGBColor = RGBColor(0xB0, 0x1E, 0x23);
-
-pub fn level_color(level: Level) -> RGBColor {
-    match level {
-        Level::Entity => RGBColor(0x3B, 0x6F, 0xB6),
-        Level::Owner => RGBColor(0x7B, 0x5E, 0xA7),
-        Level::Country => RGBColor(0xE0, 0x8A, 0x2C),
-        Level::Untrusted => UNTRUSTED,
-    }
-}
-
-pub fn level_label(level: Level) -> &'static str {
-    match level {
-        Level::Entity => "Supplier site",
-        Level::Owner => "Owner group",
-        Level::Country => "Country",
-        Level::Untrusted => "All untrusted suppliers",
-    }
-}
 
 /// A data mark's fill.
 pub fn mark(color: RGBColor) -> ShapeStyle {
@@ -425,61 +406,4 @@ pub fn color_bar<DB: DrawingBackend>(
         root.draw_text(label, &f, (x + w + 8, ty))?;
     }
     Ok(())
-}
-
-/// Simple label placement: moves a label box down (then up) until it overlaps none placed.
-pub struct Placer {
-    boxes: Vec<(i32, i32, i32, i32)>,
-    bounds: (i32, i32, i32, i32),
-}
-
-impl Placer {
-    pub fn new(bounds: (i32, i32, i32, i32)) -> Placer {
-        Placer {
-            boxes: Vec::new(),
-            bounds,
-        }
-    }
-
-    /// Reserves a box that labels must avoid (e.g. a legend).
-    pub fn block(&mut self, b: (i32, i32, i32, i32)) {
-        self.boxes.push(b);
-    }
-
-    fn free(&self, b: (i32, i32, i32, i32)) -> bool {
-        let (bx0, by0, bx1, by1) = self.bounds;
-        b.0 >= bx0
-            && b.1 >= by0
-            && b.2 <= bx1
-            && b.3 <= by1
-            && self
-                .boxes
-                .iter()
-                .all(|o| b.2 <= o.0 || b.0 >= o.2 || b.3 <= o.1 || b.1 >= o.3)
-    }
-
-    /// The first candidate top-left corner where a `w`×`h` box is free; reserves it.
-    pub fn place_exact(&mut self, candidates: &[(i32, i32)], w: i32, h: i32) -> Option<(i32, i32)> {
-        let &(x, y) = candidates
-            .iter()
-            .find(|&&(x, y)| self.free((x, y, x + w, y + h)))?;
-        self.boxes.push((x, y, x + w, y + h));
-        Some((x, y))
-    }
-
-    /// Finds a free spot for a `w`×`h` box near each candidate top-left corner, trying small
-    /// vertical shifts; reserves and returns it, or `None` when nothing is free.
-    pub fn place(&mut self, candidates: &[(i32, i32)], w: i32, h: i32) -> Option<(i32, i32)> {
-        for shift in [0, 1, -1, 2, -2, 3, -3, 4, -4] {
-            for &(x, y) in candidates {
-                let y = y + shift * (h + 2);
-                let b = (x, y, x + w, y + h);
-                if self.free(b) {
-                    self.boxes.push(b);
-                    return Some((x, y));
-                }
-            }
-        }
-        None
-    }
 }

@@ -6,6 +6,7 @@ use super::{DrawResult, Figure};
 use crate::analysis::findings::Severity;
 use crate::history::Trend;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -155,28 +156,7 @@ fn draw_lines<DB: DrawingBackend>(
         })
         .y_desc("Findings")
         .draw()?;
-    // A tick under every day, and its date where there is room: the first and the last
-    // day always (the first dropped if the two would overlap), the others where they keep
-    // clear of the dates already named.
-    let label = anchored(font(13.0), HPos::Center, VPos::Top);
-    let room = text_width("2026-12-31", &label) + 16;
-    let x_of = |i: usize| chart.backend_coord(&(day(i), 0.0));
-    let (last_x, y0) = x_of(n - 1);
-    let mut prev: Option<i32> = None;
-    for (i, (date, _)) in data.dates.iter().enumerate() {
-        let (x, _) = x_of(i);
-        root.draw(&PathElement::new(vec![(x, y0), (x, y0 + 5)], AXIS))?;
-        let clear = prev.is_none_or(|p| x - p >= room);
-        let named = if i + 1 == n {
-            true
-        } else {
-            clear && last_x - x >= room
-        };
-        if named {
-            root.draw_text(date, &label, (x, y0 + 9))?;
-            prev = Some(x);
-        }
-    }
+    draw_dates(root, &chart, data)?;
     for (sev, counts) in &data.counts {
         let color = severity_color(*sev);
         let points: Vec<(f64, f64)> = counts
@@ -211,6 +191,39 @@ fn draw_lines<DB: DrawingBackend>(
             &colored(value.clone(), severity_color(sev)),
             (x + 10, y),
         )?;
+    }
+    Ok(())
+}
+
+/// A tick under every day, and its date where there is room.
+fn draw_dates<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    data: &TrendChart,
+) -> DrawResult<DB> {
+    // A tick under every day, and its date where there is room: the first and the last
+    // day always (the first dropped if the two would overlap), the others where they keep
+    // clear of the dates already named.
+    let label = anchored(font(13.0), HPos::Center, VPos::Top);
+    let room = text_width("2026-12-31", &label) + 16;
+    let day = |i: usize| data.dates[i].1 as f64;
+    let n = data.dates.len();
+    let x_of = |i: usize| chart.backend_coord(&(day(i), 0.0));
+    let (last_x, y0) = x_of(n - 1);
+    let mut prev: Option<i32> = None;
+    for (i, (date, _)) in data.dates.iter().enumerate() {
+        let (x, _) = x_of(i);
+        root.draw(&PathElement::new(vec![(x, y0), (x, y0 + 5)], AXIS))?;
+        let clear = prev.is_none_or(|p| x - p >= room);
+        let named = if i + 1 == n {
+            true
+        } else {
+            clear && last_x - x >= room
+        };
+        if named {
+            root.draw_text(date, &label, (x, y0 + 9))?;
+            prev = Some(x);
+        }
     }
     Ok(())
 }

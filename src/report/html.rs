@@ -207,7 +207,7 @@ pub fn render_limited(report: &Reviewed, charts: &[InlineChart<'_>], limits: Lim
         let _ = writeln!(s, "<li>{} {}</li>", badge(h.severity), esc(&h.text));
     }
     s.push_str("</ol>\n");
-    s.push_str(&chart("spof-ranking"));
+    s.push_str(&chart("root-causes"));
     s.push_str(&chart("untrusted-exposure"));
     s.push_str("</section>\n");
 
