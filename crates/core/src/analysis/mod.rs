@@ -536,8 +536,9 @@ pub fn analyze(
     let concentration = concentration::run(&ctx, &mut findings);
     let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     let coverage = visibility::run(&ctx, &mut findings);
-    severity::apply(&ctx, &mut findings);
+    // Profiles first: their common causes go through the severity table like the rest.
     let profiles = crate::profile::compose::mark(&ctx, &mut findings);
+    severity::apply(&ctx, &mut findings);
 
     // The key ends in the id, and no two findings share an id (each analysis makes at most
     // one finding per kind, level, subject and product; debug builds check), so the order is

@@ -15,6 +15,7 @@
 //!    | `asymmetric_dependency` | `critical` when every product of the dependent country stops; `high` otherwise |
 //!    | `visibility_gap` | `medium` when an input is wholly unmapped; `low` when inputs are only partly mapped |
 //!    | `time_exposure` | `high` when the failure takes half the capacity or more; `medium` from a fifth; `low` below |
+//!    | `common_cause` | as `spof` when the shared sub-tier entity stops the product; as `capacity_at_risk` when it leaves at most 1 − the capacity threshold; `low` otherwise |
 //!
 //! 2. **Revenue at risk** raises it, never lowers it: at least `medium` from
 //!    [`SeverityRules::revenue_medium`] (default 100 million), `high` from
@@ -187,7 +188,7 @@ pub fn raise(severity: Severity, levels: u8) -> Severity {
 pub fn revenue_at_risk(f: &Finding, revenue: Option<f64>) -> Option<f64> {
     let lost = match f.kind {
         Kind::Spof => 1.0,
-        Kind::CapacityAtRisk | Kind::RestrictedParty => 1.0 - f.metric.value,
+        Kind::CapacityAtRisk | Kind::RestrictedParty | Kind::CommonCause => 1.0 - f.metric.value,
         Kind::UntrustedExposure => f.metric.value,
         Kind::TimeExposure if f.metric.name == "revenue_at_risk" => {
             return Some(f.metric.value);

@@ -186,6 +186,7 @@ fn finding(
         estimated_shares: false,
         in_house: false,
         root_cause: None,
+        revenue_at_risk: None,
     }
 }
 
