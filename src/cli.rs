@@ -438,6 +438,9 @@ pub enum ReportFormat {
     Md,
     Json,
     Csv,
+    /// report.pdf, printed from report.html by a Chromium-family browser (not in the default
+    /// set: it needs the browser)
+    Pdf,
 }
 
 impl ReportFormat {
@@ -455,6 +458,7 @@ impl ReportFormat {
             ReportFormat::Md => "report.md",
             ReportFormat::Json => "report.json",
             ReportFormat::Csv => "findings.csv",
+            ReportFormat::Pdf => "report.pdf",
         }
     }
 }
@@ -531,6 +535,22 @@ pub struct AnalysisArgs {
     pub asymmetry_gap: Option<f64>,
     #[command(flatten)]
     pub trust: TrustArgs,
+    #[command(flatten)]
+    pub present: PresentArgs,
+}
+
+/// How the report presents itself: who it is for, and the currency of its money.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PresentArgs {
+    /// The report's title (default: Supply-chain risk report: DATASET)
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The organisation the report is made by or for, shown under the title
+    #[arg(long, value_name = "TEXT")]
+    pub organisation: Option<String>,
+    /// The ISO 4217 code revenues are in (e.g. EUR) [default: USD]
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
 }
 
 /// What makes a scheduled run fail, and what it is compared with.

@@ -61,6 +61,39 @@ pub struct Settings {
     pub as_of: AsOf,
     /// Profile or data, where both describe a node (`--prefer`).
     pub prefer: Option<crate::cli::Prefer>,
+    /// The report's title and organisation (`--title`, `--organisation`, or the config).
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    /// Where `analysis.untrust` and `analysis.trust` came from: the flag or the config file.
+    pub untrust_from: PolicySource,
+    pub trust_from: PolicySource,
+}
+
+/// Where a list of the trust policy was given.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PolicySource {
+    /// Not given (the list is empty).
+    #[default]
+    None,
+    /// `--untrust` / `--trust`.
+    Flag,
+    /// The config file at this path.
+    Config(PathBuf),
+}
+
+impl PolicySource {
+    /// Where a list was picked from by [`pick`]: the flag's values if any, else the config's.
+    fn of<T>(flag: &[T], config: Option<&[T]>, path: Option<&Path>) -> PolicySource {
+        if !flag.is_empty() {
+            PolicySource::Flag
+        } else if config.is_some_and(|c| !c.is_empty()) {
+            PolicySource::Config(
+                path.map_or_else(|| crate::config::DEFAULT_NAME.into(), Path::to_path_buf),
+            )
+        } else {
+            PolicySource::None
+        }
+    }
 }
 
 /// What makes a run fail, what it is compared with, and what it keeps.
@@ -212,8 +245,15 @@ impl Settings {
             product: args.product.clone(),
             untrust: pick(&trust.untrust, config.untrust.as_deref(), &[]),
             trust: pick(&trust.trust, config.trust.as_deref(), &[]),
+            currency: args
+                .present
+                .currency
+                .clone()
+                .or_else(|| config.currency.clone())
+                .map_or(Ok(defaults.currency.clone()), |c| currency(&c))?,
             ..defaults
         };
+        let path = config.path.as_deref();
         Ok(Settings {
             dir,
             analysis,
@@ -230,6 +270,14 @@ impl Settings {
             lists: pick(flags.lists, config.lists.as_deref(), &[]),
             as_of: AsOf::resolve(flags.as_of(), config.as_of)?,
             prefer: trust.prefer,
+            title: args.present.title.clone().or_else(|| config.title.clone()),
+            organisation: args
+                .present
+                .organisation
+                .clone()
+                .or_else(|| config.organisation.clone()),
+            untrust_from: PolicySource::of(&trust.untrust, config.untrust.as_deref(), path),
+            trust_from: PolicySource::of(&trust.trust, config.trust.as_deref(), path),
         })
     }
 
@@ -312,6 +360,18 @@ impl Gate {
             waivers,
             notes,
         })
+    }
+}
+
+/// A currency code as ISO 4217 writes it: three letters, upper case (`eur` is taken as EUR).
+fn currency(text: &str) -> Result<String> {
+    let code = text.trim().to_ascii_uppercase();
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(Error::Usage(format!(
+            "the currency is `{text}` (expected an ISO 4217 code of three letters, e.g. USD, EUR)"
+        )))
     }
 }
 

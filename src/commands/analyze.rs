@@ -73,6 +73,8 @@ pub fn analysed(
     };
     progress.phase("loading dataset");
     let (ds, graph, input) = settings.load_identified(work)?;
+    // Read before the analysis: a bad dataset.toml stops the run before its work.
+    let info = crate::report::context::read_dataset_info(&settings.dir)?;
     if let Against::Baseline(old, path) = against
         && let Some(other) = baseline::OtherDataset::of(old, &ds.name, Some(&input))
     {
@@ -93,13 +95,25 @@ pub fn analysed(
     }
     progress.phase("analysing");
     let report = analysis::analyze(&ds, &graph, &settings.analysis)?;
-    let report = Reviewed::review(
+    let mut report = Reviewed::review(
         report,
         Some(input),
         against,
         &gate.waivers,
         settings.as_of.date,
     );
+    let gaps = report
+        .findings
+        .iter()
+        .filter(|f| f.kind == crate::analysis::findings::Kind::VisibilityGap)
+        .count();
+    report.context = Some(crate::report::context::Context::build(
+        settings,
+        &ds,
+        info,
+        report.input.as_ref(),
+        gaps,
+    ));
     if !quiet {
         let mut err = std::io::stderr().lock();
         for note in &gate.notes {

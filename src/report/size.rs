@@ -273,7 +273,7 @@ pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -
     html += chart_svg(n);
     let mut files = Vec::new();
     let mut in_memory = chart_bytes;
-    for f in ReportFormat::ALL {
+    for f in ReportFormat::ALL.into_iter().chain([ReportFormat::Pdf]) {
         if !formats.contains(&f) {
             continue;
         }
@@ -282,6 +282,8 @@ pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -
             ReportFormat::Md => md,
             ReportFormat::Json => json,
             ReportFormat::Csv => csv,
+            // Printed from the page: about as large (a rough guess; the browser decides).
+            ReportFormat::Pdf => html,
         };
         files.push((f.file_name(), bytes));
         // report.json is streamed to its file; the other formats are made in memory.
