@@ -99,11 +99,14 @@ findings.csv and charts/*.svg|png into --out (default reports/<dataset-name>/). 
 written to a temporary name and renamed only when all are written, so a failed run leaves the \
 previous report intact. The folder is locked for the run (a second run exits 2, or waits with \
 --wait); files of the report set the previous run wrote (listed in .tierscope-manifest) that \
-this run does not write are removed, and nothing else. The same input gives byte-identical \
-files.\n\n\
+this run does not write are removed, and nothing else. The same input and date (--as-of) give \
+byte-identical files. --format pdf also writes report.pdf, printed from the page by a headless \
+Chromium-family browser ($TIERSCOPE_CHROMIUM, else chromium on the PATH); without one it is \
+skipped with a warning, or exits 2 when pdf is the only format.\n\n\
 Examples:\n  tierscope report datasets/legacy-semiconductors\n  \
 tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json --charts svg\n  \
 tierscope report my-data --fail-on critical\n  \
+tierscope report my-data --format html,pdf --title \"Risk review\" --organisation \"Example Ltd\" --currency EUR\n  \
 tierscope report my-data --baseline accepted/report.json --update-baseline --fail-on critical --fail-on-new --history history"
     )]
     Report {

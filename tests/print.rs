@@ -374,3 +374,32 @@ fn the_other_risks_do_not_repeat_the_root_causes() {
             .any(|h| h.text.starts_with("Country China (CN) can stop"))
     );
 }
+
+/// `scripts/screenshot.sh` captures the whole page: the picture is as tall as the page (the
+/// old script stopped at 4,000 px of a 19,000 px page).
+#[test]
+fn the_screenshot_script_captures_the_whole_page() {
+    if tierscope::report::pdf::find_browser().is_none() {
+        eprintln!("note: no Chromium-family browser found: the screenshot test is skipped");
+        return;
+    }
+    let (out, o) = report(BIO, &["--format", "html"]);
+    assert_eq!(o.status.code(), Some(0));
+    let png = out.path().join("page.png");
+    let o = Command::new("bash")
+        .arg("scripts/screenshot.sh")
+        .arg(out.path().join("report.html"))
+        .arg(&png)
+        .arg("1200")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    assert_eq!(width, 1200);
+    assert!(height > 10_000, "only {height} px captured");
+    let said = text(&o.stdout);
+    assert!(said.contains(&format!("1200 x {height} px")), "{said}");
+}
