@@ -200,59 +200,8 @@ impl Settings {
             })?;
         let none = AnalysisArgs::default();
         let args = flags.analysis.unwrap_or(&none);
-        let defaults = analysis::Settings::default();
-        let t = &config.thresholds;
-        let threshold = |flag: Option<f64>, key: Option<f64>, name: &str, default: f64| {
-            let v = flag.or(key).unwrap_or(default);
-            if (0.0..=1.0).contains(&v) {
-                Ok(v)
-            } else {
-                Err(Error::Usage(format!(
-                    "the {name} is {v} (expected a number from 0 to 1)"
-                )))
-            }
-        };
-        let mut levels = pick(&args.level, config.levels.as_deref(), &Level::ALL);
-        levels.sort();
-        levels.dedup();
         let trust = flags.trust.unwrap_or(&args.trust);
-        let analysis = analysis::Settings {
-            capacity_threshold: threshold(
-                args.capacity_threshold,
-                t.capacity,
-                "capacity threshold",
-                defaults.capacity_threshold,
-            )?,
-            hhi_threshold: threshold(
-                args.hhi_threshold,
-                t.hhi,
-                "HHI threshold",
-                defaults.hhi_threshold,
-            )?,
-            asymmetry_min: threshold(
-                args.asymmetry_min,
-                t.asymmetry_min,
-                "asymmetry minimum",
-                defaults.asymmetry_min,
-            )?,
-            asymmetry_gap: threshold(
-                args.asymmetry_gap,
-                t.asymmetry_gap,
-                "asymmetry gap",
-                defaults.asymmetry_gap,
-            )?,
-            levels,
-            product: args.product.clone(),
-            untrust: pick(&trust.untrust, config.untrust.as_deref(), &[]),
-            trust: pick(&trust.trust, config.trust.as_deref(), &[]),
-            currency: args
-                .present
-                .currency
-                .clone()
-                .or_else(|| config.currency.clone())
-                .map_or(Ok(defaults.currency.clone()), |c| currency(&c))?,
-            ..defaults
-        };
+        let analysis = analysis_settings(args, trust, config)?;
         let path = config.path.as_deref();
         Ok(Settings {
             dir,
@@ -361,6 +310,66 @@ impl Gate {
             notes,
         })
     }
+}
+
+/// The analysis settings: `args` over the config over the defaults, each checked.
+fn analysis_settings(
+    args: &AnalysisArgs,
+    trust: &TrustArgs,
+    config: &Config,
+) -> Result<analysis::Settings> {
+    let defaults = analysis::Settings::default();
+    let t = &config.thresholds;
+    let threshold = |flag: Option<f64>, key: Option<f64>, name: &str, default: f64| {
+        let v = flag.or(key).unwrap_or(default);
+        if (0.0..=1.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(Error::Usage(format!(
+                "the {name} is {v} (expected a number from 0 to 1)"
+            )))
+        }
+    };
+    let mut levels = pick(&args.level, config.levels.as_deref(), &Level::ALL);
+    levels.sort();
+    levels.dedup();
+    Ok(analysis::Settings {
+        capacity_threshold: threshold(
+            args.capacity_threshold,
+            t.capacity,
+            "capacity threshold",
+            defaults.capacity_threshold,
+        )?,
+        hhi_threshold: threshold(
+            args.hhi_threshold,
+            t.hhi,
+            "HHI threshold",
+            defaults.hhi_threshold,
+        )?,
+        asymmetry_min: threshold(
+            args.asymmetry_min,
+            t.asymmetry_min,
+            "asymmetry minimum",
+            defaults.asymmetry_min,
+        )?,
+        asymmetry_gap: threshold(
+            args.asymmetry_gap,
+            t.asymmetry_gap,
+            "asymmetry gap",
+            defaults.asymmetry_gap,
+        )?,
+        levels,
+        product: args.product.clone(),
+        untrust: pick(&trust.untrust, config.untrust.as_deref(), &[]),
+        trust: pick(&trust.trust, config.trust.as_deref(), &[]),
+        currency: args
+            .present
+            .currency
+            .clone()
+            .or_else(|| config.currency.clone())
+            .map_or(Ok(defaults.currency.clone()), |c| currency(&c))?,
+        ..defaults
+    })
 }
 
 /// A currency code as ISO 4217 writes it: three letters, upper case (`eur` is taken as EUR).

@@ -102,51 +102,11 @@ pub fn analysed(
         &gate.waivers,
         settings.as_of.date,
     );
-    let gaps = report
-        .findings
-        .iter()
-        .filter(|f| f.kind == crate::analysis::findings::Kind::VisibilityGap)
-        .count();
-    report.context = Some(crate::report::context::Context::build(
-        settings,
-        &ds,
-        info,
-        report.input.as_ref(),
-        gaps,
+    report.context = Some(crate::report::context::Context::of(
+        settings, &ds, info, &report,
     ));
     if !quiet {
-        let mut err = std::io::stderr().lock();
-        for note in &gate.notes {
-            let _ = writeln!(err, "note: {}", t(note));
-        }
-        if let Against::NotYet(path) = against {
-            let _ = writeln!(
-                err,
-                "note: no baseline at {} yet: every finding counts as new",
-                t(&path.display().to_string())
-            );
-        }
-        for w in &report.marks.waivers.expired {
-            let _ = writeln!(
-                err,
-                "warning: waiver `{}` expired on {} and no longer applies ({})",
-                t(&w.id),
-                w.expires,
-                t(&w.reason)
-            );
-        }
-        for w in &report.marks.waivers.unused {
-            let _ = writeln!(err, "note: waiver `{}` matches no finding", t(&w.id));
-        }
-        if let Some(b) = report.marks.baseline()
-            && !b.method_changes.is_empty()
-        {
-            let _ = writeln!(
-                err,
-                "note: the method changed since the baseline ({}); new and resolved findings may come from that",
-                t(&b.method_changes.join("; "))
-            );
-        }
+        say_notes(gate, against, &report);
     }
     Ok((ds, graph, report))
 }
@@ -213,4 +173,41 @@ pub fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
     })?;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     Ok((dir.unwrap_or(Path::new(".")), name))
+}
+
+/// What the gate has to say on stderr: its notes, a baseline not there yet, waivers that
+/// expired or match nothing, a method changed since the baseline.
+fn say_notes(gate: &crate::settings::Gate, against: Against<'_>, report: &Reviewed) {
+    let mut err = std::io::stderr().lock();
+    for note in &gate.notes {
+        let _ = writeln!(err, "note: {}", t(note));
+    }
+    if let Against::NotYet(path) = against {
+        let _ = writeln!(
+            err,
+            "note: no baseline at {} yet: every finding counts as new",
+            t(&path.display().to_string())
+        );
+    }
+    for w in &report.marks.waivers.expired {
+        let _ = writeln!(
+            err,
+            "warning: waiver `{}` expired on {} and no longer applies ({})",
+            t(&w.id),
+            w.expires,
+            t(&w.reason)
+        );
+    }
+    for w in &report.marks.waivers.unused {
+        let _ = writeln!(err, "note: waiver `{}` matches no finding", t(&w.id));
+    }
+    if let Some(b) = report.marks.baseline()
+        && !b.method_changes.is_empty()
+    {
+        let _ = writeln!(
+            err,
+            "note: the method changed since the baseline ({}); new and resolved findings may come from that",
+            t(&b.method_changes.join("; "))
+        );
+    }
 }

@@ -134,6 +134,21 @@ pub fn read_dataset_info(dir: &Path) -> Result<DatasetInfo> {
 }
 
 impl Context {
+    /// [`Context::build`] for a reviewed report (its input identity and visibility gaps).
+    pub fn of(
+        settings: &Settings,
+        ds: &Dataset,
+        dataset: DatasetInfo,
+        report: &crate::gate::Reviewed,
+    ) -> Context {
+        let gaps = report
+            .findings
+            .iter()
+            .filter(|f| f.kind == crate::analysis::findings::Kind::VisibilityGap)
+            .count();
+        Context::build(settings, ds, dataset, report.input.as_ref(), gaps)
+    }
+
     /// The context of a run of `settings` on `ds` (loaded, with the trust policy applied).
     /// `gaps` is the number of visibility findings, which the assumptions point to.
     /// `dataset` is what [`read_dataset_info`] read (before the analysis, so that a bad file
