@@ -188,11 +188,7 @@ fn summary(s: &mut String, report: &Reviewed) {
         let _ = writeln!(
             s,
             "\n## In-house single points of failure\n\nThe maker's own plants, which alone can stop its product: counted apart from supplier risk ({} no other).\n",
-            if only == 1 {
-                "1 product has".to_string()
-            } else {
-                format!("{only} products have")
-            }
+            crate::report::plural(only, "product has", "products have")
         );
         for line in &own {
             let _ = writeln!(s, "- {}", cell(line));

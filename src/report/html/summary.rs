@@ -168,11 +168,7 @@ fn in_house(s: &mut String, report: &Reviewed) {
     let _ = writeln!(
         s,
         "<h3>In-house single points of failure</h3>\n<p class=\"muted\">The maker's own plants, which alone can stop its product: counted apart from supplier risk ({} no other).</p>\n<ul>",
-        if only_in_house == 1 {
-            "1 product has".to_string()
-        } else {
-            format!("{only_in_house} products have")
-        }
+        crate::report::plural(only_in_house, "product has", "products have")
     );
     for line in &own {
         let _ = writeln!(s, "<li>{}</li>", esc(line));
