@@ -34,7 +34,7 @@ table.with-product th:nth-child(1){width:10%}table.with-product th:nth-child(2){
 #all-findings th:nth-child(1){width:9%}#all-findings th:nth-child(2){width:9%}#all-findings th:nth-child(3){width:7%}#all-findings th:nth-child(4){width:12%}#all-findings th:nth-child(5){width:12%}#all-findings th:nth-child(6){width:9%}#all-findings th:nth-child(7){width:26%}#all-findings th:nth-child(8){width:16%}
 .chart{border:0;padding:0;overflow:visible}.chart svg{width:100%;max-width:100%;height:auto}
 #summary .chart{break-before:page}
-#summary{font-size:9pt}#summary h2{margin:0 0 6px}#summary h3{font-size:11pt;margin:10px 0 3px}#summary p.muted{margin:2px 0}#summary ol,#summary ul{margin:2px 0}#summary li{margin:2px 0}
+#summary{font-size:9pt;line-height:1.3}#summary h2{margin:0 0 6px}#summary h3{font-size:11pt;margin:10px 0 3px}#summary p.muted{margin:2px 0}#summary ol,#summary ul{margin:2px 0}#summary li{margin:2px 0}
 #summary .cards{flex-wrap:nowrap;gap:6px;margin:6px 0}#summary .card{min-width:0;flex:1;padding:4px 8px}#summary .card b{font-size:15pt}#summary .card span{font-size:7.5pt;line-height:1.2;display:block}#summary .path{font-size:7pt}
 details::details-content{content-visibility:visible;display:block}details>summary{color:var(--ink);font-weight:600}
 a{color:inherit;text-decoration:none}
