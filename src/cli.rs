@@ -99,11 +99,14 @@ findings.csv and charts/*.svg|png into --out (default reports/<dataset-name>/). 
 written to a temporary name and renamed only when all are written, so a failed run leaves the \
 previous report intact. The folder is locked for the run (a second run exits 2, or waits with \
 --wait); files of the report set the previous run wrote (listed in .tierscope-manifest) that \
-this run does not write are removed, and nothing else. The same input gives byte-identical \
-files.\n\n\
+this run does not write are removed, and nothing else. The same input and date (--as-of) give \
+byte-identical files. --format pdf also writes report.pdf, printed from the page by a headless \
+Chromium-family browser ($TIERSCOPE_CHROMIUM, else chromium on the PATH); without one it is \
+skipped with a warning, or exits 2 when pdf is the only format.\n\n\
 Examples:\n  tierscope report datasets/legacy-semiconductors\n  \
 tierscope report datasets/biologic-ingredients --out /tmp/bio --format html,json --charts svg\n  \
 tierscope report my-data --fail-on critical\n  \
+tierscope report my-data --format html,pdf --title \"Risk review\" --organisation \"Example Ltd\" --currency EUR\n  \
 tierscope report my-data --baseline accepted/report.json --update-baseline --fail-on critical --fail-on-new --history history"
     )]
     Report {
@@ -449,6 +452,9 @@ pub enum ReportFormat {
     Md,
     Json,
     Csv,
+    /// report.pdf, printed from report.html by a Chromium-family browser (not in the default
+    /// set: it needs the browser)
+    Pdf,
 }
 
 impl ReportFormat {
@@ -466,6 +472,7 @@ impl ReportFormat {
             ReportFormat::Md => "report.md",
             ReportFormat::Json => "report.json",
             ReportFormat::Csv => "findings.csv",
+            ReportFormat::Pdf => "report.pdf",
         }
     }
 }
@@ -549,6 +556,22 @@ pub struct AnalysisArgs {
     pub asymmetry_gap: Option<f64>,
     #[command(flatten)]
     pub trust: TrustArgs,
+    #[command(flatten)]
+    pub present: PresentArgs,
+}
+
+/// How the report presents itself: who it is for, and the currency of its money.
+#[derive(Debug, Clone, Args, Default)]
+pub struct PresentArgs {
+    /// The report's title (default: Supply-chain risk report: DATASET)
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The organisation the report is made by or for, shown under the title
+    #[arg(long, value_name = "TEXT")]
+    pub organisation: Option<String>,
+    /// The ISO 4217 code revenues are in (e.g. EUR) [default: USD]
+    #[arg(long, value_name = "CODE")]
+    pub currency: Option<String>,
 }
 
 /// What makes a scheduled run fail, and what it is compared with.

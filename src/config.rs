@@ -15,6 +15,9 @@
 //! untrust = ["CN", "RU"]
 //! trust = []
 //! levels = ["entity", "owner", "country", "untrusted"]
+//! title = "Semiconductor supply: risk review"
+//! organisation = "Example Ministry"
+//! currency = "USD"
 //!
 //! [thresholds]
 //! capacity = 0.5
@@ -70,6 +73,11 @@ pub struct Config {
     pub as_of: Option<crate::waiver::Date>,
     pub untrust: Option<Vec<String>>,
     pub trust: Option<Vec<String>>,
+    /// The report's title, organisation and currency (`--title`, `--organisation`,
+    /// `--currency`).
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    pub currency: Option<String>,
     pub levels: Option<Vec<Level>>,
     /// Restricted-party list files for `screen`.
     pub lists: Option<Vec<PathBuf>>,

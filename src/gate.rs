@@ -34,6 +34,9 @@ pub struct Reviewed {
     pub marks: Marks,
     /// The identity of the files analysed (absent for a report made in memory).
     pub input: Option<InputIdentity>,
+    /// What the report states first: title, date, dataset sources and caveats, trust policy,
+    /// assumptions (set by the command line; absent for a report made in memory).
+    pub context: Option<crate::report::context::Context>,
 }
 
 impl std::ops::Deref for Reviewed {
@@ -62,6 +65,7 @@ impl Reviewed {
             report,
             marks: Marks::default(),
             input: None,
+            context: None,
         }
     }
 
@@ -149,6 +153,7 @@ impl Reviewed {
             report,
             marks,
             input,
+            context: None,
         }
     }
 

@@ -61,6 +61,39 @@ pub struct Settings {
     pub as_of: AsOf,
     /// Profile or data, where both describe a node (`--prefer`).
     pub prefer: Option<crate::cli::Prefer>,
+    /// The report's title and organisation (`--title`, `--organisation`, or the config).
+    pub title: Option<String>,
+    pub organisation: Option<String>,
+    /// Where `analysis.untrust` and `analysis.trust` came from: the flag or the config file.
+    pub untrust_from: PolicySource,
+    pub trust_from: PolicySource,
+}
+
+/// Where a list of the trust policy was given.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PolicySource {
+    /// Not given (the list is empty).
+    #[default]
+    None,
+    /// `--untrust` / `--trust`.
+    Flag,
+    /// The config file at this path.
+    Config(PathBuf),
+}
+
+impl PolicySource {
+    /// Where a list was picked from by [`pick`]: the flag's values if any, else the config's.
+    fn of<T>(flag: &[T], config: Option<&[T]>, path: Option<&Path>) -> PolicySource {
+        if !flag.is_empty() {
+            PolicySource::Flag
+        } else if config.is_some_and(|c| !c.is_empty()) {
+            PolicySource::Config(
+                path.map_or_else(|| crate::config::DEFAULT_NAME.into(), Path::to_path_buf),
+            )
+        } else {
+            PolicySource::None
+        }
+    }
 }
 
 /// What makes a run fail, what it is compared with, and what it keeps.
@@ -167,54 +200,9 @@ impl Settings {
             })?;
         let none = AnalysisArgs::default();
         let args = flags.analysis.unwrap_or(&none);
-        let defaults = analysis::Settings::default();
-        let t = &config.thresholds;
-        let threshold = |flag: Option<f64>, key: Option<f64>, name: &str, default: f64| {
-            let v = flag.or(key).unwrap_or(default);
-            if (0.0..=1.0).contains(&v) {
-                Ok(v)
-            } else {
-                Err(Error::Usage(format!(
-                    "the {name} is {v} (expected a number from 0 to 1)"
-                )))
-            }
-        };
-        let mut levels = pick(&args.level, config.levels.as_deref(), &Level::ALL);
-        levels.sort();
-        levels.dedup();
         let trust = flags.trust.unwrap_or(&args.trust);
-        let analysis = analysis::Settings {
-            capacity_threshold: threshold(
-                args.capacity_threshold,
-                t.capacity,
-                "capacity threshold",
-                defaults.capacity_threshold,
-            )?,
-            hhi_threshold: threshold(
-                args.hhi_threshold,
-                t.hhi,
-                "HHI threshold",
-                defaults.hhi_threshold,
-            )?,
-            asymmetry_min: threshold(
-                args.asymmetry_min,
-                t.asymmetry_min,
-                "asymmetry minimum",
-                defaults.asymmetry_min,
-            )?,
-            asymmetry_gap: threshold(
-                args.asymmetry_gap,
-                t.asymmetry_gap,
-                "asymmetry gap",
-                defaults.asymmetry_gap,
-            )?,
-            levels,
-            product: args.product.clone(),
-            untrust: pick(&trust.untrust, config.untrust.as_deref(), &[]),
-            trust: pick(&trust.trust, config.trust.as_deref(), &[]),
-            severity: severity_rules(config)?,
-            ..defaults
-        };
+        let analysis = analysis_settings(args, trust, config)?;
+        let path = config.path.as_deref();
         Ok(Settings {
             dir,
             analysis,
@@ -231,6 +219,14 @@ impl Settings {
             lists: pick(flags.lists, config.lists.as_deref(), &[]),
             as_of: AsOf::resolve(flags.as_of(), config.as_of)?,
             prefer: trust.prefer,
+            title: args.present.title.clone().or_else(|| config.title.clone()),
+            organisation: args
+                .present
+                .organisation
+                .clone()
+                .or_else(|| config.organisation.clone()),
+            untrust_from: PolicySource::of(&trust.untrust, config.untrust.as_deref(), path),
+            trust_from: PolicySource::of(&trust.trust, config.trust.as_deref(), path),
         })
     }
 
@@ -313,6 +309,79 @@ impl Gate {
             waivers,
             notes,
         })
+    }
+}
+
+/// The analysis settings: `args` over the config over the defaults, each checked.
+fn analysis_settings(
+    args: &AnalysisArgs,
+    trust: &TrustArgs,
+    config: &Config,
+) -> Result<analysis::Settings> {
+    let defaults = analysis::Settings::default();
+    let t = &config.thresholds;
+    let threshold = |flag: Option<f64>, key: Option<f64>, name: &str, default: f64| {
+        let v = flag.or(key).unwrap_or(default);
+        if (0.0..=1.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(Error::Usage(format!(
+                "the {name} is {v} (expected a number from 0 to 1)"
+            )))
+        }
+    };
+    let mut levels = pick(&args.level, config.levels.as_deref(), &Level::ALL);
+    levels.sort();
+    levels.dedup();
+    Ok(analysis::Settings {
+        capacity_threshold: threshold(
+            args.capacity_threshold,
+            t.capacity,
+            "capacity threshold",
+            defaults.capacity_threshold,
+        )?,
+        hhi_threshold: threshold(
+            args.hhi_threshold,
+            t.hhi,
+            "HHI threshold",
+            defaults.hhi_threshold,
+        )?,
+        asymmetry_min: threshold(
+            args.asymmetry_min,
+            t.asymmetry_min,
+            "asymmetry minimum",
+            defaults.asymmetry_min,
+        )?,
+        asymmetry_gap: threshold(
+            args.asymmetry_gap,
+            t.asymmetry_gap,
+            "asymmetry gap",
+            defaults.asymmetry_gap,
+        )?,
+        levels,
+        product: args.product.clone(),
+        untrust: pick(&trust.untrust, config.untrust.as_deref(), &[]),
+        trust: pick(&trust.trust, config.trust.as_deref(), &[]),
+        currency: args
+            .present
+            .currency
+            .clone()
+            .or_else(|| config.currency.clone())
+            .map_or(Ok(defaults.currency.clone()), |c| currency(&c))?,
+        severity: severity_rules(config)?,
+        ..defaults
+    })
+}
+
+/// A currency code as ISO 4217 writes it: three letters, upper case (`eur` is taken as EUR).
+fn currency(text: &str) -> Result<String> {
+    let code = text.trim().to_ascii_uppercase();
+    if code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(code)
+    } else {
+        Err(Error::Usage(format!(
+            "the currency is `{text}` (expected an ISO 4217 code of three letters, e.g. USD, EUR)"
+        )))
     }
 }
 

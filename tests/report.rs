@@ -486,30 +486,38 @@ fn an_output_path_that_is_a_file_is_a_clear_error() {
     assert_eq!(std::fs::read(&file).unwrap(), b"x");
 }
 
+/// The date of the committed sample reports, as `SOURCE_DATE_EPOCH` (2025-12-06).
+const SAMPLE_EPOCH: &str = "1765000000";
+
 /// The committed sample reports in `reports/` are what the current code writes.
 #[test]
 fn committed_sample_reports_are_fresh() {
     for name in DATASETS {
         let committed = Path::new("reports").join(name);
         let fresh = tempfile::tempdir().unwrap();
-        let o = run(&[
-            "report",
-            &format!("datasets/{name}"),
-            "--out",
-            fresh.path().to_str().unwrap(),
-        ]);
+        // The samples are dated 2025-12-06 (the date a report states is part of its bytes).
+        let o = Command::new(env!("CARGO_BIN_EXE_tierscope"))
+            .args([
+                "report",
+                &format!("datasets/{name}"),
+                "--out",
+                fresh.path().to_str().unwrap(),
+            ])
+            .env("SOURCE_DATE_EPOCH", SAMPLE_EPOCH)
+            .output()
+            .expect("the binary runs");
         assert_eq!(o.status.code(), Some(0));
         let (a, b) = (list(&committed), list(fresh.path()));
         let names = |l: &[(PathBuf, Vec<u8>)]| l.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
         assert_eq!(
             names(&a),
             names(&b),
-            "reports/{name} is stale: run `cargo run --release -- report datasets/{name}`"
+            "reports/{name} is stale: run `SOURCE_DATE_EPOCH={SAMPLE_EPOCH} cargo run --release -- report datasets/{name}`"
         );
         for ((p, x), (_, y)) in a.iter().zip(&b) {
             assert!(
                 x == y,
-                "reports/{name}/{} is stale: run `cargo run --release -- report datasets/{name}`",
+                "reports/{name}/{} is stale: run `SOURCE_DATE_EPOCH={SAMPLE_EPOCH} cargo run --release -- report datasets/{name}`",
                 p.display()
             );
         }

@@ -73,6 +73,8 @@ pub fn analysed(
     };
     progress.phase("loading dataset");
     let (ds, graph, input) = settings.load_identified(work)?;
+    // Read before the analysis: a bad dataset.toml stops the run before its work.
+    let info = crate::report::context::read_dataset_info(&settings.dir)?;
     if let Against::Baseline(old, path) = against
         && let Some(other) = baseline::OtherDataset::of(old, &ds.name, Some(&input))
     {
@@ -93,46 +95,18 @@ pub fn analysed(
     }
     progress.phase("analysing");
     let report = analysis::analyze(&ds, &graph, &settings.analysis)?;
-    let report = Reviewed::review(
+    let mut report = Reviewed::review(
         report,
         Some(input),
         against,
         &gate.waivers,
         settings.as_of.date,
     );
+    report.context = Some(crate::report::context::Context::of(
+        settings, &ds, info, &report,
+    ));
     if !quiet {
-        let mut err = std::io::stderr().lock();
-        for note in &gate.notes {
-            let _ = writeln!(err, "note: {}", t(note));
-        }
-        if let Against::NotYet(path) = against {
-            let _ = writeln!(
-                err,
-                "note: no baseline at {} yet: every finding counts as new",
-                t(&path.display().to_string())
-            );
-        }
-        for w in &report.marks.waivers.expired {
-            let _ = writeln!(
-                err,
-                "warning: waiver `{}` expired on {} and no longer applies ({})",
-                t(&w.id),
-                w.expires,
-                t(&w.reason)
-            );
-        }
-        for w in &report.marks.waivers.unused {
-            let _ = writeln!(err, "note: waiver `{}` matches no finding", t(&w.id));
-        }
-        if let Some(b) = report.marks.baseline()
-            && !b.method_changes.is_empty()
-        {
-            let _ = writeln!(
-                err,
-                "note: the method changed since the baseline ({}); new and resolved findings may come from that",
-                t(&b.method_changes.join("; "))
-            );
-        }
+        say_notes(gate, against, &report);
     }
     Ok((ds, graph, report))
 }
@@ -199,4 +173,41 @@ pub fn split(path: &Path) -> Result<(&Path, &std::ffi::OsStr)> {
     })?;
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
     Ok((dir.unwrap_or(Path::new(".")), name))
+}
+
+/// What the gate has to say on stderr: its notes, a baseline not there yet, waivers that
+/// expired or match nothing, a method changed since the baseline.
+fn say_notes(gate: &crate::settings::Gate, against: Against<'_>, report: &Reviewed) {
+    let mut err = std::io::stderr().lock();
+    for note in &gate.notes {
+        let _ = writeln!(err, "note: {}", t(note));
+    }
+    if let Against::NotYet(path) = against {
+        let _ = writeln!(
+            err,
+            "note: no baseline at {} yet: every finding counts as new",
+            t(&path.display().to_string())
+        );
+    }
+    for w in &report.marks.waivers.expired {
+        let _ = writeln!(
+            err,
+            "warning: waiver `{}` expired on {} and no longer applies ({})",
+            t(&w.id),
+            w.expires,
+            t(&w.reason)
+        );
+    }
+    for w in &report.marks.waivers.unused {
+        let _ = writeln!(err, "note: waiver `{}` matches no finding", t(&w.id));
+    }
+    if let Some(b) = report.marks.baseline()
+        && !b.method_changes.is_empty()
+    {
+        let _ = writeln!(
+            err,
+            "note: the method changed since the baseline ({}); new and resolved findings may come from that",
+            t(&b.method_changes.join("; "))
+        );
+    }
 }

@@ -45,10 +45,11 @@ pub fn run(
     } else {
         None
     };
+    let (formats, browser) = pdf_browser(&settings.formats)?;
     let progress = Progress::new(quiet);
     let (ds, graph, report) = analyze::analysed(settings, &progress, quiet, limits::REPORT)?;
     let charts = settings.charts.iter().any(|c| *c != ChartFormat::None);
-    let estimate = report::size::report_files(&report, &settings.formats, charts);
+    let estimate = report::size::report_files(&report, &formats, charts);
     super::check_size(settings, &estimate, options.max_output, "the report")?;
     let lock = match early {
         Some(lock) => lock,
@@ -70,18 +71,63 @@ pub fn run(
         &report,
         &ds,
         &graph,
-        &settings.formats,
+        &formats,
         &settings.charts,
         &report::Options {
             csv_guard: options.csv_guard,
+            browser,
         },
     )?;
     progress.phase("writing");
     staging.commit()?;
     progress.done();
+    finish(settings, &report, &target, &paths, quiet, out)
+}
+
+/// The formats to write and the browser that prints report.pdf. Without a browser,
+/// report.pdf is left out with a warning on stderr (even under `--quiet`), or, when it is the
+/// only format asked for, the run stops with exit code 2 before any work.
+fn pdf_browser(formats: &[ReportFormat]) -> Result<(Vec<ReportFormat>, Option<PathBuf>)> {
+    if !formats.contains(&ReportFormat::Pdf) {
+        return Ok((formats.to_vec(), None));
+    }
+    if let Some(browser) = report::pdf::find_browser() {
+        return Ok((formats.to_vec(), Some(browser)));
+    }
+    let what = format!(
+        "report.pdf needs a Chromium-family browser and none was found (looked for {})",
+        report::pdf::looked_for()
+    );
+    let rest: Vec<ReportFormat> = formats
+        .iter()
+        .copied()
+        .filter(|f| *f != ReportFormat::Pdf)
+        .collect();
+    if rest.is_empty() {
+        return Err(Error::Usage(format!(
+            "{what}: install chromium, or set {} to the browser's path",
+            report::pdf::BROWSER_ENV
+        )));
+    }
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "warning: {what}: writing the other formats without report.pdf"
+    );
+    Ok((rest, None))
+}
+
+/// Lists the files written, then gates the run as `analyze` does.
+fn finish(
+    settings: &Settings,
+    report: &crate::gate::Reviewed,
+    target: &Path,
+    paths: &[PathBuf],
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<i32> {
     if !quiet {
         let mut listing = String::new();
-        for path in &paths {
+        for path in paths {
             let path = target.join(path).display().to_string();
             listing.push_str(&format!("wrote {}\n", t(&path)));
         }
@@ -103,7 +149,7 @@ pub fn run(
         .then(|| target.join(ReportFormat::Json.file_name()));
     analyze::finish(
         settings,
-        &report,
+        report,
         main.as_deref(),
         json.as_deref(),
         quiet,

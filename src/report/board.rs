@@ -37,6 +37,24 @@ pub fn cause_lines(report: &Report, max: usize) -> Vec<CauseLine> {
         .collect()
 }
 
+/// The headlines ([`super::headlines`]) that the root causes the summary lists do not
+/// already say: each fact is said once, by its root cause, and what no root cause covers
+/// follows. At most `max`.
+pub fn other_headlines(report: &Report, max: usize) -> Vec<super::Headline> {
+    let mut causes: Vec<_> = report.root_causes.iter().collect();
+    causes.sort_by_key(|c| c.in_house);
+    let covered: std::collections::HashSet<&str> = causes
+        .into_iter()
+        .take(ROOT_CAUSES)
+        .flat_map(|c| c.findings.iter().map(String::as_str))
+        .collect();
+    super::headlines(report, usize::MAX)
+        .into_iter()
+        .filter(|h| !h.ids.iter().all(|id| covered.contains(id.as_str())))
+        .take(max)
+        .collect()
+}
+
 fn path_text(path: &[NodeRef]) -> String {
     path.iter()
         .map(|n| format!("{}/{}", n.entity, n.item))
@@ -64,7 +82,7 @@ pub fn stoppable(report: &Report) -> (usize, usize) {
 }
 
 /// How many in-house single points of failure the summary names; the rest are counted.
-pub const IN_HOUSE_LINES: usize = 6;
+pub const IN_HOUSE_LINES: usize = 3;
 
 /// The in-house single points of failure, as `plant can stop product` lines: at most
 /// [`IN_HOUSE_LINES`], then a line counting the rest.

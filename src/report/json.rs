@@ -31,6 +31,8 @@ struct Whole<'a> {
     dataset: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     input: Option<&'a InputIdentity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'a super::context::Context>,
     settings: &'a Settings,
     summary: &'a ReportSummary,
     products: &'a [ProductSummary],
@@ -64,6 +66,7 @@ impl<'a> Whole<'a> {
             tool: &report.tool,
             dataset: &report.dataset,
             input: report.input.as_ref(),
+            context: report.context.as_ref(),
             settings: &report.settings,
             summary: &report.summary,
             products: &report.products,

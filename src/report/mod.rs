@@ -6,10 +6,12 @@
 
 pub mod board;
 pub mod cleanup;
+pub mod context;
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod pdf;
 pub mod size;
 pub mod text;
 pub mod write;
@@ -65,16 +67,19 @@ pub fn render_to(
 }
 
 /// How the files are rendered, beyond which ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     /// Guard `findings.csv` against formula injection (`--no-csv-guard` turns it off).
     pub csv_guard: crate::guard::CsvGuard,
+    /// The browser that prints report.pdf; `None`: found by [`pdf::find_browser`].
+    pub browser: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             csv_guard: crate::guard::CsvGuard::On,
+            browser: None,
         }
     }
 }
@@ -108,7 +113,7 @@ pub fn render_to_with(
         || {
             rayon::join(
                 || {
-                    if svg || png || wants(ReportFormat::Html) {
+                    if svg || png || wants(ReportFormat::Html) || wants(ReportFormat::Pdf) {
                         crate::chart::try_render_all(&report.report, ds, g)
                     } else {
                         Ok(Vec::new())
@@ -144,11 +149,16 @@ pub fn render_to_with(
             svg: &c.svg,
         })
         .collect();
-    file(ReportFormat::Html, &mut |w| {
-        w.write_all(&html::render(report, &inline))
-    })?;
+    if wants(ReportFormat::Html) || wants(ReportFormat::Pdf) {
+        let page = html::render(report, &inline);
+        file(ReportFormat::Html, &mut |w| w.write_all(&page))?;
+        if wants(ReportFormat::Pdf) {
+            print_pdf(sink, &page, options)?;
+        }
+    }
     let mut paths: Vec<PathBuf> = ReportFormat::ALL
         .into_iter()
+        .chain([ReportFormat::Pdf])
         .filter(|&f| wants(f))
         .map(|f| f.file_name().into())
         .collect();
@@ -165,6 +175,29 @@ pub fn render_to_with(
         }
     }
     Ok(paths)
+}
+
+/// `n` and the noun that goes with it: `1 finding`, `3 findings`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Prints `page` to report.pdf in `sink`, with the browser of `options` or the one found.
+fn print_pdf(sink: &dyn write::Sink, page: &[u8], options: &Options) -> crate::error::Result<()> {
+    let browser = options
+        .browser
+        .clone()
+        .or_else(pdf::find_browser)
+        .ok_or_else(|| {
+            crate::error::Error::Usage(format!(
+                "report.pdf needs a Chromium-family browser and none was found (looked for {})",
+                pdf::looked_for()
+            ))
+        })?;
+    let bytes = pdf::print(&browser, page)?;
+    sink.file(Path::new(ReportFormat::Pdf.file_name()), &mut |w| {
+        w.write_all(&bytes)
+    })
 }
 
 /// Rows of one table of the pages meant for reading (HTML, Markdown): the most severe come
@@ -208,6 +241,44 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
     };
     let revenue_of =
         |f: &Finding| -> f64 { product_of(f).and_then(|p| p.annual_revenue).unwrap_or(0.0) };
+    let mut lines = spof_lines(report, &product_of, &revenue_of);
+    for f in &report.findings {
+        let wanted = match f.kind {
+            Kind::AsymmetricDependency => true,
+            Kind::UntrustedExposure => f.metric.value >= 0.5,
+            _ => false,
+        };
+        if wanted {
+            let revenue = revenue_of(f);
+            lines.push((
+                f.severity,
+                1,
+                revenue,
+                Headline {
+                    severity: f.severity,
+                    text: f.message.clone(),
+                    ids: vec![f.id.clone()],
+                    revenue,
+                },
+            ));
+        }
+    }
+    lines.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(b.1.cmp(&a.1))
+            .then(b.2.total_cmp(&a.2))
+            .then(a.3.text.cmp(&b.3.text))
+    });
+    lines.into_iter().take(max).map(|l| l.3).collect()
+}
+
+/// The headline lines of single points of failure, grouped by (level, subject), each with
+/// its severity, product count and revenue for the ranking.
+fn spof_lines<'a>(
+    report: &'a Report,
+    product_of: &dyn Fn(&Finding) -> Option<&'a crate::analysis::ProductSummary>,
+    revenue_of: &dyn Fn(&Finding) -> f64,
+) -> Vec<(Severity, usize, f64, Headline)> {
     let mut lines: Vec<(Severity, usize, f64, Headline)> = Vec::new();
     // Single points of failure by (level, subject); restricted parties that alone stop a
     // product are named on their entity's line.
@@ -275,34 +346,7 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
             },
         ));
     }
-    for f in &report.findings {
-        let wanted = match f.kind {
-            Kind::AsymmetricDependency => true,
-            Kind::UntrustedExposure => f.metric.value >= 0.5,
-            _ => false,
-        };
-        if wanted {
-            let revenue = revenue_of(f);
-            lines.push((
-                f.severity,
-                1,
-                revenue,
-                Headline {
-                    severity: f.severity,
-                    text: f.message.clone(),
-                    ids: vec![f.id.clone()],
-                    revenue,
-                },
-            ));
-        }
-    }
-    lines.sort_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then(b.1.cmp(&a.1))
-            .then(b.2.total_cmp(&a.2))
-            .then(a.3.text.cmp(&b.3.text))
-    });
-    lines.into_iter().take(max).map(|l| l.3).collect()
+    lines
 }
 
 /// Lines about the baseline and the waivers, for the summaries (empty when neither is used).
@@ -342,7 +386,9 @@ pub fn run_notes_with<'a>(
         .count();
     if waived > 0 {
         notes.push(format!(
-            "{waived} finding(s) are waived: shown, but they do not fail the run."
+            "{} waived: shown, but {} not fail the run.",
+            plural(waived, "finding is", "findings are"),
+            if waived == 1 { "it does" } else { "they do" }
         ));
     }
     for w in &report.marks.waivers.expired {

@@ -185,6 +185,57 @@ fn json_besides_findings(report: &Report) -> u64 {
     8192 + products + matrix + asymmetry + concentration + root_causes * 3 / 2
 }
 
+/// Bytes of the rows of the table of end products (names, ids and single points of failure).
+fn product_rows(report: &Reviewed) -> u64 {
+    report
+        .products
+        .iter()
+        .map(|p| {
+            120 + 2
+                * (p.entity.len() + p.item.len() + p.entity_name.len() + p.item_name.len()) as u64
+                + p.spof
+                    .values()
+                    .flatten()
+                    .map(|s| s.len() as u64 + 2)
+                    .sum::<u64>()
+        })
+        .sum()
+}
+
+/// The files of `formats` with their sizes (`[html, md, json, csv]`), then the charts (when
+/// `charts` gives their bytes), and the bytes held in memory at once.
+fn files_of(
+    formats: &[ReportFormat],
+    [html, md, json, csv]: [u64; 4],
+    charts: Option<u64>,
+) -> (Vec<(&'static str, u64)>, u64) {
+    let chart_bytes = charts.unwrap_or(0);
+    let mut files = Vec::new();
+    let mut in_memory = chart_bytes;
+    for f in ReportFormat::ALL.into_iter().chain([ReportFormat::Pdf]) {
+        if !formats.contains(&f) {
+            continue;
+        }
+        let bytes = match f {
+            ReportFormat::Html => html,
+            ReportFormat::Md => md,
+            ReportFormat::Json => json,
+            ReportFormat::Csv => csv,
+            // Printed from the page: about as large (a rough guess; the browser decides).
+            ReportFormat::Pdf => html,
+        };
+        files.push((f.file_name(), bytes));
+        // report.json is streamed to its file; the other formats are made in memory.
+        if f != ReportFormat::Json {
+            in_memory += bytes;
+        }
+    }
+    if charts.is_some() {
+        files.push(("charts/", chart_bytes));
+    }
+    (files, in_memory)
+}
+
 /// What `report` would write for `formats` (and the charts, when `charts`).
 pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -> Estimate {
     let rows = super::TABLE_ROWS as u64;
@@ -247,19 +298,7 @@ pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -
         }
     }
     json += json_besides_findings(report);
-    let products: u64 = report
-        .products
-        .iter()
-        .map(|p| {
-            120 + 2
-                * (p.entity.len() + p.item.len() + p.entity_name.len() + p.item_name.len()) as u64
-                + p.spof
-                    .values()
-                    .flatten()
-                    .map(|s| s.len() as u64 + 2)
-                    .sum::<u64>()
-        })
-        .sum();
+    let products = product_rows(report);
     md += 8192 + products;
     html += HTML_PAGE
         + 2 * products
@@ -271,27 +310,11 @@ pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -
         0
     };
     html += chart_svg(n);
-    let mut files = Vec::new();
-    let mut in_memory = chart_bytes;
-    for f in ReportFormat::ALL {
-        if !formats.contains(&f) {
-            continue;
-        }
-        let bytes = match f {
-            ReportFormat::Html => html,
-            ReportFormat::Md => md,
-            ReportFormat::Json => json,
-            ReportFormat::Csv => csv,
-        };
-        files.push((f.file_name(), bytes));
-        // report.json is streamed to its file; the other formats are made in memory.
-        if f != ReportFormat::Json {
-            in_memory += bytes;
-        }
-    }
-    if charts {
-        files.push(("charts/", chart_bytes));
-    }
+    let (files, in_memory) = files_of(
+        formats,
+        [html, md, json, csv],
+        charts.then_some(chart_bytes),
+    );
     Estimate {
         files,
         in_memory,

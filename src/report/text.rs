@@ -5,17 +5,19 @@
 use crate::analysis::findings::Severity;
 use crate::gate::Reviewed;
 use crate::guard::text as t;
+use crate::report::plural;
 use std::fmt::Write as _;
 
 pub fn render(report: &Reviewed) -> String {
     let mut s = String::new();
     let sum = &report.summary;
+    context(&mut s, report);
     let _ = writeln!(
         s,
-        "{}: {} end product(s), {} finding(s): {}",
+        "{}: {}, {}: {}",
         t(&report.dataset),
-        sum.products,
-        sum.findings,
+        plural(sum.products, "end product", "end products"),
+        plural(sum.findings, "finding", "findings"),
         Severity::ALL
             .iter()
             .map(|sev| format!(
@@ -87,4 +89,69 @@ pub fn render(report: &Reviewed) -> String {
     }
     crate::profile::text_notes(&report.profiles, &mut s);
     s
+}
+
+/// What the report states first, in a few lines: title, organisation, date, currency, the
+/// dataset's title and caveats, the untrusted countries, the restricted lists, the
+/// assumptions (absent for a report made in memory).
+fn context(s: &mut String, report: &Reviewed) {
+    let Some(c) = &report.context else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "{}{}\nas of {} ({}); money in {}",
+        t(&c.title),
+        c.organisation
+            .as_ref()
+            .map_or(String::new(), |o| format!(" — {}", t(o))),
+        c.as_of,
+        c.as_of_source,
+        t(&c.currency)
+    );
+    if let Some(title) = &c.dataset.title {
+        let _ = writeln!(s, "dataset: {}", t(title));
+    }
+    if let Some(note) = &c.dataset.note {
+        let _ = writeln!(s, "dataset: {}", t(note));
+    }
+    for cv in &c.dataset.caveats {
+        let _ = writeln!(s, "  caveat: {}", t(cv));
+    }
+    let policy = &c.trust_policy;
+    let untrusted: Vec<String> = policy
+        .untrusted
+        .iter()
+        .map(|p| format!("{} ({})", t(&p.code), t(&p.source)))
+        .collect();
+    let _ = writeln!(
+        s,
+        "untrusted: {}",
+        if untrusted.is_empty() {
+            "none".to_string()
+        } else {
+            untrusted.join(", ")
+        }
+    );
+    for p in &policy.trusted_overrides {
+        let _ = writeln!(
+            s,
+            "trusted over countries.csv: {} ({})",
+            t(&p.code),
+            t(&p.source)
+        );
+    }
+    for l in &policy.restricted_lists {
+        let _ = writeln!(
+            s,
+            "restricted list: {} ({}, {})",
+            t(&l.name),
+            t(&l.file),
+            plural(l.entries, "entry", "entries")
+        );
+    }
+    for a in &c.assumptions {
+        let _ = writeln!(s, "  assumption: {}", t(a));
+    }
+    s.push('\n');
 }

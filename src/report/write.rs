@@ -237,6 +237,7 @@ fn manifest_line(path: &Path) -> String {
 fn report_set_path(line: &str) -> Option<PathBuf> {
     let is_set = crate::cli::ReportFormat::ALL
         .iter()
+        .chain(&[crate::cli::ReportFormat::Pdf])
         .any(|f| f.file_name() == line)
         || line.strip_prefix("charts/").is_some_and(|name| {
             let stem = name
