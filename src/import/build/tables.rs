@@ -238,7 +238,7 @@ fn similar_entities(
         };
         cx.notes
             .similar_entities
-            .push(similar(g, &name_texts, why_not, |i| {
+            .push(similar(g, name_texts, why_not, |i| {
                 let e = &r.entities[new_names[i]];
                 (e.rows.clone(), e.count)
             }));
