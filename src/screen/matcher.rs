@@ -372,6 +372,18 @@ impl Matcher {
         if query.is_empty() {
             return Vec::new();
         }
+        let mut order = self.candidates(&query, threshold);
+        if let Some(p) = self.joined.get(&query.joined) {
+            order.extend(p);
+        }
+        order.sort_unstable();
+        order.dedup();
+        self.best_hits(&query, order, threshold)
+    }
+
+    /// The listed names that may score at least `threshold` against `query` (or match it by
+    /// containment), by an upper bound of their matched weight.
+    fn candidates(&self, query: &Prepared, threshold: f64) -> Vec<u32> {
         let qw: Vec<f64> = query.words.iter().map(|w| self.weight(w)).collect();
         let q_least: f64 = (0..query.words.len())
             .map(|k| self.least_weight(&query, k))
@@ -379,44 +391,10 @@ impl Matcher {
         // An upper bound of the matched weight of each name sharing a word, or a similar one.
         // Per name: the bound, and whether a shared word is rare (only then can the
         // containment rule make a match below the threshold).
-        let mut order: Vec<u32> = ACCUMULATOR.with(|acc| {
+        ACCUMULATOR.with(|acc| {
             let mut acc = acc.borrow_mut();
             acc.reset(self.names.len());
-            let mut slack = 0.0;
-            for (k, w) in query.words.iter().enumerate() {
-                if is_noise(w) {
-                    // Paired noise words add at most this to any name.
-                    slack += 2.0 * NOISE_WEIGHT;
-                    continue;
-                }
-                if let Some(&id) = self.vocab.get(w) {
-                    let add = qw[k] + self.weights[id as usize];
-                    acc.add(&self.postings[id as usize], add, self.is_rare(w));
-                }
-                if w.len() < 4 || has_digit(w) {
-                    continue;
-                }
-                let mut near: HashSet<u32> = HashSet::new();
-                for key in deletions(&query.skeleton[k]) {
-                    if let Some(ids) = self.similar.get(&key) {
-                        near.extend(ids.iter().copied());
-                    }
-                }
-                for id in near {
-                    let v = &self.words[id as usize];
-                    if v == w {
-                        continue;
-                    }
-                    let s = word_similarity(w, v);
-                    if s > 0.0 {
-                        let add = s * (qw[k] + self.weights[id as usize]);
-                        let rare = self.is_rare(w)
-                            && (s >= PRESENT - crate::analysis::EPS
-                                || query.skeleton[k] == skeleton(v));
-                        acc.add(&self.postings[id as usize], add, rare);
-                    }
-                }
-            }
+            let slack = self.accumulate(&mut acc, query, &qw);
             acc.touched
                 .iter()
                 .copied()
@@ -431,16 +409,56 @@ impl Matcher {
                     least > 0.0 && (b + slack) / least >= floor - crate::analysis::HAIR
                 })
                 .collect()
-        });
-        if let Some(p) = self.joined.get(&query.joined) {
-            order.extend(p);
+        })
+    }
+
+    /// Adds to `acc` the weight each listed name could match of `query`'s words (`qw`: their
+    /// weights), the same word or a similar one; returns what paired noise words may add.
+    fn accumulate(&self, acc: &mut Accumulator, query: &Prepared, qw: &[f64]) -> f64 {
+        let mut slack = 0.0;
+        for (k, w) in query.words.iter().enumerate() {
+            if is_noise(w) {
+                // Paired noise words add at most this to any name.
+                slack += 2.0 * NOISE_WEIGHT;
+                continue;
+            }
+            if let Some(&id) = self.vocab.get(w) {
+                let add = qw[k] + self.weights[id as usize];
+                acc.add(&self.postings[id as usize], add, self.is_rare(w));
+            }
+            if w.len() < 4 || has_digit(w) {
+                continue;
+            }
+            let mut near: HashSet<u32> = HashSet::new();
+            for key in deletions(&query.skeleton[k]) {
+                if let Some(ids) = self.similar.get(&key) {
+                    near.extend(ids.iter().copied());
+                }
+            }
+            for id in near {
+                let v = &self.words[id as usize];
+                if v == w {
+                    continue;
+                }
+                let s = word_similarity(w, v);
+                if s > 0.0 {
+                    let add = s * (qw[k] + self.weights[id as usize]);
+                    let rare = self.is_rare(w)
+                        && (s >= PRESENT - crate::analysis::EPS
+                            || query.skeleton[k] == skeleton(v));
+                    acc.add(&self.postings[id as usize], add, rare);
+                }
+            }
         }
-        order.sort_unstable();
-        order.dedup();
+        slack
+    }
+
+    /// Scores the candidate names; keeps the best-scoring name per entry, best entries first.
+    fn best_hits(&self, query: &Prepared, order: Vec<u32>, threshold: f64) -> Vec<Hit> {
         let mut best: HashMap<(u32, u32), Hit> = HashMap::new();
         for i in order {
             let x = &self.names[i as usize];
-            let (score, mut containment, mut why) = self.compare(&query, &x.p);
+            let (score, mut containment, mut why) = self.compare(query, &x.p);
             if score + crate::analysis::HAIR >= threshold {
                 if containment.take().is_some() {
                     // The score alone makes the match: the rule is not its reason.
@@ -485,84 +503,24 @@ impl Matcher {
 
     /// Score, containment and reasons of candidate `a` against listed name `b`.
     pub fn compare(&self, a: &Prepared, b: &Prepared) -> (f64, Option<Containment>, Vec<String>) {
-        if a.written == b.written {
-            return (1.0, None, vec![exact_reason(&a.dropped, &b.dropped)]);
-        }
-        if a.words == b.words {
-            return (
-                1.0,
-                None,
-                vec![format!(
-                    "same words, abbreviations read in full ({})",
-                    abbreviated(a, b)
-                )],
-            );
-        }
-        let mut sa = a.words.clone();
-        let mut sb = b.words.clone();
-        sa.sort();
-        sb.sort();
-        if sa == sb {
-            return (1.0, None, vec!["all words match, different order".into()]);
+        if let Some(same) = same_words(a, b) {
+            return (1.0, None, vec![same]);
         }
         let wa: Vec<f64> = a.words.iter().map(|w| self.weight(w)).collect();
         let wb: Vec<f64> = b.words.iter().map(|w| self.weight(w)).collect();
-        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-        for (i, x) in a.words.iter().enumerate() {
-            for (j, y) in b.words.iter().enumerate() {
-                let s = if a.skeleton[i] == b.skeleton[j] && x != y && !has_digit(x) {
-                    TRANSLITERATION
-                } else {
-                    word_similarity(x, y)
-                };
-                if s > 0.0 {
-                    pairs.push((s, i, j));
-                }
-            }
-        }
-        pairs.sort_by(|p, q| {
-            q.0.total_cmp(&p.0)
-                .then_with(|| (wa[q.1] + wb[q.2]).total_cmp(&(wa[p.1] + wb[p.2])))
-                .then_with(|| (p.1, p.2).cmp(&(q.1, q.2)))
-        });
-        let mut used_a = vec![false; a.words.len()];
-        let mut used_b = vec![false; b.words.len()];
-        let mut matched = 0.0;
-        let mut chosen = Vec::new();
-        for (s, i, j) in pairs {
-            if used_a[i] || used_b[j] {
-                continue;
-            }
-            used_a[i] = true;
-            used_b[j] = true;
-            matched += s * (wa[i] + wb[j]);
-            chosen.push((s, i, j));
-        }
+        let pairing = Pairing::new(a, b, &wa, &wb);
         // Unpaired qualifiers weigh little.
-        let total_a: f64 = (0..wa.len())
-            .map(|i| {
-                if !used_a[i] && a.qualifier[i] {
-                    wa[i].min(QUALIFIER_WEIGHT)
-                } else {
-                    wa[i]
-                }
-            })
-            .sum();
-        let total_b: f64 = (0..wb.len())
-            .map(|j| {
-                if !used_b[j] && b.qualifier[j] {
-                    wb[j].min(QUALIFIER_WEIGHT)
-                } else {
-                    wb[j]
-                }
-            })
-            .sum();
+        let total_a = unpaired_weight(&wa, &pairing.used_a, &a.qualifier);
+        let total_b = unpaired_weight(&wb, &pairing.used_b, &b.qualifier);
         let total = total_a + total_b;
-        let mut score = if total > 0.0 { matched / total } else { 0.0 };
+        let score = if total > 0.0 {
+            pairing.matched / total
+        } else {
+            0.0
+        };
         if a.joined == b.joined && score < SPACING_SCORE {
-            score = SPACING_SCORE;
             return (
-                score,
+                SPACING_SCORE,
                 None,
                 vec![format!(
                     "same letters, different spacing (`{}` / `{}`)",
@@ -575,63 +533,14 @@ impl Matcher {
         // abbreviation, a transliteration or a plural.
         let mut here_a = vec![false; a.words.len()];
         let mut here_b = vec![false; b.words.len()];
-        for &(s, i, j) in &chosen {
+        for &(s, i, j) in &pairing.chosen {
             if s >= PRESENT - crate::analysis::EPS || a.skeleton[i] == b.skeleton[j] {
                 here_a[i] = true;
                 here_b[j] = true;
             }
         }
         let containment = self.containment(a, b, &here_a, &here_b, &wa, &wb, (total_a, total_b));
-        let mut why = Vec::new();
-        if let Some(c) = containment {
-            why.push(c.reason().to_string());
-        }
-        let all_paired = used_a.iter().all(|u| *u) && used_b.iter().all(|u| *u);
-        if all_paired {
-            why.push("all words match, some spelt differently".to_string());
-        }
-        chosen.sort_by_key(|&(_, i, _)| i);
-        for (s, i, j) in chosen {
-            let (x, y) = (&a.words[i], &b.words[j]);
-            let (xw, yw) = (&a.written[i], &b.written[j]);
-            if x == y && xw == yw {
-                why.push(format!("word `{x}` matches"));
-            } else if x == y {
-                why.push(format!("word `{xw}` = `{yw}` (abbreviation)"));
-            } else if s == TRANSLITERATION {
-                why.push(format!("word `{xw}` ~ `{yw}` (transliteration) {s:.2}"));
-            } else if s == ABBREVIATION && (y.starts_with(x.as_str()) || x.starts_with(y.as_str()))
-            {
-                why.push(format!("word `{xw}` ~ `{yw}` (abbreviation) {s:.2}"));
-            } else {
-                why.push(format!("word `{xw}` ~ `{yw}` {s:.2}"));
-            }
-        }
-        let note = |w: &str, q: bool| {
-            if is_noise(w) {
-                " (weighs little)"
-            } else if q {
-                " (a branch or place: weighs little)"
-            } else {
-                ""
-            }
-        };
-        for (i, w) in a.written.iter().enumerate() {
-            if !used_a[i] {
-                why.push(format!(
-                    "word `{w}` is not in the listed name{}",
-                    note(&a.words[i], a.qualifier[i])
-                ));
-            }
-        }
-        for (j, w) in b.written.iter().enumerate() {
-            if !used_b[j] {
-                why.push(format!(
-                    "listed word `{w}` is missing{}",
-                    note(&b.words[j], b.qualifier[j])
-                ));
-            }
-        }
+        let why = reasons(a, b, pairing, containment);
         (score, containment, why)
     }
 
@@ -675,6 +584,162 @@ impl Matcher {
             (false, true) => Some(Containment::ListedInCandidate),
             (false, false) => None,
         }
+    }
+}
+
+/// The reason when `a` and `b` are the same words (as written, abbreviations read in full,
+/// or in another order): a score of 1.
+fn same_words(a: &Prepared, b: &Prepared) -> Option<String> {
+    if a.written == b.written {
+        return Some(exact_reason(&a.dropped, &b.dropped));
+    }
+    if a.words == b.words {
+        return Some(format!(
+            "same words, abbreviations read in full ({})",
+            abbreviated(a, b)
+        ));
+    }
+    let mut sa = a.words.clone();
+    let mut sb = b.words.clone();
+    sa.sort();
+    sb.sort();
+    (sa == sb).then(|| "all words match, different order".into())
+}
+
+/// The words of two names paired greedily, most similar (then heaviest) first.
+struct Pairing {
+    /// (similarity, word of a, word of b).
+    chosen: Vec<(f64, usize, usize)>,
+    used_a: Vec<bool>,
+    used_b: Vec<bool>,
+    /// Σ similarity × (weight in a + weight in b) over the pairs.
+    matched: f64,
+}
+
+impl Pairing {
+    fn new(a: &Prepared, b: &Prepared, wa: &[f64], wb: &[f64]) -> Pairing {
+        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+        for (i, x) in a.words.iter().enumerate() {
+            for (j, y) in b.words.iter().enumerate() {
+                let s = if a.skeleton[i] == b.skeleton[j] && x != y && !has_digit(x) {
+                    TRANSLITERATION
+                } else {
+                    word_similarity(x, y)
+                };
+                if s > 0.0 {
+                    pairs.push((s, i, j));
+                }
+            }
+        }
+        pairs.sort_by(|p, q| {
+            q.0.total_cmp(&p.0)
+                .then_with(|| (wa[q.1] + wb[q.2]).total_cmp(&(wa[p.1] + wb[p.2])))
+                .then_with(|| (p.1, p.2).cmp(&(q.1, q.2)))
+        });
+        let mut used_a = vec![false; a.words.len()];
+        let mut used_b = vec![false; b.words.len()];
+        let mut matched = 0.0;
+        let mut chosen = Vec::new();
+        for (s, i, j) in pairs {
+            if used_a[i] || used_b[j] {
+                continue;
+            }
+            used_a[i] = true;
+            used_b[j] = true;
+            matched += s * (wa[i] + wb[j]);
+            chosen.push((s, i, j));
+        }
+        Pairing {
+            chosen,
+            used_a,
+            used_b,
+            matched,
+        }
+    }
+}
+
+/// The total weight of a name's words, an unpaired qualifier weighing little.
+fn unpaired_weight(w: &[f64], used: &[bool], qualifier: &[bool]) -> f64 {
+    (0..w.len())
+        .map(|i| {
+            if !used[i] && qualifier[i] {
+                w[i].min(QUALIFIER_WEIGHT)
+            } else {
+                w[i]
+            }
+        })
+        .sum()
+}
+
+/// The reasons of a score: the containment rule, each pair of words, each unpaired word.
+fn reasons(
+    a: &Prepared,
+    b: &Prepared,
+    pairing: Pairing,
+    containment: Option<Containment>,
+) -> Vec<String> {
+    let Pairing {
+        mut chosen,
+        used_a,
+        used_b,
+        ..
+    } = pairing;
+    let mut why = Vec::new();
+    if let Some(c) = containment {
+        why.push(c.reason().to_string());
+    }
+    let all_paired = used_a.iter().all(|u| *u) && used_b.iter().all(|u| *u);
+    if all_paired {
+        why.push("all words match, some spelt differently".to_string());
+    }
+    chosen.sort_by_key(|&(_, i, _)| i);
+    for (s, i, j) in chosen {
+        why.push(pair_reason(
+            s,
+            (&a.words[i], &a.written[i]),
+            (&b.words[j], &b.written[j]),
+        ));
+    }
+    let note = |w: &str, q: bool| {
+        if is_noise(w) {
+            " (weighs little)"
+        } else if q {
+            " (a branch or place: weighs little)"
+        } else {
+            ""
+        }
+    };
+    for (i, w) in a.written.iter().enumerate() {
+        if !used_a[i] {
+            why.push(format!(
+                "word `{w}` is not in the listed name{}",
+                note(&a.words[i], a.qualifier[i])
+            ));
+        }
+    }
+    for (j, w) in b.written.iter().enumerate() {
+        if !used_b[j] {
+            why.push(format!(
+                "listed word `{w}` is missing{}",
+                note(&b.words[j], b.qualifier[j])
+            ));
+        }
+    }
+    why
+}
+
+/// Why word `x` (written `xw`) pairs with `y` (written `yw`) at similarity `s`.
+fn pair_reason(s: f64, (x, xw): (&str, &str), (y, yw): (&str, &str)) -> String {
+    if x == y && xw == yw {
+        format!("word `{x}` matches")
+    } else if x == y {
+        format!("word `{xw}` = `{yw}` (abbreviation)")
+    } else if s == TRANSLITERATION {
+        format!("word `{xw}` ~ `{yw}` (transliteration) {s:.2}")
+    } else if s == ABBREVIATION && (y.starts_with(x) || x.starts_with(y)) {
+        format!("word `{xw}` ~ `{yw}` (abbreviation) {s:.2}")
+    } else {
+        format!("word `{xw}` ~ `{yw}` {s:.2}")
     }
 }
 
