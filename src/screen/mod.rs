@@ -357,6 +357,15 @@ pub fn run(
     let graph = ProductionGraph::build(&base);
     let ranker = Ranker::new(&base, &graph, &settings.analysis).map_err(Error::Usage)?;
     let doubt = doubt::Doubt::new(&base, &graph, &settings.analysis);
+    let screened = Screened {
+        ds: &ds,
+        in_file,
+        candidates,
+        hits: &hits,
+        owners: &owners,
+        lists: &lists,
+        settings,
+    };
     let mut out = Vec::new();
     for ((k, c), (verdict, reasons)) in candidates.iter().enumerate().zip(verdicts) {
         let me = EntityIx((first + k) as u32);
@@ -366,35 +375,10 @@ pub fn run(
             .iter()
             .map(|p| proposal_result(&ds, &ranker, &doubt, &mut scratch, me, c, p))
             .collect();
-        let country = ds.country(c.country);
-        let country_note = (c.country.ix() >= in_file).then(|| {
-            format!(
-                "not in countries.csv ({}): added for the screening as {}",
-                country.name.as_deref().unwrap_or("ISO 3166-1"),
-                country.trust.as_str()
-            )
-        });
-        out.push(CandidateResult {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            country: country.code.clone(),
-            country_trust: country.trust,
-            country_note,
-            input_countries: c.input_countries.clone(),
-            line: c.line,
-            verdict,
-            reasons,
-            matches: hits[k]
-                .iter()
-                .map(|h| match_result(h, &lists, settings))
-                .collect(),
-            ownership: owners.result(k, c, &ds, candidates),
-            proposals,
-        });
+        out.push(screened.result(k, verdict, reasons, proposals));
     }
     let (alternates, alternates_ranked) = alternates(&base, &graph, &ranker, settings, progress);
     let summary = VerdictCounts::of(&out, file.errors.len());
-    let vendors_digest = audit::digest(vendors)?;
     let list_summaries = lists
         .iter()
         .map(|l| list_summary(l, settings))
@@ -405,12 +389,7 @@ pub fn run(
         screened_at,
         dataset: ds.name.clone(),
         settings: settings.clone(),
-        candidates_file: CandidatesFileSummary {
-            path: vendors.display().to_string(),
-            sha256: vendors_digest.sha256,
-            bytes: vendors_digest.bytes,
-            rows: file.rows,
-        },
+        candidates_file: candidates_file_summary(vendors, file.rows)?,
         lists: list_summaries,
         summary,
         candidates: out,
@@ -419,6 +398,67 @@ pub fn run(
         errors: file.errors,
         warnings,
     })
+}
+
+/// The candidates file as the report records it: its path, digest and rows.
+fn candidates_file_summary(vendors: &Path, rows: u64) -> Result<CandidatesFileSummary> {
+    let digest = audit::digest(vendors)?;
+    Ok(CandidatesFileSummary {
+        path: vendors.display().to_string(),
+        sha256: digest.sha256,
+        bytes: digest.bytes,
+        rows,
+    })
+}
+
+/// What every candidate's result is made from.
+struct Screened<'a> {
+    ds: &'a Dataset,
+    /// The countries in `countries.csv` (those after were added for the screening).
+    in_file: usize,
+    candidates: &'a [Candidate],
+    hits: &'a [Vec<Hit>],
+    owners: &'a OwnerStatus,
+    lists: &'a [PartyList],
+    settings: &'a ScreenSettings,
+}
+
+impl Screened<'_> {
+    /// The result of candidate `k`.
+    fn result(
+        &self,
+        k: usize,
+        verdict: Verdict,
+        reasons: Vec<String>,
+        proposals: Vec<ProposalResult>,
+    ) -> CandidateResult {
+        let c = &self.candidates[k];
+        let country = self.ds.country(c.country);
+        let country_note = (c.country.ix() >= self.in_file).then(|| {
+            format!(
+                "not in countries.csv ({}): added for the screening as {}",
+                country.name.as_deref().unwrap_or("ISO 3166-1"),
+                country.trust.as_str()
+            )
+        });
+        CandidateResult {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            country: country.code.clone(),
+            country_trust: country.trust,
+            country_note,
+            input_countries: c.input_countries.clone(),
+            line: c.line,
+            verdict,
+            reasons,
+            matches: self.hits[k]
+                .iter()
+                .map(|h| match_result(h, self.lists, self.settings))
+                .collect(),
+            ownership: self.owners.result(k, c, self.ds, self.candidates),
+            proposals,
+        }
+    }
 }
 
 /// The dataset's own list and every list in `list_paths`; warnings go to `warnings`, and any
@@ -661,62 +701,71 @@ impl OwnerStatus {
                 .iter()
                 .map(|c| (c.id.clone(), c.name.clone(), true)),
         );
-        let mut owners: Vec<Vec<(usize, f64)>> = vec![Vec::new(); total];
-        for row in &ds.ownership {
-            if row.owner != row.entity {
-                owners[row.entity.ix()].push((row.owner.ix(), row.share));
-            }
-        }
-        for (k, c) in candidates.iter().enumerate() {
-            match c.owner {
-                Some(OwnerRef::Entity(e)) => owners[n + k].push((e.ix(), c.owner_share)),
-                Some(OwnerRef::Candidate(j)) => owners[n + k].push((n + j, c.owner_share)),
-                None => {}
-            }
-        }
-        let mut definite: Vec<Option<String>> = vec![None; total];
-        let mut possible: Vec<Option<String>> = vec![None; total];
-        let mut derived = vec![false; total];
+        let mut status = OwnerStatus {
+            n,
+            names,
+            owners: owners_of(ds, candidates),
+            definite: vec![None; total],
+            possible: vec![None; total],
+            derived: vec![false; total],
+        };
         for (e, why) in parties.restricted.iter().enumerate() {
             if let Some(why) = why {
-                definite[e] = Some(describe(ds, why));
-                derived[e] = matches!(why, RestrictedWhy::FiftyPercentRule { .. });
+                status.definite[e] = Some(describe(ds, why));
+                status.derived[e] = matches!(why, RestrictedWhy::FiftyPercentRule { .. });
             }
         }
         // Dataset entities up the candidates' chains are screened by name too.
-        let mut up: Vec<usize> = (n..total).collect();
+        let seen = status.up_the_chains();
+        for (x, _) in seen.iter().enumerate().filter(|(x, s)| **s && *x < n) {
+            let h = matcher.screen(&ds.entities[x].name, settings.threshold);
+            status.seed(x, &h, lists, settings);
+        }
+        for (k, h) in hits.iter().enumerate() {
+            status.seed(n + k, h, lists, settings);
+        }
+        status.fifty_percent_rule();
+        status
+    }
+
+    /// The parties up the owner chains of the candidates.
+    fn up_the_chains(&self) -> Vec<bool> {
+        let total = self.owners.len();
+        let mut up: Vec<usize> = (self.n..total).collect();
         let mut seen = vec![false; total];
         while let Some(x) = up.pop() {
-            for &(o, _) in &owners[x] {
+            for &(o, _) in &self.owners[x] {
                 if !seen[o] {
                     seen[o] = true;
                     up.push(o);
                 }
             }
         }
-        let mut seed = |x: usize, hits: &[Hit]| {
-            let id = &names[x].0;
-            let best = hits.iter().find(|h| {
-                x >= n || lists[h.list].entries[h.entry].entity.as_deref() != Some(id.as_str())
-            });
-            if let Some(h) = best {
-                let what = format!("name matches {}", entry_label(lists, h));
-                if h.score + HAIR >= settings.block_threshold {
-                    definite[x].get_or_insert(what);
-                } else if definite[x].is_none() {
-                    possible[x].get_or_insert(what);
-                }
+        seen
+    }
+
+    /// Party `x`'s best name match not already its own entry: restricted at or above the
+    /// block threshold, possibly restricted below it.
+    fn seed(&mut self, x: usize, hits: &[Hit], lists: &[PartyList], settings: &ScreenSettings) {
+        let id = &self.names[x].0;
+        let best = hits.iter().find(|h| {
+            x >= self.n || lists[h.list].entries[h.entry].entity.as_deref() != Some(id.as_str())
+        });
+        if let Some(h) = best {
+            let what = format!("name matches {}", entry_label(lists, h));
+            if h.score + HAIR >= settings.block_threshold {
+                self.definite[x].get_or_insert(what);
+            } else if self.definite[x].is_none() {
+                self.possible[x].get_or_insert(what);
             }
-        };
-        for (x, _) in seen.iter().enumerate().filter(|(x, s)| **s && *x < n) {
-            let h = matcher.screen(&ds.entities[x].name, settings.threshold);
-            seed(x, &h);
         }
-        for (k, h) in hits.iter().enumerate() {
-            seed(n + k, h);
-        }
-        // The 50 percent rule (the analysis's own), twice: over the restricted, then over the
-        // restricted and the possibly restricted.
+    }
+
+    /// The 50 percent rule (the analysis's own), twice: over the restricted, then over the
+    /// restricted and the possibly restricted.
+    fn fifty_percent_rule(&mut self) {
+        let total = self.owners.len();
+        let owners = &self.owners;
         let owned = holdings(
             total,
             owners
@@ -731,31 +780,23 @@ impl OwnerStatus {
                 .map(|(_, s)| s)
                 .sum()
         };
-        let mut sure: Vec<bool> = definite.iter().map(Option::is_some).collect();
+        let mut sure: Vec<bool> = self.definite.iter().map(Option::is_some).collect();
         for x in fifty_percent_rule(&owned, &mut sure) {
-            definite[x] = Some(format!(
+            self.definite[x] = Some(format!(
                 "restricted owners hold {} (50 percent rule)",
                 crate::numbers::pct(held_by(x, &sure))
             ));
-            derived[x] = true;
+            self.derived[x] = true;
         }
         let mut maybe: Vec<bool> = (0..total)
-            .map(|x| definite[x].is_some() || possible[x].is_some())
+            .map(|x| self.definite[x].is_some() || self.possible[x].is_some())
             .collect();
         for x in fifty_percent_rule(&owned, &mut maybe) {
-            possible[x] = Some(format!(
+            self.possible[x] = Some(format!(
                 "owners that are or may be restricted hold {}",
                 crate::numbers::pct(held_by(x, &maybe))
             ));
-            derived[x] = true;
-        }
-        OwnerStatus {
-            n,
-            names,
-            owners,
-            definite,
-            possible,
-            derived,
+            self.derived[x] = true;
         }
     }
 
@@ -857,6 +898,24 @@ fn describe(ds: &Dataset, why: &RestrictedWhy) -> String {
                 .join(", ")
         ),
     }
+}
+/// Each party's owners and their shares: the dataset's entities, then the candidates.
+fn owners_of(ds: &Dataset, candidates: &[Candidate]) -> Vec<Vec<(usize, f64)>> {
+    let n = ds.entities.len();
+    let mut owners: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n + candidates.len()];
+    for row in &ds.ownership {
+        if row.owner != row.entity {
+            owners[row.entity.ix()].push((row.owner.ix(), row.share));
+        }
+    }
+    for (k, c) in candidates.iter().enumerate() {
+        match c.owner {
+            Some(OwnerRef::Entity(e)) => owners[n + k].push((e.ix(), c.owner_share)),
+            Some(OwnerRef::Candidate(j)) => owners[n + k].push((n + j, c.owner_share)),
+            None => {}
+        }
+    }
+    owners
 }
 
 /// A candidate's verdict and the reasons for it.
