@@ -192,6 +192,52 @@ impl Mover {
     }
 }
 
+/// One kept report, read.
+fn read_kept(path: &Path) -> Result<Kept> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Input {
+        path: path.to_path_buf(),
+        what: format!(
+            "line {} column {}: {e} (expected a report.json written by tierscope)",
+            e.line(),
+            e.column()
+        ),
+    })
+}
+
+/// Per product (entity, item): its name, first day, first exposure and last exposure.
+type History = BTreeMap<(String, String), (String, Date, f64, f64)>;
+
+/// The `top` products of the last run whose untrusted exposure moved most.
+fn movers(products: &History, last_products: &[(String, String)], top: usize) -> Vec<Mover> {
+    let mut movers: Vec<Mover> = last_products
+        .iter()
+        .filter_map(|key| {
+            let (name, since, first, last) = products.get(key)?;
+            Some(Mover {
+                entity: key.0.clone(),
+                item: key.1.clone(),
+                name: name.clone(),
+                since: *since,
+                first: *first,
+                last: *last,
+            })
+        })
+        .filter(|m| m.change().abs() > crate::analysis::EPS)
+        .collect();
+    movers.sort_by(|a, b| {
+        b.change()
+            .abs()
+            .total_cmp(&a.change().abs())
+            .then_with(|| (&a.entity, &a.item).cmp(&(&b.entity, &b.item)))
+    });
+    movers.truncate(top);
+    movers
+}
+
 impl Trend {
     /// Reads the history in `dir`: the last run of each day, and the `top` products whose
     /// untrusted exposure moved most from their first day to the last run.
@@ -210,21 +256,10 @@ impl Trend {
         }
         let mut runs = Vec::new();
         // Per product: (name, first day, first exposure, last exposure, in the last run).
-        let mut products: BTreeMap<(String, String), (String, Date, f64, f64)> = BTreeMap::new();
+        let mut products: History = BTreeMap::new();
         let mut last_products = Vec::new();
         for (date, path) in &days {
-            let bytes = std::fs::read(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let kept: Kept = serde_json::from_slice(&bytes).map_err(|e| Error::Input {
-                path: path.clone(),
-                what: format!(
-                    "line {} column {}: {e} (expected a report.json written by tierscope)",
-                    e.line(),
-                    e.column()
-                ),
-            })?;
+            let kept = read_kept(path)?;
             last_products.clear();
             for p in kept.products {
                 let key = (p.entity, p.item);
@@ -253,28 +288,7 @@ impl Trend {
                 by_severity,
             });
         }
-        let mut movers: Vec<Mover> = last_products
-            .iter()
-            .filter_map(|key| {
-                let (name, since, first, last) = products.get(key)?;
-                Some(Mover {
-                    entity: key.0.clone(),
-                    item: key.1.clone(),
-                    name: name.clone(),
-                    since: *since,
-                    first: *first,
-                    last: *last,
-                })
-            })
-            .filter(|m| m.change().abs() > crate::analysis::EPS)
-            .collect();
-        movers.sort_by(|a, b| {
-            b.change()
-                .abs()
-                .total_cmp(&a.change().abs())
-                .then_with(|| (&a.entity, &a.item).cmp(&(&b.entity, &b.item)))
-        });
-        movers.truncate(top);
+        let movers = movers(&products, &last_products, top);
         let mut datasets: Vec<String> = runs.iter().map(|r| r.dataset.clone()).collect();
         datasets.sort();
         datasets.dedup();

@@ -48,31 +48,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             };
             analyze::run(&settings(cli, flags)?, *format, *max_output, cli.quiet, out)
         }
-        Command::Report {
-            dir,
-            out: out_dir,
-            format,
-            charts,
-            analysis,
-            gate,
-            max_output,
-            wait,
-        } => {
-            let flags = Flags {
-                analysis: Some(analysis),
-                gate: Some(gate),
-                out: out_dir.as_deref(),
-                formats: format,
-                charts,
-                ..flags(dir)
-            };
-            let options = report::Options {
-                max_output: *max_output,
-                wait: *wait,
-                csv_guard: csv_guard(cli),
-            };
-            report::run(&settings(cli, flags)?, &options, cli.quiet, out)
-        }
+        Command::Report { .. } => run_report(cli, out),
         Command::Import { .. } => crate::import::run_command(cli, out, &mut std::io::stderr()),
         Command::Export {
             dir,
@@ -86,28 +62,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             };
             export::run(&settings(cli, flags)?, *format, file.as_deref(), out)
         }
-        Command::Diff {
-            old,
-            new,
-            tolerance,
-            money_tolerance,
-            format,
-            fail_on,
-            allow_other_dataset,
-        } => {
-            let opts = diff::Options {
-                old,
-                new,
-                tolerance: crate::baseline::Tolerance {
-                    fraction: *tolerance,
-                    money: *money_tolerance,
-                },
-                format: *format,
-                fail_on: *fail_on,
-                allow_other_dataset: *allow_other_dataset,
-            };
-            diff::run(&opts, out)
-        }
+        Command::Diff { .. } => run_diff(cli, out),
         Command::Baseline {
             action: BaselineAction::Accept { report, baseline },
         } => {
@@ -115,29 +70,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             let path = baseline::path(baseline.as_deref(), &config)?;
             baseline::accept(report, &path, cli.quiet, out)
         }
-        Command::Trend {
-            dir,
-            out: charts_dir,
-            charts,
-            top,
-            format,
-        } => {
-            let config = Config::load(cli.config.as_deref())?;
-            let dir = dir.clone().or(config.history).ok_or_else(|| {
-                Error::Usage(
-                    "no history folder (expected DIR, or `history = \"...\"` in tierscope.toml)"
-                        .into(),
-                )
-            })?;
-            let opts = trend::Options {
-                dir: &dir,
-                out: charts_dir.as_deref(),
-                charts,
-                top: *top,
-                format: *format,
-            };
-            trend::run(&opts, cli.quiet, out)
-        }
+        Command::Trend { .. } => run_trend(cli, out),
         Command::Whatif {
             dir,
             fail,
@@ -150,89 +83,197 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
             };
             whatif::run(&settings(cli, flags)?, fail, *format, out)
         }
-        Command::Profile {
-            dir,
-            entity,
-            item,
-            out: file,
-            sign,
-            as_of,
-            disclose,
-            capacity_threshold,
-            trust,
-        } => {
-            let flags = Flags {
-                trust: Some(trust),
-                ..flags(dir)
-            };
-            let opts = profile::Options {
-                entity,
-                item: item.as_deref(),
-                out: file,
-                sign: sign.as_deref(),
-                as_of: as_of.as_deref(),
-                disclose: disclose.is_some(),
-                capacity_threshold: *capacity_threshold,
-            };
-            profile::run(&settings(cli, flags)?, &opts, out)
-        }
+        Command::Profile { .. } => run_profile(cli, out),
         Command::Keygen { out: file } => profile::keygen(file, out),
-        Command::Screen {
-            dir,
-            vendors,
-            lists,
-            threshold,
-            block_threshold,
-            alternates,
-            list_dates,
-            format,
-            trust,
-        } => {
-            let flags = Flags {
-                trust: Some(trust),
-                lists,
-                ..flags(dir)
-            };
-            let options = screen::Options {
-                threshold: *threshold,
-                block_threshold: *block_threshold,
-                alternates: *alternates,
-                list_dates,
-                csv_guard: csv_guard(cli),
-            };
-            screen::run(
-                &settings(cli, flags)?,
-                vendors,
-                &options,
-                *format,
-                cli.quiet,
-                out,
-            )
-        }
-        Command::Generate {
-            out: dir,
-            supply_rows,
-            seed,
-            countries,
-            depth,
-            single_input,
-            substitutes,
-            distributors,
-            shape,
-        } => {
-            let opts = crate::generate::Options {
-                supply_rows: *supply_rows,
-                seed: *seed,
-                countries: *countries,
-                depth: *depth,
-                single_input: *single_input,
-                substitutes: *substitutes,
-                distributors: *distributors,
-                shape: *shape,
-            };
-            generate::run(dir, &opts, out)
-        }
+        Command::Screen { .. } => run_screen(cli, out),
+        Command::Generate { .. } => run_generate(cli, out),
     }
+}
+
+/// `tierscope report`.
+fn run_report(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    let Command::Report {
+        dir,
+        out: out_dir,
+        format,
+        charts,
+        analysis,
+        gate,
+        max_output,
+        wait,
+    } = &cli.command
+    else {
+        unreachable!("dispatched on Command::Report")
+    };
+    let flags = Flags {
+        analysis: Some(analysis),
+        gate: Some(gate),
+        out: out_dir.as_deref(),
+        formats: format,
+        charts,
+        ..flags(dir)
+    };
+    let options = report::Options {
+        max_output: *max_output,
+        wait: *wait,
+        csv_guard: csv_guard(cli),
+    };
+    report::run(&settings(cli, flags)?, &options, cli.quiet, out)
+}
+
+/// `tierscope diff`.
+fn run_diff(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    let Command::Diff {
+        old,
+        new,
+        tolerance,
+        money_tolerance,
+        format,
+        fail_on,
+        allow_other_dataset,
+    } = &cli.command
+    else {
+        unreachable!("dispatched on Command::Diff")
+    };
+    let opts = diff::Options {
+        old,
+        new,
+        tolerance: crate::baseline::Tolerance {
+            fraction: *tolerance,
+            money: *money_tolerance,
+        },
+        format: *format,
+        fail_on: *fail_on,
+        allow_other_dataset: *allow_other_dataset,
+    };
+    diff::run(&opts, out)
+}
+
+/// `tierscope trend`.
+fn run_trend(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    let Command::Trend {
+        dir,
+        out: charts_dir,
+        charts,
+        top,
+        format,
+    } = &cli.command
+    else {
+        unreachable!("dispatched on Command::Trend")
+    };
+    let config = Config::load(cli.config.as_deref())?;
+    let dir = dir.clone().or(config.history).ok_or_else(|| {
+        Error::Usage(
+            "no history folder (expected DIR, or `history = \"...\"` in tierscope.toml)".into(),
+        )
+    })?;
+    let opts = trend::Options {
+        dir: &dir,
+        out: charts_dir.as_deref(),
+        charts,
+        top: *top,
+        format: *format,
+    };
+    trend::run(&opts, cli.quiet, out)
+}
+
+/// `tierscope profile`.
+fn run_profile(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    let Command::Profile {
+        dir,
+        entity,
+        item,
+        out: file,
+        sign,
+        as_of,
+        disclose,
+        capacity_threshold,
+        trust,
+    } = &cli.command
+    else {
+        unreachable!("dispatched on Command::Profile")
+    };
+    let flags = Flags {
+        trust: Some(trust),
+        ..flags(dir)
+    };
+    let opts = profile::Options {
+        entity,
+        item: item.as_deref(),
+        out: file,
+        sign: sign.as_deref(),
+        as_of: as_of.as_deref(),
+        disclose: disclose.is_some(),
+        capacity_threshold: *capacity_threshold,
+    };
+    profile::run(&settings(cli, flags)?, &opts, out)
+}
+
+/// `tierscope screen`.
+fn run_screen(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    let Command::Screen {
+        dir,
+        vendors,
+        lists,
+        threshold,
+        block_threshold,
+        alternates,
+        list_dates,
+        format,
+        trust,
+    } = &cli.command
+    else {
+        unreachable!("dispatched on Command::Screen")
+    };
+    let flags = Flags {
+        trust: Some(trust),
+        lists,
+        ..flags(dir)
+    };
+    let options = screen::Options {
+        threshold: *threshold,
+        block_threshold: *block_threshold,
+        alternates: *alternates,
+        list_dates,
+        csv_guard: csv_guard(cli),
+    };
+    screen::run(
+        &settings(cli, flags)?,
+        vendors,
+        &options,
+        *format,
+        cli.quiet,
+        out,
+    )
+}
+
+/// `tierscope generate`.
+fn run_generate(cli: &Cli, out: &mut dyn Write) -> Result<i32> {
+    let Command::Generate {
+        out: dir,
+        supply_rows,
+        seed,
+        countries,
+        depth,
+        single_input,
+        substitutes,
+        distributors,
+        shape,
+    } = &cli.command
+    else {
+        unreachable!("dispatched on Command::Generate")
+    };
+    let opts = crate::generate::Options {
+        supply_rows: *supply_rows,
+        seed: *seed,
+        countries: *countries,
+        depth: *depth,
+        single_input: *single_input,
+        substitutes: *substitutes,
+        distributors: *distributors,
+        shape: *shape,
+    };
+    generate::run(dir, &opts, out)
 }
 
 /// The flags of a command that names only its dataset folder.

@@ -56,54 +56,99 @@ fn slot(f: Field) -> usize {
 
 /// The flat table of `ds`, and the extra tables (countries, ownership, restricted).
 pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
-    let bom = ds.bom_inputs();
-    // What each entity makes: the items it supplies or lists as products.
-    let mut makes: BTreeMap<EntityIx, BTreeSet<ItemIx>> = BTreeMap::new();
-    for r in &ds.supply {
-        makes.entry(r.supplier).or_default().insert(r.item);
+    let mut flat = Flat::new(ds);
+    flat.supply_rows();
+    flat.unmapped_inputs();
+    flat.unshown_links();
+    flat.unnamed_entities();
+    let mut out = vec![flat.into_sheet()];
+    out.extend(extra_sheets(ds));
+    out
+}
+
+/// The flat table being built, with what the dataset's tables say about each row.
+struct Flat<'a> {
+    ds: &'a Dataset,
+    /// The inputs of each item.
+    bom: Vec<Vec<ItemIx>>,
+    /// What each entity makes: the items it supplies or lists as products.
+    makes: BTreeMap<EntityIx, BTreeSet<ItemIx>>,
+    /// The product of each (entity, item), by index.
+    product: BTreeMap<(EntityIx, ItemIx), usize>,
+    quantity: BTreeMap<(ItemIx, ItemIx), f64>,
+    group: BTreeMap<(ItemIx, ItemIx), &'a str>,
+    rows: Vec<FlatRow>,
+    /// Entities on a row.
+    named: BTreeSet<EntityIx>,
+    /// (buyer, item) pairs with a supply row.
+    supplied: BTreeSet<(EntityIx, ItemIx)>,
+    /// BOM links (item made, input) on a row.
+    linked: BTreeSet<(ItemIx, ItemIx)>,
+}
+
+impl<'a> Flat<'a> {
+    fn new(ds: &'a Dataset) -> Self {
+        let mut makes: BTreeMap<EntityIx, BTreeSet<ItemIx>> = BTreeMap::new();
+        for r in &ds.supply {
+            makes.entry(r.supplier).or_default().insert(r.item);
+        }
+        let mut product: BTreeMap<(EntityIx, ItemIx), usize> = BTreeMap::new();
+        for (k, p) in ds.products.iter().enumerate() {
+            makes.entry(p.entity).or_default().insert(p.item);
+            product.insert((p.entity, p.item), k);
+        }
+        let quantity = ds
+            .bom
+            .iter()
+            .filter_map(|r| r.quantity.map(|q| ((r.item, r.input), q)))
+            .collect();
+        let group = ds
+            .bom
+            .iter()
+            .filter_map(|r| r.group.as_deref().map(|g| ((r.item, r.input), g)))
+            .collect();
+        Flat {
+            ds,
+            bom: ds.bom_inputs(),
+            makes,
+            product,
+            quantity,
+            group,
+            rows: Vec::new(),
+            named: BTreeSet::new(),
+            supplied: BTreeSet::new(),
+            linked: BTreeSet::new(),
+        }
     }
-    let mut product: BTreeMap<(EntityIx, ItemIx), usize> = BTreeMap::new();
-    for (k, p) in ds.products.iter().enumerate() {
-        makes.entry(p.entity).or_default().insert(p.item);
-        product.insert((p.entity, p.item), k);
-    }
-    let quantity: BTreeMap<(ItemIx, ItemIx), f64> = ds
-        .bom
-        .iter()
-        .filter_map(|r| r.quantity.map(|q| ((r.item, r.input), q)))
-        .collect();
-    let group: BTreeMap<(ItemIx, ItemIx), &str> = ds
-        .bom
-        .iter()
-        .filter_map(|r| r.group.as_deref().map(|g| ((r.item, r.input), g)))
-        .collect();
-    // The BOM cells of the link (item made `y`, input `x`).
-    let link_cells = |row: &mut FlatRow, y: ItemIx, x: ItemIx| {
+
+    /// The BOM cells of the link (item made `y`, input `x`).
+    fn link_cells(&self, row: &mut FlatRow, y: ItemIx, x: ItemIx) {
         row.insert(
             Field::BomQuantity,
-            quantity.get(&(y, x)).copied().map(Value::Number),
+            self.quantity.get(&(y, x)).copied().map(Value::Number),
         );
-        row.insert(Field::BomGroup, group.get(&(y, x)).copied().and_then(text));
-    };
-    // The items `b` makes that need `x`.
-    let used_for = |b: EntityIx, x: ItemIx| -> Vec<ItemIx> {
-        makes
+        row.insert(
+            Field::BomGroup,
+            self.group.get(&(y, x)).copied().and_then(text),
+        );
+    }
+
+    /// The items `b` makes that need `x`.
+    fn used_for(&self, b: EntityIx, x: ItemIx) -> Vec<ItemIx> {
+        self.makes
             .get(&b)
             .map(|ys| {
                 ys.iter()
                     .copied()
-                    .filter(|y| bom[y.ix()].contains(&x))
+                    .filter(|y| self.bom[y.ix()].contains(&x))
                     .collect()
             })
             .unwrap_or_default()
-    };
-    let cols: Vec<Field> = FIELDS
-        .iter()
-        .map(|i| i.field)
-        .filter(|f| *f != Field::Amount)
-        .collect();
-    let mut rows: Vec<FlatRow> = Vec::new();
-    let entity_cells = |row: &mut FlatRow, e: EntityIx, supplier: bool| {
+    }
+
+    /// The cells of entity `e`, as the supplier or as the buyer.
+    fn entity_cells(&self, row: &mut FlatRow, e: EntityIx, supplier: bool) {
+        let ds = self.ds;
         let ent = ds.entity(e);
         let f = |s: Field, b: Field| if supplier { s } else { b };
         row.insert(f(Field::SupplierId, Field::BuyerId), text(&ent.id));
@@ -124,9 +169,11 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
             f(Field::SupplierRecoveryDays, Field::BuyerRecoveryDays),
             ent.recovery_days.map(Value::Number),
         );
-    };
-    let item_cells = |row: &mut FlatRow, x: ItemIx, used: bool| {
-        let it = ds.item(x);
+    }
+
+    /// The cells of item `x`, as the item or as what it is used for.
+    fn item_cells(&self, row: &mut FlatRow, x: ItemIx, used: bool) {
+        let it = self.ds.item(x);
         let f = |a: Field, b: Field| if used { b } else { a };
         row.insert(f(Field::ItemId, Field::UsedForId), text(&it.id));
         row.insert(f(Field::Item, Field::UsedFor), text(&it.name));
@@ -138,108 +185,132 @@ pub fn sheets(ds: &Dataset) -> Vec<Sheet> {
             f(Field::ItemCritical, Field::UsedForCritical),
             it.critical.then(|| Value::Text("yes".into())),
         );
-    };
-    let product_cells = |row: &mut FlatRow, b: EntityIx, y: ItemIx| {
-        if let Some(&k) = product.get(&(b, y)) {
-            let p = &ds.products[k];
+    }
+
+    /// The end-product cells of (entity `b`, item `y`).
+    fn product_cells(&self, row: &mut FlatRow, b: EntityIx, y: ItemIx) {
+        if let Some(&k) = self.product.get(&(b, y)) {
+            let p = &self.ds.products[k];
             row.insert(Field::EndProduct, yes_no(true));
             row.insert(Field::AnnualRevenue, p.annual_revenue.map(Value::Number));
             row.insert(Field::InventoryDays, p.inventory_days.map(Value::Number));
         } else {
             row.insert(Field::EndProduct, yes_no(false));
         }
-    };
-    let mut named: BTreeSet<EntityIx> = BTreeSet::new();
-    let mut supplied: BTreeSet<(EntityIx, ItemIx)> = BTreeSet::new();
-    let mut linked: BTreeSet<(ItemIx, ItemIx)> = BTreeSet::new();
-    for r in &ds.supply {
-        supplied.insert((r.buyer, r.item));
-        named.insert(r.supplier);
-        named.insert(r.buyer);
-        let ys = used_for(r.buyer, r.item);
-        let targets: Vec<Option<ItemIx>> = if ys.is_empty() {
-            vec![None]
-        } else {
-            ys.into_iter().map(Some).collect()
-        };
-        for y in targets {
-            let mut row = FlatRow::default();
-            entity_cells(&mut row, r.supplier, true);
-            entity_cells(&mut row, r.buyer, false);
-            item_cells(&mut row, r.item, false);
-            if let Some(y) = y {
-                item_cells(&mut row, y, true);
-                linked.insert((y, r.item));
-                link_cells(&mut row, y, r.item);
-                product_cells(&mut row, r.buyer, y);
-            }
-            row.insert(Field::Share, r.share.map(Value::Number));
-            row.insert(Field::Qualified, yes_no(r.qualified));
-            row.insert(Field::LeadTimeDays, r.lead_time_days.map(Value::Number));
-            rows.push(row);
-        }
     }
-    // Inputs a maker has nobody mapped for, and products with no input at all.
-    for (&b, ys) in &makes {
-        for &y in ys {
-            let inputs = &bom[y.ix()];
-            for &x in inputs {
-                if supplied.contains(&(b, x)) {
-                    continue;
+
+    /// One row per supply row and item it goes into.
+    fn supply_rows(&mut self) {
+        let ds = self.ds;
+        for r in &ds.supply {
+            self.supplied.insert((r.buyer, r.item));
+            self.named.insert(r.supplier);
+            self.named.insert(r.buyer);
+            let ys = self.used_for(r.buyer, r.item);
+            let targets: Vec<Option<ItemIx>> = if ys.is_empty() {
+                vec![None]
+            } else {
+                ys.into_iter().map(Some).collect()
+            };
+            for y in targets {
+                let mut row = FlatRow::default();
+                self.entity_cells(&mut row, r.supplier, true);
+                self.entity_cells(&mut row, r.buyer, false);
+                self.item_cells(&mut row, r.item, false);
+                if let Some(y) = y {
+                    self.item_cells(&mut row, y, true);
+                    self.linked.insert((y, r.item));
+                    self.link_cells(&mut row, y, r.item);
+                    self.product_cells(&mut row, r.buyer, y);
                 }
-                let mut row = FlatRow::default();
-                entity_cells(&mut row, b, false);
-                item_cells(&mut row, x, false);
-                item_cells(&mut row, y, true);
-                link_cells(&mut row, y, x);
-                product_cells(&mut row, b, y);
-                linked.insert((y, x));
-                named.insert(b);
-                rows.push(row);
-            }
-            if inputs.is_empty() && product.contains_key(&(b, y)) {
-                let mut row = FlatRow::default();
-                entity_cells(&mut row, b, false);
-                item_cells(&mut row, y, true);
-                product_cells(&mut row, b, y);
-                named.insert(b);
-                rows.push(row);
+                row.insert(Field::Share, r.share.map(Value::Number));
+                row.insert(Field::Qualified, yes_no(r.qualified));
+                row.insert(Field::LeadTimeDays, r.lead_time_days.map(Value::Number));
+                self.rows.push(row);
             }
         }
     }
-    // BOM links no maker shows.
-    for r in &ds.bom {
-        if linked.insert((r.item, r.input)) {
-            let mut row = FlatRow::default();
-            item_cells(&mut row, r.input, false);
-            item_cells(&mut row, r.item, true);
-            link_cells(&mut row, r.item, r.input);
-            rows.push(row);
+
+    /// Inputs a maker has nobody mapped for, and products with no input at all.
+    fn unmapped_inputs(&mut self) {
+        for (&b, ys) in &self.makes {
+            for &y in ys {
+                let inputs = &self.bom[y.ix()];
+                for &x in inputs {
+                    if self.supplied.contains(&(b, x)) {
+                        continue;
+                    }
+                    let mut row = FlatRow::default();
+                    self.entity_cells(&mut row, b, false);
+                    self.item_cells(&mut row, x, false);
+                    self.item_cells(&mut row, y, true);
+                    self.link_cells(&mut row, y, x);
+                    self.product_cells(&mut row, b, y);
+                    self.linked.insert((y, x));
+                    self.named.insert(b);
+                    self.rows.push(row);
+                }
+                if inputs.is_empty() && self.product.contains_key(&(b, y)) {
+                    let mut row = FlatRow::default();
+                    self.entity_cells(&mut row, b, false);
+                    self.item_cells(&mut row, y, true);
+                    self.product_cells(&mut row, b, y);
+                    self.named.insert(b);
+                    self.rows.push(row);
+                }
+            }
         }
     }
-    // Entities on no row yet (owners, say): a row with only the supplier.
-    for (e, _) in ds.entities.iter().enumerate() {
-        let e = EntityIx(e as u32);
-        if !named.contains(&e) {
-            let mut row = FlatRow::default();
-            entity_cells(&mut row, e, true);
-            rows.push(row);
+
+    /// BOM links no maker shows.
+    fn unshown_links(&mut self) {
+        let ds = self.ds;
+        for r in &ds.bom {
+            if self.linked.insert((r.item, r.input)) {
+                let mut row = FlatRow::default();
+                self.item_cells(&mut row, r.input, false);
+                self.item_cells(&mut row, r.item, true);
+                self.link_cells(&mut row, r.item, r.input);
+                self.rows.push(row);
+            }
         }
     }
-    // Columns with no value at all are left out, except the ones import needs.
-    let keep: Vec<Field> = cols
-        .into_iter()
-        .filter(|f| Field::REQUIRED.contains(f) || rows.iter().any(|r| r.0[slot(*f)].is_some()))
-        .collect();
-    let flat = Sheet {
-        name: "Sourcing",
-        header: keep.iter().map(|f| f.info().header.to_string()).collect(),
-        rows: rows
-            .into_iter()
-            .map(|mut r| keep.iter().map(|f| r.0[slot(*f)].take()).collect())
-            .collect(),
-    };
-    let mut out = vec![flat];
+
+    /// Entities on no row yet (owners, say): a row with only the supplier.
+    fn unnamed_entities(&mut self) {
+        for (e, _) in self.ds.entities.iter().enumerate() {
+            let e = EntityIx(e as u32);
+            if !self.named.contains(&e) {
+                let mut row = FlatRow::default();
+                self.entity_cells(&mut row, e, true);
+                self.rows.push(row);
+            }
+        }
+    }
+
+    /// The sheet: columns with no value at all are left out, except the ones import needs.
+    fn into_sheet(self) -> Sheet {
+        let rows = self.rows;
+        let keep: Vec<Field> = FIELDS
+            .iter()
+            .map(|i| i.field)
+            .filter(|f| *f != Field::Amount)
+            .filter(|f| Field::REQUIRED.contains(f) || rows.iter().any(|r| r.0[slot(*f)].is_some()))
+            .collect();
+        Sheet {
+            name: "Sourcing",
+            header: keep.iter().map(|f| f.info().header.to_string()).collect(),
+            rows: rows
+                .into_iter()
+                .map(|mut r| keep.iter().map(|f| r.0[slot(*f)].take()).collect())
+                .collect(),
+        }
+    }
+}
+
+/// The countries sheet, and the ownership and restricted sheets when the dataset has them.
+fn extra_sheets(ds: &Dataset) -> Vec<Sheet> {
+    let mut out = Vec::new();
     out.push(Sheet {
         name: "Countries",
         header: ["code", "trust", "name", "governance"]

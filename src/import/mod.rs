@@ -19,6 +19,7 @@ pub mod build;
 pub mod columns;
 pub mod country;
 pub mod extras;
+mod files;
 pub mod flat_export;
 pub mod names;
 pub mod number;
@@ -31,6 +32,7 @@ use crate::error::{Error, Result};
 use crate::ingest;
 use build::{Out, Settings};
 use columns::Field;
+pub use files::render;
 use problem::Problems;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -129,18 +131,8 @@ fn convert(
         table.header_row
     ));
     notes.source.extend(table.notes.iter().cloned());
-    let layout = match columns::layout(&table.header, &maps) {
-        Ok(l) => l,
-        Err(problems) => {
-            for (col, message) in problems {
-                let place = match col {
-                    Some(c) => table.cell(table.header_row, c),
-                    None => table.origin.row(table.header_row),
-                };
-                diags.error("missing-column", place, message);
-            }
-            return Ok(fail(diags));
-        }
+    let Some(layout) = layout(&table, &maps, &mut diags) else {
+        return Ok(fail(diags));
     };
     let placeholders = names::Placeholders::new(&opts.placeholders);
     let raw = read::read(&mut table, &layout, &placeholders, &mut diags);
@@ -152,36 +144,9 @@ fn convert(
             "the table has a header but no rows (expected a row per supplier, buyer and item)",
         );
     }
-    for ((field, text), u) in &raw.placeholders {
-        notes.placeholders.push((
-            *field,
-            text.clone(),
-            u.rows,
-            table.cell(u.first.row, u.first.col).to_string(),
-        ));
-    }
-    notes.country_placeholders = raw
-        .country_placeholders
-        .iter()
-        .map(|(t, n)| (t.clone(), *n))
-        .collect();
-    let kind = match &table.origin {
-        problem::Origin::Csv { .. } => table::Kind::Csv,
-        problem::Origin::Sheet { .. } => {
-            let mut head = [0u8; 8];
-            let _ = std::fs::File::open(&opts.file).and_then(|mut f| {
-                use std::io::Read;
-                f.read(&mut head)
-            });
-            table::kind_of(&head)
-        }
-    };
-    let sheet = match &table.origin {
-        problem::Origin::Sheet { sheet, .. } => Some(sheet.clone()),
-        problem::Origin::Csv { .. } => None,
-    };
+    note_placeholders(&mut notes, &raw, &table);
     let extras = if with_extras {
-        extras::load(&opts.file, kind, sheet.as_deref(), &mut diags)
+        extras_beside(&table, opts, &mut diags)
     } else {
         extras::Extras::default()
     };
@@ -211,6 +176,86 @@ fn convert(
     let source = ingest::table::InMemory(std::mem::take(&mut files));
     let loaded = ingest::load_from(&name, &source);
     files = source.0;
+    if !check_result(loaded, &mut notes, &mut diags)? {
+        return Ok(fail(diags));
+    }
+    note_written(&mut notes, &files);
+    let products = product_names(&out);
+    files.insert(
+        REPORT_FILE.to_string(),
+        report::render(&notes, &table.header, &layout, &products).into_bytes(),
+    );
+    Ok(Imported {
+        files,
+        out,
+        problems: diags,
+    })
+}
+
+/// The table's layout; a missing or unreadable column is an error at its header cell.
+fn layout(
+    table: &table::Table,
+    maps: &[(Field, String)],
+    diags: &mut Problems,
+) -> Option<columns::Layout> {
+    match columns::layout(&table.header, maps) {
+        Ok(l) => Some(l),
+        Err(problems) => {
+            for (col, message) in problems {
+                let place = match col {
+                    Some(c) => table.cell(table.header_row, c),
+                    None => table.origin.row(table.header_row),
+                };
+                diags.error("missing-column", place, message);
+            }
+            None
+        }
+    }
+}
+
+/// Notes the placeholders met, with their first cell.
+fn note_placeholders(notes: &mut report::Notes, raw: &read::Read, table: &table::Table) {
+    for ((field, text), u) in &raw.placeholders {
+        notes.placeholders.push((
+            *field,
+            text.clone(),
+            u.rows,
+            table.cell(u.first.row, u.first.col).to_string(),
+        ));
+    }
+    notes.country_placeholders = raw
+        .country_placeholders
+        .iter()
+        .map(|(t, n)| (t.clone(), *n))
+        .collect();
+}
+
+/// The extra tables beside the table (files beside a CSV, sheets of a workbook).
+fn extras_beside(table: &table::Table, opts: &Options, diags: &mut Problems) -> extras::Extras {
+    let kind = match &table.origin {
+        problem::Origin::Csv { .. } => table::Kind::Csv,
+        problem::Origin::Sheet { .. } => {
+            let mut head = [0u8; 8];
+            let _ = std::fs::File::open(&opts.file).and_then(|mut f| {
+                use std::io::Read;
+                f.read(&mut head)
+            });
+            table::kind_of(&head)
+        }
+    };
+    let sheet = match &table.origin {
+        problem::Origin::Sheet { sheet, .. } => Some(sheet.clone()),
+        problem::Origin::Csv { .. } => None,
+    };
+    extras::load(&opts.file, kind, sheet.as_deref(), diags)
+}
+
+/// Notes what the loader says of the result; `false` when it refuses it (its errors added).
+fn check_result(
+    loaded: std::result::Result<ingest::Loaded, tierscope_core::Error>,
+    notes: &mut report::Notes,
+    diags: &mut Problems,
+) -> Result<bool> {
     match loaded {
         Ok(loaded) => {
             let mut counts: BTreeMap<(String, &str), usize> = BTreeMap::new();
@@ -243,11 +288,16 @@ fn convert(
                     ),
                 );
             }
-            return Ok(fail(diags));
+            return Ok(false);
         }
         Err(e) => return Err(e.into()),
     }
-    for (file, bytes) in &files {
+    Ok(true)
+}
+
+/// Notes each file written with its number of rows.
+fn note_written(notes: &mut report::Notes, files: &Files) {
+    for (file, bytes) in files {
         let rows = bytes
             .iter()
             .filter(|&&b| b == b'\n')
@@ -255,8 +305,11 @@ fn convert(
             .saturating_sub(1);
         notes.written.push((file.clone(), rows));
     }
-    let products: Vec<(String, String)> = out
-        .products
+}
+
+/// The end products by (entity name, item name), for the report.
+fn product_names(out: &Out) -> Vec<(String, String)> {
+    out.products
         .iter()
         .map(|p| {
             (
@@ -264,16 +317,7 @@ fn convert(
                 out.items[p.item].name.clone(),
             )
         })
-        .collect();
-    files.insert(
-        REPORT_FILE.to_string(),
-        report::render(&notes, &table.header, &layout, &products).into_bytes(),
-    );
-    Ok(Imported {
-        files,
-        out,
-        problems: diags,
-    })
+        .collect()
 }
 
 /// Runs `tierscope import`: writes the dataset and its report, or lists every problem on
@@ -364,210 +408,6 @@ fn write(dir: &Path, files: &Files, force: bool) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// A number as the dataset files write it.
-fn num(v: f64) -> String {
-    format!("{v}")
-}
-
-fn opt_num(v: Option<f64>) -> String {
-    v.map(num).unwrap_or_default()
-}
-
-fn opt_bool(v: Option<bool>) -> String {
-    v.map(|b| b.to_string()).unwrap_or_default()
-}
-
-/// The dataset's CSV files.
-pub fn render(o: &Out) -> Files {
-    let mut files = Files::new();
-    let mut csv_file = |name: &str, header: &[&str], rows: Vec<Vec<String>>| {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(header);
-        for r in rows {
-            let _ = w.write_record(&r);
-        }
-        files.insert(name.to_string(), w.into_inner().unwrap_or_default());
-    };
-    let mut countries: Vec<&build::OutCountry> = o.countries.iter().collect();
-    countries.sort_by(|a, b| a.code.cmp(&b.code));
-    let any_governance = countries.iter().any(|c| c.governance.is_some());
-    csv_file(
-        "countries.csv",
-        if any_governance {
-            &["code", "trust", "name", "governance"]
-        } else {
-            &["code", "trust", "name"]
-        },
-        countries
-            .iter()
-            .map(|c| {
-                let mut r = vec![c.code.clone(), c.trust.as_str().to_string(), c.name.clone()];
-                if any_governance {
-                    r.push(c.governance.clone().unwrap_or_default());
-                }
-                r
-            })
-            .collect(),
-    );
-    let mut ents: Vec<usize> = (0..o.entities.len()).collect();
-    ents.sort_by(|&a, &b| o.entities[a].id.cmp(&o.entities[b].id));
-    csv_file(
-        "entities.csv",
-        &[
-            "id",
-            "name",
-            "country",
-            "kind",
-            "restricted",
-            "recovery_days",
-        ],
-        ents.iter()
-            .map(|&i| {
-                let e = &o.entities[i];
-                vec![
-                    e.id.clone(),
-                    e.name.clone(),
-                    e.country.clone(),
-                    e.kind.clone().unwrap_or_default(),
-                    opt_bool(e.restricted),
-                    opt_num(e.recovery_days),
-                ]
-            })
-            .collect(),
-    );
-    let mut items: Vec<usize> = (0..o.items.len()).collect();
-    items.sort_by(|&a, &b| o.items[a].id.cmp(&o.items[b].id));
-    csv_file(
-        "items.csv",
-        &["id", "name", "sector", "critical"],
-        items
-            .iter()
-            .map(|&i| {
-                let x = &o.items[i];
-                vec![
-                    x.id.clone(),
-                    x.name.clone(),
-                    x.sector.clone().unwrap_or_default(),
-                    opt_bool(x.critical),
-                ]
-            })
-            .collect(),
-    );
-    let eid = |i: usize| o.entities[i].id.clone();
-    let iid = |i: usize| o.items[i].id.clone();
-    // The `group` column only when some input has one: data without substitutes keeps the
-    // columns it always had.
-    let grouped = o.bom.iter().any(|b| b.3.is_some());
-    let mut bom: Vec<Vec<String>> = o
-        .bom
-        .iter()
-        .map(|(y, x, q, grp)| {
-            let mut row = vec![iid(*y), iid(*x), opt_num(*q)];
-            if grouped {
-                row.push(grp.clone().unwrap_or_default());
-            }
-            row
-        })
-        .collect();
-    bom.sort();
-    let header: &[&str] = if grouped {
-        &["item", "input", "quantity", "group"]
-    } else {
-        &["item", "input", "quantity"]
-    };
-    csv_file("bom.csv", header, bom);
-    // The largest table: sorted by ids without copying them, written without a string per cell.
-    let mut order: Vec<&build::OutSupply> = o.supply.iter().collect();
-    order.sort_unstable_by(|a, b| {
-        let key = |s: &build::OutSupply| {
-            (
-                o.entities[s.supplier].id.as_str(),
-                o.entities[s.buyer].id.as_str(),
-                o.items[s.item].id.as_str(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-    let mut w = csv::Writer::from_writer(Vec::with_capacity(o.supply.len() * 48));
-    let _ = w.write_record([
-        "supplier",
-        "buyer",
-        "item",
-        "share",
-        "qualified",
-        "lead_time_days",
-    ]);
-    let (mut share, mut lead) = (String::new(), String::new());
-    for s in order {
-        share.clear();
-        lead.clear();
-        if let Some(v) = s.share {
-            let _ = std::fmt::Write::write_fmt(&mut share, format_args!("{v}"));
-        }
-        if let Some(v) = s.lead_time_days {
-            let _ = std::fmt::Write::write_fmt(&mut lead, format_args!("{v}"));
-        }
-        let _ = w.write_record([
-            o.entities[s.supplier].id.as_str(),
-            o.entities[s.buyer].id.as_str(),
-            o.items[s.item].id.as_str(),
-            &share,
-            if s.qualified { "true" } else { "false" },
-            &lead,
-        ]);
-    }
-    let supply_bytes = w.into_inner().unwrap_or_default();
-    let mut products: Vec<Vec<String>> = o
-        .products
-        .iter()
-        .map(|p| {
-            vec![
-                eid(p.entity),
-                iid(p.item),
-                opt_num(p.annual_revenue),
-                opt_num(p.inventory_days),
-            ]
-        })
-        .collect();
-    products.sort();
-    csv_file(
-        "products.csv",
-        &["entity", "item", "annual_revenue", "inventory_days"],
-        products,
-    );
-    if !o.ownership.is_empty() {
-        let mut rows: Vec<Vec<String>> = o
-            .ownership
-            .iter()
-            .map(|(a, b, s)| vec![eid(*a), eid(*b), num(*s)])
-            .collect();
-        rows.sort();
-        csv_file("ownership.csv", &["owner", "entity", "share"], rows);
-    }
-    if !o.restricted.is_empty() {
-        let rows: Vec<Vec<String>> = o
-            .restricted
-            .iter()
-            .map(|r| {
-                vec![
-                    r.name.clone(),
-                    r.entity.map(eid).unwrap_or_default(),
-                    r.list.clone().unwrap_or_default(),
-                    r.program.clone().unwrap_or_default(),
-                    r.country.clone().unwrap_or_default(),
-                ]
-            })
-            .collect();
-        csv_file(
-            "restricted.csv",
-            &["name", "entity", "list", "program", "country"],
-            rows,
-        );
-    }
-    files.insert("supply.csv".to_string(), supply_bytes);
-    files
 }
 
 /// Runs `tierscope import` from the command line: the flags, over the settings file's

@@ -168,21 +168,9 @@ fn key(name: &str) -> Vec<String> {
 pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
     let keys: Vec<Vec<String>> = names.iter().map(|n| key(n)).collect();
     let normalised: Vec<String> = keys.iter().map(|k| k.join(" ")).collect();
-    let mut parent: Vec<usize> = (0..names.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    let mut why: HashMap<usize, Likeness> = HashMap::new();
-    let mut join = |parent: &mut Vec<usize>, a: usize, b: usize, w: Likeness| {
-        let (ra, rb) = (root(parent, a), root(parent, b));
-        if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
-            why.entry(a.max(b)).or_insert(w);
-        }
+    let mut joins = Joins {
+        parent: (0..names.len()).collect(),
+        why: HashMap::new(),
     };
     let mut by_norm: HashMap<&str, usize> = HashMap::new();
     for (i, n) in normalised.iter().enumerate() {
@@ -190,14 +178,79 @@ pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
             continue;
         }
         match by_norm.get(n.as_str()) {
-            Some(&first) => join(&mut parent, first, i, Likeness::SameNormalised),
+            Some(&first) => joins.join(first, i, Likeness::SameNormalised),
             None => {
                 by_norm.insert(n, i);
             }
         }
     }
+    join_close_spellings(&mut joins, &by_norm, &keys, &normalised);
+    joins.groups(&normalised)
+}
+
+/// Names joined so far (a union-find forest), with why each joined.
+struct Joins {
+    parent: Vec<usize>,
+    /// Why a name joined a smaller one, at its first join.
+    why: HashMap<usize, Likeness>,
+}
+
+impl Joins {
+    fn root(&mut self, mut i: usize) -> usize {
+        let parent = &mut self.parent;
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize, w: Likeness) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        if ra != rb {
+            self.parent[ra.max(rb)] = ra.min(rb);
+            self.why.entry(a.max(b)).or_insert(w);
+        }
+    }
+
+    /// The groups of more than one name, each in order with why each joined the first.
+    fn groups(mut self, normalised: &[String]) -> Vec<Vec<(usize, Likeness)>> {
+        let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for i in 0..self.parent.len() {
+            let r = self.root(i);
+            groups.entry(r).or_default().push(i);
+        }
+        groups
+            .into_values()
+            .filter(|g| g.len() > 1)
+            .map(|g| {
+                g.iter()
+                    .map(|&i| {
+                        let w = if i == g[0] || normalised[i] == normalised[g[0]] {
+                            Likeness::SameNormalised
+                        } else {
+                            self.why.get(&i).cloned().unwrap_or(Likeness::Close(
+                                strsim::jaro_winkler(&normalised[g[0]], &normalised[i]),
+                            ))
+                        };
+                        (i, w)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Joins the distinct normalised names (`by_norm`) spelt alike, within blocks that share
+/// their first three letters.
+fn join_close_spellings(
+    joins: &mut Joins,
+    by_norm: &HashMap<&str, usize>,
+    keys: &[Vec<String>],
+    normalised: &[String],
+) {
     let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (n, &i) in &by_norm {
+    for (n, &i) in by_norm {
         blocks
             .entry(n.chars().take(3).collect())
             .or_default()
@@ -224,37 +277,11 @@ pub fn near_duplicates(names: &[&str]) -> Vec<Vec<(usize, Likeness)>> {
                     .all(|(p, q)| p == q || (p.len() >= 4 && strsim::jaro_winkler(p, q) >= CLOSE));
                 if alike && x != y {
                     let score = strsim::jaro_winkler(&normalised[i], &normalised[j]);
-                    join(&mut parent, i, j, Likeness::Close(score));
+                    joins.join(i, j, Likeness::Close(score));
                 }
             }
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..names.len() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(i);
-    }
-    groups
-        .into_values()
-        .filter(|g| g.len() > 1)
-        .map(|g| {
-            g.iter()
-                .map(|&i| {
-                    let w = if i == g[0] || normalised[i] == normalised[g[0]] {
-                        Likeness::SameNormalised
-                    } else {
-                        why.get(&i)
-                            .cloned()
-                            .unwrap_or(Likeness::Close(strsim::jaro_winkler(
-                                &normalised[g[0]],
-                                &normalised[i],
-                            )))
-                    };
-                    (i, w)
-                })
-                .collect()
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -126,6 +126,41 @@ pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
     if let Some(r) = plain(text, decimal) {
         return Ok(r);
     }
+    let (s, marks) = strip_marks(text)?;
+    let Marks {
+        negative,
+        percent,
+        currency,
+    } = marks;
+    // Plain scientific notation (1e6, 2.5E-3) as a spreadsheet may write it.
+    if s.contains(['e', 'E']) && !s.contains(',') {
+        return match s.parse::<f64>() {
+            Ok(v) => finish(text, v, None, None, percent, currency, negative),
+            Err(_) => Err(format!("`{text}` is not a number")),
+        };
+    }
+    let joined = digits(text, s)?;
+    let (value, comma_value, shows) = separators(text, &joined, decimal)?;
+    let mut r = finish(text, value, comma_value, shows, percent, currency, negative)?;
+    if let Some(c) = r.comma_value {
+        r.comma_value = Some(if negative { -c } else { c });
+        if c.abs() > MAX_NUMBER {
+            return Err(too_large(text));
+        }
+    }
+    Ok(r)
+}
+
+/// What surrounds the digits of a number.
+struct Marks {
+    /// In brackets, or with a minus sign.
+    negative: bool,
+    percent: bool,
+    currency: Option<&'static str>,
+}
+
+/// The number without its brackets, `%`, currency and signs.
+fn strip_marks(text: &str) -> Result<(&str, Marks), String> {
     let mut s = text.trim();
     let mut negative = false;
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
@@ -159,13 +194,16 @@ pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
     if s.is_empty() {
         return Err(format!("`{text}` is not a number"));
     }
-    // Plain scientific notation (1e6, 2.5E-3) as a spreadsheet may write it.
-    if s.contains(['e', 'E']) && !s.contains(',') {
-        return match s.parse::<f64>() {
-            Ok(v) => finish(text, v, None, None, percent, currency, negative),
-            Err(_) => Err(format!("`{text}` is not a number")),
-        };
-    }
+    let marks = Marks {
+        negative,
+        percent,
+        currency,
+    };
+    Ok((s, marks))
+}
+
+/// The digits and separators of `s`, thousands spaces removed.
+fn digits(text: &str, s: &str) -> Result<String, String> {
     // Spaces and apostrophes group thousands: they must sit between groups of three.
     let spaced: Vec<&str> = s
         .split([' ', '\u{a0}', '\u{202f}', '\u{2009}', '\'', '\u{2019}'])
@@ -184,17 +222,26 @@ pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
             "`{text}` is not a number (expected digits, with `.` or `,` as separators)"
         ));
     }
+    Ok(joined)
+}
+
+/// The value of `joined` (digits, `.` and `,`), the value with `,` as the decimal separator
+/// when it could be read either way, and the separator the cell shows.
+type Separated = (f64, Option<f64>, Option<Decimal>);
+
+/// Reads the separators of `joined` by the rule of this module.
+fn separators(text: &str, joined: &str, decimal: Option<Decimal>) -> Result<Separated, String> {
     let dots = joined.matches('.').count();
     let commas = joined.matches(',').count();
-    let (value, comma_value, shows) = match (dots, commas) {
-        (0, 0) => (parse_plain(text, &joined)?, None, None),
+    match (dots, commas) {
+        (0, 0) => Ok((parse_plain(text, joined)?, None, None)),
         (d, c) if d > 0 && c > 0 => {
             let last = if joined.rfind('.') > joined.rfind(',') {
                 Decimal::Dot
             } else {
                 Decimal::Comma
             };
-            let v = with_decimal(text, &joined, last)?;
+            let v = with_decimal(text, joined, last)?;
             if decimal.is_some_and(|given| given != last) {
                 return Err(format!(
                     "`{text}` has `{}` as its decimal separator, but --decimal says `{}`",
@@ -202,7 +249,7 @@ pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
                     other(last).char()
                 ));
             }
-            (v, None, Some(last))
+            Ok((v, None, Some(last)))
         }
         (d, c) => {
             let (sep, n) = if d > 0 {
@@ -212,40 +259,41 @@ pub fn read(text: &str, decimal: Option<Decimal>) -> Result<Reading, String> {
             };
             if n > 1 {
                 // Several: they group thousands, so the decimal separator is the other one.
-                let v = with_decimal(text, &joined, other(sep))?;
+                let v = with_decimal(text, joined, other(sep))?;
                 if decimal == Some(sep) {
                     return Err(format!(
                         "`{text}` has `{}` more than once, so it cannot be the decimal separator --decimal says it is",
                         sep.char()
                     ));
                 }
-                (v, None, Some(other(sep)))
+                Ok((v, None, Some(other(sep))))
             } else {
-                let after = joined.len() - joined.find(sep.char()).unwrap_or(0) - 1;
-                let before = joined.find(sep.char()).unwrap_or(0);
-                let could_group =
-                    after == 3 && (1..=3).contains(&before) && !joined.starts_with('0');
-                match decimal {
-                    Some(d) => (with_decimal(text, &joined, d)?, None, None),
-                    None if could_group => {
-                        // `value` reads `.` as the decimal separator, `comma_value` `,`.
-                        let as_dot = with_decimal(text, &joined, Decimal::Dot)?;
-                        let as_comma = with_decimal(text, &joined, Decimal::Comma)?;
-                        (as_dot, Some(as_comma), None)
-                    }
-                    None => (with_decimal(text, &joined, sep)?, None, Some(sep)),
-                }
+                one_separator(text, joined, sep, decimal)
             }
         }
-    };
-    let mut r = finish(text, value, comma_value, shows, percent, currency, negative)?;
-    if let Some(c) = r.comma_value {
-        r.comma_value = Some(if negative { -c } else { c });
-        if c.abs() > MAX_NUMBER {
-            return Err(too_large(text));
-        }
     }
-    Ok(r)
+}
+
+/// One `.` or one `,`: three digits after it and one to three before could be thousands.
+fn one_separator(
+    text: &str,
+    joined: &str,
+    sep: Decimal,
+    decimal: Option<Decimal>,
+) -> Result<Separated, String> {
+    let after = joined.len() - joined.find(sep.char()).unwrap_or(0) - 1;
+    let before = joined.find(sep.char()).unwrap_or(0);
+    let could_group = after == 3 && (1..=3).contains(&before) && !joined.starts_with('0');
+    Ok(match decimal {
+        Some(d) => (with_decimal(text, joined, d)?, None, None),
+        None if could_group => {
+            // `value` reads `.` as the decimal separator, `comma_value` `,`.
+            let as_dot = with_decimal(text, joined, Decimal::Dot)?;
+            let as_comma = with_decimal(text, joined, Decimal::Comma)?;
+            (as_dot, Some(as_comma), None)
+        }
+        None => (with_decimal(text, joined, sep)?, None, Some(sep)),
+    })
 }
 
 /// The common case without allocating: digits with at most one `.` that the rule reads one

@@ -3,7 +3,7 @@
 
 use super::columns::{Field, Layout};
 use super::names::Placeholders;
-use super::problem::Problems;
+use super::problem::{Origin, Problems};
 use super::table::{Cell, Table};
 use foldhash::HashMap;
 use std::collections::BTreeMap;
@@ -155,28 +155,140 @@ pub struct Read {
     pub country_placeholders: BTreeMap<String, u64>,
 }
 
+/// The columns of one role a row names: the supplier, the buyer, the item, or what it is
+/// used for.
+struct Role {
+    field: Field,
+    id: Option<usize>,
+    name: Option<usize>,
+    /// Country, kind, restricted, recovery days (entities); sector, critical (items).
+    attrs: [Option<usize>; 4],
+    /// The table has the role's name column (for `used for`, its name or id column).
+    present: bool,
+}
+
+impl Role {
+    fn new(layout: &Layout, field: Field, id: Field, attrs: &[Field]) -> Role {
+        let mut cols = [None; 4];
+        for (c, f) in cols.iter_mut().zip(attrs) {
+            *c = layout.get(*f);
+        }
+        Role {
+            field,
+            id: layout.get(id),
+            name: layout.get(field),
+            attrs: cols,
+            present: layout.get(field).is_some(),
+        }
+    }
+}
+
 struct Cols {
-    supplier: Option<usize>,
-    supplier_id: Option<usize>,
-    supplier_country: Option<usize>,
-    supplier_kind: Option<usize>,
-    supplier_restricted: Option<usize>,
-    supplier_recovery: Option<usize>,
-    buyer: Option<usize>,
-    buyer_id: Option<usize>,
-    buyer_country: Option<usize>,
-    buyer_kind: Option<usize>,
-    buyer_restricted: Option<usize>,
-    buyer_recovery: Option<usize>,
-    item: Option<usize>,
-    item_id: Option<usize>,
-    item_sector: Option<usize>,
-    item_critical: Option<usize>,
-    used_for: Option<usize>,
-    used_for_id: Option<usize>,
-    used_for_sector: Option<usize>,
-    used_for_critical: Option<usize>,
+    supplier: Role,
+    buyer: Role,
+    item: Role,
+    used_for: Role,
     vals: [Option<usize>; 9],
+}
+
+impl Cols {
+    fn new(layout: &Layout) -> Cols {
+        let mut used_for = Role::new(
+            layout,
+            Field::UsedFor,
+            Field::UsedForId,
+            &[Field::UsedForSector, Field::UsedForCritical],
+        );
+        used_for.present |= used_for.id.is_some();
+        Cols {
+            supplier: Role::new(
+                layout,
+                Field::Supplier,
+                Field::SupplierId,
+                &[
+                    Field::SupplierCountry,
+                    Field::SupplierKind,
+                    Field::SupplierRestricted,
+                    Field::SupplierRecoveryDays,
+                ],
+            ),
+            buyer: Role::new(
+                layout,
+                Field::Buyer,
+                Field::BuyerId,
+                &[
+                    Field::BuyerCountry,
+                    Field::BuyerKind,
+                    Field::BuyerRestricted,
+                    Field::BuyerRecoveryDays,
+                ],
+            ),
+            item: Role::new(
+                layout,
+                Field::Item,
+                Field::ItemId,
+                &[Field::ItemSector, Field::ItemCritical],
+            ),
+            used_for,
+            vals: VALUES.map(|f| layout.get(f)),
+        }
+    }
+}
+
+/// The cells of one row.
+struct RowCells<'a, 'c> {
+    cells: &'a [Cell<'c>],
+    line: u64,
+    origin: &'a Origin,
+    first_column: usize,
+}
+
+/// One role's cells of a row: the id's text, and the name's and each attribute's text and
+/// place.
+struct Named<'t> {
+    id: Option<&'t str>,
+    name: (Option<&'t str>, At),
+    attrs: [(Option<&'t str>, At); 4],
+}
+
+impl<'c> RowCells<'_, 'c> {
+    /// The trimmed text of a column; an unreadable cell is reported and read as empty.
+    fn get(&self, col: Option<usize>, diags: &mut Problems) -> Option<&'c str> {
+        let c = col?;
+        match self.cells.get(c).copied().unwrap_or(Cell::Text("")).text() {
+            Ok(t) => t,
+            Err(why) => {
+                diags.error(
+                    "unreadable-cell",
+                    self.origin.cell(self.line, self.first_column + c),
+                    format!("cell {why}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn at(&self, col: Option<usize>) -> At {
+        At {
+            row: self.line,
+            col: col.unwrap_or(0),
+        }
+    }
+
+    /// The cells of `role`, read in column order of the role (id, name, attributes).
+    fn named(&self, role: &Role, diags: &mut Problems) -> Named<'c> {
+        let id = self.get(role.id, diags);
+        let name = (self.get(role.name, diags), self.at(role.name));
+        let attrs = role.attrs.map(|c| (self.get(c, diags), self.at(c)));
+        Named { id, name, attrs }
+    }
+}
+
+/// Raw entities and items by key, while the rows are read.
+#[derive(Default)]
+struct Keys {
+    entity_of: KeyMap,
+    item_of: KeyMap,
 }
 
 /// Reads every row of `table`.
@@ -186,30 +298,7 @@ pub fn read(
     placeholders: &Placeholders,
     diags: &mut Problems,
 ) -> Read {
-    let g = |f| layout.get(f);
-    let cols = Cols {
-        supplier: g(Field::Supplier),
-        supplier_id: g(Field::SupplierId),
-        supplier_country: g(Field::SupplierCountry),
-        supplier_kind: g(Field::SupplierKind),
-        supplier_restricted: g(Field::SupplierRestricted),
-        supplier_recovery: g(Field::SupplierRecoveryDays),
-        buyer: g(Field::Buyer),
-        buyer_id: g(Field::BuyerId),
-        buyer_country: g(Field::BuyerCountry),
-        buyer_kind: g(Field::BuyerKind),
-        buyer_restricted: g(Field::BuyerRestricted),
-        buyer_recovery: g(Field::BuyerRecoveryDays),
-        item: g(Field::Item),
-        item_id: g(Field::ItemId),
-        item_sector: g(Field::ItemSector),
-        item_critical: g(Field::ItemCritical),
-        used_for: g(Field::UsedFor),
-        used_for_id: g(Field::UsedForId),
-        used_for_sector: g(Field::UsedForSector),
-        used_for_critical: g(Field::UsedForCritical),
-        vals: VALUES.map(g),
-    };
+    let cols = Cols::new(layout);
     let mut r = Read {
         strings: Interner::default(),
         entities: Vec::new(),
@@ -218,102 +307,55 @@ pub fn read(
         placeholders: BTreeMap::new(),
         country_placeholders: BTreeMap::new(),
     };
-    let mut entity_of = KeyMap::default();
-    let mut item_of = KeyMap::default();
+    let mut keys = Keys::default();
     let origin = table.origin.clone();
     let first_column = table.first_column;
     let result = table.for_each_row(|line, cells| {
-        // The trimmed text of a column; an unreadable cell is reported and read as empty.
-        let get = |col: Option<usize>, diags: &mut Problems| -> Option<&str> {
-            let c = col?;
-            match cells.get(c).copied().unwrap_or(Cell::Text("")).text() {
-                Ok(t) => t,
-                Err(why) => {
-                    diags.error(
-                        "unreadable-cell",
-                        origin.cell(line, first_column + c),
-                        format!("cell {why}"),
-                    );
-                    None
-                }
-            }
+        let row = RowCells {
+            cells,
+            line,
+            origin: &origin,
+            first_column,
         };
-        let at = |col: Option<usize>| At {
-            row: line,
-            col: col.unwrap_or(0),
-        };
+        let named = row.named(&cols.supplier, diags);
         let supplier = entity(
             &mut r,
-            &mut entity_of,
+            &mut keys.entity_of,
             placeholders,
-            line,
-            Field::Supplier,
-            (get(cols.supplier_id, diags), at(cols.supplier_id)),
-            (get(cols.supplier, diags), at(cols.supplier)),
-            cols.supplier.is_some(),
-            [
-                (get(cols.supplier_country, diags), at(cols.supplier_country)),
-                (get(cols.supplier_kind, diags), at(cols.supplier_kind)),
-                (
-                    get(cols.supplier_restricted, diags),
-                    at(cols.supplier_restricted),
-                ),
-                (
-                    get(cols.supplier_recovery, diags),
-                    at(cols.supplier_recovery),
-                ),
-            ],
+            &row,
+            &cols.supplier,
+            named,
         );
+        let named = row.named(&cols.buyer, diags);
         let buyer = entity(
             &mut r,
-            &mut entity_of,
+            &mut keys.entity_of,
             placeholders,
-            line,
-            Field::Buyer,
-            (get(cols.buyer_id, diags), at(cols.buyer_id)),
-            (get(cols.buyer, diags), at(cols.buyer)),
-            cols.buyer.is_some(),
-            [
-                (get(cols.buyer_country, diags), at(cols.buyer_country)),
-                (get(cols.buyer_kind, diags), at(cols.buyer_kind)),
-                (get(cols.buyer_restricted, diags), at(cols.buyer_restricted)),
-                (get(cols.buyer_recovery, diags), at(cols.buyer_recovery)),
-            ],
+            &row,
+            &cols.buyer,
+            named,
         );
+        let named = row.named(&cols.item, diags);
         let item_k = item(
             &mut r,
-            &mut item_of,
+            &mut keys.item_of,
             placeholders,
-            line,
-            Field::Item,
-            (get(cols.item_id, diags), at(cols.item_id)),
-            (get(cols.item, diags), at(cols.item)),
-            cols.item.is_some(),
-            [
-                (get(cols.item_sector, diags), at(cols.item_sector)),
-                (get(cols.item_critical, diags), at(cols.item_critical)),
-            ],
+            &row,
+            &cols.item,
+            named,
         );
+        let named = row.named(&cols.used_for, diags);
         let used_for = item(
             &mut r,
-            &mut item_of,
+            &mut keys.item_of,
             placeholders,
-            line,
-            Field::UsedFor,
-            (get(cols.used_for_id, diags), at(cols.used_for_id)),
-            (get(cols.used_for, diags), at(cols.used_for)),
-            cols.used_for.is_some() || cols.used_for_id.is_some(),
-            [
-                (get(cols.used_for_sector, diags), at(cols.used_for_sector)),
-                (
-                    get(cols.used_for_critical, diags),
-                    at(cols.used_for_critical),
-                ),
-            ],
+            &row,
+            &cols.used_for,
+            named,
         );
         let mut vals = [NONE; 9];
         for (k, col) in cols.vals.iter().enumerate() {
-            if let Some(t) = get(*col, diags) {
+            if let Some(t) = row.get(*col, diags) {
                 vals[k] = r.strings.intern(t);
             }
         }
@@ -374,19 +416,21 @@ fn placeholder(r: &mut Read, field: Field, text: Option<&str>, at: At) -> u32 {
 
 /// The raw entity a row names in one role, with its attribute cells (country, kind,
 /// restricted, recovery days).
-#[allow(clippy::too_many_arguments)]
 fn entity(
     r: &mut Read,
     entity_of: &mut KeyMap,
     placeholders: &Placeholders,
-    line: u64,
-    field: Field,
-    (id, id_at): (Option<&str>, At),
-    (name, name_at): (Option<&str>, At),
-    has_column: bool,
-    attrs: [(Option<&str>, At); 4],
+    row: &RowCells<'_, '_>,
+    role: &Role,
+    cells: Named<'_>,
 ) -> u32 {
-    if !has_column && id.is_none() {
+    let Named {
+        id,
+        name: (name, name_at),
+        attrs,
+    } = cells;
+    let (line, field) = (row.line, role.field);
+    if !role.present && id.is_none() {
         return NONE;
     }
     let id = id.filter(|t| !placeholders.is(t));
@@ -396,7 +440,6 @@ fn entity(
         (None, Some(n)) => Key::Name(r.strings.intern(n)),
         (None, None) => return placeholder(r, field, name, name_at),
     };
-    let _ = id_at;
     let k = match entity_of.get(key) {
         Some(k) => k,
         None => {
@@ -451,19 +494,21 @@ fn entity(
 
 /// The raw item a row names in one role (item, or used for), with its sector and critical
 /// cells.
-#[allow(clippy::too_many_arguments)]
 fn item(
     r: &mut Read,
     item_of: &mut KeyMap,
     placeholders: &Placeholders,
-    line: u64,
-    field: Field,
-    (id, _): (Option<&str>, At),
-    (name, name_at): (Option<&str>, At),
-    has_column: bool,
-    attrs: [(Option<&str>, At); 2],
+    row: &RowCells<'_, '_>,
+    role: &Role,
+    cells: Named<'_>,
 ) -> u32 {
-    if !has_column {
+    let Named {
+        id,
+        name: (name, name_at),
+        attrs,
+    } = cells;
+    let (line, field) = (row.line, role.field);
+    if !role.present {
         return NONE;
     }
     let id = id.filter(|t| !placeholders.is(t));
@@ -496,7 +541,7 @@ fn item(
     if let Some(n) = named {
         it.names.add_text(strings, n, name_at);
     }
-    let [sector, critical] = attrs;
+    let [sector, critical, _, _] = attrs;
     if let (Some(t), at) = sector {
         it.sector.add_text(strings, t, at);
     }

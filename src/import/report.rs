@@ -91,15 +91,31 @@ pub fn render(
         s,
         "What `tierscope import` read and every decision it made. Check the sections marked **check** before trusting the analysis.\n"
     );
+    source(&mut s, notes);
+    columns(&mut s, header, layout);
+    numbers(&mut s, notes);
+    countries(&mut s, notes);
+    entities_and_items(&mut s, notes);
+    supply(&mut s, notes);
+    bom_and_products(&mut s, notes, products);
+    files(&mut s, notes);
+    s
+}
+
+/// The file and the extra tables read.
+fn source(s: &mut String, notes: &Notes) {
     let _ = writeln!(s, "## Source\n");
-    list(&mut s, &notes.source);
+    list(s, &notes.source);
     let _ = writeln!(s, "- {} data rows read", notes.rows);
     if !notes.extras.is_empty() {
         for e in &notes.extras {
             let _ = writeln!(s, "- extra table: {e}");
         }
     }
+}
 
+/// Which column became which field, and the columns passed over or not read.
+fn columns(s: &mut String, header: &[String], layout: &Layout) {
     let _ = writeln!(s, "\n## Columns\n");
     let _ = writeln!(s, "| field | column | header | how |\n|---|---|---|---|");
     for (field, (col, how)) in &layout.columns {
@@ -144,12 +160,18 @@ pub fn render(
             .collect();
         let _ = writeln!(s, "{}", names.join(", "));
     }
+}
 
+/// How the number columns were read.
+fn numbers(s: &mut String, notes: &Notes) {
     if !notes.numbers.is_empty() {
         let _ = writeln!(s, "\n## Numbers\n");
-        list(&mut s, &notes.numbers);
+        list(s, &notes.numbers);
     }
+}
 
+/// The country texts met, and each country's trust.
+fn countries(s: &mut String, notes: &Notes) {
     let _ = writeln!(s, "\n## Countries\n");
     if notes.countries_met.is_empty() {
         let _ = writeln!(s, "No country column was read.");
@@ -188,7 +210,10 @@ pub fn render(
     for (code, trust, from) in &notes.trust {
         let _ = writeln!(s, "| {code} | {} | {from} |", trust.as_str());
     }
+}
 
+/// Where the entities came from, placeholders, and near-duplicate names.
+fn entities_and_items(s: &mut String, notes: &Notes) {
     let _ = writeln!(s, "\n## Entities and items\n");
     let _ = writeln!(
         s,
@@ -247,7 +272,10 @@ pub fn render(
             let _ = writeln!(s, "- … and {} more", groups.len() - SHOWN);
         }
     }
+}
 
+/// The supply rows and where each pair's shares came from.
+fn supply(s: &mut String, notes: &Notes) {
     let _ = writeln!(s, "\n## Supply and shares\n");
     let _ = writeln!(
         s,
@@ -289,17 +317,20 @@ pub fn render(
     }
     if !notes.written_equal_splits.is_empty() {
         let _ = writeln!(s, "\n**check**: equal splits written as numbers:\n");
-        list(&mut s, &notes.written_equal_splits);
+        list(s, &notes.written_equal_splits);
     }
     if !notes.zero_amounts.is_empty() {
         let _ = writeln!(s, "\nSuppliers with no amount:\n");
-        list(&mut s, &notes.zero_amounts);
+        list(s, &notes.zero_amounts);
     }
     if !notes.lead_times.is_empty() {
         let _ = writeln!(s, "\nLead times:\n");
-        list(&mut s, &notes.lead_times);
+        list(s, &notes.lead_times);
     }
+}
 
+/// How the BOM was made, and the end products.
+fn bom_and_products(s: &mut String, notes: &Notes, products: &[(String, String)]) {
     let _ = writeln!(s, "\n## Bill of materials and end products\n");
     if notes.bom_inferred {
         let _ = writeln!(
@@ -309,7 +340,7 @@ pub fn render(
         );
         if !notes.pass_through.is_empty() {
             let _ = writeln!(s);
-            list(&mut s, &notes.pass_through);
+            list(s, &notes.pass_through);
         }
     } else {
         let _ = writeln!(
@@ -327,19 +358,21 @@ pub fn render(
         .iter()
         .map(|(e, x)| format!("`{}` of `{}`", md(x), md(e)))
         .collect();
-    list(&mut s, &shown);
+    list(s, &shown);
     if !notes.ignored.is_empty() {
         let _ = writeln!(s);
-        list(&mut s, &notes.ignored);
+        list(s, &notes.ignored);
     }
+}
 
+/// The files written and what the validator says of them.
+fn files(s: &mut String, notes: &Notes) {
     let _ = writeln!(s, "\n## Files written\n");
     for (file, rows) in &notes.written {
         let _ = writeln!(s, "- `{file}`: {rows} rows");
     }
     if !notes.validation.is_empty() {
         let _ = writeln!(s, "\nWhat `tierscope validate` says of them:\n");
-        list(&mut s, &notes.validation);
+        list(s, &notes.validation);
     }
-    s
 }

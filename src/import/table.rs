@@ -409,86 +409,13 @@ pub fn open_workbook(
         )
     })?;
     let names = wb.sheet_names();
-    let name = match sheet {
-        Some(wanted) => names
-            .iter()
-            .find(|n| n.as_str() == wanted)
-            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
-            .cloned()
-            .ok_or_else(|| {
-                fail(
-                    "no-such-sheet",
-                    format!(
-                        "has no sheet named `{wanted}` (its sheets are: {})",
-                        names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })?,
-        None => names.first().cloned().ok_or_else(|| {
-            fail(
-                "empty-table",
-                "has no sheet (expected a sheet with a header row)".into(),
-            )
-        })?,
-    };
+    let name = choose_sheet(&names, sheet).map_err(|(code, message)| fail(code, message))?;
     let origin = Origin::Sheet {
         file: file.clone(),
         sheet: name.clone(),
     };
-    let range = wb.worksheet_range(&name).map_err(|e| OpenError {
-        code: "unreadable-file",
-        place: origin.file(),
-        message: format!("this sheet cannot be read ({e})"),
-    })?;
-    let styles = wb.worksheet_style(&name).ok();
-    let is_percent = |row: u32, col: u32| -> bool {
-        styles
-            .as_ref()
-            .and_then(|s| s.get((row, col)))
-            .and_then(|st| st.number_format.as_ref())
-            .is_some_and(|f| f.format_code.contains('%'))
-    };
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<(u64, Vec<SheetCell>)> = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let r = top + i as u32;
-        let cells = row
-            .iter()
-            .enumerate()
-            .map(|(j, d)| sheet_cell(d, is_percent(r, left + j as u32)))
-            .collect();
-        rows.push((u64::from(r) + 1, cells));
-    }
-    let blank = |cells: &[SheetCell]| {
-        cells
-            .iter()
-            .all(|c| matches!(c, SheetCell::Text(t) if t.trim().is_empty()))
-    };
-    let Some(at) = rows.iter().position(|(_, c)| !blank(c)) else {
-        return Err(OpenError {
-            code: "empty-table",
-            place: origin.file(),
-            message: "the sheet is empty (expected a header row naming at least the supplier, buyer and item columns)".into(),
-        });
-    };
-    let (header_row, header_cells) = rows[at].clone();
-    let mut header = Vec::with_capacity(header_cells.len());
-    for (j, c) in header_cells.iter().enumerate() {
-        match c {
-            SheetCell::Text(t) => header.push(t.trim().to_string()),
-            SheetCell::Unreadable(why) => {
-                return Err(OpenError {
-                    code: "unreadable-cell",
-                    place: origin.cell(header_row, left as usize + j),
-                    message: format!("column name {why}"),
-                });
-            }
-        }
-    }
+    let (mut rows, left) = sheet_rows(&mut wb, &name, &origin)?;
+    let (at, header_row, header) = header_of(&rows, &origin, left)?;
     let body: Vec<(u64, Vec<SheetCell>)> = rows.split_off(at + 1);
     Ok(Table {
         origin,
@@ -504,6 +431,109 @@ pub fn open_workbook(
         sheets: names,
         body: Body::Sheet(body),
     })
+}
+
+/// The sheet `wanted` (exact name first, then any case), or the first: (code, message) when
+/// there is none.
+fn choose_sheet(names: &[String], wanted: Option<&str>) -> Result<String, (&'static str, String)> {
+    match wanted {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .or_else(|| names.iter().find(|n| n.eq_ignore_ascii_case(wanted)))
+            .cloned()
+            .ok_or_else(|| {
+                (
+                    "no-such-sheet",
+                    format!(
+                        "has no sheet named `{wanted}` (its sheets are: {})",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            }),
+        None => names.first().cloned().ok_or_else(|| {
+            (
+                "empty-table",
+                "has no sheet (expected a sheet with a header row)".into(),
+            )
+        }),
+    }
+}
+
+/// A row of a sheet: its row number and its cells.
+type SheetRow = (u64, Vec<SheetCell>);
+
+/// Every row of the sheet `name`, by its row number, and the sheet's first column.
+fn sheet_rows<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    origin: &Origin,
+) -> Result<(Vec<SheetRow>, u32), OpenError> {
+    use calamine::Reader;
+    let range = wb.worksheet_range(name).map_err(|e| OpenError {
+        code: "unreadable-file",
+        place: origin.file(),
+        message: format!("this sheet cannot be read ({e})"),
+    })?;
+    let styles = wb.worksheet_style(name).ok();
+    let is_percent = |row: u32, col: u32| -> bool {
+        styles
+            .as_ref()
+            .and_then(|s| s.get((row, col)))
+            .and_then(|st| st.number_format.as_ref())
+            .is_some_and(|f| f.format_code.contains('%'))
+    };
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let mut rows: Vec<SheetRow> = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let r = top + i as u32;
+        let cells = row
+            .iter()
+            .enumerate()
+            .map(|(j, d)| sheet_cell(d, is_percent(r, left + j as u32)))
+            .collect();
+        rows.push((u64::from(r) + 1, cells));
+    }
+    Ok((rows, left))
+}
+
+/// The header: the first row that is not blank, as (its index, its row number, its texts).
+fn header_of(
+    rows: &[SheetRow],
+    origin: &Origin,
+    left: u32,
+) -> Result<(usize, u64, Vec<String>), OpenError> {
+    let blank = |cells: &[SheetCell]| {
+        cells
+            .iter()
+            .all(|c| matches!(c, SheetCell::Text(t) if t.trim().is_empty()))
+    };
+    let Some(at) = rows.iter().position(|(_, c)| !blank(c)) else {
+        return Err(OpenError {
+            code: "empty-table",
+            place: origin.file(),
+            message: "the sheet is empty (expected a header row naming at least the supplier, buyer and item columns)".into(),
+        });
+    };
+    let (header_row, header_cells) = &rows[at];
+    let mut header = Vec::with_capacity(header_cells.len());
+    for (j, c) in header_cells.iter().enumerate() {
+        match c {
+            SheetCell::Text(t) => header.push(t.trim().to_string()),
+            SheetCell::Unreadable(why) => {
+                return Err(OpenError {
+                    code: "unreadable-cell",
+                    place: origin.cell(*header_row, left as usize + j),
+                    message: format!("column name {why}"),
+                });
+            }
+        }
+    }
+    Ok((at, *header_row, header))
 }
 
 /// An encrypted Office file is an OLE compound file with an `EncryptionInfo` stream (its

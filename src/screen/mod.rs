@@ -29,14 +29,23 @@ pub mod matcher;
 pub mod rank;
 pub mod render;
 
-use crate::analysis::{EPS, HAIR, Settings, round};
+mod output;
+mod owners;
+
+pub use output::{
+    Alternate, CandidateResult, CandidatesFileSummary, ListSummary, MatchResult, OwnerLink,
+    OwnershipResult, ProposalResult, ScreenReport, Strength, Verdict, VerdictCounts,
+};
+use owners::{OwnerStatus, verdict};
+
+use crate::analysis::{HAIR, Settings};
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::graph::ProductionGraph;
-use crate::graph::parties::{FIFTY_PERCENT, Parties, RestrictedWhy, fifty_percent_rule, holdings};
-use crate::model::{Dataset, EntityIx, Trust};
+use crate::graph::parties::Parties;
+use crate::model::{Dataset, EntityIx};
 use candidates::{Candidate, OwnerRef};
-use impact::{Impact, NewVendor, ShareChange};
+use impact::NewVendor;
 use lists::{ListFormat, PartyList, PartyType};
 use matcher::{Hit, Matcher};
 use rank::{Addition, Ranker, Supplier};
@@ -100,214 +109,6 @@ impl ScreenSettings {
 /// How far a long step has got, for a progress bar: (step, done, total).
 pub type ProgressFn<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
-/// A candidate's verdict, most severe last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Verdict {
-    Clear,
-    Review,
-    Blocked,
-}
-
-impl Verdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verdict::Clear => "CLEAR",
-            Verdict::Review => "REVIEW",
-            Verdict::Blocked => "BLOCKED",
-        }
-    }
-}
-
-/// How strong a name match is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Strength {
-    /// At or above the block threshold.
-    Strong,
-    /// At or above the threshold, below the block threshold.
-    Possible,
-}
-
-/// The screening result JSON.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScreenReport {
-    pub schema_version: u32,
-    pub tool: String,
-    /// When the screening ran (RFC 3339, UTC; from `SOURCE_DATE_EPOCH` when set).
-    pub screened_at: String,
-    pub dataset: String,
-    pub settings: ScreenSettings,
-    /// The candidates file as read.
-    pub candidates_file: CandidatesFileSummary,
-    pub lists: Vec<ListSummary>,
-    pub summary: VerdictCounts,
-    pub candidates: Vec<CandidateResult>,
-    /// The dataset's unqualified alternates, ranked: qualify these first (the best
-    /// `--alternates N` of them when given).
-    pub alternates: Vec<Alternate>,
-    /// How many unqualified alternates were ranked in all.
-    pub alternates_ranked: usize,
-    /// Rows and candidates of the candidates file left out, each with where and why.
-    pub errors: Vec<Diagnostic>,
-    /// Warnings about the candidates and list files.
-    pub warnings: Vec<Diagnostic>,
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct VerdictCounts {
-    pub candidates: usize,
-    pub blocked: usize,
-    pub review: usize,
-    pub clear: usize,
-    /// Rows or candidates left out for an error (see `errors`): not screened.
-    pub not_screened: usize,
-}
-
-/// The candidates file, for the audit trail.
-#[derive(Debug, Clone, Serialize)]
-pub struct CandidatesFileSummary {
-    pub path: String,
-    pub sha256: String,
-    pub bytes: u64,
-    pub rows: u64,
-}
-
-/// One list as read.
-#[derive(Debug, Clone, Serialize)]
-pub struct ListSummary {
-    pub path: String,
-    /// SHA-256 of the file (absent for a dataset without restricted.csv).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bytes: Option<u64>,
-    /// The publication date: none of the CSV formats carries one, so it is the one stated
-    /// with `--list-date`, else absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<String>,
-    pub format: ListFormat,
-    /// The format in words, e.g. "OFAC SDN CSV (no header, 12 fields)".
-    pub format_name: String,
-    pub rows: u64,
-    pub entries: usize,
-    /// Entries matched against candidates: organisations.
-    pub organizations: usize,
-    /// Entries not matched against vendors, by type.
-    pub individuals: usize,
-    pub vessels: usize,
-    pub aircraft: usize,
-}
-
-/// One list entry a candidate's name matched.
-#[derive(Debug, Clone, Serialize)]
-pub struct MatchResult {
-    /// The list file.
-    pub list: String,
-    pub format: ListFormat,
-    /// The published list: `SDN`, a CSL source, restricted.csv's `list`.
-    pub source: String,
-    /// The list's id of the entry (OFAC ent_num, CSL `_id`, `line N`).
-    pub entry_id: String,
-    pub entry_name: String,
-    #[serde(rename = "entry_type")]
-    pub party_type: PartyType,
-    pub programs: Vec<String>,
-    /// The line of the list file the entry is on.
-    pub line: u64,
-    /// The dataset entity the entry is, for the dataset's own list.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entity: Option<String>,
-    /// The name that matched: the entry's name or one of its aliases.
-    pub matched_name: String,
-    /// The kind of alias that matched (`a.k.a.`, `alt_names`, ...); absent for the name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alias: Option<String>,
-    pub score: f64,
-    pub strength: Strength,
-    pub why: Vec<String>,
-}
-
-/// A link of an ownership chain: `owner` holds `share` of `owned`.
-#[derive(Debug, Clone, Serialize)]
-pub struct OwnerLink {
-    pub owner: String,
-    pub owner_name: String,
-    /// `entity` (in the dataset) or `candidate`.
-    pub owner_kind: String,
-    pub owned: String,
-    pub share: f64,
-    /// `restricted` or `possibly_restricted`.
-    pub status: String,
-    pub why: String,
-}
-
-/// A candidate's ownership, as far as restricted parties go.
-#[derive(Debug, Clone, Serialize)]
-pub struct OwnershipResult {
-    pub owner: String,
-    pub owner_name: String,
-    pub owner_share: f64,
-    /// What restricted owners hold of the candidate, directly.
-    pub restricted_share: f64,
-    /// What restricted owners and owners that may be restricted hold, directly.
-    pub possibly_restricted_share: f64,
-    /// Restricted and possibly restricted owners, from the candidate up.
-    pub chain: Vec<OwnerLink>,
-}
-
-/// A proposed supply and what it would change.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProposalResult {
-    pub buyer: String,
-    pub buyer_name: String,
-    pub item: String,
-    pub item_name: String,
-    /// The candidates file line.
-    pub line: u64,
-    pub shares: ShareChange,
-    pub impact: Impact,
-}
-
-/// One screened candidate.
-#[derive(Debug, Clone, Serialize)]
-pub struct CandidateResult {
-    pub id: String,
-    pub name: String,
-    pub country: String,
-    pub country_trust: Trust,
-    /// Set when the country is not in countries.csv and was added for the screening.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_note: Option<String>,
-    /// Where the vendor's own inputs come from, as declared (`input_countries`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub input_countries: Vec<String>,
-    pub line: u64,
-    pub verdict: Verdict,
-    /// Why the verdict, one sentence each, most severe first.
-    pub reasons: Vec<String>,
-    pub matches: Vec<MatchResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ownership: Option<OwnershipResult>,
-    pub proposals: Vec<ProposalResult>,
-}
-
-/// An unqualified alternate and what qualifying it would change.
-#[derive(Debug, Clone, Serialize)]
-pub struct Alternate {
-    pub rank: usize,
-    pub supplier: String,
-    pub supplier_name: String,
-    pub buyer: String,
-    pub buyer_name: String,
-    pub item: String,
-    pub item_name: String,
-    /// The `supply.csv` line of the unqualified row.
-    pub line: u64,
-    pub shares: ShareChange,
-    pub impact: Impact,
-}
-
 /// Screens the candidates in `vendors` against the dataset `ds` (folder `dir`; the trust
 /// flags in `settings.analysis` are applied here, see [`countries::apply_trust`]) and the
 /// lists in `list_paths`. Fails when a list cannot be read, or when the candidates file has
@@ -357,6 +158,15 @@ pub fn run(
     let graph = ProductionGraph::build(&base);
     let ranker = Ranker::new(&base, &graph, &settings.analysis).map_err(Error::Usage)?;
     let doubt = doubt::Doubt::new(&base, &graph, &settings.analysis);
+    let screened = Screened {
+        ds: &ds,
+        in_file,
+        candidates,
+        hits: &hits,
+        owners: &owners,
+        lists: &lists,
+        settings,
+    };
     let mut out = Vec::new();
     for ((k, c), (verdict, reasons)) in candidates.iter().enumerate().zip(verdicts) {
         let me = EntityIx((first + k) as u32);
@@ -366,35 +176,10 @@ pub fn run(
             .iter()
             .map(|p| proposal_result(&ds, &ranker, &doubt, &mut scratch, me, c, p))
             .collect();
-        let country = ds.country(c.country);
-        let country_note = (c.country.ix() >= in_file).then(|| {
-            format!(
-                "not in countries.csv ({}): added for the screening as {}",
-                country.name.as_deref().unwrap_or("ISO 3166-1"),
-                country.trust.as_str()
-            )
-        });
-        out.push(CandidateResult {
-            id: c.id.clone(),
-            name: c.name.clone(),
-            country: country.code.clone(),
-            country_trust: country.trust,
-            country_note,
-            input_countries: c.input_countries.clone(),
-            line: c.line,
-            verdict,
-            reasons,
-            matches: hits[k]
-                .iter()
-                .map(|h| match_result(h, &lists, settings))
-                .collect(),
-            ownership: owners.result(k, c, &ds, candidates),
-            proposals,
-        });
+        out.push(screened.result(k, verdict, reasons, proposals));
     }
     let (alternates, alternates_ranked) = alternates(&base, &graph, &ranker, settings, progress);
     let summary = VerdictCounts::of(&out, file.errors.len());
-    let vendors_digest = audit::digest(vendors)?;
     let list_summaries = lists
         .iter()
         .map(|l| list_summary(l, settings))
@@ -405,12 +190,7 @@ pub fn run(
         screened_at,
         dataset: ds.name.clone(),
         settings: settings.clone(),
-        candidates_file: CandidatesFileSummary {
-            path: vendors.display().to_string(),
-            sha256: vendors_digest.sha256,
-            bytes: vendors_digest.bytes,
-            rows: file.rows,
-        },
+        candidates_file: candidates_file_summary(vendors, file.rows)?,
         lists: list_summaries,
         summary,
         candidates: out,
@@ -419,6 +199,67 @@ pub fn run(
         errors: file.errors,
         warnings,
     })
+}
+
+/// The candidates file as the report records it: its path, digest and rows.
+fn candidates_file_summary(vendors: &Path, rows: u64) -> Result<CandidatesFileSummary> {
+    let digest = audit::digest(vendors)?;
+    Ok(CandidatesFileSummary {
+        path: vendors.display().to_string(),
+        sha256: digest.sha256,
+        bytes: digest.bytes,
+        rows,
+    })
+}
+
+/// What every candidate's result is made from.
+struct Screened<'a> {
+    ds: &'a Dataset,
+    /// The countries in `countries.csv` (those after were added for the screening).
+    in_file: usize,
+    candidates: &'a [Candidate],
+    hits: &'a [Vec<Hit>],
+    owners: &'a OwnerStatus,
+    lists: &'a [PartyList],
+    settings: &'a ScreenSettings,
+}
+
+impl Screened<'_> {
+    /// The result of candidate `k`.
+    fn result(
+        &self,
+        k: usize,
+        verdict: Verdict,
+        reasons: Vec<String>,
+        proposals: Vec<ProposalResult>,
+    ) -> CandidateResult {
+        let c = &self.candidates[k];
+        let country = self.ds.country(c.country);
+        let country_note = (c.country.ix() >= self.in_file).then(|| {
+            format!(
+                "not in countries.csv ({}): added for the screening as {}",
+                country.name.as_deref().unwrap_or("ISO 3166-1"),
+                country.trust.as_str()
+            )
+        });
+        CandidateResult {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            country: country.code.clone(),
+            country_trust: country.trust,
+            country_note,
+            input_countries: c.input_countries.clone(),
+            line: c.line,
+            verdict,
+            reasons,
+            matches: self.hits[k]
+                .iter()
+                .map(|h| match_result(h, self.lists, self.settings))
+                .collect(),
+            ownership: self.owners.result(k, c, self.ds, self.candidates),
+            proposals,
+        }
+    }
 }
 
 /// The dataset's own list and every list in `list_paths`; warnings go to `warnings`, and any
@@ -621,307 +462,6 @@ fn entry_label(lists: &[PartyList], h: &Hit) -> String {
         "\"{}\" on {} ({file}:{}{id}){via}, score {:.2}",
         entry.name, entry.source, entry.line, h.score
     )
-}
-
-/// Restricted status of the parties on candidates' ownership chains.
-struct OwnerStatus {
-    /// Dataset entities, then candidates.
-    n: usize,
-    names: Vec<(String, String, bool)>,
-    /// For each party, its owners and their shares.
-    owners: Vec<Vec<(usize, f64)>>,
-    /// Restricted, with why.
-    definite: Vec<Option<String>>,
-    /// Possibly restricted (a name match below the block threshold, or such owners holding
-    /// at least half), with why.
-    possible: Vec<Option<String>>,
-    /// Restricted by the 50 percent rule here (their owners explain them).
-    derived: Vec<bool>,
-}
-
-impl OwnerStatus {
-    fn compute(
-        ds: &Dataset,
-        parties: &Parties,
-        candidates: &[Candidate],
-        hits: &[Vec<Hit>],
-        matcher: &Matcher,
-        lists: &[PartyList],
-        settings: &ScreenSettings,
-    ) -> OwnerStatus {
-        let n = ds.entities.len();
-        let total = n + candidates.len();
-        let mut names: Vec<(String, String, bool)> = ds
-            .entities
-            .iter()
-            .map(|e| (e.id.clone(), e.name.clone(), false))
-            .collect();
-        names.extend(
-            candidates
-                .iter()
-                .map(|c| (c.id.clone(), c.name.clone(), true)),
-        );
-        let mut owners: Vec<Vec<(usize, f64)>> = vec![Vec::new(); total];
-        for row in &ds.ownership {
-            if row.owner != row.entity {
-                owners[row.entity.ix()].push((row.owner.ix(), row.share));
-            }
-        }
-        for (k, c) in candidates.iter().enumerate() {
-            match c.owner {
-                Some(OwnerRef::Entity(e)) => owners[n + k].push((e.ix(), c.owner_share)),
-                Some(OwnerRef::Candidate(j)) => owners[n + k].push((n + j, c.owner_share)),
-                None => {}
-            }
-        }
-        let mut definite: Vec<Option<String>> = vec![None; total];
-        let mut possible: Vec<Option<String>> = vec![None; total];
-        let mut derived = vec![false; total];
-        for (e, why) in parties.restricted.iter().enumerate() {
-            if let Some(why) = why {
-                definite[e] = Some(describe(ds, why));
-                derived[e] = matches!(why, RestrictedWhy::FiftyPercentRule { .. });
-            }
-        }
-        // Dataset entities up the candidates' chains are screened by name too.
-        let mut up: Vec<usize> = (n..total).collect();
-        let mut seen = vec![false; total];
-        while let Some(x) = up.pop() {
-            for &(o, _) in &owners[x] {
-                if !seen[o] {
-                    seen[o] = true;
-                    up.push(o);
-                }
-            }
-        }
-        let mut seed = |x: usize, hits: &[Hit]| {
-            let id = &names[x].0;
-            let best = hits.iter().find(|h| {
-                x >= n || lists[h.list].entries[h.entry].entity.as_deref() != Some(id.as_str())
-            });
-            if let Some(h) = best {
-                let what = format!("name matches {}", entry_label(lists, h));
-                if h.score + HAIR >= settings.block_threshold {
-                    definite[x].get_or_insert(what);
-                } else if definite[x].is_none() {
-                    possible[x].get_or_insert(what);
-                }
-            }
-        };
-        for (x, _) in seen.iter().enumerate().filter(|(x, s)| **s && *x < n) {
-            let h = matcher.screen(&ds.entities[x].name, settings.threshold);
-            seed(x, &h);
-        }
-        for (k, h) in hits.iter().enumerate() {
-            seed(n + k, h);
-        }
-        // The 50 percent rule (the analysis's own), twice: over the restricted, then over the
-        // restricted and the possibly restricted.
-        let owned = holdings(
-            total,
-            owners
-                .iter()
-                .enumerate()
-                .flat_map(|(x, os)| os.iter().map(move |&(o, share)| (o, x, share))),
-        );
-        let held_by = |x: usize, set: &[bool]| -> f64 {
-            owners[x]
-                .iter()
-                .filter(|(o, _)| set[*o])
-                .map(|(_, s)| s)
-                .sum()
-        };
-        let mut sure: Vec<bool> = definite.iter().map(Option::is_some).collect();
-        for x in fifty_percent_rule(&owned, &mut sure) {
-            definite[x] = Some(format!(
-                "restricted owners hold {} (50 percent rule)",
-                crate::numbers::pct(held_by(x, &sure))
-            ));
-            derived[x] = true;
-        }
-        let mut maybe: Vec<bool> = (0..total)
-            .map(|x| definite[x].is_some() || possible[x].is_some())
-            .collect();
-        for x in fifty_percent_rule(&owned, &mut maybe) {
-            possible[x] = Some(format!(
-                "owners that are or may be restricted hold {}",
-                crate::numbers::pct(held_by(x, &maybe))
-            ));
-            derived[x] = true;
-        }
-        OwnerStatus {
-            n,
-            names,
-            owners,
-            definite,
-            possible,
-            derived,
-        }
-    }
-
-    /// (restricted share, restricted-or-possibly share) held directly in party `x`.
-    fn held(&self, x: usize) -> (f64, f64) {
-        let mut sure = 0.0;
-        let mut maybe = 0.0;
-        for &(o, s) in &self.owners[x] {
-            if self.definite[o].is_some() {
-                sure += s;
-                maybe += s;
-            } else if self.possible[o].is_some() {
-                maybe += s;
-            }
-        }
-        (sure, maybe)
-    }
-
-    fn result(
-        &self,
-        k: usize,
-        c: &Candidate,
-        ds: &Dataset,
-        candidates: &[Candidate],
-    ) -> Option<OwnershipResult> {
-        let owner = c.owner?;
-        let (owner_id, owner_name) = match owner {
-            OwnerRef::Entity(e) => (ds.entity(e).id.clone(), ds.entity(e).name.clone()),
-            OwnerRef::Candidate(j) => (candidates[j].id.clone(), candidates[j].name.clone()),
-        };
-        let x = self.n + k;
-        let (sure, maybe) = self.held(x);
-        // The chain: restricted and possibly restricted owners, breadth first.
-        let mut chain = Vec::new();
-        let mut queue = std::collections::VecDeque::from([x]);
-        let mut seen = vec![false; self.names.len()];
-        seen[x] = true;
-        while let Some(y) = queue.pop_front() {
-            for &(o, share) in &self.owners[y] {
-                let (status, why) = match (&self.definite[o], &self.possible[o]) {
-                    (Some(w), _) => ("restricted", w),
-                    (None, Some(w)) => ("possibly_restricted", w),
-                    _ => continue,
-                };
-                chain.push(OwnerLink {
-                    owner: self.names[o].0.clone(),
-                    owner_name: self.names[o].1.clone(),
-                    owner_kind: if self.names[o].2 {
-                        "candidate"
-                    } else {
-                        "entity"
-                    }
-                    .into(),
-                    owned: self.names[y].0.clone(),
-                    share: round(share),
-                    status: status.into(),
-                    why: why.clone(),
-                });
-                if self.derived[o] && !seen[o] {
-                    seen[o] = true;
-                    queue.push_back(o);
-                }
-            }
-        }
-        Some(OwnershipResult {
-            owner: owner_id,
-            owner_name,
-            owner_share: round(c.owner_share),
-            restricted_share: round(sure),
-            possibly_restricted_share: round(maybe),
-            chain,
-        })
-    }
-}
-
-/// Why a dataset entity is restricted, in words.
-fn describe(ds: &Dataset, why: &RestrictedWhy) -> String {
-    match why {
-        RestrictedWhy::Flag => "flagged restricted in entities.csv".into(),
-        RestrictedWhy::ListedById { line, list } => format!(
-            "listed in restricted.csv line {line}{}",
-            list.as_ref().map_or(String::new(), |l| format!(" ({l})"))
-        ),
-        RestrictedWhy::ListedByName {
-            line,
-            listed_name,
-            list,
-        } => format!(
-            "named in restricted.csv line {line} as \"{listed_name}\"{}",
-            list.as_ref().map_or(String::new(), |l| format!(" ({l})"))
-        ),
-        RestrictedWhy::FiftyPercentRule { owners, total } => format!(
-            "restricted owners hold {} (50 percent rule): {}",
-            crate::numbers::pct(*total),
-            owners
-                .iter()
-                .map(|(o, s)| format!("{} {}", ds.entity(*o).id, crate::numbers::pct(*s)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
-}
-
-/// A candidate's verdict and the reasons for it.
-fn verdict(
-    k: usize,
-    c: &Candidate,
-    hits: &[Hit],
-    owners: &OwnerStatus,
-    lists: &[PartyList],
-    settings: &ScreenSettings,
-) -> (Verdict, Vec<String>) {
-    let mut blocked = Vec::new();
-    let mut review = Vec::new();
-    for h in hits {
-        if h.score + HAIR >= settings.block_threshold {
-            blocked.push(format!("name matches {}", entry_label(lists, h)));
-        } else if let Some(rule) = h.containment {
-            review.push(format!(
-                "name may match {}: {}",
-                entry_label(lists, h),
-                rule.reason()
-            ));
-        } else {
-            review.push(format!("name may match {}", entry_label(lists, h)));
-        }
-    }
-    let x = owners.n + k;
-    let (sure, maybe) = owners.held(x);
-    if c.owner.is_some() {
-        if sure >= FIFTY_PERCENT - EPS {
-            blocked.push(format!(
-                "restricted owners hold {} of it: blocked by the 50 percent rule",
-                crate::numbers::pct(sure)
-            ));
-        } else if maybe >= FIFTY_PERCENT - EPS {
-            review.push(format!(
-                "owners that are or may be restricted hold {} of it",
-                crate::numbers::pct(maybe)
-            ));
-        } else if sure > 0.0 {
-            review.push(format!(
-                "restricted owners hold {} of it: below 50%, not blocked by the rule, but a restricted party has a stake",
-                crate::numbers::pct(sure)
-            ));
-        }
-    }
-    if !blocked.is_empty() {
-        blocked.extend(review);
-        (Verdict::Blocked, blocked)
-    } else if !review.is_empty() {
-        (Verdict::Review, review)
-    } else {
-        (
-            Verdict::Clear,
-            vec![format!(
-                "no list entry scores {:.2} or more, or holds the name or is held by it{}",
-                settings.threshold,
-                if c.owner.is_some() {
-                    "; no restricted owner"
-                } else {
-                    ""
-                }
-            )],
-        )
-    }
 }
 
 /// Every unqualified alternate of the dataset, ranked by what qualifying it removes; the best

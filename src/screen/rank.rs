@@ -253,29 +253,8 @@ impl<'a> Ranker<'a> {
         if misordered {
             return self.rerun(add).unwrap_or(empty);
         }
-        let csr = &self.g.csr;
         // The cone C of B, in topological order, and its end products P.
-        let cone_stamp = sc.next();
-        sc.queue.clear();
-        for &(n, _) in &change.b {
-            if sc.cone[n.ix()] != cone_stamp {
-                sc.cone[n.ix()] = cone_stamp;
-                sc.queue.push(n);
-            }
-        }
-        let mut k = 0;
-        while k < sc.queue.len() {
-            let n = sc.queue[k];
-            k += 1;
-            for &m in csr.buyers(n) {
-                if sc.cone[m.ix()] != cone_stamp {
-                    sc.cone[m.ix()] = cone_stamp;
-                    sc.queue.push(m);
-                }
-            }
-        }
-        let mut cone = std::mem::take(&mut sc.queue);
-        cone.sort_unstable();
+        let (cone, cone_stamp) = self.cone(&change, sc);
         let prods: Vec<u32> = cone
             .iter()
             .map(|&n| self.product_at[n.ix()])
@@ -285,53 +264,8 @@ impl<'a> Ranker<'a> {
             sc.queue = cone;
             return empty;
         }
-        // Everything upstream of P in the changed graph (the new supplier feeds B).
-        let anc_stamp = sc.next();
-        let mut stack: Vec<NodeIx> = prods
-            .iter()
-            .map(|&p| self.g.products[p as usize].1)
-            .collect();
-        for &n in &stack {
-            sc.anc[n.ix()] = anc_stamp;
-        }
-        while let Some(n) = stack.pop() {
-            let feeds = self.feeders(n, &change);
-            for m in feeds {
-                if sc.anc[m.ix()] != anc_stamp {
-                    sc.anc[m.ix()] = anc_stamp;
-                    stack.push(m);
-                }
-            }
-        }
-        // The entities upstream of the input's suppliers, old and new.
-        let up_stamp = sc.next();
-        let mut stack: Vec<NodeIx> = Vec::new();
-        let (_, i0) = change.b[0];
-        for j in csr.suppliers(i0) {
-            stack.push(csr.sup_node[j]);
-        }
-        stack.extend(change.suppliers.iter().filter_map(|&(m, _)| m));
-        for &n in &stack {
-            sc.up[n.ix()] = up_stamp;
-        }
-        let mut upstream_entities: Vec<EntityIx> = change.new_entity.into_iter().collect();
-        let ent_stamp = sc.next();
-        while let Some(n) = stack.pop() {
-            let e = csr.entity[n.ix()];
-            if sc.entity_seen[e.ix()] != ent_stamp {
-                sc.entity_seen[e.ix()] = ent_stamp;
-                upstream_entities.push(e);
-            }
-            for i in csr.slots(n) {
-                for j in csr.suppliers(i) {
-                    let m = csr.sup_node[j];
-                    if sc.up[m.ix()] != up_stamp {
-                        sc.up[m.ix()] = up_stamp;
-                        stack.push(m);
-                    }
-                }
-            }
-        }
+        let anc_stamp = self.mark_ancestors(&prods, &change, sc);
+        let upstream_entities = self.upstream_entities(&change, sc);
         let mut after: Vec<ProductState> = prods
             .iter()
             .map(|&p| self.products[p as usize].1.clone())
@@ -367,6 +301,91 @@ impl<'a> Ranker<'a> {
             shares,
             impact: impact::compare_products(pairs, self.mean_revenue),
         }
+    }
+
+    /// The cone of the changed inputs' nodes, in topological order, marked in `sc.cone`
+    /// with the stamp returned.
+    fn cone(&self, change: &Change, sc: &mut Scratch) -> (Vec<NodeIx>, u32) {
+        let csr = &self.g.csr;
+        let cone_stamp = sc.next();
+        sc.queue.clear();
+        for &(n, _) in &change.b {
+            if sc.cone[n.ix()] != cone_stamp {
+                sc.cone[n.ix()] = cone_stamp;
+                sc.queue.push(n);
+            }
+        }
+        let mut k = 0;
+        while k < sc.queue.len() {
+            let n = sc.queue[k];
+            k += 1;
+            for &m in csr.buyers(n) {
+                if sc.cone[m.ix()] != cone_stamp {
+                    sc.cone[m.ix()] = cone_stamp;
+                    sc.queue.push(m);
+                }
+            }
+        }
+        let mut cone = std::mem::take(&mut sc.queue);
+        cone.sort_unstable();
+        (cone, cone_stamp)
+    }
+
+    /// Marks everything upstream of the products `prods` in the changed graph (the new
+    /// supplier feeds B) in `sc.anc`; returns the stamp.
+    fn mark_ancestors(&self, prods: &[u32], change: &Change, sc: &mut Scratch) -> u32 {
+        let anc_stamp = sc.next();
+        let mut stack: Vec<NodeIx> = prods
+            .iter()
+            .map(|&p| self.g.products[p as usize].1)
+            .collect();
+        for &n in &stack {
+            sc.anc[n.ix()] = anc_stamp;
+        }
+        while let Some(n) = stack.pop() {
+            let feeds = self.feeders(n, change);
+            for m in feeds {
+                if sc.anc[m.ix()] != anc_stamp {
+                    sc.anc[m.ix()] = anc_stamp;
+                    stack.push(m);
+                }
+            }
+        }
+        anc_stamp
+    }
+
+    /// The entities upstream of the input's suppliers, old and new.
+    fn upstream_entities(&self, change: &Change, sc: &mut Scratch) -> Vec<EntityIx> {
+        let csr = &self.g.csr;
+        let up_stamp = sc.next();
+        let mut stack: Vec<NodeIx> = Vec::new();
+        let (_, i0) = change.b[0];
+        for j in csr.suppliers(i0) {
+            stack.push(csr.sup_node[j]);
+        }
+        stack.extend(change.suppliers.iter().filter_map(|&(m, _)| m));
+        for &n in &stack {
+            sc.up[n.ix()] = up_stamp;
+        }
+        let mut upstream_entities: Vec<EntityIx> = change.new_entity.into_iter().collect();
+        let ent_stamp = sc.next();
+        while let Some(n) = stack.pop() {
+            let e = csr.entity[n.ix()];
+            if sc.entity_seen[e.ix()] != ent_stamp {
+                sc.entity_seen[e.ix()] = ent_stamp;
+                upstream_entities.push(e);
+            }
+            for i in csr.slots(n) {
+                for j in csr.suppliers(i) {
+                    let m = csr.sup_node[j];
+                    if sc.up[m.ix()] != up_stamp {
+                        sc.up[m.ix()] = up_stamp;
+                        stack.push(m);
+                    }
+                }
+            }
+        }
+        upstream_entities
     }
 
     /// What `add` changes, by a full analysis of the dataset with the row added, against the
@@ -627,20 +646,7 @@ impl<'a> Ranker<'a> {
     ) {
         let groups = &lb.groups;
         let entity = &self.g.csr.entity;
-        let buyer_group = groups.of(add.buyer);
-        let seen = sc.next();
-        let mut relevant: Vec<u32> = Vec::new();
-        for &e in upstream {
-            if let Some(grp) = groups.of(e)
-                && Some(grp) != buyer_group
-                && sc.group_seen[grp as usize] != seen
-            {
-                sc.group_seen[grp as usize] = seen;
-                relevant.push(grp);
-            }
-        }
-        relevant.sort_unstable();
-        let threshold = self.settings.capacity_threshold;
+        let relevant = relevant_groups(groups, add, upstream, sc);
         for grp in relevant {
             let holds = |e: EntityIx| groups.of(e) == Some(grp);
             let new_cap = match change.new_entity {
@@ -699,25 +705,40 @@ impl<'a> Ranker<'a> {
                         .collect()
                 }
             };
-            let subject = &groups.subject[grp as usize];
-            let redundant = lb.level == Level::Owner && groups.members[grp as usize].len() == 1;
-            for (x, &p) in prods.iter().enumerate() {
-                let own = self.ds.products[self.g.products[p as usize].0].entity;
-                if groups.of(own) == Some(grp) || redundant {
-                    continue;
-                }
-                let key = (lb.level, subject.clone());
-                let state = &mut after[x];
-                state.spofs.remove(&key);
-                state.capacity_at_risk.remove(&key);
-                let c = caps[x];
-                if c == 0.0 {
-                    state.spofs.insert(key, self.group_name(lb, grp));
-                } else if c > EPS && c < 1.0 - EPS && c <= 1.0 - threshold + EPS {
-                    state
-                        .capacity_at_risk
-                        .insert(key, (round(c), self.group_name(lb, grp)));
-                }
+            self.record(lb, grp, prods, &caps, after);
+        }
+    }
+
+    /// The new states of the products `prods` under the failure of group `grp`, whose
+    /// capacities are `caps`: a SPOF at 0, capacity at risk under the threshold.
+    fn record(
+        &self,
+        lb: &LevelBase,
+        grp: u32,
+        prods: &[u32],
+        caps: &[f64],
+        after: &mut [ProductState],
+    ) {
+        let groups = &lb.groups;
+        let threshold = self.settings.capacity_threshold;
+        let subject = &groups.subject[grp as usize];
+        let redundant = lb.level == Level::Owner && groups.members[grp as usize].len() == 1;
+        for (x, &p) in prods.iter().enumerate() {
+            let own = self.ds.products[self.g.products[p as usize].0].entity;
+            if groups.of(own) == Some(grp) || redundant {
+                continue;
+            }
+            let key = (lb.level, subject.clone());
+            let state = &mut after[x];
+            state.spofs.remove(&key);
+            state.capacity_at_risk.remove(&key);
+            let c = caps[x];
+            if c == 0.0 {
+                state.spofs.insert(key, self.group_name(lb, grp));
+            } else if c > EPS && c < 1.0 - EPS && c <= 1.0 - threshold + EPS {
+                state
+                    .capacity_at_risk
+                    .insert(key, (round(c), self.group_name(lb, grp)));
             }
         }
     }
@@ -734,4 +755,28 @@ impl<'a> Ranker<'a> {
             Level::Untrusted => "all untrusted suppliers".into(),
         }
     }
+}
+
+/// The groups (other than the buyer's) holding an entity upstream of the changed input, in
+/// order.
+fn relevant_groups(
+    groups: &Groups,
+    add: &Addition,
+    upstream: &[EntityIx],
+    sc: &mut Scratch,
+) -> Vec<u32> {
+    let buyer_group = groups.of(add.buyer);
+    let seen = sc.next();
+    let mut relevant: Vec<u32> = Vec::new();
+    for &e in upstream {
+        if let Some(grp) = groups.of(e)
+            && Some(grp) != buyer_group
+            && sc.group_seen[grp as usize] != seen
+        {
+            sc.group_seen[grp as usize] = seen;
+            relevant.push(grp);
+        }
+    }
+    relevant.sort_unstable();
+    relevant
 }

@@ -49,6 +49,24 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
     if !slot_est.iter().any(|&e| e) {
         return;
     }
+    let up = upstream(ctx, &slot_est);
+    for (k, &(_, node)) in ctx.products.iter().enumerate() {
+        if let Some(p) = products.get_mut(k) {
+            p.estimated_shares = up[node.ix()];
+        }
+    }
+    let mut pending = sort_findings(ctx, &up, findings);
+    add_country_pairs(ctx, &up, &mut pending);
+    let marked = marked_by_cones(ctx, &slot_est, &pending.by_group);
+    let more = marked_untrusted(ctx, &slot_est, pending.untrusted);
+    for f in marked.into_iter().chain(more) {
+        findings[f].estimated_shares = true;
+    }
+}
+
+/// Whether each node has an estimated input upstream of it (itself included).
+fn upstream(ctx: &Ctx<'_>, slot_est: &[bool]) -> Vec<bool> {
+    let g = ctx.g;
     let csr = &g.csr;
     let n = g.node_count();
     // Upstream of each node (itself included), an estimated input?
@@ -63,11 +81,23 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
         }
         up[v.ix()] = u;
     }
-    for (k, &(_, node)) in ctx.products.iter().enumerate() {
-        if let Some(p) = products.get_mut(k) {
-            p.estimated_shares = up[node.ix()];
-        }
-    }
+    up
+}
+
+/// Findings whose mark needs a failure's cone.
+#[derive(Default)]
+struct Pending {
+    /// (level, subject) -> [(finding, node)].
+    by_group: HashMap<(Level, String), Vec<(usize, NodeIx)>>,
+    /// (finding, node, the product's own entity).
+    untrusted: Vec<(usize, NodeIx, EntityIx)>,
+    /// (finding, dependent country, country depended on).
+    asym: Vec<(usize, String, String)>,
+}
+
+/// Marks the findings that need no cone (visibility gaps, concentrations); returns the
+/// others, by the failure they need.
+fn sort_findings(ctx: &Ctx<'_>, up: &[bool], findings: &mut Findings) -> Pending {
     let node_of_product: HashMap<ProductRef, (NodeIx, EntityIx)> = ctx
         .products
         .iter()
@@ -87,10 +117,11 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
         })
         .collect();
 
-    // Findings whose mark needs a failure's cone: (level, subject) -> [(finding, node)].
-    let mut by_group: HashMap<(Level, String), Vec<(usize, NodeIx)>> = HashMap::default();
-    let mut untrusted: Vec<(usize, NodeIx, EntityIx)> = Vec::new(); // (finding, node, own)
-    let mut asym: Vec<(usize, String, String)> = Vec::new();
+    let Pending {
+        mut by_group,
+        mut untrusted,
+        mut asym,
+    } = Pending::default();
     for (f, finding) in findings.iter_mut().enumerate() {
         let at = finding
             .product
@@ -140,8 +171,16 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
             }
         }
     }
-    // Country-level cones for the asymmetric dependencies: each product of one country under
-    // the failure of the other.
+    Pending {
+        by_group,
+        untrusted,
+        asym,
+    }
+}
+
+/// Country-level cones for the asymmetric dependencies: each product of one country under
+/// the failure of the other.
+fn add_country_pairs(ctx: &Ctx<'_>, up: &[bool], pending: &mut Pending) {
     let mut country_pairs: HashMap<String, Vec<(usize, NodeIx)>> = HashMap::default();
     let products_of = |code: &str| -> Vec<NodeIx> {
         ctx.products
@@ -152,7 +191,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
             .map(|&(_, node)| node)
             .collect()
     };
-    for (f, a, b) in &asym {
+    for (f, a, b) in &pending.asym {
         for node in products_of(a) {
             country_pairs.entry(b.clone()).or_default().push((*f, node));
         }
@@ -161,13 +200,23 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
         }
     }
     for (code, list) in country_pairs {
-        by_group
+        pending
+            .by_group
             .entry((Level::Country, code))
             .or_default()
             .extend(list);
     }
+}
 
-    // One cone per group, in parallel.
+/// One cone per group, in parallel: the findings whose node rests on an estimate under the
+/// failure of their group.
+fn marked_by_cones(
+    ctx: &Ctx<'_>,
+    slot_est: &[bool],
+    by_group: &HashMap<(Level, String), Vec<(usize, NodeIx)>>,
+) -> Vec<usize> {
+    let g = ctx.g;
+    let n = g.node_count();
     let mut groups_of: HashMap<Level, Groups> = HashMap::default();
     for (level, _) in by_group.keys() {
         groups_of
@@ -186,7 +235,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
     let mut tasks: Vec<Task<'_>> = by_group.iter().collect();
     tasks.sort_by(|a, b| a.0.cmp(b.0));
     let engine = Engine::new(g, ctx.ds.entities.len());
-    let marked: Vec<usize> = tasks
+    tasks
         .par_iter()
         .map_init(
             || (engine.clone(), vec![false; n]),
@@ -200,7 +249,7 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
                 let touched = eng.touched().to_vec();
                 rests(
                     ctx,
-                    &slot_est,
+                    slot_est,
                     eng.caps(),
                     &touched,
                     |e| failed.contains(&e),
@@ -218,60 +267,68 @@ pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findi
             },
         )
         .flatten()
-        .collect();
-    // Untrusted exposure: the untrusted group less the product's own entity. One full pass
-    // for the untrusted group; for a product of an untrusted entity, only the cone of that
-    // entity differs, and is recomputed over it (as `exposure::untrusted` does).
+        .collect()
+}
+
+/// Untrusted exposure: the untrusted group less the product's own entity. One full pass
+/// for the untrusted group; for a product of an untrusted entity, only the cone of that
+/// entity differs, and is recomputed over it (as `exposure::untrusted` does).
+fn marked_untrusted(
+    ctx: &Ctx<'_>,
+    slot_est: &[bool],
+    mut untrusted: Vec<(usize, NodeIx, EntityIx)>,
+) -> Vec<usize> {
+    let g = ctx.g;
+    let n = g.node_count();
     let mut more: Vec<usize> = Vec::new();
-    if !untrusted.is_empty() {
-        let is_untrusted = &g.parties.untrusted;
-        let mut engine = engine.clone();
-        let shared = engine.full(|e| is_untrusted[e.ix()]);
-        let mut shared_taint = vec![false; n];
-        rests(
-            ctx,
-            &slot_est,
-            &shared,
-            &g.topo,
-            |e| is_untrusted[e.ix()],
-            &mut shared_taint,
-        );
-        let mut work = shared.clone();
-        let mut taint = shared_taint.clone();
-        untrusted.sort_by_key(|&(_, _, own)| own);
-        let mut last: Option<EntityIx> = None;
-        for (f, node, own) in untrusted {
-            let (cap, marks): (&[f64], &[bool]) = if is_untrusted[own.ix()] {
-                if last != Some(own) {
-                    for &v in engine.touched() {
-                        taint[v.ix()] = shared_taint[v.ix()];
-                    }
-                    engine.recompute(&shared, &mut work, &[own], |e| {
-                        is_untrusted[e.ix()] && e != own
-                    });
-                    let touched = engine.touched().to_vec();
-                    rests(
-                        ctx,
-                        &slot_est,
-                        &work,
-                        &touched,
-                        |e| is_untrusted[e.ix()] && e != own,
-                        &mut taint,
-                    );
-                    last = Some(own);
+    if untrusted.is_empty() {
+        return more;
+    }
+    let is_untrusted = &g.parties.untrusted;
+    let mut engine = Engine::new(g, ctx.ds.entities.len());
+    let shared = engine.full(|e| is_untrusted[e.ix()]);
+    let mut shared_taint = vec![false; n];
+    rests(
+        ctx,
+        slot_est,
+        &shared,
+        &g.topo,
+        |e| is_untrusted[e.ix()],
+        &mut shared_taint,
+    );
+    let mut work = shared.clone();
+    let mut taint = shared_taint.clone();
+    untrusted.sort_by_key(|&(_, _, own)| own);
+    let mut last: Option<EntityIx> = None;
+    for (f, node, own) in untrusted {
+        let (cap, marks): (&[f64], &[bool]) = if is_untrusted[own.ix()] {
+            if last != Some(own) {
+                for &v in engine.touched() {
+                    taint[v.ix()] = shared_taint[v.ix()];
                 }
-                (&work, &taint)
-            } else {
-                (&shared, &shared_taint)
-            };
-            if tainted(marks, cap, node) {
-                more.push(f);
+                engine.recompute(&shared, &mut work, &[own], |e| {
+                    is_untrusted[e.ix()] && e != own
+                });
+                let touched = engine.touched().to_vec();
+                rests(
+                    ctx,
+                    slot_est,
+                    &work,
+                    &touched,
+                    |e| is_untrusted[e.ix()] && e != own,
+                    &mut taint,
+                );
+                last = Some(own);
             }
+            (&work, &taint)
+        } else {
+            (&shared, &shared_taint)
+        };
+        if tainted(marks, cap, node) {
+            more.push(f);
         }
     }
-    for f in marked.into_iter().chain(more) {
-        findings[f].estimated_shares = true;
-    }
+    more
 }
 
 /// Whether a node's capacity rests on an estimate: marked, and strictly between 0 and 1.

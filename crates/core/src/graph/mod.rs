@@ -226,25 +226,7 @@ impl ProductionGraph {
     pub fn build(ds: &Dataset) -> ProductionGraph {
         let item_level = item_levels(ds);
         let distributor: Vec<bool> = ds.entities.iter().map(Entity::is_distributor).collect();
-        // Nodes, in topological order: by item level, then entity, then item.
-        let mut pairs: Vec<(EntityIx, ItemIx)> = ds
-            .supply
-            .iter()
-            .map(|r| (r.supplier, r.item))
-            .chain(ds.products.iter().map(|p| (p.entity, p.item)))
-            .collect();
-        let stand_in = crate::profile::compose::stand_in_item(ds); // Profiles' stand-ins first.
-        // Equal keys are equal pairs, so an unstable sort gives the one order.
-        pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], Some(x) != stand_in, e, x));
-        pairs.dedup();
-        if distributor.iter().any(|&d| d) {
-            // A distributor's node comes after its suppliers' nodes of the same item.
-            let depth = pass_through_depths(ds, &pairs, &distributor);
-            pairs.par_sort_unstable_by_key(|&(e, x)| {
-                let d = depth.get(&(e, x)).copied().unwrap_or(0);
-                (item_level[x.ix()], d, Some(x) != stand_in, e, x)
-            });
-        }
+        let pairs = node_pairs(ds, &item_level, &distributor);
         let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());
         let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
         for &(e, x) in &pairs {
@@ -255,59 +237,21 @@ impl ProductionGraph {
 
         let reqs = Requirements::new(ds);
         let (buyer_reqs, _) = BuyerRequirements::new(ds, &reqs, pairs.iter().copied());
-        // Allocations per (buyer, requirement).
-        let mut alloc: HashMap<(EntityIx, ReqIx), Allocated> = HashMap::default();
-        for ((buyer, req), rows) in shares::requirement_groups(ds, &buyer_reqs) {
-            let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
-            let Ok(a) = shares::allocate(&given) else {
-                continue; // a validation error; the dataset would not have loaded
-            };
-            let suppliers = rows
-                .iter()
-                .zip(&a.weights)
-                .map(|(&i, &w)| {
-                    let r = &ds.supply[i];
-                    (node_of[&(r.supplier, r.item)], w, i as u32)
-                })
-                .collect();
-            let estimated = given.iter().any(Option::is_none);
-            alloc.insert((buyer, req), (a.coverage, suppliers, estimated));
-        }
-
+        let alloc = allocations(ds, &buyer_reqs, &node_of);
         let has_pass_throughs = pairs.iter().any(|(e, _)| distributor[e.ix()]);
-        let mut inputs = Vec::with_capacity(pairs.len());
-        for (n, &(e, x)) in pairs.iter().enumerate() {
-            let pass_on = [ReqIx::single(x)];
-            let needs: &[ReqIx] = if distributor[e.ix()] {
-                &pass_on
-            } else {
-                reqs.of_item(x)
-            };
-            let mut slots = Vec::with_capacity(needs.len());
-            for &r in needs {
-                let slot = match alloc.get(&(e, r)) {
-                    Some((coverage, sups, estimated)) => {
-                        for &(s, share, row) in sups {
-                            graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
-                        }
-                        InputSlot {
-                            req: r,
-                            coverage: *coverage,
-                            suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
-                            estimated: *estimated,
-                        }
-                    }
-                    None => InputSlot {
-                        req: r,
-                        coverage: 0.0,
-                        suppliers: Vec::new(),
-                        estimated: false,
-                    },
+        let inputs: Vec<Vec<InputSlot>> = pairs
+            .iter()
+            .enumerate()
+            .map(|(n, &(e, x))| {
+                let pass_on = [ReqIx::single(x)];
+                let needs: &[ReqIx] = if distributor[e.ix()] {
+                    &pass_on
+                } else {
+                    reqs.of_item(x)
                 };
-                slots.push(slot);
-            }
-            inputs.push(slots);
-        }
+                input_slots(&mut graph, n, e, needs, &alloc)
+            })
+            .collect();
         let products = ds
             .products
             .iter()
@@ -353,6 +297,91 @@ impl ProductionGraph {
     pub fn node(&self, n: NodeIx) -> ProdNode {
         self.graph[n.index()]
     }
+}
+
+/// The production nodes (entity, item), in topological order: by item level, then entity,
+/// then item; a distributor's node after its suppliers' nodes of the same item.
+fn node_pairs(ds: &Dataset, item_level: &[u32], distributor: &[bool]) -> Vec<(EntityIx, ItemIx)> {
+    let mut pairs: Vec<(EntityIx, ItemIx)> = ds
+        .supply
+        .iter()
+        .map(|r| (r.supplier, r.item))
+        .chain(ds.products.iter().map(|p| (p.entity, p.item)))
+        .collect();
+    let stand_in = crate::profile::compose::stand_in_item(ds); // Profiles' stand-ins first.
+    // Equal keys are equal pairs, so an unstable sort gives the one order.
+    pairs.par_sort_unstable_by_key(|&(e, x)| (item_level[x.ix()], Some(x) != stand_in, e, x));
+    pairs.dedup();
+    if distributor.iter().any(|&d| d) {
+        // A distributor's node comes after its suppliers' nodes of the same item.
+        let depth = pass_through_depths(ds, &pairs, distributor);
+        pairs.par_sort_unstable_by_key(|&(e, x)| {
+            let d = depth.get(&(e, x)).copied().unwrap_or(0);
+            (item_level[x.ix()], d, Some(x) != stand_in, e, x)
+        });
+    }
+    pairs
+}
+
+/// Allocations per (buyer, requirement): coverage, (supplier node, weight, row), estimated.
+fn allocations(
+    ds: &Dataset,
+    buyer_reqs: &BuyerRequirements,
+    node_of: &HashMap<(EntityIx, ItemIx), NodeIx>,
+) -> HashMap<(EntityIx, ReqIx), Allocated> {
+    let mut alloc: HashMap<(EntityIx, ReqIx), Allocated> = HashMap::default();
+    for ((buyer, req), rows) in shares::requirement_groups(ds, buyer_reqs) {
+        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+        let Ok(a) = shares::allocate(&given) else {
+            continue; // a validation error; the dataset would not have loaded
+        };
+        let suppliers = rows
+            .iter()
+            .zip(&a.weights)
+            .map(|(&i, &w)| {
+                let r = &ds.supply[i];
+                (node_of[&(r.supplier, r.item)], w, i as u32)
+            })
+            .collect();
+        let estimated = given.iter().any(Option::is_none);
+        alloc.insert((buyer, req), (a.coverage, suppliers, estimated));
+    }
+    alloc
+}
+
+/// The input slots of node `n` (of entity `e`), one per requirement it `needs`, with the
+/// supply edges into it added to `graph`.
+fn input_slots(
+    graph: &mut DiGraph<ProdNode, SupplyEdge>,
+    n: usize,
+    e: EntityIx,
+    needs: &[ReqIx],
+    alloc: &HashMap<(EntityIx, ReqIx), Allocated>,
+) -> Vec<InputSlot> {
+    let mut slots = Vec::with_capacity(needs.len());
+    for &r in needs {
+        let slot = match alloc.get(&(e, r)) {
+            Some((coverage, sups, estimated)) => {
+                for &(s, share, row) in sups {
+                    graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
+                }
+                InputSlot {
+                    req: r,
+                    coverage: *coverage,
+                    suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
+                    estimated: *estimated,
+                }
+            }
+            None => InputSlot {
+                req: r,
+                coverage: 0.0,
+                suppliers: Vec::new(),
+                estimated: false,
+            },
+        };
+        slots.push(slot);
+    }
+    slots
 }
 
 /// The coverage of one (buyer, requirement), its suppliers (node, rescaled share, supply row),

@@ -46,15 +46,54 @@ pub fn canonical(ds: Dataset) -> Dataset {
     }
 
     let item_order = order_by(&items, |a, b| a.id.cmp(&b.id));
-    let new_item = inverse(&item_order);
+    let new = Renumber {
+        entity: new_entity,
+        item: inverse(&item_order),
+    };
     items = permute(items, &item_order);
 
-    let ent = |e: EntityIx| EntityIx(new_entity[e.ix()]);
-    let item = |i: ItemIx| ItemIx(new_item[i.ix()]);
+    sort_bom(&mut bom, &new);
+    supply = sort_supply(supply, &new);
+    sort_products(&mut products, &new);
+    sort_ownership(&mut ownership, &new);
+    sort_restricted(&mut restricted, &new);
+    let (country_ix, entity_ix, item_ix) = indices(&countries, &entities, &items);
+    Dataset {
+        name,
+        countries,
+        entities,
+        items,
+        bom,
+        supply,
+        products,
+        ownership,
+        restricted,
+        country_ix,
+        entity_ix,
+        item_ix,
+    }
+}
 
-    for r in &mut bom {
-        r.item = item(r.item);
-        r.input = item(r.input);
+/// The new index of each old entity and item.
+struct Renumber {
+    entity: Vec<u32>,
+    item: Vec<u32>,
+}
+
+impl Renumber {
+    fn entity(&self, e: EntityIx) -> EntityIx {
+        EntityIx(self.entity[e.ix()])
+    }
+
+    fn item(&self, i: ItemIx) -> ItemIx {
+        ItemIx(self.item[i.ix()])
+    }
+}
+
+fn sort_bom(bom: &mut [BomRow], new: &Renumber) {
+    for r in bom.iter_mut() {
+        r.item = new.item(r.item);
+        r.input = new.item(r.input);
     }
     bom.sort_unstable_by(|a, b| {
         (a.item, a.input)
@@ -62,11 +101,13 @@ pub fn canonical(ds: Dataset) -> Dataset {
             .then(num(a.quantity, b.quantity))
             .then(a.line.cmp(&b.line))
     });
+}
 
+fn sort_supply(mut supply: Vec<SupplyRow>, new: &Renumber) -> Vec<SupplyRow> {
     for r in &mut supply {
-        r.supplier = ent(r.supplier);
-        r.buyer = ent(r.buyer);
-        r.item = item(r.item);
+        r.supplier = new.entity(r.supplier);
+        r.buyer = new.entity(r.buyer);
+        r.item = new.item(r.item);
     }
     // The supply table is the big one (millions of rows): its ids are packed into one
     // integer per row and the rows are sorted by that, the other cells only breaking ties
@@ -86,11 +127,13 @@ pub fn canonical(ds: Dataset) -> Dataset {
             .then_with(|| a.line.cmp(&b.line))
     });
     let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();
-    supply = permute(supply, &order);
+    permute(supply, &order)
+}
 
-    for r in &mut products {
-        r.entity = ent(r.entity);
-        r.item = item(r.item);
+fn sort_products(products: &mut [Product], new: &Renumber) {
+    for r in products.iter_mut() {
+        r.entity = new.entity(r.entity);
+        r.item = new.item(r.item);
     }
     products.sort_unstable_by(|a, b| {
         (a.entity, a.item)
@@ -99,10 +142,12 @@ pub fn canonical(ds: Dataset) -> Dataset {
             .then(num(a.inventory_days, b.inventory_days))
             .then(a.line.cmp(&b.line))
     });
+}
 
-    for r in &mut ownership {
-        r.owner = ent(r.owner);
-        r.entity = ent(r.entity);
+fn sort_ownership(ownership: &mut [Ownership], new: &Renumber) {
+    for r in ownership.iter_mut() {
+        r.owner = new.entity(r.owner);
+        r.entity = new.entity(r.entity);
     }
     ownership.sort_unstable_by(|a, b| {
         (a.owner, a.entity)
@@ -110,15 +155,27 @@ pub fn canonical(ds: Dataset) -> Dataset {
             .then(a.share.total_cmp(&b.share))
             .then(a.line.cmp(&b.line))
     });
+}
 
-    for r in &mut restricted {
-        r.entity = r.entity.map(ent);
+fn sort_restricted(restricted: &mut [RestrictedParty], new: &Renumber) {
+    for r in restricted.iter_mut() {
+        r.entity = r.entity.map(|e| new.entity(e));
     }
     restricted.sort_unstable_by(|a, b| {
         (&a.entity, &a.name, &a.list, &a.program, &a.country, a.line)
             .cmp(&(&b.entity, &b.name, &b.list, &b.program, &b.country, b.line))
     });
+}
 
+/// Index maps by code or id.
+type Index<T> = HashMap<String, T>;
+
+/// The countries by code, the entities and items by id.
+fn indices(
+    countries: &[Country],
+    entities: &[Entity],
+    items: &[Item],
+) -> (Index<CountryIx>, Index<EntityIx>, Index<ItemIx>) {
     let country_ix: HashMap<String, CountryIx> = countries
         .iter()
         .enumerate()
@@ -134,20 +191,7 @@ pub fn canonical(ds: Dataset) -> Dataset {
         .enumerate()
         .map(|(i, x)| (x.id.clone(), ItemIx(i as u32)))
         .collect();
-    Dataset {
-        name,
-        countries,
-        entities,
-        items,
-        bom,
-        supply,
-        products,
-        ownership,
-        restricted,
-        country_ix,
-        entity_ix,
-        item_ix,
-    }
+    (country_ix, entity_ix, item_ix)
 }
 
 /// Optional numbers: absent first, then by value.

@@ -371,11 +371,28 @@ fn ownership_checks(ds: &Dataset, file: &str, diags: &mut Diagnostics) {
     }
 }
 
+/// Warnings about rows and records that take no part in any product's supply.
 fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut Diagnostics) {
-    let (supply_file, products_file) = (files.supply.as_str(), files.products.as_str());
-    let (entities_file, items_file) = (files.entities.as_str(), files.items.as_str());
-    // Production pairs and what each buyer needs: every item of every requirement of a node,
-    // or, for a distributor's node, the item it passes on.
+    let (produces, needs) = production_pairs(ds, reqs);
+    let supplied = unused_supply(ds, &produces, &needs, &files.supply, diags);
+    unmapped_inputs(ds, reqs, &produces, &supplied, &files.supply, diags);
+    unused_entities(ds, &files.entities, diags);
+    unmade_items(ds, &produces, &files.items, diags);
+    if ds.products.is_empty() {
+        diags.warning(
+            "no-products",
+            At::file(&files.products),
+            "no end products: there is nothing to analyse (expected at least one row)",
+        );
+    }
+}
+
+/// (entity, item) pairs.
+type Pairs = HashSet<(EntityIx, ItemIx)>;
+
+/// Production pairs and what each buyer needs: every item of every requirement of a node,
+/// or, for a distributor's node, the item it passes on.
+fn production_pairs(ds: &Dataset, reqs: &Requirements) -> (Pairs, Pairs) {
     let mut produces: HashSet<(EntityIx, ItemIx)> = HashSet::new();
     for r in &ds.supply {
         produces.insert((r.supplier, r.item));
@@ -395,6 +412,17 @@ fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut 
             }
         }
     }
+    (produces, needs)
+}
+
+/// Warns of each supply row no product needs; returns the (buyer, item) pairs supplied.
+fn unused_supply(
+    ds: &Dataset,
+    produces: &Pairs,
+    needs: &Pairs,
+    supply_file: &str,
+    diags: &mut Diagnostics,
+) -> Pairs {
     let bom = requirements::BomOf::new(ds);
     let mut supplied: HashSet<(EntityIx, ItemIx)> = HashSet::new();
     for r in &ds.supply {
@@ -403,7 +431,7 @@ fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut 
             continue;
         }
         if ds.entity(r.buyer).is_distributor() {
-            requirements::unused_by_distributor(ds, &bom, &produces, r, supply_file, diags);
+            requirements::unused_by_distributor(ds, &bom, produces, r, supply_file, diags);
             continue;
         }
         diags.warning(
@@ -417,7 +445,19 @@ fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut 
             ),
         );
     }
-    // Unmapped requirements, in a stable order.
+    supplied
+}
+
+/// Warns of each requirement of a production pair that no supply row delivers, in a stable
+/// order.
+fn unmapped_inputs(
+    ds: &Dataset,
+    reqs: &Requirements,
+    produces: &Pairs,
+    supplied: &Pairs,
+    supply_file: &str,
+    diags: &mut Diagnostics,
+) {
     let mut pairs: Vec<_> = produces.iter().copied().collect();
     pairs.sort();
     for (e, x) in pairs {
@@ -462,7 +502,10 @@ fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut 
             diags.warning("unmapped-input", At::file(supply_file), message);
         }
     }
-    // Entities never used.
+}
+
+/// Warns of each entity in no supply, product or ownership row.
+fn unused_entities(ds: &Dataset, entities_file: &str, diags: &mut Diagnostics) {
     let mut used = vec![false; ds.entities.len()];
     for r in &ds.supply {
         used[r.supplier.ix()] = true;
@@ -487,9 +530,12 @@ fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut 
             );
         }
     }
-    // Items nobody makes.
+}
+
+/// Warns of each item nobody makes.
+fn unmade_items(ds: &Dataset, produces: &Pairs, items_file: &str, diags: &mut Diagnostics) {
     let mut made = vec![false; ds.items.len()];
-    for (_, x) in &produces {
+    for (_, x) in produces {
         made[x.ix()] = true;
     }
     for (i, m) in made.iter().enumerate() {
@@ -503,12 +549,5 @@ fn usage_warnings(ds: &Dataset, reqs: &Requirements, files: &Files, diags: &mut 
                 ),
             );
         }
-    }
-    if ds.products.is_empty() {
-        diags.warning(
-            "no-products",
-            At::file(products_file),
-            "no end products: there is nothing to analyse (expected at least one row)",
-        );
     }
 }

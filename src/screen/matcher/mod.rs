@@ -67,9 +67,16 @@
 //! name of common words reads long postings lists but scores few names: 1,000 such
 //! candidates against a 1M-name list take well under a minute (`benches/README.md`).
 
+mod pairing;
+mod words;
+
+pub use words::{is_noise, skeleton, word_similarity};
+
 use super::lists::{PartyList, PartyType};
 use crate::names::{self, Split};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use pairing::{Pairing, reasons, same_words, unpaired_weight};
+use words::{deletions, has_digit, word_weight};
 
 /// The least similarity for two different words to count as similar.
 pub const WORD_SIMILARITY: f64 = 0.8;
@@ -92,12 +99,6 @@ pub const SPACING_SCORE: f64 = 0.98;
 /// No match scores below this (a containment match carries at least half the weight of one
 /// name, which keeps its score above it); names that cannot reach it are not scored.
 pub const SCORE_FLOOR: f64 = 0.3;
-
-/// Words too common in names of every language to tell parties apart.
-const STOP_WORDS: &[&str] = &[
-    "and", "of", "the", "for", "de", "del", "la", "el", "los", "las", "y", "e", "et", "und", "da",
-    "do", "dos", "das", "di", "al",
-];
 
 /// A name ready to compare: its words as compared (abbreviations expanded), as written
 /// (normalised), which qualify it, and their transliteration skeletons.
@@ -372,51 +373,29 @@ impl Matcher {
         if query.is_empty() {
             return Vec::new();
         }
+        let mut order = self.candidates(&query, threshold);
+        if let Some(p) = self.joined.get(&query.joined) {
+            order.extend(p);
+        }
+        order.sort_unstable();
+        order.dedup();
+        self.best_hits(&query, order, threshold)
+    }
+
+    /// The listed names that may score at least `threshold` against `query` (or match it by
+    /// containment), by an upper bound of their matched weight.
+    fn candidates(&self, query: &Prepared, threshold: f64) -> Vec<u32> {
         let qw: Vec<f64> = query.words.iter().map(|w| self.weight(w)).collect();
         let q_least: f64 = (0..query.words.len())
-            .map(|k| self.least_weight(&query, k))
+            .map(|k| self.least_weight(query, k))
             .sum();
         // An upper bound of the matched weight of each name sharing a word, or a similar one.
         // Per name: the bound, and whether a shared word is rare (only then can the
         // containment rule make a match below the threshold).
-        let mut order: Vec<u32> = ACCUMULATOR.with(|acc| {
+        ACCUMULATOR.with(|acc| {
             let mut acc = acc.borrow_mut();
             acc.reset(self.names.len());
-            let mut slack = 0.0;
-            for (k, w) in query.words.iter().enumerate() {
-                if is_noise(w) {
-                    // Paired noise words add at most this to any name.
-                    slack += 2.0 * NOISE_WEIGHT;
-                    continue;
-                }
-                if let Some(&id) = self.vocab.get(w) {
-                    let add = qw[k] + self.weights[id as usize];
-                    acc.add(&self.postings[id as usize], add, self.is_rare(w));
-                }
-                if w.len() < 4 || has_digit(w) {
-                    continue;
-                }
-                let mut near: HashSet<u32> = HashSet::new();
-                for key in deletions(&query.skeleton[k]) {
-                    if let Some(ids) = self.similar.get(&key) {
-                        near.extend(ids.iter().copied());
-                    }
-                }
-                for id in near {
-                    let v = &self.words[id as usize];
-                    if v == w {
-                        continue;
-                    }
-                    let s = word_similarity(w, v);
-                    if s > 0.0 {
-                        let add = s * (qw[k] + self.weights[id as usize]);
-                        let rare = self.is_rare(w)
-                            && (s >= PRESENT - crate::analysis::EPS
-                                || query.skeleton[k] == skeleton(v));
-                        acc.add(&self.postings[id as usize], add, rare);
-                    }
-                }
-            }
+            let slack = self.accumulate(&mut acc, query, &qw);
             acc.touched
                 .iter()
                 .copied()
@@ -431,16 +410,56 @@ impl Matcher {
                     least > 0.0 && (b + slack) / least >= floor - crate::analysis::HAIR
                 })
                 .collect()
-        });
-        if let Some(p) = self.joined.get(&query.joined) {
-            order.extend(p);
+        })
+    }
+
+    /// Adds to `acc` the weight each listed name could match of `query`'s words (`qw`: their
+    /// weights), the same word or a similar one; returns what paired noise words may add.
+    fn accumulate(&self, acc: &mut Accumulator, query: &Prepared, qw: &[f64]) -> f64 {
+        let mut slack = 0.0;
+        for (k, w) in query.words.iter().enumerate() {
+            if is_noise(w) {
+                // Paired noise words add at most this to any name.
+                slack += 2.0 * NOISE_WEIGHT;
+                continue;
+            }
+            if let Some(&id) = self.vocab.get(w) {
+                let add = qw[k] + self.weights[id as usize];
+                acc.add(&self.postings[id as usize], add, self.is_rare(w));
+            }
+            if w.len() < 4 || has_digit(w) {
+                continue;
+            }
+            let mut near: HashSet<u32> = HashSet::new();
+            for key in deletions(&query.skeleton[k]) {
+                if let Some(ids) = self.similar.get(&key) {
+                    near.extend(ids.iter().copied());
+                }
+            }
+            for id in near {
+                let v = &self.words[id as usize];
+                if v == w {
+                    continue;
+                }
+                let s = word_similarity(w, v);
+                if s > 0.0 {
+                    let add = s * (qw[k] + self.weights[id as usize]);
+                    let rare = self.is_rare(w)
+                        && (s >= PRESENT - crate::analysis::EPS
+                            || query.skeleton[k] == skeleton(v));
+                    acc.add(&self.postings[id as usize], add, rare);
+                }
+            }
         }
-        order.sort_unstable();
-        order.dedup();
+        slack
+    }
+
+    /// Scores the candidate names; keeps the best-scoring name per entry, best entries first.
+    fn best_hits(&self, query: &Prepared, order: Vec<u32>, threshold: f64) -> Vec<Hit> {
         let mut best: HashMap<(u32, u32), Hit> = HashMap::new();
         for i in order {
             let x = &self.names[i as usize];
-            let (score, mut containment, mut why) = self.compare(&query, &x.p);
+            let (score, mut containment, mut why) = self.compare(query, &x.p);
             if score + crate::analysis::HAIR >= threshold {
                 if containment.take().is_some() {
                     // The score alone makes the match: the rule is not its reason.
@@ -485,84 +504,24 @@ impl Matcher {
 
     /// Score, containment and reasons of candidate `a` against listed name `b`.
     pub fn compare(&self, a: &Prepared, b: &Prepared) -> (f64, Option<Containment>, Vec<String>) {
-        if a.written == b.written {
-            return (1.0, None, vec![exact_reason(&a.dropped, &b.dropped)]);
-        }
-        if a.words == b.words {
-            return (
-                1.0,
-                None,
-                vec![format!(
-                    "same words, abbreviations read in full ({})",
-                    abbreviated(a, b)
-                )],
-            );
-        }
-        let mut sa = a.words.clone();
-        let mut sb = b.words.clone();
-        sa.sort();
-        sb.sort();
-        if sa == sb {
-            return (1.0, None, vec!["all words match, different order".into()]);
+        if let Some(same) = same_words(a, b) {
+            return (1.0, None, vec![same]);
         }
         let wa: Vec<f64> = a.words.iter().map(|w| self.weight(w)).collect();
         let wb: Vec<f64> = b.words.iter().map(|w| self.weight(w)).collect();
-        let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-        for (i, x) in a.words.iter().enumerate() {
-            for (j, y) in b.words.iter().enumerate() {
-                let s = if a.skeleton[i] == b.skeleton[j] && x != y && !has_digit(x) {
-                    TRANSLITERATION
-                } else {
-                    word_similarity(x, y)
-                };
-                if s > 0.0 {
-                    pairs.push((s, i, j));
-                }
-            }
-        }
-        pairs.sort_by(|p, q| {
-            q.0.total_cmp(&p.0)
-                .then_with(|| (wa[q.1] + wb[q.2]).total_cmp(&(wa[p.1] + wb[p.2])))
-                .then_with(|| (p.1, p.2).cmp(&(q.1, q.2)))
-        });
-        let mut used_a = vec![false; a.words.len()];
-        let mut used_b = vec![false; b.words.len()];
-        let mut matched = 0.0;
-        let mut chosen = Vec::new();
-        for (s, i, j) in pairs {
-            if used_a[i] || used_b[j] {
-                continue;
-            }
-            used_a[i] = true;
-            used_b[j] = true;
-            matched += s * (wa[i] + wb[j]);
-            chosen.push((s, i, j));
-        }
+        let pairing = Pairing::new(a, b, &wa, &wb);
         // Unpaired qualifiers weigh little.
-        let total_a: f64 = (0..wa.len())
-            .map(|i| {
-                if !used_a[i] && a.qualifier[i] {
-                    wa[i].min(QUALIFIER_WEIGHT)
-                } else {
-                    wa[i]
-                }
-            })
-            .sum();
-        let total_b: f64 = (0..wb.len())
-            .map(|j| {
-                if !used_b[j] && b.qualifier[j] {
-                    wb[j].min(QUALIFIER_WEIGHT)
-                } else {
-                    wb[j]
-                }
-            })
-            .sum();
+        let total_a = unpaired_weight(&wa, &pairing.used_a, &a.qualifier);
+        let total_b = unpaired_weight(&wb, &pairing.used_b, &b.qualifier);
         let total = total_a + total_b;
-        let mut score = if total > 0.0 { matched / total } else { 0.0 };
+        let score = if total > 0.0 {
+            pairing.matched / total
+        } else {
+            0.0
+        };
         if a.joined == b.joined && score < SPACING_SCORE {
-            score = SPACING_SCORE;
             return (
-                score,
+                SPACING_SCORE,
                 None,
                 vec![format!(
                     "same letters, different spacing (`{}` / `{}`)",
@@ -575,63 +534,14 @@ impl Matcher {
         // abbreviation, a transliteration or a plural.
         let mut here_a = vec![false; a.words.len()];
         let mut here_b = vec![false; b.words.len()];
-        for &(s, i, j) in &chosen {
+        for &(s, i, j) in &pairing.chosen {
             if s >= PRESENT - crate::analysis::EPS || a.skeleton[i] == b.skeleton[j] {
                 here_a[i] = true;
                 here_b[j] = true;
             }
         }
         let containment = self.containment(a, b, &here_a, &here_b, &wa, &wb, (total_a, total_b));
-        let mut why = Vec::new();
-        if let Some(c) = containment {
-            why.push(c.reason().to_string());
-        }
-        let all_paired = used_a.iter().all(|u| *u) && used_b.iter().all(|u| *u);
-        if all_paired {
-            why.push("all words match, some spelt differently".to_string());
-        }
-        chosen.sort_by_key(|&(_, i, _)| i);
-        for (s, i, j) in chosen {
-            let (x, y) = (&a.words[i], &b.words[j]);
-            let (xw, yw) = (&a.written[i], &b.written[j]);
-            if x == y && xw == yw {
-                why.push(format!("word `{x}` matches"));
-            } else if x == y {
-                why.push(format!("word `{xw}` = `{yw}` (abbreviation)"));
-            } else if s == TRANSLITERATION {
-                why.push(format!("word `{xw}` ~ `{yw}` (transliteration) {s:.2}"));
-            } else if s == ABBREVIATION && (y.starts_with(x.as_str()) || x.starts_with(y.as_str()))
-            {
-                why.push(format!("word `{xw}` ~ `{yw}` (abbreviation) {s:.2}"));
-            } else {
-                why.push(format!("word `{xw}` ~ `{yw}` {s:.2}"));
-            }
-        }
-        let note = |w: &str, q: bool| {
-            if is_noise(w) {
-                " (weighs little)"
-            } else if q {
-                " (a branch or place: weighs little)"
-            } else {
-                ""
-            }
-        };
-        for (i, w) in a.written.iter().enumerate() {
-            if !used_a[i] {
-                why.push(format!(
-                    "word `{w}` is not in the listed name{}",
-                    note(&a.words[i], a.qualifier[i])
-                ));
-            }
-        }
-        for (j, w) in b.written.iter().enumerate() {
-            if !used_b[j] {
-                why.push(format!(
-                    "listed word `{w}` is missing{}",
-                    note(&b.words[j], b.qualifier[j])
-                ));
-            }
-        }
+        let why = reasons(a, b, pairing, containment);
         (score, containment, why)
     }
 
@@ -675,176 +585,6 @@ impl Matcher {
             (false, true) => Some(Containment::ListedInCandidate),
             (false, false) => None,
         }
-    }
-}
-
-/// The abbreviations two names with the same words differ by: `` `intl` = `international` ``.
-fn abbreviated(a: &Prepared, b: &Prepared) -> String {
-    let mut out: Vec<String> = a
-        .written
-        .iter()
-        .chain(&b.written)
-        .filter(|w| names::canonical(w) != w.as_str())
-        .map(|w| format!("`{w}` = `{}`", names::canonical(w)))
-        .collect();
-    out.sort();
-    out.dedup();
-    out.join(", ")
-}
-
-/// Why two names with the same words are the same.
-fn exact_reason(a: &[String], b: &[String]) -> String {
-    let mut forms: Vec<&String> = a.iter().chain(b).collect();
-    forms.sort();
-    forms.dedup();
-    if a == b || forms.is_empty() {
-        "exact after normalisation".into()
-    } else {
-        format!(
-            "exact after normalisation (legal form{} {} ignored)",
-            if forms.len() == 1 { "" } else { "s" },
-            forms
-                .iter()
-                .map(|f| format!("`{f}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-}
-
-fn has_digit(w: &str) -> bool {
-    w.bytes().any(|c| c.is_ascii_digit())
-}
-
-/// A word's transliteration skeleton: the spelling variants of names written from other
-/// scripts folded together (`kh` -> `h`, `ph` -> `f`, `zh`/`dj`/`dzh` -> `j`, `w` -> `v`,
-/// `q`/`ck`/`c` -> `k`, `y` -> `i`, `ou`/`oo` -> `u`, `ee`/`ie`/`ii` -> `i`, double letters
-/// single).
-pub fn skeleton(word: &str) -> String {
-    let mut s = word.to_string();
-    for (from, to) in [
-        ("dzh", "j"),
-        ("kh", "h"),
-        ("ph", "f"),
-        ("zh", "j"),
-        ("dj", "j"),
-        ("tch", "ch"),
-        ("sch", "sh"),
-        ("ck", "k"),
-        ("ks", "x"),
-        ("ou", "u"),
-        ("oo", "u"),
-        ("ee", "i"),
-        ("ie", "i"),
-        ("iy", "i"),
-        ("yi", "i"),
-        ("ts", "c"),
-        ("tz", "c"),
-    ] {
-        if s.contains(from) {
-            s = s.replace(from, to);
-        }
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut last = '\0';
-    for c in s.chars() {
-        let c = match c {
-            'q' => 'k',
-            'w' => 'v',
-            'y' => 'i',
-            'c' => 'k',
-            c => c,
-        };
-        if c != last {
-            out.push(c);
-        }
-        last = c;
-    }
-    out
-}
-
-/// A skeleton and its one-letter deletions: two words within about two edits share a key.
-fn deletions(sk: &str) -> Vec<String> {
-    let chars: Vec<char> = sk.chars().collect();
-    let mut out = vec![sk.to_string()];
-    if chars.len() >= 4 {
-        for k in 0..chars.len() {
-            let mut d = String::with_capacity(sk.len());
-            d.extend(chars[..k].iter());
-            d.extend(chars[k + 1..].iter());
-            out.push(d);
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// How similar two words are (see the module docs): 1 when equal; [`TRANSLITERATION`] when
-/// their skeletons are equal; for words of four letters or more without digits, the mean of
-/// Jaro-Winkler and normalised Levenshtein of the words or of their skeletons (at least
-/// [`ABBREVIATION`] when one word of five letters or more begins the other) when at least
-/// [`WORD_SIMILARITY`]; else 0.
-pub fn word_similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    if has_digit(a) || has_digit(b) {
-        return 0.0;
-    }
-    let (ka, kb) = (skeleton(a), skeleton(b));
-    if ka == kb && ka.len() >= 2 {
-        return TRANSLITERATION;
-    }
-    if a.len() <= 3 || b.len() <= 3 {
-        return 0.0;
-    }
-    let mean = |x: &str, y: &str| {
-        let (s, l) = if x.len() <= y.len() { (x, y) } else { (y, x) };
-        // The mean cannot reach the bar when the lengths differ by more than this.
-        let max_gap = (1.0 - (2.0 * WORD_SIMILARITY - 1.0)) * l.len() as f64;
-        if (l.len() - s.len()) as f64 > max_gap + crate::analysis::EPS {
-            0.0
-        } else {
-            (strsim::jaro_winkler(x, y) + strsim::normalized_levenshtein(x, y)) / 2.0
-        }
-    };
-    let edits = mean(a, b).max(mean(&ka, &kb) - 0.02);
-    let (s, l) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let v = if s.len() >= 5 && l.starts_with(s) {
-        edits.max(ABBREVIATION)
-    } else {
-        edits
-    };
-    if v >= WORD_SIMILARITY { v } else { 0.0 }
-}
-
-/// The weight of a word found in `df` of `n` names.
-fn word_weight(word: &str, df: usize, n: usize) -> f64 {
-    if is_noise(word) {
-        NOISE_WEIGHT
-    } else {
-        (1.0 + n as f64 / (1.0 + df as f64)).ln()
-    }
-}
-
-/// A legal-form word (or one misspelt by a letter or two), a single letter, or a stop word.
-pub fn is_noise(word: &str) -> bool {
-    if word.len() == 1 || names::is_legal_word(word) || STOP_WORDS.contains(&word) {
-        return true;
-    }
-    word.len() >= 6 && {
-        static LONG: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-            names::LEGAL_SUFFIXES
-                .iter()
-                .chain(names::LEGAL_PREFIXES)
-                .flat_map(|f| f.split(' '))
-                .filter(|w| w.len() >= 6 && names::is_legal_word(w))
-                .collect()
-        });
-        LONG.iter().any(|l| {
-            (strsim::jaro_winkler(word, l) + strsim::normalized_levenshtein(word, l)) / 2.0 >= 0.9
-        })
     }
 }
 
