@@ -10,6 +10,8 @@
 //! re-exported here; this crate adds the command line, the settings, the gate (baselines and
 //! waivers), the renderers, the charts and screening.
 
+#![warn(clippy::too_many_lines)]
+
 pub use tierscope_core::{analysis, diag, graph, ingest, model, names, numbers, summary, whatif};
 
 pub mod baseline;
