@@ -13,7 +13,7 @@ pub const EXIT_ERROR: i32 = 2;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The dataset has errors; every diagnostic (errors, warnings and notes) is kept.
-    #[error("{} has {} error(s)", dir.display(), count_errors(diagnostics))]
+    #[error("{} has {}", dir.display(), tierscope_core::numbers::plural(count_errors(diagnostics), "error", "errors"))]
     InvalidDataset {
         dir: PathBuf,
         diagnostics: Vec<Diagnostic>,

@@ -131,8 +131,8 @@ impl Reviewed {
                 let mut kinds = Vec::new();
                 if b.info.escalated > 0 {
                     kinds.push(format!(
-                        "{} risk(s) escalated (capacity at risk became a single point of failure)",
-                        b.info.escalated
+                        "{} escalated (capacity at risk became a single point of failure)",
+                        tierscope_core::numbers::plural(b.info.escalated, "risk", "risks")
                     ));
                 }
                 if b.info.de_escalated > 0 {

@@ -309,9 +309,9 @@ impl Trend {
         let (first, last) = (&self.runs[0], &self.runs[self.runs.len() - 1]);
         let _ = writeln!(
             s,
-            "{}: {} day(s) of kept reports, {} to {} (each day's last run)",
+            "{}: {} of kept reports, {} to {} (each day's last run)",
             last.dataset,
-            self.runs.len(),
+            tierscope_core::numbers::plural(self.runs.len(), "day", "days"),
             first.date,
             last.date
         );

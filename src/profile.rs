@@ -376,8 +376,12 @@ pub fn text_notes(uses: &[tierscope_core::profile::compose::ProfileUse], s: &mut
         if !u.approximate.is_empty() {
             let _ = writeln!(
                 s,
-                "           {} finding(s) rest on a bound of it (marked approximate)",
-                u.approximate.len()
+                "           {} on a bound of it (marked approximate)",
+                tierscope_core::numbers::plural(
+                    u.approximate.len(),
+                    "finding rests",
+                    "findings rest"
+                )
             );
         }
     }

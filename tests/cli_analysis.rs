@@ -97,7 +97,7 @@ fn usage_errors_exit_2() {
     let o = run(&["analyze", MINI, "--untrust", "XX"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("unknown country code(s) XX"),
+        stderr(&o).contains("unknown country code XX"),
         "{}",
         stderr(&o)
     );

@@ -417,7 +417,7 @@ fn a_bad_candidates_file_lists_every_error_with_its_position_and_exits_2() {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
     }
     assert!(
-        err.trim_end().ends_with("error: bad.csv has 8 error(s)"),
+        err.trim_end().ends_with("error: bad.csv has 8 errors"),
         "{err}"
     );
 }

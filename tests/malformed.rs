@@ -127,7 +127,11 @@ impl Case {
         let last = err.lines().last().unwrap_or_default();
         assert_eq!(
             last,
-            format!("error: data has {} error(s)", errors.len()),
+            format!(
+                "error: data has {} {}",
+                errors.len(),
+                if errors.len() == 1 { "error" } else { "errors" }
+            ),
             "{err}"
         );
         assert_eq!(o.status.code(), Some(2), "{err}");

@@ -258,7 +258,7 @@ fn the_nightly_recipe_end_to_end() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert!(
         out.starts_with(
-            "legacy-semiconductors: 5 day(s) of kept reports, 2026-12-01 to 2027-03-31 (each day's last run)\n"
+            "legacy-semiconductors: 5 days of kept reports, 2026-12-01 to 2027-03-31 (each day's last run)\n"
         ),
         "{out}"
     );

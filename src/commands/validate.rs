@@ -8,6 +8,7 @@ use crate::ingest;
 use crate::settings::Settings;
 use serde::Serialize;
 use std::io::Write;
+use tierscope_core::numbers::plural;
 
 #[derive(Serialize)]
 struct ValidateReport<'a> {
@@ -50,12 +51,12 @@ pub fn run(settings: &Settings, format: TextOrJson, out: &mut dyn Write) -> Resu
                 text.push('\n');
             }
             text.push_str(&format!(
-                "{}: {} ({} error(s), {} warning(s), {} note(s))\n",
+                "{}: {} ({}, {}, {})\n",
                 crate::guard::text(&dir.display().to_string()),
                 if report.valid { "valid" } else { "invalid" },
-                report.errors,
-                report.warnings,
-                report.notes
+                plural(report.errors, "error", "errors"),
+                plural(report.warnings, "warning", "warnings"),
+                plural(report.notes, "note", "notes")
             ));
             emit(out, text.as_bytes())?;
         }

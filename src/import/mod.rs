@@ -336,7 +336,10 @@ pub fn run(opts: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<i
     if errors > 0 {
         return Err(Error::Input {
             path: opts.file.clone(),
-            what: format!("{errors} error(s); nothing was written"),
+            what: format!(
+                "{}; nothing was written",
+                tierscope_core::numbers::plural(errors, "error", "errors")
+            ),
         });
     }
     write(&opts.out, &imported.files, opts.force)?;
@@ -351,7 +354,10 @@ pub fn run(opts: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<i
         o.supply.len(),
         o.products.len(),
         if warnings > 0 {
-            format!(" ({warnings} warning(s) above)")
+            format!(
+                " ({} above)",
+                tierscope_core::numbers::plural(warnings, "warning", "warnings")
+            )
         } else {
             String::new()
         },

@@ -253,7 +253,12 @@ fn products(s: &mut String, report: &Reviewed) {
             cell(&p.entity),
             cell(&p.item),
             cell(&p.country),
-            p.annual_revenue.map_or("".into(), |r| format!("{r:.0}")),
+            p.annual_revenue
+                .map_or(String::new(), |r| cell(&crate::numbers::money(
+                    r,
+                    &report.report.settings.currency
+                ))
+                .into_owned()),
             pct(p.coverage),
             pct(p.untrusted_exposure),
             spofs

@@ -177,10 +177,7 @@ pub fn render_to_with(
     Ok(paths)
 }
 
-/// `n` and the noun that goes with it: `1 finding`, `3 findings`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use tierscope_core::numbers::plural;
 
 /// Prints `page` to report.pdf in `sink`, with the browser of `options` or the one found.
 fn print_pdf(sink: &dyn write::Sink, page: &[u8], options: &Options) -> crate::error::Result<()> {

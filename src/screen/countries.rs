@@ -65,7 +65,8 @@ pub fn apply_trust(ds: &mut Dataset, untrust: &[String], trust: &[String]) -> Re
     }
     if !bad.is_empty() {
         return Err(Error::Usage(format!(
-            "unknown country code(s) {} in --untrust/--trust (expected a code from countries.csv or an ISO 3166-1 alpha-2 code such as HK)",
+            "unknown country {} {} in --untrust/--trust (expected a code from countries.csv or an ISO 3166-1 alpha-2 code such as HK)",
+            if bad.len() == 1 { "code" } else { "codes" },
             bad.join(", ")
         )));
     }

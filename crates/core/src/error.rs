@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The dataset has errors; every diagnostic (errors, warnings and notes) is kept.
-    #[error("{} has {} error(s)", dir.display(), count_errors(diagnostics))]
+    #[error("{} has {}", dir.display(), crate::numbers::plural(count_errors(diagnostics), "error", "errors"))]
     InvalidDataset {
         dir: PathBuf,
         diagnostics: Vec<Diagnostic>,

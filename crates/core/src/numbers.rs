@@ -7,6 +7,17 @@
 //!   not lost (`0.3%`, `99.8%`, and `<0.1%` / `>99.9%` beyond one decimal);
 //! - money carries its currency and a scale (`$16.3B`, `€950`, `12.3K CHF`).
 
+/// A count with its noun, singular or plural: `1 supplier`, `2 suppliers`.
+///
+/// ```
+/// use tierscope_core::numbers::plural;
+/// assert_eq!(plural(1, "supplier", "suppliers"), "1 supplier");
+/// assert_eq!(plural(0, "supplier", "suppliers"), "0 suppliers");
+/// ```
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A fraction as a percentage: whole percent where that is honest, one decimal where whole
 /// percent would read as 0% or 100% for a value that is neither, and `<0.1%` / `>99.9%`
 /// where even one decimal would.

@@ -184,10 +184,10 @@ fn finding(
         severity,
         level: None,
         message: format!(
-            "{} buys {} from {} supplier(s); {} comes from {} (country HHI {:.2}{}, untrusted share {})",
+            "{} buys {} from {}; {} comes from {} (country HHI {:.2}{}, untrusted share {})",
             ds.entity(buyer).name,
             item_name,
-            row.suppliers,
+            crate::numbers::plural(row.suppliers, "supplier", "suppliers"),
             crate::numbers::pct(row.top_country_share),
             row.top_country,
             row.country_hhi,

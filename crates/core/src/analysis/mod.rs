@@ -134,7 +134,8 @@ impl Settings {
         let unknown = ds.override_trust(overrides);
         if !unknown.is_empty() {
             return Err(crate::Error::Reference(format!(
-                "unknown country code(s) {} in --untrust/--trust (expected codes from countries.csv: {})",
+                "unknown country {} {} in --untrust/--trust (expected codes from countries.csv: {})",
+                if unknown.len() == 1 { "code" } else { "codes" },
                 unknown.join(", "),
                 ds.countries
                     .iter()

@@ -115,10 +115,11 @@ fn finding(
         subject: product.entity.to_string(),
         subject_name: ctx.ds.entity(ctx.product_entity(p)).name.clone(),
         message: format!(
-            "{}: {} unmapped and {} partly mapped input(s) upstream; coverage {}",
+            "{}: {} unmapped and {} partly mapped {} upstream; coverage {}",
             ctx.product_label(p),
             unmapped,
             gaps.len() - unmapped,
+            if gaps.len() == 1 { "input" } else { "inputs" },
             crate::numbers::pct(coverage)
         ),
         product: Some(product),
