@@ -6,8 +6,10 @@
 
 pub mod canonical;
 pub mod id_chars;
+mod ids;
 pub mod lei;
 pub mod limits;
+mod suggestions;
 pub mod table;
 pub mod validate;
 
@@ -15,8 +17,10 @@ use crate::diag::{At, Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::*;
 use foldhash::{HashMap, HashSet, HashSetExt};
+use ids::{Ids, Refs};
 use std::cell::{Cell, RefCell};
 use std::path::Path;
+pub use suggestions::{MAX_SUGGESTED_ID, SUGGESTION_BUDGET, count, did_you_mean, hint, suggest};
 use table::{Outcome, Row, opt, req};
 
 /// A dataset that loaded without errors, with its warnings and notes.
@@ -541,192 +545,4 @@ fn kind_note(kind: &str, row: &Row<'_>, diags: &mut Diagnostics) {
             ),
         );
     }
-}
-
-/// The ids a file defined so far, to find duplicates and ids that differ only in case.
-#[derive(Default)]
-struct Ids {
-    /// id -> line of its row.
-    first: HashMap<String, u64>,
-    /// lowercased id -> (first id written that way, its line).
-    folded: HashMap<String, (String, u64)>,
-}
-
-impl Ids {
-    /// Reports a duplicate id (an error; returns true) or an id that differs from an earlier
-    /// one only in case (a warning: ids are case-sensitive, so they are two things, which is
-    /// rarely what was meant).
-    fn duplicate(
-        &mut self,
-        id: &str,
-        row: &Row<'_>,
-        col: usize,
-        what: &str,
-        diags: &mut Diagnostics,
-    ) -> bool {
-        // Reported, but the id is still defined: references to it are not errors again.
-        id_chars::check(id, what, row.at(col), diags);
-        if let Some(line) = self.first.get(id) {
-            diags.error(
-                "duplicate-id",
-                row.at(col),
-                format!(
-                    "duplicate id `{id}` (first defined at line {line}; expected each id once)"
-                ),
-            );
-            return true;
-        }
-        self.first.insert(id.to_string(), row.line);
-        match self.folded.entry(id.to_lowercase()) {
-            std::collections::hash_map::Entry::Occupied(o) => {
-                let (other, line) = o.get();
-                diags.warning(
-                    "case-only-difference",
-                    row.at(col),
-                    format!(
-                        "id `{id}` differs from `{other}` (line {line}) only in case: ids are case-sensitive, so these are two different {what} records (expected one spelling if they are the same)"
-                    ),
-                );
-            }
-            std::collections::hash_map::Entry::Vacant(v) => {
-                v.insert((id.to_string(), row.line));
-            }
-        }
-        false
-    }
-}
-
-/// Resolves references to ids, with "did you mean" suggestions.
-struct Refs<'a> {
-    missing: &'a HashSet<&'static str>,
-    suggestions_left: &'a Cell<usize>,
-    tainted: &'a RefCell<HashSet<(&'static str, String)>>,
-}
-
-impl Refs<'_> {
-    /// Marks `id` of `file` as defined on a bad row.
-    fn taint(&self, file: &'static str, id: &str) {
-        self.tainted.borrow_mut().insert((file, id.to_string()));
-    }
-
-    fn entity(
-        &self,
-        ds: &Dataset,
-        row: &Row<'_>,
-        col: usize,
-        diags: &mut Diagnostics,
-    ) -> Option<EntityIx> {
-        let text = row.required(col, diags)?;
-        self.resolve(
-            &ds.entity_ix,
-            "entities.csv",
-            "entity",
-            text,
-            row,
-            col,
-            diags,
-        )
-    }
-
-    fn item(
-        &self,
-        ds: &Dataset,
-        row: &Row<'_>,
-        col: usize,
-        diags: &mut Diagnostics,
-    ) -> Option<ItemIx> {
-        let text = row.required(col, diags)?;
-        self.resolve(&ds.item_ix, "items.csv", "item", text, row, col, diags)
-    }
-
-    /// Looks `text` up in `ids`; an unknown id is an error with the closest known id, unless
-    /// the file that defines the ids is missing or unusable (that error was reported already).
-    #[allow(clippy::too_many_arguments)]
-    fn resolve<T: Copy>(
-        &self,
-        ids: &HashMap<String, T>,
-        defined_in: &'static str,
-        what: &str,
-        text: &str,
-        row: &Row<'_>,
-        col: usize,
-        diags: &mut Diagnostics,
-    ) -> Option<T> {
-        if let Some(ix) = ids.get(text) {
-            return Some(*ix);
-        }
-        if self.missing.contains(defined_in)
-            || self
-                .tainted
-                .borrow()
-                .contains(&(defined_in, text.to_string()))
-        {
-            return None;
-        }
-        // Each search compares `text` with every id: it runs while the budget of comparisons
-        // lasts, so that many unknown references among many ids stay fast.
-        let found = if self.suggestions_left.get() >= ids.len() {
-            self.suggestions_left
-                .set(self.suggestions_left.get() - ids.len().max(1));
-            suggest(text, ids.keys())
-        } else {
-            None
-        };
-        let hint = hint(text, found);
-        diags.error(
-            "unknown-reference",
-            row.at(col),
-            format!(
-                "`{}` names unknown {what} `{text}` (expected an id defined in {defined_in}{hint})",
-                row.name(col)
-            ),
-        );
-        None
-    }
-}
-
-/// How many id comparisons the "did you mean" searches of one load may make in all.
-pub const SUGGESTION_BUDGET: usize = 500_000;
-
-/// Ids longer than this (in bytes) are neither given nor used as suggestions: the similarity
-/// takes time quadratic in the length, and a typo is found in short ids.
-pub const MAX_SUGGESTED_ID: usize = 100;
-
-/// The known id closest to `text`, if one is close enough to be a likely typo.
-/// The "did you mean" hint of an error about the unknown `text`, from the closest of `known`
-/// ([`suggest`]); empty when none is close. The one wording for every unknown reference.
-pub fn did_you_mean<'a>(text: &str, known: impl Iterator<Item = &'a String>) -> String {
-    hint(text, suggest(text, known))
-}
-
-/// The "did you mean" hint for a suggestion already found, noting when only the case differs.
-pub fn hint(text: &str, suggestion: Option<&str>) -> String {
-    match suggestion {
-        Some(s) if s.eq_ignore_ascii_case(text) => {
-            format!("; did you mean `{s}`? ids are case-sensitive")
-        }
-        Some(s) => format!("; did you mean `{s}`?"),
-        None => String::new(),
-    }
-}
-
-pub fn suggest<'a>(text: &str, known: impl Iterator<Item = &'a String>) -> Option<&'a str> {
-    if text.len() > MAX_SUGGESTED_ID {
-        return None;
-    }
-    let lower = text.to_lowercase();
-    known
-        .filter(|k| k.len() <= MAX_SUGGESTED_ID)
-        .map(|k| (strsim::jaro_winkler(&lower, &k.to_lowercase()), k))
-        .filter(|(score, _)| *score > 0.85)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, k)| k.as_str())
-}
-
-/// Counts diagnostics of one severity.
-pub fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
-    diagnostics
-        .iter()
-        .filter(|d| d.severity == severity)
-        .count()
 }

@@ -16,10 +16,14 @@
 //!   that cannot be read, is a folder, a pipe or a device, or fails part-way.
 
 mod cells;
+mod header;
 mod scanner;
+mod source;
 
 pub use cells::{MAX_NUMBER, boolean, non_negative, number, positive, share};
+use header::{column_positions, read_header};
 use scanner::{Scanner, read_up_to};
+pub use source::{Folder, InMemory, Opened, Source};
 
 use crate::diag::{At, Diagnostics};
 use crate::error::Result;
@@ -143,57 +147,6 @@ pub const MAX_CELL_BYTES: usize = 64 * 1024;
 /// the file.
 pub const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
 
-/// What [`Source::open`] found.
-pub enum Opened<'a> {
-    /// No such file.
-    Missing,
-    /// A folder where a file was expected.
-    Folder,
-    /// Not a regular file: a named pipe, a socket or a device, which could block or never
-    /// end (`/dev/zero`, `/dev/urandom`).
-    Special,
-    /// The file's bytes, to be streamed.
-    File(Box<dyn Read + 'a>),
-}
-
-/// Where the files of a dataset come from: a folder ([`Folder`]), memory ([`InMemory`]), or
-/// anything else that can hand out readers by file name (the fuzz targets and tests use this).
-pub trait Source {
-    /// Opens the file `name` of the dataset (e.g. `supply.csv`).
-    fn open(&self, name: &str) -> std::io::Result<Opened<'_>>;
-}
-
-/// The files of a dataset folder.
-pub struct Folder<'a>(pub &'a Path);
-
-impl Source for Folder<'_> {
-    fn open(&self, name: &str) -> std::io::Result<Opened<'_>> {
-        let path = self.0.join(name);
-        // Look before opening: opening a named pipe blocks until someone writes to it.
-        match std::fs::metadata(&path) {
-            Ok(m) if m.is_dir() => return Ok(Opened::Folder),
-            Ok(m) if !m.is_file() => return Ok(Opened::Special),
-            Ok(_) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Opened::Missing),
-            Err(e) => return Err(e),
-        }
-        Ok(Opened::File(Box::new(File::open(&path)?)))
-    }
-}
-
-/// A dataset held in memory: file name -> bytes. A file that is not in the map is missing.
-#[derive(Debug, Clone, Default)]
-pub struct InMemory(pub std::collections::BTreeMap<String, Vec<u8>>);
-
-impl Source for InMemory {
-    fn open(&self, name: &str) -> std::io::Result<Opened<'_>> {
-        Ok(match self.0.get(name) {
-            Some(bytes) => Opened::File(Box::new(bytes.as_slice())),
-            None => Opened::Missing,
-        })
-    }
-}
-
 /// Reads `dir/name` against `columns`, calling `each` for every well-formed record.
 ///
 /// Every problem, an unreadable file included, is pushed to `diags`.
@@ -300,141 +253,6 @@ pub fn read_rows(
     } else {
         Outcome::Read { rows }
     })
-}
-
-/// The header: the first record that is not a blank line (a line of spaces is blank), as
-/// UTF-8, with its line. `None` when it is reported (empty file, unclosed quote, bad bytes).
-fn read_header<R: Read>(
-    reader: &mut csv::Reader<Scanner<R>>,
-    raw: &mut csv::ByteRecord,
-    display: &str,
-    columns: &[Column],
-    diags: &mut Diagnostics,
-) -> Option<(csv::StringRecord, u64)> {
-    let mut first = next_record(reader, raw);
-    while matches!(first, Ok(Some(_))) && raw.len() == 1 && raw[0].trim_ascii().is_empty() {
-        first = next_record(reader, raw);
-    }
-    match first {
-        Ok(Some((line, inside))) => {
-            if let Some((qline, qcol)) = unclosed_quote_in(reader, line, inside) {
-                report_unclosed_quote(diags, display, qline, qcol);
-                return None;
-            }
-            match csv::StringRecord::from_byte_record(raw.clone()) {
-                Ok(header) => Some((header, line)),
-                Err(e) => {
-                    diags.error(
-                        "encoding",
-                        At::cell(display, line, e.utf8_error().field() + 1),
-                        "column name is not valid UTF-8 (expected UTF-8 text: in Excel, save as \"CSV UTF-8\")",
-                    );
-                    None
-                }
-            }
-        }
-        Ok(None) => {
-            diags.error(
-                "empty-file",
-                At::file(display),
-                format!(
-                    "file is empty (expected a header row with {})",
-                    required_names(columns)
-                ),
-            );
-            None
-        }
-        Err(e) => {
-            report_csv_error(&e, reader, display, diags);
-            None
-        }
-    }
-}
-
-/// The required columns' names, comma-separated, for messages.
-fn required_names(columns: &[Column]) -> String {
-    columns
-        .iter()
-        .filter(|c| c.required)
-        .map(|c| c.name)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-/// For each of `columns`, its field in the header (names matched ignoring case, spaces and a
-/// byte-order mark). Duplicate and unknown columns are reported; `None` when a required
-/// column is missing.
-fn column_positions(
-    header: &csv::StringRecord,
-    header_line: u64,
-    display: &str,
-    columns: &[Column],
-    diags: &mut Diagnostics,
-) -> Option<Vec<Option<usize>>> {
-    let mut positions = vec![None; columns.len()];
-    let mut seen: Vec<(String, usize)> = Vec::new();
-    for (field, raw) in header.iter().enumerate() {
-        let key = raw
-            .trim()
-            .trim_start_matches('\u{feff}')
-            .to_ascii_lowercase();
-        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
-            diags.error(
-                "duplicate-column",
-                At::cell(display, header_line, field + 1),
-                format!(
-                    "column `{key}` appears twice (first at column {}; expected each column once)",
-                    first + 1
-                ),
-            );
-            continue;
-        }
-        seen.push((key.clone(), field));
-        match columns.iter().position(|c| c.name == key) {
-            Some(col) => positions[col] = Some(field),
-            None if key.is_empty() => diags.note(
-                "unknown-column",
-                At::cell(display, header_line, field + 1),
-                "column without a name is ignored",
-            ),
-            None => diags.note(
-                "unknown-column",
-                At::cell(display, header_line, field + 1),
-                format!(
-                    "column `{key}` is not one tierscope reads; it is ignored (known columns: {})",
-                    columns
-                        .iter()
-                        .map(|c| c.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ),
-        }
-    }
-    let missing: Vec<&str> = columns
-        .iter()
-        .zip(&positions)
-        .filter(|(c, p)| c.required && p.is_none())
-        .map(|(c, _)| c.name)
-        .collect();
-    if missing.is_empty() {
-        return Some(positions);
-    }
-    diags.error(
-        "missing-column",
-        At::line(display, header_line),
-        format!(
-            "missing required column{} {} (expected a header row with {})",
-            if missing.len() > 1 { "s" } else { "" },
-            missing
-                .iter()
-                .map(|m| format!("`{m}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            required_names(columns)
-        ),
-    );
-    None
 }
 
 /// What to do with a well-formed UTF-8 record.
