@@ -127,7 +127,12 @@ fn columns(t: &Table, wanted: &[(&str, bool)], diags: &mut Problems) -> Option<V
             "missing-column",
             t.origin.row(t.header_row),
             format!(
-                "missing column(s) {} (expected a header with {})",
+                "missing {} {} (expected a header with {})",
+                if missing.len() == 1 {
+                    "column"
+                } else {
+                    "columns"
+                },
                 missing.join(", "),
                 wanted
                     .iter()

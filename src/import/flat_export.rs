@@ -472,8 +472,9 @@ pub fn files(ds: &Dataset, path: Option<&Path>) -> Result<(Vec<Named>, Vec<Strin
     let Some(path) = path else {
         let left: Vec<&str> = sheets[1..].iter().map(|s| s.name).collect();
         notes.push(format!(
-            "note: the {} table(s) are not in standard output: export with --out FILE.csv (they go beside it) or --out FILE.xlsx (as sheets) to keep them",
-            left.join(", ")
+            "note: the {} {} not in standard output: export with --out FILE.csv (they go beside it) or --out FILE.xlsx (as sheets) to keep them",
+            left.join(", "),
+            if left.len() == 1 { "table is" } else { "tables are" }
         ));
         return Ok((vec![(String::new(), csv_bytes(&sheets[0]))], notes));
     };

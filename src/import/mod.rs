@@ -266,11 +266,13 @@ fn check_result(
                 vec!["valid, with no warning".into()]
             } else {
                 std::iter::once("valid".to_string())
-                    .chain(
-                        counts
-                            .iter()
-                            .map(|((sev, code), n)| format!("{n} {sev}(s) `{code}`")),
-                    )
+                    .chain(counts.iter().map(|((sev, code), n)| {
+                        let sev = sev.to_string();
+                        format!(
+                            "{} `{code}`",
+                            tierscope_core::numbers::plural(*n, &sev, &format!("{sev}s"))
+                        )
+                    }))
                     .collect()
             };
         }

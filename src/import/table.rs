@@ -423,9 +423,9 @@ pub fn open_workbook(
         header_row,
         first_column: left as usize,
         notes: vec![format!(
-            "sheet `{name}` of {} ({} sheet(s): {})",
+            "sheet `{name}` of {} ({}: {})",
             file,
-            names.len(),
+            tierscope_core::numbers::plural(names.len(), "sheet", "sheets"),
             names.join(", ")
         )],
         sheets: names,

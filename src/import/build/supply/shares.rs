@@ -96,8 +96,9 @@ fn given_shares(cx: &mut Ctx<'_>, rows: &Supplies<'_>, out: &Out) -> Shares {
             "share-sum",
             cx.place_of(rows.first_row(), Field::Share),
             format!(
-                "the shares given for {} already sum to 1, but {blanks} row(s) have no share (expected the rest below 1, or shares on every row)",
-                rows.label(out)
+                "the shares given for {} already sum to 1, but {} no share (expected the rest below 1, or shares on every row)",
+                rows.label(out),
+                tierscope_core::numbers::plural(blanks, "row has", "rows have")
             ),
         );
     }
@@ -162,9 +163,9 @@ fn unknown_supplier_split(cx: &mut Ctx<'_>, rows: &Supplies<'_>, out: &Out) -> S
         .map(|(k, a)| (k.0, a.is_qualified().then_some(1.0 / n)))
         .collect();
     cx.notes.written_equal_splits.push(format!(
-        "{}: {} known supplier(s) and an unknown one (row {}): each given 1/{} (an estimate written as a number, so that the unknown part stays unmapped)",
+        "{}: {} and an unknown one (row {}): each given 1/{} (an estimate written as a number, so that the unknown part stays unmapped)",
         rows.label(out),
-        qualified,
+        tierscope_core::numbers::plural(qualified, "known supplier", "known suppliers"),
         rows_list(rows.first_rows()),
         n
     ));
