@@ -420,6 +420,24 @@ impl Family {
         Ok(restricted_here)
     }
 
+    /// One ownership row: `o` holds `s` percent of `e`.
+    fn write_owner(
+        &self,
+        w: &mut Writers,
+        written: &mut Written,
+        (o, e, s): (u32, u32, u32),
+    ) -> io::Result<()> {
+        writeln!(
+            w.ownership,
+            "{},{},{}",
+            self.entity_id(o),
+            self.entity_id(e),
+            percent(s)
+        )?;
+        written.ownership_rows += 1;
+        Ok(())
+    }
+
     /// Ownership among the entities written: majority links point to an earlier entity
     /// (so there is no majority cycle); minority stakes go anywhere. Owners of restricted
     /// parties sometimes hold stakes in others, so the 50 percent rule has work to do.
@@ -440,14 +458,7 @@ impl Family {
             if i > 0 && rng.chance(0.15) {
                 let o = alive[rng.below(i)];
                 let s = [51u32, 60, 75, 100][rng.below(4)];
-                writeln!(
-                    w.ownership,
-                    "{},{},{}",
-                    self.entity_id(o),
-                    self.entity_id(e),
-                    percent(s)
-                )?;
-                written.ownership_rows += 1;
+                self.write_owner(w, written, (o, e, s))?;
                 owners.push(o);
                 left_share -= s;
             }
@@ -467,14 +478,7 @@ impl Family {
                 && left_share >= 10
             {
                 let s = (10 + rng.below(40) as u32).min(left_share);
-                writeln!(
-                    w.ownership,
-                    "{},{},{}",
-                    self.entity_id(o),
-                    self.entity_id(e),
-                    percent(s)
-                )?;
-                written.ownership_rows += 1;
+                self.write_owner(w, written, (o, e, s))?;
             }
         }
         Ok(())

@@ -419,11 +419,7 @@ pub fn dataset_list(dir: &Path, ds: &Dataset, parties: &Parties) -> PartyList {
                 vec![format!(
                     "{} held by restricted owners: {}",
                     crate::numbers::pct(*total),
-                    owners
-                        .iter()
-                        .map(|(o, s)| format!("{} {}", ds.entity(*o).id, crate::numbers::pct(*s)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    super::owners::owner_shares(ds, owners)
                 )],
             ),
             _ => continue,

@@ -8,7 +8,7 @@ use super::matcher::{Hit, Matcher};
 use super::{OwnerLink, OwnershipResult, ScreenSettings, Verdict, entry_label};
 use crate::analysis::{EPS, HAIR, round};
 use crate::graph::parties::{FIFTY_PERCENT, Parties, RestrictedWhy, fifty_percent_rule, holdings};
-use crate::model::Dataset;
+use crate::model::{Dataset, EntityIx};
 
 /// Restricted status of the parties on candidates' ownership chains.
 pub(super) struct OwnerStatus {
@@ -238,13 +238,18 @@ fn describe(ds: &Dataset, why: &RestrictedWhy) -> String {
         RestrictedWhy::FiftyPercentRule { owners, total } => format!(
             "restricted owners hold {} (50 percent rule): {}",
             crate::numbers::pct(*total),
-            owners
-                .iter()
-                .map(|(o, s)| format!("{} {}", ds.entity(*o).id, crate::numbers::pct(*s)))
-                .collect::<Vec<_>>()
-                .join(", ")
+            owner_shares(ds, owners)
         ),
     }
+}
+
+/// Owners with their shares, for messages: `parent-a 30%, parent-b 25%`.
+pub(super) fn owner_shares(ds: &Dataset, owners: &[(EntityIx, f64)]) -> String {
+    owners
+        .iter()
+        .map(|(o, s)| format!("{} {}", ds.entity(*o).id, crate::numbers::pct(*s)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 /// Each party's owners and their shares: the dataset's entities, then the candidates.
 fn owners_of(ds: &Dataset, candidates: &[Candidate]) -> Vec<Vec<(usize, f64)>> {

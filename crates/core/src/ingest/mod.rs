@@ -254,12 +254,7 @@ impl Loader<'_> {
                         At::file(&path),
                         format!(
                             "required file is missing (expected {name} with columns {})",
-                            columns
-                                .iter()
-                                .filter(|c| c.required)
-                                .map(|c| c.name)
-                                .collect::<Vec<_>>()
-                                .join(",")
+                            table::required_names(columns)
                         ),
                     );
                     self.missing.insert(name);

@@ -55,7 +55,7 @@ pub(super) fn read_header<R: Read>(
 }
 
 /// The required columns' names, comma-separated, for messages.
-pub(super) fn required_names(columns: &[Column]) -> String {
+pub(crate) fn required_names(columns: &[Column]) -> String {
     columns
         .iter()
         .filter(|c| c.required)

@@ -21,6 +21,7 @@ mod scanner;
 mod source;
 
 pub use cells::{MAX_NUMBER, boolean, non_negative, number, positive, share};
+pub(crate) use header::required_names;
 use header::{column_positions, read_header};
 use scanner::{Scanner, read_up_to};
 pub use source::{Folder, InMemory, Opened, Source};
