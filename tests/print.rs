@@ -169,6 +169,21 @@ fn title_organisation_and_currency_are_shown() {
 
 /// The config file sets the title, organisation and currency, and its untrusted countries are
 /// said to come from it.
+/// A title from the command line is not checked like the dataset is: its control characters
+/// reach every page visible (`\x1b`), never raw, and its markup stays text.
+#[test]
+fn a_hostile_title_is_shown_as_text() {
+    let title = "\u{1b}[31m<script>x</script> =1+1";
+    let (out, o) = report(BIO, &["--format", "html,md", "--title", title]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for name in ["report.html", "report.md"] {
+        let page = read(out.path(), name);
+        assert!(!page.contains('\u{1b}'), "{name}: a raw escape");
+        assert!(page.contains("\\x1b"), "{name}: the escape made visible");
+        assert!(!page.contains("<script>x"), "{name}: markup");
+    }
+}
+
 #[test]
 fn the_config_file_sets_the_presentation_and_is_named_as_the_policy_source() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,20 +14,12 @@ pub struct InlineChart<'a> {
     pub svg: &'a str,
 }
 
-/// Escapes text for HTML.
+/// Escapes text for HTML: markup escaped and control characters made visible (`\x1b`), the
+/// same rule as every XML text the tool writes ([`crate::guard::xml_text`]). Values from
+/// flags and `dataset.toml` (title, organisation, caveats) reach the page without passing
+/// the dataset's own checks, so the page cannot rely on them.
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::guard::xml_text(text).into_owned()
 }
 
 use style::CSS;
