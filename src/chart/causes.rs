@@ -63,6 +63,7 @@ pub fn rank(a: &CauseBar, b: &CauseBar) -> std::cmp::Ordering {
 
 impl RootCauseChart {
     pub fn new(report: &Report, ds: &Dataset) -> Option<RootCauseChart> {
+        let index = ProductIndex::new(report);
         let mut bars: Vec<CauseBar> = report
             .root_causes
             .iter()
@@ -73,7 +74,9 @@ impl RootCauseChart {
                 severity: c.severity,
                 products: c.products.len(),
                 revenue: (c.products.iter().any(|p| {
-                    product(report, &p.entity, &p.item).is_some_and(|s| s.annual_revenue.is_some())
+                    index
+                        .get(&p.entity, &p.item)
+                        .is_some_and(|s| s.annual_revenue.is_some())
                 }))
                 .then_some(c.revenue_at_stake),
                 in_house: c.in_house,

@@ -45,10 +45,11 @@ impl CountryDependencyMap {
         }
         let (cols, codes, untrusted) = columns(ds, &dep.countries, cols);
         let labels = product_labels(&report.products);
+        let index = ProductIndex::new(report);
         let rows: Vec<String> = dep
             .products
             .iter()
-            .map(|p| label_for(report, &labels, &p.entity, &p.item))
+            .map(|p| index.label(&labels, &p.entity, &p.item))
             .collect();
         let total_rows = rows.len();
         let keep = total_rows.min(DEPENDENCY_TOP);

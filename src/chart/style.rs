@@ -9,6 +9,7 @@ use plotters::coord::ranged1d::ValueFormatter;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
+use std::collections::HashMap;
 
 pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const MUTED: RGBColor = RGBColor(0x5F, 0x63, 0x68);
@@ -280,11 +281,15 @@ pub fn product_labels(products: &[ProductSummary]) -> Vec<String> {
             )
         })
         .collect();
+    let mut count: HashMap<&str, usize> = HashMap::with_capacity(short.len());
+    for s in &short {
+        *count.entry(s).or_default() += 1;
+    }
     short
         .iter()
         .zip(products)
         .map(|(s, p)| {
-            if short.iter().filter(|t| *t == s).count() > 1 {
+            if count[s.as_str()] > 1 {
                 product_label(p)
             } else {
                 s.clone()
@@ -293,25 +298,40 @@ pub fn product_labels(products: &[ProductSummary]) -> Vec<String> {
         .collect()
 }
 
-/// Where (entity, item) stands in the report's products.
-fn product_ix(report: &Report, entity: &str, item: &str) -> Option<usize> {
-    report
-        .products
-        .iter()
-        .position(|p| p.entity == entity && p.item == item)
+/// The report's products by (entity id, item id): a lookup in O(1), where a hub's report
+/// lists tens of thousands of products.
+pub struct ProductIndex<'r> {
+    report: &'r Report,
+    ix: HashMap<(&'r str, &'r str), usize>,
 }
 
-/// The product summary for (entity, item).
-pub fn product<'a>(report: &'a Report, entity: &str, item: &str) -> Option<&'a ProductSummary> {
-    product_ix(report, entity, item).map(|k| &report.products[k])
-}
+impl<'r> ProductIndex<'r> {
+    pub fn new(report: &'r Report) -> Self {
+        let mut ix = HashMap::with_capacity(report.products.len());
+        for (k, p) in report.products.iter().enumerate() {
+            ix.entry((p.entity.as_str(), p.item.as_str())).or_insert(k);
+        }
+        ProductIndex { report, ix }
+    }
 
-/// The label of (entity, item) in `labels` (the report's [`product_labels`]), or `entity:item`
-/// for a product the report does not list.
-pub fn label_for(report: &Report, labels: &[String], entity: &str, item: &str) -> String {
-    match product_ix(report, entity, item) {
-        Some(k) => labels[k].clone(),
-        None => format!("{entity}:{item}"),
+    /// Where (entity, item) stands in the report's products.
+    fn position(&self, entity: &str, item: &str) -> Option<usize> {
+        self.ix.get(&(entity, item)).copied()
+    }
+
+    /// The product summary for (entity, item).
+    pub fn get(&self, entity: &str, item: &str) -> Option<&'r ProductSummary> {
+        self.position(entity, item)
+            .map(|k| &self.report.products[k])
+    }
+
+    /// The label of (entity, item) in `labels` (the report's [`product_labels`]), or
+    /// `entity:item` for a product the report does not list.
+    pub fn label(&self, labels: &[String], entity: &str, item: &str) -> String {
+        match self.position(entity, item) {
+            Some(k) => labels[k].clone(),
+            None => format!("{entity}:{item}"),
+        }
     }
 }
 

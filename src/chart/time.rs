@@ -44,6 +44,7 @@ pub const TIME_TOP: usize = 8;
 impl TimeScatter {
     pub fn new(report: &Report) -> Option<TimeScatter> {
         let labels = product_labels(&report.products);
+        let index = ProductIndex::new(report);
         let mut points: Vec<TimePoint> = report
             .findings
             .iter()
@@ -66,7 +67,7 @@ impl TimeScatter {
                     loss: 1.0 - capacity,
                     supplier: f.subject.clone(),
                     product: format!("{}:{}", product.entity, product.item),
-                    product_label: label_for(report, &labels, &product.entity, &product.item),
+                    product_label: index.label(&labels, &product.entity, &product.item),
                 })
             })
             .collect();

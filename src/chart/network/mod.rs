@@ -15,7 +15,7 @@ use crate::analysis::groups::Level;
 use crate::analysis::{ProductSummary, Report};
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, Trust};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Nodes drawn at most (the product included); the rest are counted as "+N more".
 pub const MAX_NODES: usize = 80;
@@ -137,10 +137,16 @@ pub fn choose<'a>(
 /// The headline finding of `p`: its most severe finding with evidence, the one whose root
 /// cause ranks first among equals, then the first in report order.
 pub fn headline_finding<'a>(report: &'a Report, p: &ProductSummary) -> Option<&'a Finding> {
+    // Rank of each root cause by its first position (a map: the wide shape has as many
+    // root causes as the product has findings).
+    let mut rank: HashMap<&str, usize> = HashMap::with_capacity(report.root_causes.len());
+    for (k, c) in report.root_causes.iter().enumerate() {
+        rank.entry(&*c.id).or_insert(k);
+    }
     let cause_rank = |f: &Finding| {
         f.root_cause
             .as_ref()
-            .and_then(|id| report.root_causes.iter().position(|c| &c.id == id))
+            .and_then(|id| rank.get(id.as_str()).copied())
             .unwrap_or(usize::MAX)
     };
     report
