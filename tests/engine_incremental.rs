@@ -2,7 +2,9 @@
 //! failure's cone, against the full engine pass, bit for bit.
 //!
 //! Random datasets with and without substitute groups and distributors, including wide ones
-//! (many entities over few items, so that a node has many inputs and an input many suppliers);
+//! (many entities over few items, so that a node has many inputs and an input many suppliers)
+//! and hub-shaped ones (requirements of up to 70 suppliers, past the engine's threshold of 32
+//! where a cone sums only the suppliers inside it);
 //! random failure sets of several entities; many calls on one engine, so that what one call
 //! leaves behind is checked by the next.
 
@@ -58,6 +60,17 @@ fn wide(size: usize, requirements: bool) -> common::Shape {
     }
 }
 
+/// Hubs: requirements of many suppliers, so that the cone's sum over the suppliers inside it
+/// is taken (more than 32) as well as the whole one.
+fn hub(size: usize, requirements: bool) -> common::Shape {
+    common::Shape {
+        entities: 40 + 8 * size,
+        items: 3 + size / 4,
+        max_suppliers: 70,
+        ..common::Shape::small_or_requirements(size, requirements)
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -80,4 +93,36 @@ proptest! {
     ) {
         check(seed, wide(size, requirements), &picks);
     }
+
+    #[test]
+    fn cone_equals_full_bit_for_bit_on_hubs(
+        seed in any::<u64>(),
+        size in 0usize..10,
+        requirements in any::<bool>(),
+        picks in proptest::collection::vec(any::<u64>(), 1..8),
+    ) {
+        check(seed, hub(size, requirements), &picks);
+    }
+}
+
+/// The hub datasets do reach the cone's path for requirements of many suppliers: most of them
+/// have a requirement of more than 32 suppliers.
+#[test]
+fn hub_datasets_have_requirements_of_many_suppliers() {
+    let mut with_many = 0;
+    for seed in 0..20 {
+        let ds = common::load(&common::random_dataset(
+            seed,
+            hub(seed as usize % 10, seed % 2 == 0),
+        ));
+        let g = tierscope::graph::ProductionGraph::build(&ds);
+        let slots = g.csr.sup_start.len() - 1;
+        if (0..slots).any(|i| g.csr.suppliers(i).len() > 32) {
+            with_many += 1;
+        }
+    }
+    assert!(
+        with_many >= 10,
+        "{with_many} of 20 hub datasets have a requirement of > 32 suppliers"
+    );
 }

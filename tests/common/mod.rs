@@ -60,6 +60,8 @@ pub struct Shape {
     /// Some entities are distributors: they pass items on (and buy them from makers or from
     /// distributors listed before them, so that there is no cycle).
     pub distributors: bool,
+    /// A requirement has 1 to this many suppliers (3 unless a test wants hubs).
+    pub max_suppliers: usize,
 }
 
 impl Shape {
@@ -72,6 +74,7 @@ impl Shape {
             single_input_single_item: false,
             substitutes: false,
             distributors: false,
+            max_suppliers: 3,
         }
     }
 
@@ -180,7 +183,7 @@ pub fn random_dataset(seed: u64, shape: Shape) -> Files {
     let mut seen: BTreeSet<(usize, usize)> = products.iter().copied().collect();
     let mut work: Vec<(usize, usize)> = products.iter().copied().collect();
     let mut rows_for: BTreeSet<(usize, usize)> = BTreeSet::new(); // (buyer, item) done
-    let mut budget = 60;
+    let mut budget = 60.max(3 * shape.max_suppliers);
     while let Some((e, x)) = work.pop() {
         // The requirements of (e, x): a distributor passes x on; otherwise each input alone,
         // or its whole family of substitutes.
@@ -223,7 +226,7 @@ pub fn random_dataset(seed: u64, shape: Shape) -> Files {
                 let cycle = distributor[e] && distributor[s] && s >= e;
                 (!cycle).then_some((s, y))
             };
-            let k = 1 + rng.below(3);
+            let k = 1 + rng.below(shape.max_suppliers);
             let mut sups: Vec<(usize, usize)> = Vec::new();
             for _ in 0..k {
                 if let Some(sy) = pick(&mut rng)

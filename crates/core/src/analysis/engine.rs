@@ -16,14 +16,14 @@
 //! recomputes only the nodes downstream of the failed ones (every other node keeps
 //! capacity 1), and of each such node only the requirements that have a supplier inside the
 //! cone: a requirement whose suppliers are all outside has loss 0 and supplies exactly 1,
-//! which cannot lower the minimum, so leaving it out gives the same value to the bit. That is
-//! O(C log C + E_C + Σ k_r) for a cone of C nodes, E_C edges out of them and the suppliers k_r
-//! of each requirement r they feed: an item with 100,000 inputs costs per failure what its
-//! failed input costs, not 100,000 (the wide-BOM case of issue #18). A requirement with many
-//! suppliers (a distributor buying from thousands of makers) is still summed whole, in file
-//! order, for each failure that reaches it, since a floating-point sum cannot be updated by a
-//! delta to the same bits. It needs O(N + R) scratch space for R requirements, allocated once
-//! per engine and reset after each call.
+//! which cannot lower the minimum, so leaving it out gives the same value to the bit. A
+//! requirement of more than [`MANY_SUPPLIERS`] suppliers is added up as its shares' total less
+//! its loss ([`slot_supply`]), so a supplier at capacity 1 adds exactly 0 to it: of such a
+//! requirement only the suppliers inside the cone are summed, in slot order. That is O(C log C + E_C log E_C)
+//! for a cone of C nodes and E_C edges out of them: an item with 100,000 inputs costs per
+//! failure what its failed input costs, not 100,000 (the wide-BOM case of issue #18), and so
+//! does a distributor buying from 50,000 makers (the hub). It needs O(N + R + E) scratch
+//! space for R requirements and E edges, allocated once per engine and reset after each call.
 //!
 //! **Example.** Chip needs a die; the die comes 0.6 from fab A and 0.4 from fab B; fab A's
 //! die needs a wafer from W. Failing W gives cap(A, die) = 0 and cap(chip) = 0.4·1 = 0.4.
@@ -59,19 +59,42 @@ pub fn node_capacity(supplied: impl Iterator<Item = f64>) -> f64 {
     best.min(1.0)
 }
 
-/// What one mapped input supplies from its suppliers' (rescaled share, capacity) pairs:
-/// Σ share·cap, exact at both ends. Rescaled shares may sum to a hair off 1 (1/3 · 3), so
-/// "nothing lost" is tested on the loss Σ share·(1 − cap).
+/// What one mapped input supplies from its suppliers' (rescaled share, capacity) pairs, in
+/// slot order: Σ share·cap, and exactly 1 when nothing is lost (rescaled shares may sum to a
+/// hair off 1, 1/3 · 3, so "nothing lost" is tested on the loss Σ share·(1 − cap)).
+///
+/// A requirement of more than [`MANY_SUPPLIERS`] suppliers is added up as its shares' total
+/// less its loss, Σ share − Σ share·(1 − cap): the same number on paper, and a supplier that
+/// lost nothing adds exactly 0, so [`Engine::cone`] sums only its suppliers inside the cone,
+/// the same to the bit (a distributor buying from 50,000 makers). Smaller ones keep the
+/// plain sum, whose last bits every earlier report has.
 #[inline]
-pub fn slot_supply(suppliers: impl Iterator<Item = (f64, f64)>) -> f64 {
-    let mut sum = 0.0;
-    let mut loss = 0.0;
+pub fn slot_supply(suppliers: impl ExactSizeIterator<Item = (f64, f64)>) -> f64 {
+    let many = suppliers.len() > MANY_SUPPLIERS;
+    let (mut sum, mut loss) = (0.0, 0.0);
     for (share, c) in suppliers {
-        sum += share * c;
+        // The sum of a requirement of many suppliers is its shares' total.
+        sum += if many { share } else { share * c };
         loss += share * (1.0 - c);
     }
-    if loss == 0.0 { 1.0 } else { sum }
+    match (loss == 0.0, many) {
+        (true, _) => 1.0,
+        (false, false) => sum,
+        (false, true) => total_less_loss(sum, loss),
+    }
 }
+
+/// What a requirement of many suppliers supplies from its shares' total and its (non-zero)
+/// loss. Never negative: each loss term is at most its share and rounding is monotone, so the
+/// loss never passes the total.
+#[inline]
+fn total_less_loss(total: f64, loss: f64) -> f64 {
+    total - loss
+}
+
+/// Requirements with more suppliers than this are added up as total less loss
+/// ([`slot_supply`]) and, in a cone, over the suppliers inside the cone only.
+pub const MANY_SUPPLIERS: usize = 32;
 
 /// A capacity engine over one graph, with reusable scratch space.
 ///
@@ -94,6 +117,13 @@ pub struct Engine<'g> {
     next_slot: Vec<u32>,
     /// Whether a requirement is in its node's chain.
     slot_queued: Vec<bool>,
+    /// During [`Engine::cone`], for each requirement of more than [`MANY_SUPPLIERS`]: the
+    /// first of its supplier entries inside the cone ([`NO_SLOT`]: none), the rest chained
+    /// through `next_in`. Empty when the graph has no such requirement.
+    first_in: Vec<u32>,
+    next_in: Vec<u32>,
+    /// Scratch for one requirement's supplier entries inside the cone.
+    inside: Vec<u32>,
 }
 
 /// The end of a chain of requirements.
@@ -103,6 +133,8 @@ impl<'g> Engine<'g> {
     /// An engine for a graph of a dataset with `entities` entities.
     pub fn new(g: &'g ProductionGraph, entities: usize) -> Self {
         let n = g.node_count();
+        let slots = g.csr.sup_start.len().saturating_sub(1);
+        let many = (0..slots).any(|i| g.csr.suppliers(i).len() > MANY_SUPPLIERS);
         Engine {
             g,
             cap: vec![1.0; n],
@@ -111,8 +143,19 @@ impl<'g> Engine<'g> {
             failed: vec![false; entities],
             nodes_of: std::sync::Arc::new(nodes_of_entities(g, entities)),
             first_slot: vec![NO_SLOT; n],
-            next_slot: vec![NO_SLOT; g.csr.sup_start.len().saturating_sub(1)],
-            slot_queued: vec![false; g.csr.sup_start.len().saturating_sub(1)],
+            next_slot: vec![NO_SLOT; slots],
+            slot_queued: vec![false; slots],
+            first_in: if many {
+                vec![NO_SLOT; slots]
+            } else {
+                Vec::new()
+            },
+            next_in: if many {
+                vec![NO_SLOT; g.csr.sup_node.len()]
+            } else {
+                Vec::new()
+            },
+            inside: Vec::new(),
         }
     }
 
@@ -170,48 +213,75 @@ impl<'g> Engine<'g> {
         for e in failed {
             self.failed[e.ix()] = true;
         }
-        let csr = &self.g.csr;
         for i in 0..self.touched.len() {
             let n = self.touched[i];
-            // The requirements of n fed from inside the cone, queued by its suppliers (which
-            // come before n in the cone); every other requirement supplies exactly 1.
-            let mut slot = std::mem::replace(&mut self.first_slot[n.ix()], NO_SLOT);
-            let failed = self.failed[entity[n.ix()].ix()];
-            let cap = &self.cap;
-            let (next_slot, slot_queued) = (&self.next_slot, &mut self.slot_queued);
-            let fed = std::iter::from_fn(|| {
-                (slot != NO_SLOT).then(|| {
-                    let i = slot as usize;
-                    slot = next_slot[i];
-                    slot_queued[i] = false;
-                    i
-                })
-            });
-            let c = if failed {
-                fed.for_each(drop);
-                0.0
-            } else {
-                node_capacity(fed.map(|i| {
-                    slot_supply(
-                        csr.suppliers(i)
-                            .map(|j| (csr.sup_share[j], cap[csr.sup_node[j].ix()])),
-                    )
-                }))
-            };
+            let c = self.eval_in_cone(n, self.failed[entity[n.ix()].ix()]);
             self.cap[n.ix()] = c;
-            for k in csr.out_start[n.ix()] as usize..csr.out_start[n.ix() + 1] as usize {
-                let (b, slot) = (csr.buyers[k].ix(), csr.out_slot[k] as usize);
-                if !self.slot_queued[slot] {
-                    self.slot_queued[slot] = true;
-                    self.next_slot[slot] = self.first_slot[b];
-                    self.first_slot[b] = slot as u32;
-                }
-            }
+            self.queue_buyers(n);
         }
         for e in failed {
             self.failed[e.ix()] = false;
         }
         &self.cap
+    }
+
+    /// The capacity of cone node `n` from its requirements fed from inside the cone, queued
+    /// by its suppliers (which come before n in the cone); every other requirement supplies
+    /// exactly 1. Empties n's queue.
+    fn eval_in_cone(&mut self, n: NodeIx, failed: bool) -> f64 {
+        let csr = &self.g.csr;
+        let mut best = 1.0f64;
+        let mut slot = std::mem::replace(&mut self.first_slot[n.ix()], NO_SLOT);
+        while slot != NO_SLOT {
+            let i = slot as usize;
+            slot = self.next_slot[i];
+            self.slot_queued[i] = false;
+            let sups = csr.suppliers(i);
+            let supply = if sups.len() <= MANY_SUPPLIERS {
+                slot_supply(sups.map(|j| (csr.sup_share[j], self.cap[csr.sup_node[j].ix()])))
+            } else {
+                // The entries inside the cone, in slot order: the others add exactly 0 to
+                // the loss.
+                self.inside.clear();
+                let mut j = std::mem::replace(&mut self.first_in[i], NO_SLOT);
+                while j != NO_SLOT {
+                    self.inside.push(j);
+                    j = self.next_in[j as usize];
+                }
+                self.inside.sort_unstable();
+                let mut loss = 0.0;
+                for &j in &self.inside {
+                    let j = j as usize;
+                    loss += csr.sup_share[j] * (1.0 - self.cap[csr.sup_node[j].ix()]);
+                }
+                if loss == 0.0 {
+                    1.0
+                } else {
+                    total_less_loss(csr.slot_total[i], loss)
+                }
+            };
+            best = best.min(supply);
+        }
+        if failed { 0.0 } else { best.min(1.0) }
+    }
+
+    /// Queues, at each buyer of cone node `n`, the requirement that n feeds (and, for a
+    /// requirement of many suppliers, n's entry in it).
+    fn queue_buyers(&mut self, n: NodeIx) {
+        let csr = &self.g.csr;
+        for k in csr.out_start[n.ix()] as usize..csr.out_start[n.ix() + 1] as usize {
+            let (b, slot) = (csr.buyers[k].ix(), csr.out_slot[k] as usize);
+            if !self.slot_queued[slot] {
+                self.slot_queued[slot] = true;
+                self.next_slot[slot] = self.first_slot[b];
+                self.first_slot[b] = slot as u32;
+            }
+            if csr.suppliers(slot).len() > MANY_SUPPLIERS {
+                let j = csr.out_sup[k];
+                self.next_in[j as usize] = self.first_in[slot];
+                self.first_in[slot] = j;
+            }
+        }
     }
 
     /// Capacity under `failed`, where `base` holds the capacities under a failure set that

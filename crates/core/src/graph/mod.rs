@@ -130,7 +130,10 @@ pub struct ProductionGraph {
 ///   `sup_share[j]` for `j` in `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
 /// - Its buyers (out-edges, one per edge of the petgraph model) are
 ///   `buyers[out_start[n]..out_start[n + 1]]`; out-edge `k` feeds the buyer's slot
-///   `out_slot[k]` (an index into `sup_start`).
+///   `out_slot[k]` (an index into `sup_start`) as its supplier entry `out_sup[k]` (an index
+///   into `sup_node`).
+/// - `slot_total[i]` is the sum of slot `i`'s shares, added in slot order (a hair off 1 where
+///   rescaled shares do not add up exactly, as 1/3 · 3).
 #[derive(Debug, Clone, Default)]
 pub struct Csr {
     pub entity: Vec<EntityIx>,
@@ -141,6 +144,8 @@ pub struct Csr {
     pub out_start: Vec<u32>,
     pub buyers: Vec<NodeIx>,
     pub out_slot: Vec<u32>,
+    pub out_sup: Vec<u32>,
+    pub slot_total: Vec<f64>,
 }
 
 impl Csr {
@@ -157,17 +162,22 @@ impl Csr {
             out_start: vec![0; n + 1],
             buyers: vec![NodeIx(0); edges],
             out_slot: vec![0; edges],
+            out_sup: vec![0; edges],
+            slot_total: Vec::with_capacity(slots),
         };
         csr.slot_start.push(0);
         csr.sup_start.push(0);
         for slots in inputs {
             for slot in slots {
+                let mut total = 0.0;
                 for &(s, w) in &slot.suppliers {
                     csr.sup_node.push(s);
                     csr.sup_share.push(w);
                     csr.out_start[s.ix() + 1] += 1;
+                    total += w;
                 }
                 csr.sup_start.push(csr.sup_node.len() as u32);
+                csr.slot_total.push(total);
             }
             csr.slot_start.push((csr.sup_start.len() - 1) as u32);
         }
@@ -176,12 +186,16 @@ impl Csr {
         }
         let mut fill: Vec<u32> = csr.out_start[..n].to_vec();
         let mut slot_ix = 0u32;
+        let mut sup_ix = 0u32;
         for (b, slots) in inputs.iter().enumerate() {
             for slot in slots {
                 for &(s, _) in &slot.suppliers {
-                    csr.buyers[fill[s.ix()] as usize] = NodeIx(b as u32);
-                    csr.out_slot[fill[s.ix()] as usize] = slot_ix;
+                    let k = fill[s.ix()] as usize;
+                    csr.buyers[k] = NodeIx(b as u32);
+                    csr.out_slot[k] = slot_ix;
+                    csr.out_sup[k] = sup_ix;
                     fill[s.ix()] += 1;
+                    sup_ix += 1;
                 }
                 slot_ix += 1;
             }
