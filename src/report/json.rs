@@ -1,9 +1,11 @@
-//! `report.json`: byte for byte what `serde_json::to_writer_pretty` writes, with the two long
-//! arrays (concentration rows and findings) formatted on every core.
+//! `report.json`: byte for byte what `serde_json::to_writer_pretty` writes, with the long
+//! arrays (products, concentration rows, root causes and findings) formatted on every core.
 //!
-//! Why: the two arrays are nearly all of a large report's bytes (`benches/README.md` has the
-//! sizes and times), and formatting them on one core was a large share of `analyze`.
-//! Everything but the two arrays is small and serialized as usual with the arrays left empty; each array is then formatted in chunks in parallel,
+//! Why: the long arrays are nearly all of a large report's bytes (`benches/README.md` has the
+//! sizes and times), and formatting them on one core was a large share of `analyze` (a hub
+//! has tens of thousands of products, a wide BOM as many root causes as findings).
+//! Everything else is small and serialized as usual with the arrays left empty; each array is
+//! then formatted in chunks in parallel,
 //! each element pretty-printed on its own and indented to its depth, and spliced in where its
 //! `[]` stood. While one batch of chunks is written, the next is formatted.
 
@@ -39,8 +41,9 @@ struct Whole<'a> {
     country_dependency: &'a CountryDependency,
     asymmetry: &'a Asymmetry,
     concentration: &'a [ConcentrationRow],
-    #[serde(skip_serializing_if = "<[RootCause]>::is_empty")]
-    root_causes: &'a [RootCause],
+    /// Absent when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root_causes: Option<&'a [RootCause]>,
     findings: MarkedFindings<'a>,
     #[serde(skip_serializing_if = "<[ProfileUse]>::is_empty")]
     profiles: &'a [ProfileUse],
@@ -57,7 +60,7 @@ fn no_waivers(w: &&WaiverReport) -> bool {
 }
 
 impl<'a> Whole<'a> {
-    /// The whole report, or with `arrays` false its head: the two long arrays left empty.
+    /// The whole report, or with `arrays` false its head: the long arrays left empty.
     fn of(report: &'a Reviewed, arrays: bool) -> Whole<'a> {
         let marks = &report.marks;
         Whole {
@@ -69,11 +72,12 @@ impl<'a> Whole<'a> {
             context: report.context.as_ref(),
             settings: &report.settings,
             summary: &report.summary,
-            products: &report.products,
+            products: if arrays { &report.products } else { &[] },
             country_dependency: &report.country_dependency,
             asymmetry: &report.asymmetry,
             concentration: if arrays { &report.concentration } else { &[] },
-            root_causes: &report.root_causes,
+            root_causes: (!report.root_causes.is_empty())
+                .then(|| if arrays { &report.root_causes[..] } else { &[] }),
             findings: MarkedFindings {
                 findings: if arrays { &report.findings } else { &[] },
                 marks,
@@ -160,31 +164,53 @@ impl Serialize for Reviewed {
 /// Writes the report as `serde_json::to_writer_pretty` would, then a newline.
 pub fn write(report: &Reviewed, out: &mut dyn Write) -> io::Result<()> {
     let head = serde_json::to_vec_pretty(&Whole::of(report, false)).map_err(io::Error::other)?;
-    // Top-level keys are the only lines indented by exactly two spaces, and JSON strings
-    // hold no raw newline, so each marker occurs once.
-    let concentration = splice_point(&head, b"\n  \"concentration\": []")?;
-    let findings = splice_point(&head, b"\n  \"findings\": []")?;
-    out.write_all(&head[..concentration])?;
-    write_array(&report.concentration, out)?;
-    out.write_all(&head[concentration + 2..findings])?;
+    type Body<'r> = &'r dyn Fn(&mut dyn Write) -> io::Result<()>;
+    // In the order of the report's keys; root causes are absent when there are none.
+    let arrays: [(&[u8], bool, Body<'_>); 4] = [
+        (b"products", true, &|o| write_array(&report.products, o)),
+        (b"concentration", true, &|o| {
+            write_array(&report.concentration, o)
+        }),
+        (b"root_causes", !report.root_causes.is_empty(), &|o| {
+            write_array(&report.root_causes, o)
+        }),
+        (b"findings", true, &|o| write_findings(report, o)),
+    ];
+    let mut from = 0;
+    for (key, present, body) in arrays {
+        if !present {
+            continue;
+        }
+        let at = from + splice_point(&head[from..], key)?;
+        out.write_all(&head[from..at])?;
+        body(out)?;
+        from = at + 2;
+    }
+    out.write_all(&head[from..])?;
+    out.write_all(b"\n")
+}
+
+/// The findings, with the gate's marks where there are any.
+fn write_findings(report: &Reviewed, out: &mut dyn Write) -> io::Result<()> {
     if report.marks.is_empty() {
         // Nothing to mark: the findings as they are, without the wrapper.
-        write_array(&report.findings, out)?;
+        write_array(&report.findings, out)
     } else {
         let marked: Vec<Marked<'_>> = report
             .findings
             .iter()
             .map(|f| Marked::of(f, &report.marks))
             .collect();
-        write_array(&marked, out)?;
+        write_array(&marked, out)
     }
-    out.write_all(&head[findings + 2..])?;
-    out.write_all(b"\n")
 }
 
-/// The offset of the `[]` at the end of `marker` in `head`.
-fn splice_point(head: &[u8], marker: &[u8]) -> io::Result<usize> {
-    memchr::memmem::find(head, marker)
+/// The offset in `head` of the `[]` that stands for the top-level array `key`. Top-level
+/// keys are the only lines indented by exactly two spaces, and JSON strings hold no raw
+/// newline, so the marker occurs once.
+fn splice_point(head: &[u8], key: &[u8]) -> io::Result<usize> {
+    let marker = [b"\n  \"", key, b"\": []"].concat();
+    memchr::memmem::find(head, &marker)
         .map(|at| at + marker.len() - 2)
         .ok_or_else(|| io::Error::other("report JSON without its top-level arrays"))
 }
@@ -315,7 +341,7 @@ mod tests {
                 after: "end",
             })
             .unwrap();
-            let at = splice_point(&head, b"\n  \"list\": []").unwrap();
+            let at = splice_point(&head, b"list").unwrap();
             let mut got = head[..at].to_vec();
             write_array(&items, &mut got).unwrap();
             got.extend_from_slice(&head[at + 2..]);

@@ -170,7 +170,7 @@ fn json_besides_findings(report: &Report) -> u64 {
             .map(|p| 60 + (p.entity.len() + p.item.len()) as u64)
             .sum::<u64>();
     let asymmetry = {
-        let a = serde_json::to_vec(&report.asymmetry).map_or(0, |v| v.len() as u64);
+        let a = json_len(&report.asymmetry);
         a * 3
     };
     let concentration: u64 = report
@@ -181,8 +181,25 @@ fn json_besides_findings(report: &Report) -> u64 {
     // Root causes: one per bottleneck, far fewer than findings; their compact JSON, with
     // room for the indentation of the pretty print (about a line per 30 bytes, each indented
     // by up to 12 spaces).
-    let root_causes = serde_json::to_vec(&report.root_causes).map_or(0, |v| v.len() as u64);
+    let root_causes = json_len(&report.root_causes);
     8192 + products + matrix + asymmetry + concentration + root_causes * 3 / 2
+}
+
+/// The length of `value`'s compact JSON, counted as it is written: nothing is held (the root
+/// causes of a wide BOM are a hundred megabytes of JSON).
+fn json_len(value: &impl serde::Serialize) -> u64 {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len() as u64;
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(0, |()| count.0)
 }
 
 /// Bytes of the rows of the table of end products (names, ids and single points of failure).

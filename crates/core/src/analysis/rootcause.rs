@@ -31,6 +31,7 @@ use super::groups::Level;
 use super::{ProductSummary, Settings};
 use crate::graph::ProductionGraph;
 use crate::model::Dataset;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -98,14 +99,18 @@ pub fn run(
             causes.entry(key.clone()).or_default().push(k);
         }
     }
+    // On every core: a wide BOM has as many causes as single points of failure.
+    let causes: Vec<(Key, Vec<usize>)> = causes.into_iter().collect();
+    let all: &Findings = findings;
     let mut out: Vec<RootCause> = causes
-        .into_iter()
+        .into_par_iter()
         .map(|(key, ks)| {
-            let fs: Vec<&Finding> = ks.iter().map(|&k| &*findings[k]).collect();
+            let fs: Vec<&Finding> = ks.iter().map(|&k| &*all[k]).collect();
             make(ds, settings, &revenue, key, &fs)
         })
         .collect();
-    out.sort_by(|a, b| {
+    // Ids are unique (one per key), so the order is total and the sort unstable.
+    out.par_sort_unstable_by(|a, b| {
         (a.severity, a.in_house)
             .cmp(&(b.severity, b.in_house))
             .then(b.products.len().cmp(&a.products.len()))
