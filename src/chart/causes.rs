@@ -13,7 +13,7 @@ use crate::model::Dataset;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Rows shown.
 pub const CAUSES_TOP: usize = 20;
@@ -70,7 +70,8 @@ impl RootCauseChart {
             .filter(|c| !c.products.is_empty())
             .map(|c| CauseBar {
                 id: c.id.clone(),
-                label: cause_label(ds, c),
+                // Labelled below, once the bars drawn are chosen.
+                label: String::new(),
                 severity: c.severity,
                 products: c.products.len(),
                 revenue: (c.products.iter().any(|p| {
@@ -88,6 +89,14 @@ impl RootCauseChart {
         bars.sort_by(rank);
         let total = bars.len();
         bars.truncate(CAUSES_TOP);
+        let by_id: HashMap<&str, &RootCause> = report
+            .root_causes
+            .iter()
+            .map(|c| (c.id.as_str(), c))
+            .collect();
+        for bar in &mut bars {
+            bar.label = cause_label(ds, by_id[bar.id.as_str()]);
+        }
         Some(RootCauseChart {
             dataset: report.dataset.clone(),
             bars,

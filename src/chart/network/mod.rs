@@ -15,7 +15,8 @@ use crate::analysis::groups::Level;
 use crate::analysis::{ProductSummary, Report};
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, Trust};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 /// Nodes drawn at most (the product included); the rest are counted as "+N more".
 pub const MAX_NODES: usize = 80;
@@ -204,14 +205,15 @@ fn keep(
     must: &[NodeIx],
 ) -> BTreeSet<NodeIx> {
     let mut kept: BTreeSet<NodeIx> = BTreeSet::new();
-    let mut frontier: BTreeSet<NodeIx> = BTreeSet::from([root]);
-    let grow = |n: NodeIx, kept: &mut BTreeSet<NodeIx>, frontier: &mut BTreeSet<NodeIx>| {
-        frontier.remove(&n);
+    // The frontier, heaviest first (ties: lowest node), in a heap: a wide BOM's product has a
+    // frontier of 100,000 inputs. A node can be pushed twice; it is skipped once kept.
+    let mut frontier: BinaryHeap<(Heaviest, Reverse<NodeIx>)> = BinaryHeap::new();
+    let grow = |n: NodeIx, kept: &mut BTreeSet<NodeIx>, frontier: &mut BinaryHeap<_>| {
         kept.insert(n);
         for slot in &g.inputs[n.ix()] {
             for &(s, _) in &slot.suppliers {
                 if !kept.contains(&s) {
-                    frontier.insert(s);
+                    frontier.push((Heaviest(weight[&s]), Reverse(s)));
                 }
             }
         }
@@ -221,14 +223,33 @@ fn keep(
             grow(n, &mut kept, &mut frontier);
         }
     }
-    while kept.len() < MAX_NODES && !frontier.is_empty() {
-        let &n = frontier
-            .iter()
-            .max_by(|a, b| weight[a].total_cmp(&weight[b]).then(b.cmp(a)))
-            .expect("frontier is not empty");
-        grow(n, &mut kept, &mut frontier);
+    while kept.len() < MAX_NODES {
+        let Some((_, Reverse(n))) = frontier.pop() else {
+            break;
+        };
+        if !kept.contains(&n) {
+            grow(n, &mut kept, &mut frontier);
+        }
     }
     kept
+}
+
+/// A weight ordered by `total_cmp`, for the frontier's heap.
+#[derive(Clone, Copy, PartialEq)]
+struct Heaviest(f64);
+
+impl Eq for Heaviest {}
+
+impl PartialOrd for Heaviest {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Heaviest {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 /// Each kept node's column key: its item's BOM level, and after a level's makers its
