@@ -10,8 +10,9 @@
 //! a capacity of 0 or 1 never does (a product stops, or is untouched, whatever the split).
 //!
 //! - `capacity_at_risk`, `restricted_party` and `time_exposure`: the product rests on an
-//!   estimate under the failure of the finding's group (one cone per group, as the findings
-//!   were made).
+//!   estimate under the failure of the finding's group, marked in the cone that made the
+//!   finding ([`Taint`], read by [`super::spof`]); restricted parties and time exposure when
+//!   the entity level's cones were not run, by one cone per entity here.
 //! - `untrusted_exposure`: under the failure of the untrusted group less the product's entity.
 //! - `asymmetric_dependency`: some product of either country rests on one under the failure
 //!   of the other.
@@ -22,8 +23,9 @@
 //! - `spof`: never; whether a product stops does not depend on the sizes of shares.
 //!
 //! A dataset without an empty qualified share costs one pass over the inputs, and its report
-//! is unchanged. Otherwise O(N + E) for the upstream marks, and one cone per group that has a
-//! finding to mark, as [`super::spof`] runs them.
+//! is unchanged. Otherwise O(N + E) for the upstream marks, one pass over each cone that
+//! [`super::spof`] runs and that has a product to mark, and one cone per country of an
+//! asymmetric dependency.
 
 use super::engine::Engine;
 use super::findings::{Details, Findings, Kind, ProductRef};
@@ -37,28 +39,107 @@ use rayon::prelude::*;
 /// A failure group with the findings to mark under it: ((level, subject), [(finding, node)]).
 type Task<'a> = (&'a (Level, String), &'a Vec<(usize, NodeIx)>);
 
-/// Marks the findings and products that rest on an estimated share.
-pub fn mark(ctx: &Ctx<'_>, products: &mut [ProductSummary], findings: &mut Findings) {
-    let g = ctx.g;
-    // Estimated inputs, in the CSR's slot order.
-    let slot_est: Vec<bool> = g
-        .inputs
-        .iter()
-        .flat_map(|slots| slots.iter().map(|s| s.estimated))
-        .collect();
-    if !slot_est.iter().any(|&e| e) {
-        return;
+/// The estimated inputs of a dataset and what rests on them, for the marks.
+pub struct Estimates {
+    /// Estimated inputs, in the CSR's slot order.
+    slot_est: Vec<bool>,
+    /// Whether each node has an estimated input upstream of it (itself included).
+    up: Vec<bool>,
+}
+
+impl Estimates {
+    /// `None` when no qualified share is estimated (nothing to mark).
+    pub fn new(ctx: &Ctx<'_>) -> Option<Estimates> {
+        let slot_est: Vec<bool> = ctx
+            .g
+            .inputs
+            .iter()
+            .flat_map(|slots| slots.iter().map(|s| s.estimated))
+            .collect();
+        if !slot_est.iter().any(|&e| e) {
+            return None;
+        }
+        let up = upstream(ctx, &slot_est);
+        Some(Estimates { slot_est, up })
     }
-    let up = upstream(ctx, &slot_est);
+}
+
+/// One worker's marks over the engine's last cone: which nodes rest on an estimate under
+/// its failure, worked out on the first question and cleared by [`Taint::reset`].
+pub struct Taint {
+    marks: Vec<bool>,
+    ready: bool,
+}
+
+impl Taint {
+    pub fn new(est: Option<&Estimates>) -> Taint {
+        Taint {
+            marks: vec![false; est.map_or(0, |e| e.up.len())],
+            ready: false,
+        }
+    }
+
+    /// Whether `node`, in the engine's last cone (`failed` says which entities failed in
+    /// it), rests on an estimate.
+    pub fn rests_on(
+        &mut self,
+        ctx: &Ctx<'_>,
+        est: &Estimates,
+        engine: &Engine<'_>,
+        failed: impl Fn(EntityIx) -> bool,
+        node: NodeIx,
+    ) -> bool {
+        if !est.up[node.ix()] {
+            return false;
+        }
+        if !self.ready {
+            let (cap, touched) = (engine.caps(), engine.touched());
+            rests(ctx, &est.slot_est, cap, touched, failed, &mut self.marks);
+            self.ready = true;
+        }
+        tainted(&self.marks, engine.caps(), node)
+    }
+
+    /// Clears the marks of the engine's last cone, before its next.
+    pub fn reset(&mut self, engine: &Engine<'_>) {
+        if std::mem::take(&mut self.ready) {
+            for &v in engine.touched() {
+                self.marks[v.ix()] = false;
+            }
+        }
+    }
+}
+
+/// What the cones of [`super::spof`] marked: capacity at risk on the findings themselves;
+/// (product in scope, entity) pairs for restricted parties and time exposure.
+pub struct ConeMarks {
+    pub estimates: Estimates,
+    /// Whether the entity level's cones ran (else its pairs are marked here).
+    pub entity_cones: bool,
+    pub entity: HashSet<(u32, EntityIx)>,
+}
+
+/// Marks the findings and products that rest on an estimated share, after the cones of
+/// [`super::spof`] marked theirs (`None`: no share is estimated).
+pub fn mark(
+    ctx: &Ctx<'_>,
+    cones: Option<&ConeMarks>,
+    products: &mut [ProductSummary],
+    findings: &mut Findings,
+) {
+    let Some(cones) = cones else {
+        return;
+    };
+    let Estimates { slot_est, up } = &cones.estimates;
     for (k, &(_, node)) in ctx.products.iter().enumerate() {
         if let Some(p) = products.get_mut(k) {
             p.estimated_shares = up[node.ix()];
         }
     }
-    let mut pending = sort_findings(ctx, &up, findings);
-    add_country_pairs(ctx, &up, &mut pending);
-    let marked = marked_by_cones(ctx, &slot_est, &pending.by_group);
-    let more = marked_untrusted(ctx, &slot_est, pending.untrusted);
+    let mut pending = sort_findings(ctx, cones, findings);
+    add_country_pairs(ctx, up, &mut pending);
+    let marked = marked_by_cones(ctx, slot_est, &pending.by_group);
+    let more = marked_untrusted(ctx, slot_est, pending.untrusted);
     for f in marked.into_iter().chain(more) {
         findings[f].estimated_shares = true;
     }
@@ -97,11 +178,14 @@ struct Pending {
 
 /// Marks the findings that need no cone (visibility gaps, concentrations); returns the
 /// others, by the failure they need.
-fn sort_findings(ctx: &Ctx<'_>, up: &[bool], findings: &mut Findings) -> Pending {
-    let node_of_product: HashMap<ProductRef, (NodeIx, EntityIx)> = ctx
+fn sort_findings(ctx: &Ctx<'_>, cones: &ConeMarks, findings: &mut Findings) -> Pending {
+    let up = &cones.estimates.up;
+    // Each product in scope: its node, its own entity and its position in scope.
+    let node_of_product: HashMap<ProductRef, (NodeIx, EntityIx, u32)> = ctx
         .products
         .iter()
-        .map(|&(p, node)| (ctx.product_ref(p), (node, ctx.product_entity(p))))
+        .enumerate()
+        .map(|(k, &(p, node))| (ctx.product_ref(p), (node, ctx.product_entity(p), k as u32)))
         .collect();
     // Estimated (buyer, input) pairs, by ids.
     let est_pairs: HashSet<(&str, &str)> = ctx
@@ -131,7 +215,7 @@ fn sort_findings(ctx: &Ctx<'_>, up: &[bool], findings: &mut Findings) -> Pending
         match finding.kind {
             Kind::Spof => {}
             Kind::VisibilityGap | Kind::CommonCause => {
-                finding.estimated_shares = at.is_some_and(|(node, _)| up[node.ix()]);
+                finding.estimated_shares = at.is_some_and(|(node, ..)| up[node.ix()]);
             }
             Kind::Concentration => {
                 if let Details::Concentration(d) = &finding.details {
@@ -142,23 +226,27 @@ fn sort_findings(ctx: &Ctx<'_>, up: &[bool], findings: &mut Findings) -> Pending
                         .any(|y| est_pairs.contains(&(&*d.buyer, &**y)));
                 }
             }
-            Kind::CapacityAtRisk | Kind::RestrictedParty | Kind::TimeExposure => {
-                if let (Some((node, _)), Some(level)) = (at, finding.level)
-                    && up[node.ix()]
-                {
-                    let level = if finding.kind == Kind::CapacityAtRisk {
-                        level
-                    } else {
-                        Level::Entity
-                    };
+            // Marked in the cone that made it.
+            Kind::CapacityAtRisk => {}
+            Kind::RestrictedParty | Kind::TimeExposure => {
+                let Some((node, _, k)) = at.filter(|(node, ..)| up[node.ix()]) else {
+                    continue;
+                };
+                if cones.entity_cones {
+                    finding.estimated_shares = ctx
+                        .ds
+                        .entity_ix
+                        .get(finding.subject.as_str())
+                        .is_some_and(|&e| cones.entity.contains(&(k, e)));
+                } else {
                     by_group
-                        .entry((level, finding.subject.clone()))
+                        .entry((Level::Entity, finding.subject.clone()))
                         .or_default()
                         .push((f, node));
                 }
             }
             Kind::UntrustedExposure => {
-                if let Some((node, own)) = at
+                if let Some((node, own, _)) = at
                     && up[node.ix()]
                 {
                     untrusted.push((f, node, own));

@@ -463,7 +463,12 @@ pub fn analyze(
         &coverage,
         &exposure,
     );
-    estimated::mark(&ctx, &mut product_summaries, &mut findings);
+    estimated::mark(
+        &ctx,
+        levels.estimated.as_ref(),
+        &mut product_summaries,
+        &mut findings,
+    );
     let root_causes = rootcause::run(ds, g, settings, &product_summaries, &mut findings);
     Ok(Report {
         schema_version: SCHEMA_VERSION,

@@ -30,12 +30,14 @@
 
 use super::crit::crit_sets;
 use super::engine::Engine;
+use super::estimated::{ConeMarks, Estimates, Taint};
 use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::{Groups, Level};
 use super::paths;
 use super::{CountryDependency, Ctx, EPS, round};
 use crate::graph::NodeIx;
 use crate::model::{EntityIx, Trust};
+use foldhash::HashSet;
 use rayon::prelude::*;
 
 /// What later analyses reuse.
@@ -45,6 +47,8 @@ pub struct LevelResults {
     /// own entity left out; sorted by entity.
     pub entity_caps: Vec<Vec<(EntityIx, f64)>>,
     pub country_dependency: CountryDependency,
+    /// What the cones marked as resting on an estimated share (`None`: no share is).
+    pub estimated: Option<ConeMarks>,
 }
 
 pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
@@ -59,20 +63,10 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
         product_at[node.ix()] = Some(k as u32);
     }
     let reaches = reaches_product(ctx, &product_at);
-    // Entity capacities are kept only where a later analysis reads them: entities with a
-    // time to recover (time exposure) and restricted entities (restricted parties), every
-    // capacity below 1; entities whose time to recover is only the lead-time estimate, the
-    // heavy losses that time exposure reports for them. The largest capacity kept, by entity.
     let ttr = times_to_recover(ctx.ds);
-    let heavy = 1.0 - ctx.settings.capacity_threshold + EPS;
-    let keep_cap: Vec<f64> = (0..ctx.ds.entities.len())
-        .map(|e| match ttr[e] {
-            _ if ctx.g.parties.restricted[e].is_some() => 1.0,
-            Some((_, false)) => 1.0,
-            Some((_, true)) => heavy,
-            None => f64::NEG_INFINITY,
-        })
-        .collect();
+    let keep_cap = keep_caps(ctx, &ttr);
+    let estimates = Estimates::new(ctx);
+    let mut estimated_pairs = HashSet::default();
     for level in Level::ALL {
         let wanted = ctx.wants(level);
         if !wanted && !matches!(level, Level::Entity | Level::Country) {
@@ -82,18 +76,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
         if wanted {
             spofs(ctx, &groups, out);
         }
-        // A group's cone is run only when it can say something: a finding at a wanted level
-        // (an owner group of one entity leaves its findings to the entity level), or the
-        // country dependency, which is always reported. Entity capacities are only read by
-        // entity-level analyses. And the cone must reach a product in scope.
-        let live: Vec<u32> = (0..groups.len() as u32)
-            .filter(|&grp| {
-                ((wanted && !redundant(&groups, grp)) || level == Level::Country)
-                    && groups.members[grp as usize]
-                        .iter()
-                        .any(|e| engine.nodes_of(*e).iter().any(|&n| reaches[n.ix()]))
-            })
-            .collect();
+        let live = live_groups(&groups, wanted, &engine, &reaches);
         // One cone per group, in parallel; each worker has its own engine scratch space.
         // Results come back in group order, so the output does not depend on scheduling.
         let chunk = live
@@ -103,11 +86,16 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
         let results: Vec<Vec<GroupResult>> = live
             .par_chunks(chunk)
             .map_init(
-                || engine.clone(),
-                |eng, grps| {
+                || (engine.clone(), Taint::new(estimates.as_ref())),
+                |(eng, taint), grps| {
+                    let mut cone = Cone {
+                        engine: eng,
+                        taint,
+                        estimates: estimates.as_ref(),
+                    };
                     grps.iter()
                         .map(|&grp| {
-                            one_group(ctx, &groups, grp, wanted, eng, &product_at, &keep_cap)
+                            one_group(ctx, &groups, grp, wanted, &mut cone, &product_at, &keep_cap)
                         })
                         .collect()
                 },
@@ -120,6 +108,7 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
             for (k, e, c) in r.caps {
                 entity_caps[k as usize].push((e, c));
             }
+            estimated_pairs.extend(r.estimated);
             out.extend(r.findings);
         }
     }
@@ -138,7 +127,50 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> LevelResults {
                 .collect(),
             values: dependency,
         },
+        estimated: estimates.map(|estimates| ConeMarks {
+            estimates,
+            entity_cones: ctx.wants(Level::Entity),
+            entity: estimated_pairs,
+        }),
     }
+}
+
+/// The groups whose cone is run: only those that can say something, a finding at a wanted
+/// level (an owner group of one entity leaves its findings to the entity level) or the
+/// country dependency, which is always reported (entity capacities are only read by
+/// entity-level analyses); and whose cone reaches a product in scope.
+fn live_groups(groups: &Groups, wanted: bool, engine: &Engine<'_>, reaches: &[bool]) -> Vec<u32> {
+    (0..groups.len() as u32)
+        .filter(|&grp| {
+            ((wanted && !redundant(groups, grp)) || groups.level == Level::Country)
+                && groups.members[grp as usize]
+                    .iter()
+                    .any(|e| engine.nodes_of(*e).iter().any(|&n| reaches[n.ix()]))
+        })
+        .collect()
+}
+
+/// Entity capacities are kept only where a later analysis reads them: entities with a time to
+/// recover (time exposure) and restricted entities (restricted parties), every capacity below
+/// 1; entities whose time to recover is only the lead-time estimate, the heavy losses that
+/// time exposure reports for them. The largest capacity kept, by entity.
+fn keep_caps(ctx: &Ctx<'_>, ttr: &[Option<(f64, bool)>]) -> Vec<f64> {
+    let heavy = 1.0 - ctx.settings.capacity_threshold + EPS;
+    (0..ctx.ds.entities.len())
+        .map(|e| match ttr[e] {
+            _ if ctx.g.parties.restricted[e].is_some() => 1.0,
+            Some((_, false)) => 1.0,
+            Some((_, true)) => heavy,
+            None => f64::NEG_INFINITY,
+        })
+        .collect()
+}
+
+/// A worker's engine, with its marks of what rests on an estimated share.
+struct Cone<'a, 'g> {
+    engine: &'a mut Engine<'g>,
+    taint: &'a mut Taint,
+    estimates: Option<&'a Estimates>,
 }
 
 /// What one group's cone says about the products in it.
@@ -148,6 +180,8 @@ struct GroupResult {
     dependency: Vec<(u32, Option<f64>)>,
     /// Entity level: (product, entity, cap) with cap < 1, for the entities kept.
     caps: Vec<(u32, EntityIx, f64)>,
+    /// Entity level: the (product, entity) of `caps` that rest on an estimated share.
+    estimated: Vec<(u32, EntityIx)>,
     findings: Findings,
 }
 
@@ -158,7 +192,7 @@ fn one_group(
     groups: &Groups,
     grp: u32,
     wanted: bool,
-    engine: &mut Engine<'_>,
+    cone: &mut Cone<'_, '_>,
     product_at: &[Option<u32>],
     keep_cap: &[f64],
 ) -> GroupResult {
@@ -169,10 +203,18 @@ fn one_group(
         grp,
         dependency: Vec::new(),
         caps: Vec::new(),
+        estimated: Vec::new(),
         findings: Vec::new(),
     };
-    engine.cone(members);
+    cone.taint.reset(cone.engine);
+    cone.engine.cone(members);
+    let engine = &*cone.engine;
     let (cap, touched) = (engine.caps(), engine.touched());
+    let failed = |e: EntityIx| groups.of(e) == Some(grp);
+    let mut rests_on = |node: NodeIx| {
+        cone.estimates
+            .is_some_and(|est| cone.taint.rests_on(ctx, est, engine, failed, node))
+    };
     for &node in touched {
         let Some(k) = product_at[node.ix()] else {
             continue;
@@ -189,12 +231,16 @@ fn one_group(
         }
         if level == Level::Entity && c <= keep_cap[members[0].ix()] {
             r.caps.push((k, members[0], c));
+            if rests_on(node) {
+                r.estimated.push((k, members[0]));
+            }
         }
         if wanted && c > EPS && c <= 1.0 - ctx.settings.capacity_threshold + EPS {
             let in_group = |n: NodeIx| groups.of(ctx.g.node(n).entity) == Some(grp);
             let evidence = paths::loss_paths(ctx.g, node, cap, in_group, ctx.settings.max_paths);
-            r.findings
-                .push(Box::new(capacity_at_risk(ctx, groups, grp, p, c, evidence)));
+            let mut f = capacity_at_risk(ctx, groups, grp, p, c, evidence);
+            f.estimated_shares = rests_on(node);
+            r.findings.push(Box::new(f));
         }
     }
     r
