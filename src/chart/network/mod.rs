@@ -479,3 +479,75 @@ impl Network {
         (250 + fullest.saturating_mul(90)).clamp(400, 1000)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `keep` as it was before the heap: the heaviest frontier node found by a scan.
+    fn keep_by_scan(
+        g: &ProductionGraph,
+        root: NodeIx,
+        weight: &BTreeMap<NodeIx, f64>,
+        must: &[NodeIx],
+    ) -> BTreeSet<NodeIx> {
+        let mut kept = BTreeSet::new();
+        let mut frontier = BTreeSet::from([root]);
+        let grow = |n: NodeIx, kept: &mut BTreeSet<NodeIx>, frontier: &mut BTreeSet<NodeIx>| {
+            frontier.remove(&n);
+            kept.insert(n);
+            for slot in &g.inputs[n.ix()] {
+                for &(s, _) in &slot.suppliers {
+                    if !kept.contains(&s) {
+                        frontier.insert(s);
+                    }
+                }
+            }
+        };
+        for &n in std::iter::once(&root).chain(must) {
+            if weight.contains_key(&n) {
+                grow(n, &mut kept, &mut frontier);
+            }
+        }
+        while kept.len() < MAX_NODES && !frontier.is_empty() {
+            let &n = frontier
+                .iter()
+                .max_by(|a, b| weight[a].total_cmp(&weight[b]).then(b.cmp(a)))
+                .unwrap();
+            grow(n, &mut kept, &mut frontier);
+        }
+        kept
+    }
+
+    /// The heap keeps the same nodes as the scan, for every product of both bundled datasets,
+    /// with and without nodes that must be drawn; and some of them are truncated.
+    #[test]
+    fn keep_matches_a_scan_of_the_frontier() {
+        let mut truncated = 0;
+        for name in ["legacy-semiconductors", "biologic-ingredients"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("datasets")
+                .join(name);
+            let ds = crate::ingest::load(&dir).unwrap().dataset;
+            let g = ProductionGraph::build(&ds);
+            for &(_, root) in &g.products {
+                let weight = weights(&g, root);
+                let upstream: Vec<NodeIx> = weight.keys().copied().collect();
+                let must: Vec<NodeIx> = upstream.iter().copied().step_by(7).collect();
+                for must in [&[][..], &must[..]] {
+                    let heap = keep(&g, root, &weight, must);
+                    assert_eq!(
+                        heap,
+                        keep_by_scan(&g, root, &weight, must),
+                        "{name} {root:?}"
+                    );
+                    truncated += usize::from(heap.len() < upstream.len());
+                }
+            }
+        }
+        assert!(
+            truncated > 0,
+            "no product had more upstream nodes than are drawn"
+        );
+    }
+}

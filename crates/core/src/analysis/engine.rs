@@ -28,6 +28,7 @@
 //! **Example.** Chip needs a die; the die comes 0.6 from fab A and 0.4 from fab B; fab A's
 //! die needs a wafer from W. Failing W gives cap(A, die) = 0 and cap(chip) = 0.4·1 = 0.4.
 
+pub use crate::graph::MANY_SUPPLIERS;
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::EntityIx;
 
@@ -92,10 +93,6 @@ fn total_less_loss(total: f64, loss: f64) -> f64 {
     total - loss
 }
 
-/// Requirements with more suppliers than this are added up as total less loss
-/// ([`slot_supply`]) and, in a cone, over the suppliers inside the cone only.
-pub const MANY_SUPPLIERS: usize = 32;
-
 /// A capacity engine over one graph, with reusable scratch space.
 ///
 /// An engine is cheap to clone for another thread: the per-entity node lists are shared.
@@ -134,7 +131,7 @@ impl<'g> Engine<'g> {
     pub fn new(g: &'g ProductionGraph, entities: usize) -> Self {
         let n = g.node_count();
         let slots = g.csr.sup_start.len().saturating_sub(1);
-        let many = (0..slots).any(|i| g.csr.suppliers(i).len() > MANY_SUPPLIERS);
+        let many = g.csr.has_many_suppliers();
         Engine {
             g,
             cap: vec![1.0; n],

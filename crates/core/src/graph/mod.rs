@@ -122,6 +122,10 @@ pub struct ProductionGraph {
     pub stand_ins: Vec<crate::profile::compose::ProfileUse>,
 }
 
+/// Requirements (slots) with more suppliers than this are added up by the capacity engine as
+/// their shares' total less their loss ([`crate::analysis::engine::slot_supply`]).
+pub const MANY_SUPPLIERS: usize = 32;
+
 /// The production graph in compressed sparse rows, 32-bit indices, no allocation per node.
 ///
 /// - Node `n`'s entity is `entity[n]`.
@@ -130,10 +134,11 @@ pub struct ProductionGraph {
 ///   `sup_share[j]` for `j` in `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
 /// - Its buyers (out-edges, one per edge of the petgraph model) are
 ///   `buyers[out_start[n]..out_start[n + 1]]`; out-edge `k` feeds the buyer's slot
-///   `out_slot[k]` (an index into `sup_start`) as its supplier entry `out_sup[k]` (an index
-///   into `sup_node`).
-/// - `slot_total[i]` is the sum of slot `i`'s shares, added in slot order (a hair off 1 where
-///   rescaled shares do not add up exactly, as 1/3 · 3).
+///   `out_slot[k]` (an index into `sup_start`).
+/// - Only when some slot has more than [`MANY_SUPPLIERS`] suppliers (else both are empty):
+///   out-edge `k` is the supplier entry `out_sup[k]` (an index into `sup_node`) of its slot,
+///   and `slot_total[i]` is the sum of slot `i`'s shares, added in slot order (a hair off 1
+///   where rescaled shares do not add up exactly, as 1/3 · 3).
 #[derive(Debug, Clone, Default)]
 pub struct Csr {
     pub entity: Vec<EntityIx>,
@@ -153,6 +158,10 @@ impl Csr {
         let n = nodes.len();
         let slots: usize = inputs.iter().map(Vec::len).sum();
         let edges: usize = inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
+        let many = inputs
+            .iter()
+            .flatten()
+            .any(|s| s.suppliers.len() > MANY_SUPPLIERS);
         let mut csr = Csr {
             entity: nodes.iter().map(|&(e, _)| e).collect(),
             slot_start: Vec::with_capacity(n + 1),
@@ -162,8 +171,8 @@ impl Csr {
             out_start: vec![0; n + 1],
             buyers: vec![NodeIx(0); edges],
             out_slot: vec![0; edges],
-            out_sup: vec![0; edges],
-            slot_total: Vec::with_capacity(slots),
+            out_sup: if many { vec![0; edges] } else { Vec::new() },
+            slot_total: Vec::with_capacity(if many { slots } else { 0 }),
         };
         csr.slot_start.push(0);
         csr.sup_start.push(0);
@@ -177,7 +186,9 @@ impl Csr {
                     total += w;
                 }
                 csr.sup_start.push(csr.sup_node.len() as u32);
-                csr.slot_total.push(total);
+                if many {
+                    csr.slot_total.push(total);
+                }
             }
             csr.slot_start.push((csr.sup_start.len() - 1) as u32);
         }
@@ -193,7 +204,9 @@ impl Csr {
                     let k = fill[s.ix()] as usize;
                     csr.buyers[k] = NodeIx(b as u32);
                     csr.out_slot[k] = slot_ix;
-                    csr.out_sup[k] = sup_ix;
+                    if many {
+                        csr.out_sup[k] = sup_ix;
+                    }
                     fill[s.ix()] += 1;
                     sup_ix += 1;
                 }
@@ -213,6 +226,12 @@ impl Csr {
     #[inline]
     pub fn suppliers(&self, i: usize) -> std::ops::Range<usize> {
         self.sup_start[i] as usize..self.sup_start[i + 1] as usize
+    }
+
+    /// Whether some slot has more than [`MANY_SUPPLIERS`] suppliers (and `out_sup` and
+    /// `slot_total` are filled).
+    pub fn has_many_suppliers(&self) -> bool {
+        !self.slot_total.is_empty()
     }
 
     /// The buyers of node `n` (a buyer appears once per edge).
