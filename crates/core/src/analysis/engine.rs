@@ -19,11 +19,12 @@
 //! which cannot lower the minimum, so leaving it out gives the same value to the bit. A
 //! requirement of more than [`MANY_SUPPLIERS`] suppliers is added up as its shares' total less
 //! its loss ([`slot_supply`]), so a supplier at capacity 1 adds exactly 0 to it: of such a
-//! requirement only the suppliers inside the cone are summed, in slot order. That is O(C log C + E_C log E_C)
-//! for a cone of C nodes and E_C edges out of them: an item with 100,000 inputs costs per
-//! failure what its failed input costs, not 100,000 (the wide-BOM case of issue #18), and so
-//! does a distributor buying from 50,000 makers (the hub). It needs O(N + R + E) scratch
-//! space for R requirements and E edges, allocated once per engine and reset after each call.
+//! requirement only the suppliers inside the cone are summed, in slot order. That is
+//! O(C log C + E_C log E_C) for a cone of C nodes and E_C edges out of them: an item with
+//! 100,000 inputs costs per failure what its failed input costs, not 100,000 (the wide-BOM
+//! case of issue #18), and so does a distributor buying from 50,000 makers (the hub). It
+//! needs O(N + R) scratch space for R requirements, and O(E) more for E edges when some
+//! requirement has many suppliers, allocated once per engine and reset after each call.
 //!
 //! **Example.** Chip needs a die; the die comes 0.6 from fab A and 0.4 from fab B; fab A's
 //! die needs a wafer from W. Failing W gives cap(A, die) = 0 and cap(chip) = 0.4·1 = 0.4.
