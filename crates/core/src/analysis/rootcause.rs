@@ -26,7 +26,7 @@
 //! by another group than in the run over all products (rule 3), so the link can differ while
 //! the finding does not.
 
-use super::findings::{Finding, Findings, Kind, NodeRef, ProductRef, Severity};
+use super::findings::{Finding, Findings, Id, Kind, NodeRef, ProductRef, Severity};
 use super::groups::Level;
 use super::{ProductSummary, Settings};
 use crate::graph::ProductionGraph;
@@ -65,7 +65,7 @@ pub struct RootCause {
 /// A cause's key while grouping: its bottleneck node, or a group with no single node.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
-    Node(String, String),
+    Node(Id, Id),
     Group(Level, String),
 }
 
@@ -73,7 +73,7 @@ enum Key {
 type Keys = Vec<Option<Key>>;
 
 /// A product by its ids.
-type ProductKey = (String, String);
+type ProductKey = (Id, Id);
 
 /// Groups `findings` into root causes, sets each linked finding's `root_cause`, and returns
 /// the causes, most severe first, then most products, then most revenue.
@@ -94,21 +94,29 @@ pub fn run(
         .filter_map(|p| Some(((p.entity.as_str(), p.item.as_str()), p.annual_revenue?)))
         .collect();
     let mut causes: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
-    for (k, key) in key_of.iter().enumerate() {
+    for (k, key) in key_of.into_iter().enumerate() {
         if let Some(key) = key {
-            causes.entry(key.clone()).or_default().push(k);
+            causes.entry(key).or_default().push(k);
         }
     }
     // On every core: a wide BOM has as many causes as single points of failure.
     let causes: Vec<(Key, Vec<usize>)> = causes.into_iter().collect();
     let all: &Findings = findings;
-    let mut out: Vec<RootCause> = causes
+    let made: Vec<(RootCause, Vec<usize>)> = causes
         .into_par_iter()
         .map(|(key, ks)| {
             let fs: Vec<&Finding> = ks.iter().map(|&k| &*all[k]).collect();
-            make(ds, settings, &revenue, key, &fs)
+            (make(ds, settings, &revenue, key, &fs), ks)
         })
         .collect();
+    // Link the findings (the others have no root cause).
+    let mut out = Vec::with_capacity(made.len());
+    for (cause, ks) in made {
+        for k in ks {
+            findings[k].root_cause = Some(cause.id.clone());
+        }
+        out.push(cause);
+    }
     // Ids are unique (one per key), so the order is total and the sort unstable.
     out.par_sort_unstable_by(|a, b| {
         (a.severity, a.in_house)
@@ -117,10 +125,6 @@ pub fn run(
             .then(b.revenue_at_stake.total_cmp(&a.revenue_at_stake))
             .then(a.id.cmp(&b.id))
     });
-    // Link the findings.
-    for (k, key) in key_of.into_iter().enumerate() {
-        findings[k].root_cause = key.map(|key| key_id(&key));
-    }
     out
 }
 
@@ -137,9 +141,9 @@ fn entity_spofs(findings: &Findings) -> (Keys, BTreeMap<ProductKey, Vec<(String,
         else {
             continue;
         };
-        let key = Key::Node(first.entity.to_string(), first.item.to_string());
+        let key = Key::Node(first.entity.clone(), first.item.clone());
         by_product
-            .entry((p.entity.to_string(), p.item.to_string()))
+            .entry((p.entity.clone(), p.item.clone()))
             .or_default()
             .push((f.subject.clone(), key.clone()));
         key_of[k] = Some(key);
@@ -174,7 +178,7 @@ fn wider_groups(
             continue;
         }
         let explained = by_product
-            .get(&(p.entity.to_string(), p.item.to_string()))
+            .get(&(p.entity.clone(), p.item.clone()))
             .and_then(|spofs| {
                 spofs.iter().find(|(entity, _)| {
                     entity_of(entity).is_some_and(|e| in_group(e, level, &f.subject))
@@ -189,7 +193,7 @@ fn wider_groups(
 /// untrusted bloc, when China is all of the bloc that matters) are one cause, named by the
 /// narrowest group.
 fn merge_same_causes(findings: &Findings, key_of: &mut Keys) {
-    let mut signature: BTreeMap<Key, BTreeSet<(String, String, String, String)>> = BTreeMap::new();
+    let mut signature: BTreeMap<Key, BTreeSet<(Id, Id, Id, Id)>> = BTreeMap::new();
     for (k, f) in findings.iter().enumerate() {
         if let (Some(key @ Key::Group(..)), Some(p), Some(first)) = (
             &key_of[k],
@@ -197,14 +201,14 @@ fn merge_same_causes(findings: &Findings, key_of: &mut Keys) {
             f.evidence.first().and_then(|e| e.first()),
         ) {
             signature.entry(key.clone()).or_default().insert((
-                p.entity.to_string(),
-                p.item.to_string(),
-                first.entity.to_string(),
-                first.item.to_string(),
+                p.entity.clone(),
+                p.item.clone(),
+                first.entity.clone(),
+                first.item.clone(),
             ));
         }
     }
-    let mut same: BTreeMap<&BTreeSet<(String, String, String, String)>, &Key> = BTreeMap::new();
+    let mut same: BTreeMap<&BTreeSet<(Id, Id, Id, Id)>, &Key> = BTreeMap::new();
     let mut merged: BTreeMap<Key, Key> = BTreeMap::new();
     for (key, sig) in &signature {
         let first = *same.entry(sig).or_insert(key);
@@ -225,7 +229,7 @@ fn consequences(findings: &Findings, key_of: &mut Keys) {
     let mut untrusted_cause: BTreeMap<ProductKey, Key> = BTreeMap::new();
     for (k, f) in findings.iter().enumerate() {
         if let (Some(key), Some(p)) = (&key_of[k], &f.product) {
-            let product = (p.entity.to_string(), p.item.to_string());
+            let product = (p.entity.clone(), p.item.clone());
             if f.level == Some(Level::Untrusted) {
                 untrusted_cause.insert(product.clone(), key.clone());
             }
@@ -237,10 +241,10 @@ fn consequences(findings: &Findings, key_of: &mut Keys) {
             continue;
         }
         let Some(p) = &f.product else { continue };
-        let Some(keys) = stopped.get(&(p.entity.to_string(), p.item.to_string())) else {
+        let Some(keys) = stopped.get(&(p.entity.clone(), p.item.clone())) else {
             continue;
         };
-        let product = (p.entity.to_string(), p.item.to_string());
+        let product = (p.entity.clone(), p.item.clone());
         key_of[k] = match f.kind {
             Kind::UntrustedExposure => untrusted_cause.get(&product).cloned(),
             _ => None,
@@ -251,7 +255,7 @@ fn consequences(findings: &Findings, key_of: &mut Keys) {
                     .evidence
                     .iter()
                     .flatten()
-                    .any(|n| &*n.entity == e && &*n.item == i)
+                    .any(|n| n.entity == *e && n.item == *i)
                     .then(|| key.clone()),
                 Key::Group(..) => None,
             })
@@ -309,7 +313,7 @@ fn make(
     };
     let (node, what) = match &key {
         Key::Node(e, i) => (
-            Some(NodeRef::new(e.as_str().into(), i.as_str().into())),
+            Some(NodeRef::new(e.clone(), i.clone())),
             node_text(ds, e, i, n),
         ),
         Key::Group(level, subject) => (None, group_text(ds, *level, subject, fs, &spofs, n)),
