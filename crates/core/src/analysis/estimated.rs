@@ -27,7 +27,7 @@
 //! [`super::spof`] runs and that has a product to mark, and one cone per country of an
 //! asymmetric dependency.
 
-use super::engine::Engine;
+use super::engine::{Engine, MANY_SUPPLIERS};
 use super::findings::{Details, Findings, Kind, ProductRef};
 use super::groups::{Groups, Level};
 use super::{Ctx, EPS, ProductSummary};
@@ -69,6 +69,9 @@ impl Estimates {
 pub struct Taint {
     marks: Vec<bool>,
     ready: bool,
+    /// For each requirement of many suppliers fed from the cone, its supplier entries inside
+    /// the cone (the others are at capacity 1 and unmarked).
+    inside: HashMap<u32, Vec<u32>>,
 }
 
 impl Taint {
@@ -76,6 +79,7 @@ impl Taint {
         Taint {
             marks: vec![false; est.map_or(0, |e| e.up.len())],
             ready: false,
+            inside: HashMap::default(),
         }
     }
 
@@ -94,7 +98,28 @@ impl Taint {
         }
         if !self.ready {
             let (cap, touched) = (engine.caps(), engine.touched());
-            rests(ctx, &est.slot_est, cap, touched, failed, &mut self.marks);
+            let csr = &ctx.g.csr;
+            self.inside.clear();
+            if csr.has_many_suppliers() {
+                for &u in touched {
+                    for k in csr.out_start[u.ix()] as usize..csr.out_start[u.ix() + 1] as usize {
+                        let slot = csr.out_slot[k];
+                        if csr.suppliers(slot as usize).len() > MANY_SUPPLIERS {
+                            self.inside.entry(slot).or_default().push(csr.out_sup[k]);
+                        }
+                    }
+                }
+            }
+            let cone = Some(&self.inside);
+            rests(
+                ctx,
+                &est.slot_est,
+                cap,
+                touched,
+                failed,
+                &mut self.marks,
+                cone,
+            );
             self.ready = true;
         }
         tainted(&self.marks, engine.caps(), node)
@@ -342,6 +367,7 @@ fn marked_by_cones(
                     &touched,
                     |e| failed.contains(&e),
                     taint,
+                    None,
                 );
                 let hits: Vec<usize> = list
                     .iter()
@@ -383,6 +409,7 @@ fn marked_untrusted(
         &g.topo,
         |e| is_untrusted[e.ix()],
         &mut shared_taint,
+        None,
     );
     let mut work = shared.clone();
     let mut taint = shared_taint.clone();
@@ -405,6 +432,7 @@ fn marked_untrusted(
                     &touched,
                     |e| is_untrusted[e.ix()] && e != own,
                     &mut taint,
+                    None,
                 );
                 last = Some(own);
             }
@@ -426,7 +454,10 @@ fn tainted(taint: &[bool], cap: &[f64], node: NodeIx) -> bool {
 }
 
 /// Marks, in `nodes` (topological order), the nodes that rest on an estimate under the
-/// failure whose capacities are `cap`.
+/// failure whose capacities are `cap`. With `cone`, `nodes` is a cone of the engine (every
+/// node outside it at capacity 1 and unmarked) and `cone` lists, for each requirement of more
+/// than [`MANY_SUPPLIERS`] suppliers, its entries inside: only those are read (a distributor
+/// buying from 50,000 makers costs a failure what it reaches), with the same result.
 fn rests(
     ctx: &Ctx<'_>,
     slot_est: &[bool],
@@ -434,6 +465,7 @@ fn rests(
     nodes: &[NodeIx],
     failed: impl Fn(EntityIx) -> bool,
     taint: &mut [bool],
+    cone: Option<&HashMap<u32, Vec<u32>>>,
 ) {
     let csr = &ctx.g.csr;
     for &v in nodes {
@@ -444,9 +476,20 @@ fn rests(
         let mut t = false;
         for i in csr.slots(v) {
             let sups = csr.suppliers(i);
-            let mut first: Option<f64> = None;
+            let (first, entries) = match cone {
+                Some(inside) if sups.len() > MANY_SUPPLIERS => {
+                    let inside = inside.get(&(i as u32)).map_or(&[][..], Vec::as_slice);
+                    let first = cap[csr.sup_node[sups.start].ix()];
+                    // The suppliers outside the cone are at capacity 1, unmarked.
+                    let outside = inside.len() < sups.len() && (first - 1.0).abs() > EPS;
+                    t |= slot_est[i] && outside;
+                    (Some(first), Entries::Some(inside))
+                }
+                _ => (None, Entries::All(sups)),
+            };
+            let mut first = first;
             let mut unequal = false;
-            for j in sups {
+            for j in entries {
                 let s = csr.sup_node[j].ix();
                 t |= taint[s];
                 let c = cap[s];
@@ -458,5 +501,115 @@ fn rests(
             t |= slot_est[i] && unequal;
         }
         taint[v.ix()] = t;
+    }
+}
+
+/// The supplier entries of a requirement that [`rests`] reads: all, or those inside a cone.
+enum Entries<'a> {
+    All(std::ops::Range<usize>),
+    Some(&'a [u32]),
+}
+
+impl Iterator for Entries<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Entries::All(range) => range.next(),
+            Entries::Some(list) => {
+                let (&j, rest) = list.split_first()?;
+                *list = rest;
+                Some(j as usize)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Settings;
+    use crate::graph::ProductionGraph;
+    use crate::ingest::table::InMemory;
+    use std::fmt::Write;
+
+    /// A hub: distributor D buys PART from 60 makers on blank (estimated) shares, each maker
+    /// buys RAW from two of three raw suppliers (0.7 and 0.3), and the assembler O buys PART
+    /// from D (half) and from 40 of the makers directly (blank shares).
+    fn hub() -> crate::model::Dataset {
+        let mut files = std::collections::BTreeMap::new();
+        let mut put = |name: &str, text: String| {
+            files.insert(name.to_string(), text.into_bytes());
+        };
+        put(
+            "countries.csv",
+            "code,trust\nUS,trusted\nCN,untrusted\n".into(),
+        );
+        put(
+            "items.csv",
+            "id,name\nRAW,Raw\nPART,Part\nASSY,Assembly\n".into(),
+        );
+        put("bom.csv", "item,input\nPART,RAW\nASSY,PART\n".into());
+        put("products.csv", "entity,item\nO,ASSY\n".into());
+        let mut entities = String::from("id,name,country,kind\nD,D,US,distributor\nO,O,US,firm\n");
+        let mut supply = String::from("supplier,buyer,item,share\nD,O,PART,0.5\n");
+        for r in 0..3 {
+            writeln!(entities, "R{r},R{r},{},firm", ["US", "CN"][r % 2]).unwrap();
+        }
+        for m in 0..60 {
+            writeln!(entities, "M{m},M{m},US,firm").unwrap();
+            writeln!(supply, "R{},M{m},RAW,0.7", m % 3).unwrap();
+            writeln!(supply, "R{},M{m},RAW,0.3", (m + 1) % 3).unwrap();
+            writeln!(supply, "M{m},D,PART,").unwrap();
+            if m < 40 {
+                writeln!(supply, "M{m},O,PART,").unwrap();
+            }
+        }
+        put("entities.csv", entities);
+        put("supply.csv", supply);
+        crate::ingest::load_from(std::path::Path::new("hub"), &InMemory(files))
+            .unwrap()
+            .dataset
+    }
+
+    /// Over an engine's cone, reading only the entries inside it of a requirement of many
+    /// suppliers marks the same nodes as reading every supplier, for every entity's failure.
+    #[test]
+    fn marks_over_a_cone_equal_marks_over_every_supplier() {
+        let ds = hub();
+        let g = ProductionGraph::build(&ds);
+        assert!(g.csr.has_many_suppliers());
+        let settings = Settings::default();
+        let ctx = Ctx::new(&ds, &g, &settings, g.products.clone());
+        let est = Estimates::new(&ctx).expect("blank shares are estimated");
+        let product = g.products[0].1;
+        let mut engine = Engine::new(&g, ds.entities.len());
+        let (mut compared, mut marked) = (0, 0);
+        for e in 0..ds.entities.len() {
+            let e = EntityIx(e as u32);
+            engine.cone(&[e]);
+            let failed = |x: EntityIx| x == e;
+            let mut whole = vec![false; g.node_count()];
+            rests(
+                &ctx,
+                &est.slot_est,
+                engine.caps(),
+                engine.touched(),
+                failed,
+                &mut whole,
+                None,
+            );
+            let mut taint = Taint::new(Some(&est));
+            taint.rests_on(&ctx, &est, &engine, failed, product);
+            for &v in engine.touched() {
+                assert_eq!(taint.marks[v.ix()], whole[v.ix()], "{e:?} {v:?}");
+                compared += 1;
+                marked += usize::from(whole[v.ix()]);
+            }
+        }
+        assert!(
+            compared > 100 && marked > 10,
+            "{compared} compared, {marked} marked"
+        );
     }
 }
