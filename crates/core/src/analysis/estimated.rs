@@ -69,9 +69,37 @@ impl Estimates {
 pub struct Taint {
     marks: Vec<bool>,
     ready: bool,
-    /// For each requirement of many suppliers fed from the cone, its supplier entries inside
-    /// the cone (the others are at capacity 1 and unmarked).
+    cone: ConeSlots,
+}
+
+/// What of a cone [`rests`] reads: the requirements fed from inside it, and of those of many
+/// suppliers the entries inside (every other supplier is at capacity 1 and unmarked).
+#[derive(Default)]
+struct ConeSlots {
+    /// (buyer node, requirement) of every edge out of the cone, sorted, without repeats.
+    fed: Vec<(u32, u32)>,
+    /// For each requirement of more than [`MANY_SUPPLIERS`] suppliers fed from the cone, its
+    /// supplier entries inside the cone.
     inside: HashMap<u32, Vec<u32>>,
+}
+
+impl ConeSlots {
+    fn collect(&mut self, csr: &crate::graph::Csr, touched: &[NodeIx]) {
+        self.fed.clear();
+        self.inside.clear();
+        let many = csr.has_many_suppliers();
+        for &u in touched {
+            for k in csr.out_start[u.ix()] as usize..csr.out_start[u.ix() + 1] as usize {
+                let slot = csr.out_slot[k];
+                self.fed.push((csr.buyers[k].0, slot));
+                if many && csr.suppliers(slot as usize).len() > MANY_SUPPLIERS {
+                    self.inside.entry(slot).or_default().push(csr.out_sup[k]);
+                }
+            }
+        }
+        self.fed.sort_unstable();
+        self.fed.dedup();
+    }
 }
 
 impl Taint {
@@ -79,7 +107,7 @@ impl Taint {
         Taint {
             marks: vec![false; est.map_or(0, |e| e.up.len())],
             ready: false,
-            inside: HashMap::default(),
+            cone: ConeSlots::default(),
         }
     }
 
@@ -98,19 +126,8 @@ impl Taint {
         }
         if !self.ready {
             let (cap, touched) = (engine.caps(), engine.touched());
-            let csr = &ctx.g.csr;
-            self.inside.clear();
-            if csr.has_many_suppliers() {
-                for &u in touched {
-                    for k in csr.out_start[u.ix()] as usize..csr.out_start[u.ix() + 1] as usize {
-                        let slot = csr.out_slot[k];
-                        if csr.suppliers(slot as usize).len() > MANY_SUPPLIERS {
-                            self.inside.entry(slot).or_default().push(csr.out_sup[k]);
-                        }
-                    }
-                }
-            }
-            let cone = Some(&self.inside);
+            self.cone.collect(&ctx.g.csr, touched);
+            let cone = Some(&self.cone);
             rests(
                 ctx,
                 &est.slot_est,
@@ -454,10 +471,13 @@ fn tainted(taint: &[bool], cap: &[f64], node: NodeIx) -> bool {
 }
 
 /// Marks, in `nodes` (topological order), the nodes that rest on an estimate under the
-/// failure whose capacities are `cap`. With `cone`, `nodes` is a cone of the engine (every
-/// node outside it at capacity 1 and unmarked) and `cone` lists, for each requirement of more
-/// than [`MANY_SUPPLIERS`] suppliers, its entries inside: only those are read (a distributor
-/// buying from 50,000 makers costs a failure what it reaches), with the same result.
+/// failure whose capacities are `cap`. With `cone`, `nodes` is a cone of the engine, sorted
+/// (every node outside it at capacity 1 and unmarked), and only what the cone feeds is read:
+/// of each node the requirements fed from inside, and of a requirement of more than
+/// [`MANY_SUPPLIERS`] suppliers its entries inside. A requirement fed only from outside has
+/// every supplier at capacity 1 and unmarked, which marks nothing; so the result is the same,
+/// and an item with 100,000 inputs, or a distributor buying from 50,000 makers, costs a
+/// failure what it reaches.
 fn rests(
     ctx: &Ctx<'_>,
     slot_est: &[bool],
@@ -465,20 +485,35 @@ fn rests(
     nodes: &[NodeIx],
     failed: impl Fn(EntityIx) -> bool,
     taint: &mut [bool],
-    cone: Option<&HashMap<u32, Vec<u32>>>,
+    cone: Option<&ConeSlots>,
 ) {
     let csr = &ctx.g.csr;
+    let mut at = 0;
     for &v in nodes {
+        // The requirements of v fed from inside the cone (all of them without a cone).
+        let fed = match cone {
+            Some(c) => {
+                while at < c.fed.len() && c.fed[at].0 < v.0 {
+                    at += 1;
+                }
+                let from = at;
+                while at < c.fed.len() && c.fed[at].0 == v.0 {
+                    at += 1;
+                }
+                Fed::Cone(c.fed[from..at].iter())
+            }
+            None => Fed::All(csr.slots(v)),
+        };
         if failed(csr.entity[v.ix()]) {
             taint[v.ix()] = false;
             continue;
         }
         let mut t = false;
-        for i in csr.slots(v) {
+        for i in fed {
             let sups = csr.suppliers(i);
             let (first, entries) = match cone {
-                Some(inside) if sups.len() > MANY_SUPPLIERS => {
-                    let inside = inside.get(&(i as u32)).map_or(&[][..], Vec::as_slice);
+                Some(c) if sups.len() > MANY_SUPPLIERS => {
+                    let inside = c.inside.get(&(i as u32)).map_or(&[][..], Vec::as_slice);
                     let first = cap[csr.sup_node[sups.start].ix()];
                     // The suppliers outside the cone are at capacity 1, unmarked.
                     let outside = inside.len() < sups.len() && (first - 1.0).abs() > EPS;
@@ -501,6 +536,23 @@ fn rests(
             t |= slot_est[i] && unequal;
         }
         taint[v.ix()] = t;
+    }
+}
+
+/// The requirements of a node that [`rests`] reads: all, or those fed from inside a cone.
+enum Fed<'a> {
+    All(std::ops::Range<usize>),
+    Cone(std::slice::Iter<'a, (u32, u32)>),
+}
+
+impl Iterator for Fed<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Fed::All(range) => range.next(),
+            Fed::Cone(list) => list.next().map(|&(_, i)| i as usize),
+        }
     }
 }
 
@@ -535,7 +587,8 @@ mod tests {
 
     /// A hub: distributor D buys PART from 60 makers on blank (estimated) shares, each maker
     /// buys RAW from two of three raw suppliers (0.7 and 0.3), and the assembler O buys PART
-    /// from D (half) and from 40 of the makers directly (blank shares).
+    /// from D (half) and from 40 of the makers directly (blank shares), and BOLT from two
+    /// suppliers (so that most failures leave one of its requirements unfed).
     fn hub() -> crate::model::Dataset {
         let mut files = std::collections::BTreeMap::new();
         let mut put = |name: &str, text: String| {
@@ -547,12 +600,18 @@ mod tests {
         );
         put(
             "items.csv",
-            "id,name\nRAW,Raw\nPART,Part\nASSY,Assembly\n".into(),
+            "id,name\nRAW,Raw\nPART,Part\nBOLT,Bolt\nASSY,Assembly\n".into(),
         );
-        put("bom.csv", "item,input\nPART,RAW\nASSY,PART\n".into());
+        put(
+            "bom.csv",
+            "item,input\nPART,RAW\nASSY,PART\nASSY,BOLT\n".into(),
+        );
         put("products.csv", "entity,item\nO,ASSY\n".into());
-        let mut entities = String::from("id,name,country,kind\nD,D,US,distributor\nO,O,US,firm\n");
-        let mut supply = String::from("supplier,buyer,item,share\nD,O,PART,0.5\n");
+        let mut entities = String::from(
+            "id,name,country,kind\nD,D,US,distributor\nO,O,US,firm\nB0,B0,US,firm\nB1,B1,CN,firm\n",
+        );
+        let mut supply =
+            String::from("supplier,buyer,item,share\nD,O,PART,0.5\nB0,O,BOLT,0.6\nB1,O,BOLT,\n");
         for r in 0..3 {
             writeln!(entities, "R{r},R{r},{},firm", ["US", "CN"][r % 2]).unwrap();
         }
