@@ -235,6 +235,13 @@ impl<'g> Engine<'g> {
             slot = self.next_slot[i];
             self.slot_queued[i] = false;
             let sups = csr.suppliers(i);
+            if failed {
+                // Nothing to add up: only empty the queue.
+                if sups.len() > MANY_SUPPLIERS {
+                    self.first_in[i] = NO_SLOT;
+                }
+                continue;
+            }
             let supply = if sups.len() <= MANY_SUPPLIERS {
                 slot_supply(sups.map(|j| (csr.sup_share[j], self.cap[csr.sup_node[j].ix()])))
             } else {

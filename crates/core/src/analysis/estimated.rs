@@ -180,7 +180,7 @@ pub fn mark(
     }
     let mut pending = sort_findings(ctx, cones, findings);
     add_country_pairs(ctx, up, &mut pending);
-    let marked = marked_by_cones(ctx, slot_est, &pending.by_group);
+    let marked = marked_by_cones(ctx, &cones.estimates, &pending.by_group);
     let more = marked_untrusted(ctx, slot_est, pending.untrusted);
     for f in marked.into_iter().chain(more) {
         findings[f].estimated_shares = true;
@@ -342,11 +342,10 @@ fn add_country_pairs(ctx: &Ctx<'_>, up: &[bool], pending: &mut Pending) {
 /// failure of their group.
 fn marked_by_cones(
     ctx: &Ctx<'_>,
-    slot_est: &[bool],
+    est: &Estimates,
     by_group: &HashMap<(Level, String), Vec<(usize, NodeIx)>>,
 ) -> Vec<usize> {
     let g = ctx.g;
-    let n = g.node_count();
     let mut groups_of: HashMap<Level, Groups> = HashMap::default();
     for (level, _) in by_group.keys() {
         groups_of
@@ -368,33 +367,19 @@ fn marked_by_cones(
     tasks
         .par_iter()
         .map_init(
-            || (engine.clone(), vec![false; n]),
+            || (engine.clone(), Taint::new(Some(est))),
             |(eng, taint), ((level, subject), list)| {
                 let Some(&grp) = index.get(&(*level, subject.as_str())) else {
                     return Vec::new();
                 };
-                let members = &groups_of[level].members[grp as usize];
-                eng.cone(members);
-                let failed: HashSet<EntityIx> = members.iter().copied().collect();
-                let touched = eng.touched().to_vec();
-                rests(
-                    ctx,
-                    slot_est,
-                    eng.caps(),
-                    &touched,
-                    |e| failed.contains(&e),
-                    taint,
-                    None,
-                );
-                let hits: Vec<usize> = list
-                    .iter()
-                    .filter(|&&(_, node)| tainted(taint, eng.caps(), node))
+                let groups = &groups_of[level];
+                taint.reset(eng);
+                eng.cone(&groups.members[grp as usize]);
+                let failed = |e: EntityIx| groups.of(e) == Some(grp);
+                list.iter()
+                    .filter(|&&(_, node)| taint.rests_on(ctx, est, eng, failed, node))
                     .map(|&(f, _)| f)
-                    .collect();
-                for &v in &touched {
-                    taint[v.ix()] = false;
-                }
-                hits
+                    .collect::<Vec<usize>>()
             },
         )
         .flatten()
