@@ -137,8 +137,8 @@ fn breakdown(findings: &[Box<tierscope::analysis::findings::Finding>]) {
         id += f.id.capacity();
         subj += f.subject.capacity();
         name += f.subject_name.capacity();
-        msg += f.message.capacity();
-        ev += f.evidence.capacity() * 24;
+        msg += f.message.heap_bytes();
+        ev += f.evidence.len() * 24;
         paths += f.evidence.len();
         for p in &f.evidence {
             ev += p.capacity() * std::mem::size_of::<tierscope::analysis::findings::NodeRef>();

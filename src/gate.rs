@@ -159,7 +159,7 @@ impl Reviewed {
 
     /// A finding's message with its baseline status and waiver, for tables.
     pub fn annotated(&self, f: &Finding) -> String {
-        self.annotated_with(f, std::borrow::Cow::Borrowed)
+        self.annotated_with(f, |s| std::borrow::Cow::Borrowed(s))
     }
 
     /// [`Reviewed::annotated`] with the data in it (the message, the waiver's reason) passed
@@ -167,7 +167,7 @@ impl Reviewed {
     pub fn annotated_with<'a>(
         &'a self,
         f: &'a Finding,
-        guard: impl Fn(&'a str) -> std::borrow::Cow<'a, str>,
+        guard: impl Fn(&str) -> std::borrow::Cow<'_, str>,
     ) -> String {
         let mut text = String::new();
         match self.marks.change(f) {
@@ -192,7 +192,7 @@ impl Reviewed {
                 }
             }
         }
-        text.push_str(&guard(&f.message));
+        text.push_str(&guard(&f.message.text()));
         if let Some(w) = self.marks.waiver(f) {
             let _ = write!(text, " [waived until {}: {}]", w.expires, guard(&w.reason));
         }

@@ -15,7 +15,7 @@
 //! ```
 
 use std::path::Path;
-use tierscope::analysis::findings::{Details, Finding, Kind, Severity};
+use tierscope::analysis::findings::{Details, Finding, Kind, Severity, VisibilityDetails};
 use tierscope::analysis::groups::Level;
 use tierscope::analysis::{Report, Settings, analyze};
 use tierscope::graph::ProductionGraph;
@@ -195,14 +195,14 @@ fn visibility_gap_and_coverage() {
     // resist 0), wafer-jp (gallium 1), wafer-de (gallium 0.5): 5.5 / 7.
     let p = r.products.iter().find(|p| p.entity == "oem-us").unwrap();
     assert!(close(p.coverage, 5.5 / 7.0));
-    let Details::Visibility {
+    let Details::Visibility(v) = &f.details else {
+        panic!("a visibility gap lists its gaps: {:?}", f.details);
+    };
+    let VisibilityDetails {
         gaps,
         unmapped_inputs,
         partly_mapped_inputs,
-    } = &f.details
-    else {
-        panic!("a visibility gap lists its gaps: {:?}", f.details);
-    };
+    } = &**v;
     assert_eq!((*unmapped_inputs, *partly_mapped_inputs), (1, 0));
     assert_eq!(
         gaps.iter()

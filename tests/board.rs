@@ -143,7 +143,7 @@ fn two_products_through_one_bottleneck_make_one_root_cause() {
     for c in &r.root_causes {
         for id in &c.findings {
             let f = r.findings.iter().find(|f| &f.id == id).unwrap();
-            assert_eq!(f.root_cause.as_ref(), Some(&c.id));
+            assert_eq!(f.root_cause.as_deref(), Some(c.id.as_str()));
         }
     }
 }

@@ -939,7 +939,7 @@ fn network_always_draws_the_headline_path() {
             let cause = f
                 .root_cause
                 .as_ref()
-                .and_then(|id| c.report.root_causes.iter().position(|x| &x.id == id));
+                .and_then(|id| c.report.root_causes.iter().position(|x| *x.id == **id));
             (f.severity, cause.unwrap_or(usize::MAX))
         };
         let head = c
@@ -1027,7 +1027,7 @@ fn the_headline_path_survives_truncation_of_the_upstream() {
             .as_ref()
             .is_some_and(|x| *x.entity == *p.entity && *x.item == *p.item)
         {
-            f.evidence = vec![refs.clone()];
+            f.evidence = vec![refs.clone()].into();
         }
     }
     let net = Network::new(&r, &c.ds, &c.g).unwrap();

@@ -635,7 +635,7 @@ fn parallel_json_is_byte_identical_to_serde_json() {
             name: f.metric.name.to_string(),
             value: f.metric.value,
         },
-        message: f.message.clone(),
+        message: f.message.to_string(),
         waived: false,
     };
     let mut gone = old(&mini.findings[1]);

@@ -4,7 +4,7 @@
 mod common;
 
 use std::collections::BTreeMap;
-use tierscope::analysis::findings::{Details, Finding};
+use tierscope::analysis::findings::{Details, Finding, VisibilityDetails};
 use tierscope::analysis::{Report, Settings, analyze};
 use tierscope::graph::ProductionGraph;
 use tierscope::model::Dataset;
@@ -146,14 +146,14 @@ fn shares_are_rescaled_over_the_requirement_and_coverage_is_their_sum() {
     assert!(close(r.products[0].coverage, 0.8));
     // One partly mapped requirement, named by both kits.
     let f = find(&r, "visibility_gap:-:lab-ke:lab-ke:testing").unwrap();
-    let Details::Visibility {
+    let Details::Visibility(v) = &f.details else {
+        panic!("{:?}", f.details)
+    };
+    let VisibilityDetails {
         gaps,
         partly_mapped_inputs,
         unmapped_inputs,
-    } = &f.details
-    else {
-        panic!("{:?}", f.details)
-    };
+    } = &**v;
     assert_eq!((*partly_mapped_inputs, *unmapped_inputs), (1, 0));
     assert_eq!(&*gaps[0].input, "kit-cn|kit-jp");
     assert_eq!(gaps[0].substitutes.as_slice().len(), 2);
@@ -167,14 +167,14 @@ fn an_unmapped_requirement_of_substitutes_is_one_gap() {
     assert_eq!(capacities(&ds, &[])["lab-ke:testing"], 1.0);
     let r = report(&ds, &Settings::default());
     let f = find(&r, "visibility_gap:-:lab-ke:lab-ke:testing").unwrap();
-    let Details::Visibility {
+    let Details::Visibility(v) = &f.details else {
+        panic!("{:?}", f.details)
+    };
+    let VisibilityDetails {
         gaps,
         unmapped_inputs,
         ..
-    } = &f.details
-    else {
-        panic!("{:?}", f.details)
-    };
+    } = &**v;
     assert_eq!(*unmapped_inputs, 1);
     assert_eq!(gaps.len(), 1);
     assert_eq!(&*gaps[0].input, "kit-cn|kit-jp");

@@ -221,10 +221,10 @@ impl AsymmetryMap {
             .iter()
             .filter(|f| f.kind == Kind::AsymmetricDependency)
         {
-            let Details::Asymmetry { dependent, .. } = &f.details else {
+            let Details::Asymmetry(d) = &f.details else {
                 continue;
             };
-            let r = rows.iter().position(|&r| a.countries[r] == *dependent);
+            let r = rows.iter().position(|&r| a.countries[r] == d.dependent);
             let c = codes.iter().position(|code| *code == f.subject);
             if let (Some(r), Some(c)) = (r, c) {
                 flagged.push((r, c));

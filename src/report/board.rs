@@ -87,11 +87,11 @@ pub const IN_HOUSE_LINES: usize = 3;
 /// The in-house single points of failure, as `plant can stop product` lines: at most
 /// [`IN_HOUSE_LINES`], then a line counting the rest.
 pub fn in_house_lines(report: &Report) -> Vec<String> {
-    let all: Vec<&str> = report
+    let all: Vec<_> = report
         .findings
         .iter()
         .filter(|f| f.kind == Kind::Spof && f.in_house)
-        .map(|f| f.message.as_str())
+        .map(|f| f.message.text())
         .collect();
     let mut lines: Vec<String> = all
         .iter()

@@ -78,7 +78,7 @@ pub fn render_with(report: &Reviewed, guard: CsvGuard) -> Vec<u8> {
             pi,
             &f.metric.name,
             &format_value(f.metric.value),
-            &f.message,
+            &f.message.text(),
             &evidence,
             report.marks.status_label(f).unwrap_or(""),
             &waiver.map_or(String::new(), |w| w.expires.to_string()),

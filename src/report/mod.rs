@@ -253,7 +253,7 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
                 revenue,
                 Headline {
                     severity: f.severity,
-                    text: f.message.clone(),
+                    text: f.message.to_string(),
                     ids: vec![f.id.clone()],
                     revenue,
                 },

@@ -101,7 +101,8 @@ fn parts(f: &Finding, marks: &Marks) -> Parts {
     let waiver = marks
         .waiver(f)
         .map_or(0, |w| w.id.len() + w.reason.len() + 60) as u64;
-    let strings = (f.id.len() + f.subject.len() + f.subject_name.len() + f.message.len()) as u64
+    let strings = (f.id.len() + f.subject.len() + f.subject_name.len() + f.message.approx_len())
+        as u64
         + product
         + waiver;
     let (mut nodes, mut node_bytes) = (0u64, 0u64);
@@ -121,13 +122,14 @@ fn parts(f: &Finding, marks: &Marks) -> Parts {
     let details_json = match &f.details {
         Details::None => 0,
         Details::Restricted { why } => 30 + why.len() as u64,
-        Details::Asymmetry { dependent, .. } => 120 + dependent.len() as u64,
+        Details::Asymmetry(a) => 120 + a.dependent.len() as u64,
         Details::Time { .. } => 140,
         Details::Concentration(c) => {
             JSON_CONCENTRATION + (c.buyer.len() + c.item.len() + c.top_country.len()) as u64
         }
-        Details::Visibility { gaps, .. } => {
-            100 + gaps
+        Details::Visibility(v) => {
+            100 + v
+                .gaps
                 .iter()
                 .map(|g| JSON_GAP + (g.entity.len() + g.input.len() + g.item.len()) as u64)
                 .sum::<u64>()

@@ -105,12 +105,12 @@ impl Snapshot {
             let key = (level, f.subject.clone());
             match f.kind {
                 Kind::Spof => {
-                    state.spofs.insert(key, f.subject_name.clone());
+                    state.spofs.insert(key, f.subject_name.to_string());
                 }
                 Kind::CapacityAtRisk => {
                     state
                         .capacity_at_risk
-                        .insert(key, (f.metric.value, f.subject_name.clone()));
+                        .insert(key, (f.metric.value, f.subject_name.to_string()));
                 }
                 _ => {}
             }

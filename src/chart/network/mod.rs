@@ -147,7 +147,7 @@ pub fn headline_finding<'a>(report: &'a Report, p: &ProductSummary) -> Option<&'
     let cause_rank = |f: &Finding| {
         f.root_cause
             .as_ref()
-            .and_then(|id| rank.get(id.as_str()).copied())
+            .and_then(|id| rank.get(&**id).copied())
             .unwrap_or(usize::MAX)
     };
     report

@@ -10,7 +10,7 @@
 //!
 //! O(C² · P) for C countries and P products, on the country dependency matrix.
 
-use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
+use super::findings::{AsymmetryDetails, Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::Level;
 use super::{Asymmetry, CountryDependency, Ctx, EPS, round};
 use crate::model::Trust;
@@ -116,11 +116,11 @@ fn finding(ctx: &Ctx<'_>, a: usize, b: usize, ab: f64, ba: f64, revenue: Option<
     let (ca, cb) = (&ds.countries[a], &ds.countries[b]);
     let name = |x: &crate::model::Country| x.name.clone().unwrap_or(x.code.clone());
     let subject = cb.code.clone();
-    let details = Details::Asymmetry {
+    let details = Details::Asymmetry(Box::new(AsymmetryDetails {
         dependent: ca.code.clone(),
         gap: round(ab - ba),
         reverse_dependency: ba,
-    };
+    }));
     Finding {
         id: Finding::make_composite_id(
             Kind::AsymmetricDependency,
@@ -143,15 +143,16 @@ fn finding(ctx: &Ctx<'_>, a: usize, b: usize, ab: f64, ba: f64, revenue: Option<
             name(cb),
             crate::numbers::pct(ba),
             name(ca)
-        ),
+        )
+        .into(),
         subject,
-        subject_name: name(cb),
+        subject_name: name(cb).into(),
         product: None,
         metric: Metric {
             name: "dependency".into(),
             value: ab,
         },
-        evidence: Vec::new(),
+        evidence: Box::default(),
         details,
         estimated_shares: false,
         in_house: false,

@@ -25,6 +25,7 @@
 //! O(S log S) for S supply rows; the (buyer, input) groups run in parallel.
 
 use super::findings::{ConcentrationDetails, Details, Finding, Findings, Kind, Metric, Severity};
+use super::message::{self, Message};
 use super::{ConcentrationRow, Ctx, EPS, round};
 use crate::graph::requirements::ReqIx;
 use crate::graph::shares;
@@ -177,32 +178,30 @@ fn finding(
         top_country_share: row.top_country_share,
         untrusted_share: row.untrusted_share,
     }));
-    let item_name = ctx.g.reqs.names(ds, req);
+    let item_name = ctx.req_name(req);
     Finding {
         id: Finding::make_composite_id(Kind::Concentration, None, &subject, None),
         kind: Kind::Concentration,
         severity,
         level: None,
-        message: format!(
-            "{} buys {} from {}; {} comes from {} (country HHI {:.2}{}, untrusted share {})",
-            ds.entity(buyer).name,
-            item_name,
-            crate::numbers::plural(row.suppliers, "supplier", "suppliers"),
-            crate::numbers::pct(row.top_country_share),
-            row.top_country,
-            row.country_hhi,
-            row.hhi_wgi
-                .map_or(String::new(), |h| format!(", HHI-WGI {h:.2}")),
-            crate::numbers::pct(row.untrusted_share)
-        ),
+        message: Message::concentration(message::Concentration {
+            buyer: ctx.entity_name(buyer),
+            item: item_name.clone(),
+            suppliers: row.suppliers,
+            top_country_share: row.top_country_share,
+            top_country: row.top_country.clone(),
+            country_hhi: row.country_hhi,
+            hhi_wgi: row.hhi_wgi,
+            untrusted_share: row.untrusted_share,
+        }),
         subject,
-        subject_name: format!("{} / {}", ds.entity(buyer).name, item_name),
+        subject_name: format!("{} / {}", ds.entity(buyer).name, item_name).into(),
         product: None,
         metric: Metric {
             name: "country_hhi".into(),
             value: row.country_hhi,
         },
-        evidence: Vec::new(),
+        evidence: Box::default(),
         details,
         estimated_shares: false,
         in_house: false,

@@ -295,8 +295,8 @@ fn sort_findings(ctx: &Ctx<'_>, cones: &ConeMarks, findings: &mut Findings) -> P
                 }
             }
             Kind::AsymmetricDependency => {
-                if let Details::Asymmetry { dependent, .. } = &finding.details {
-                    asym.push((f, dependent.clone(), finding.subject.clone()));
+                if let Details::Asymmetry(a) = &finding.details {
+                    asym.push((f, a.dependent.clone(), finding.subject.clone()));
                 }
             }
         }

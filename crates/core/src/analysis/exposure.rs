@@ -22,6 +22,7 @@ use crate::graph::NodeIx;
 use crate::graph::parties::RestrictedWhy;
 use crate::model::EntityIx;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
 pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
@@ -72,12 +73,13 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             severity,
             level: Some(Level::Untrusted),
             subject: "untrusted".into(),
-            subject_name: "all untrusted suppliers".into(),
+            subject_name: Arc::new("all untrusted suppliers".into()),
             message: format!(
                 "{}: {} of its capacity depends on untrusted suppliers",
                 ctx.product_label(p),
                 crate::numbers::pct(exposure)
-            ),
+            )
+            .into(),
             product: Some(product),
             metric: Metric {
                 name: "exposure".into(),
@@ -169,15 +171,16 @@ fn restricted_upstream(
                 why_text(ctx, why),
                 ctx.product_label(p),
                 crate::numbers::pct(cap)
-            ),
-            subject_name: ctx.ds.entity(e).name.clone(),
+            )
+            .into(),
+            subject_name: ctx.entity_name(e),
             subject,
             product: Some(product),
             metric: Metric {
                 name: "capacity".into(),
                 value: round(cap),
             },
-            evidence: vec![ctx.path(&paths::path_down(parent, n))],
+            evidence: Box::new([ctx.path(&paths::path_down(parent, n))]),
             details,
             estimated_shares: false,
             in_house: false,

@@ -1,6 +1,7 @@
 //! Findings: what the analyses conclude, with stable ids, severities and evidence.
 
 use super::groups::Level;
+use super::message::Shared;
 use serde::{Deserialize, Serialize};
 
 /// The kinds of finding (DATA-MODEL.md), as they appear in the report JSON.
@@ -266,6 +267,10 @@ impl From<NodeRefFields> for NodeRef {
 /// a fifth for 16 bytes more per finding (`benches/README.md`).
 pub type Findings = Vec<Box<Finding>>;
 
+fn is_empty(s: &Shared) -> bool {
+    s.is_empty()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable across runs: `kind:level:subject:product-entity:product-item`, with `%` and `:`
@@ -276,16 +281,17 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     pub subject: String,
-    /// The subject's name for people: an entity's or owner's name, a country's name.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub subject_name: String,
+    /// The subject's name for people: an entity's or owner's name, a country's name. Shared
+    /// by the findings about one subject, where the analysis can.
+    #[serde(default, skip_serializing_if = "is_empty")]
+    pub subject_name: Shared,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub product: Option<ProductRef>,
     pub metric: Metric,
     /// Paths of production nodes, supplier first, ending at the product.
-    pub evidence: Vec<Vec<NodeRef>>,
+    pub evidence: Box<[Vec<NodeRef>]>,
     /// One sentence for a person.
-    pub message: String,
+    pub message: super::message::Message,
     /// Kind-specific numbers (e.g. HHI by supplier, the reverse dependency).
     #[serde(default, skip_serializing_if = "Details::is_none")]
     pub details: Details,
@@ -300,7 +306,7 @@ pub struct Finding {
     /// The root cause this finding is one consequence of: an id in the report's
     /// `root_causes` ([`super::rootcause`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub root_cause: Option<String>,
+    pub root_cause: Option<Id>,
     /// The revenue the failure puts at risk, in the report's currency, where the revenue is
     /// known ([`super::severity::revenue_at_risk`]). Absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,12 +329,9 @@ pub enum Details {
     /// `restricted_party`: why the party counts as restricted.
     Restricted { why: String },
     /// `asymmetric_dependency`: the dependent country, how much it outweighs the reverse
-    /// dependency, and the reverse dependency itself.
-    Asymmetry {
-        dependent: String,
-        gap: f64,
-        reverse_dependency: f64,
-    },
+    /// dependency, and the reverse dependency itself. Boxed, as the largest variants are (a
+    /// rare kind should not widen every finding).
+    Asymmetry(Box<AsymmetryDetails>),
     /// `time_exposure`: the capacity kept while the supplier is out, and the two times.
     Time {
         capacity: f64,
@@ -343,12 +346,24 @@ pub enum Details {
     /// `concentration`: the (buyer, input) pair and its spread over suppliers and countries.
     /// Boxed, being the largest: every finding is as large as the largest variant.
     Concentration(Box<ConcentrationDetails>),
-    /// `visibility_gap`: every input upstream that is not fully mapped.
-    Visibility {
-        gaps: Vec<Gap>,
-        partly_mapped_inputs: usize,
-        unmapped_inputs: usize,
-    },
+    /// `visibility_gap`: every input upstream that is not fully mapped. Boxed.
+    Visibility(Box<VisibilityDetails>),
+}
+
+/// See [`Details::Asymmetry`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AsymmetryDetails {
+    pub dependent: String,
+    pub gap: f64,
+    pub reverse_dependency: f64,
+}
+
+/// See [`Details::Visibility`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VisibilityDetails {
+    pub gaps: Vec<Gap>,
+    pub partly_mapped_inputs: usize,
+    pub unmapped_inputs: usize,
 }
 
 impl Details {
@@ -471,16 +486,26 @@ impl Finding {
 mod tests {
     use super::*;
 
+    /// A report of 500,000 findings holds each in a box of its own: at 256 bytes it takes
+    /// the allocator's 256-byte class, one field more takes the 320-byte class (33 MiB more
+    /// at 1M supply rows). Widen it knowingly.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_finding_fits_in_256_bytes() {
+        assert!(std::mem::size_of::<Finding>() <= 256);
+        assert!(std::mem::size_of::<super::super::message::Message>() <= 48);
+    }
+
     fn every_variant() -> Vec<Details> {
         vec![
             Details::Restricted {
                 why: "flagged restricted in entities.csv".into(),
             },
-            Details::Asymmetry {
+            Details::Asymmetry(Box::new(AsymmetryDetails {
                 dependent: "IN".into(),
                 gap: 0.7,
                 reverse_dependency: 0.29,
-            },
+            })),
             Details::Time {
                 capacity: 0.4,
                 lead_time_estimate: false,
@@ -504,7 +529,7 @@ mod tests {
                 top_country_share: 0.75,
                 untrusted_share: 0.75,
             })),
-            Details::Visibility {
+            Details::Visibility(Box::new(VisibilityDetails {
                 gaps: vec![Gap {
                     coverage: 0.0,
                     entity: "fab-cn".into(),
@@ -514,7 +539,7 @@ mod tests {
                 }],
                 partly_mapped_inputs: 0,
                 unmapped_inputs: 1,
-            },
+            })),
             // Requirements of substitutes name every item.
             Details::Concentration(Box::new(ConcentrationDetails {
                 buyer: "lab-ke".into(),
@@ -527,7 +552,7 @@ mod tests {
                 top_country_share: 0.6,
                 untrusted_share: 0.4,
             })),
-            Details::Visibility {
+            Details::Visibility(Box::new(VisibilityDetails {
                 gaps: vec![Gap {
                     coverage: 0.5,
                     entity: "lab-ke".into(),
@@ -537,7 +562,7 @@ mod tests {
                 }],
                 partly_mapped_inputs: 1,
                 unmapped_inputs: 0,
-            },
+            })),
         ]
     }
 

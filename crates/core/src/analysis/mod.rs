@@ -11,6 +11,7 @@ pub mod exposure;
 pub mod findings;
 pub mod groups;
 mod lookup;
+pub mod message;
 pub mod paths;
 pub mod rootcause;
 pub mod severity;
@@ -24,9 +25,11 @@ use findings::{Findings, Id, Kind, NodeRef, ProductRef, Severity, Substitutes};
 use foldhash::HashMap;
 use groups::Level;
 pub use lookup::{find_entity, find_product};
+use message::Shared;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The version of the report JSON. Adding fields keeps it; renaming or removing one bumps it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -274,6 +277,12 @@ pub struct Ctx<'a> {
     entity_ids: Vec<Id>,
     item_ids: Vec<Id>,
     country_codes: Vec<Id>,
+    /// Every entity's name, and every product's label ([`Ctx::product_label`]), shared by
+    /// the messages that say them ([`message`]).
+    entity_names: Vec<Shared>,
+    item_names: Vec<Shared>,
+    currency: Shared,
+    product_labels: Vec<Shared>,
 }
 
 impl<'a> Ctx<'a> {
@@ -299,7 +308,36 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .map(|c| Id::from(c.code.as_str()))
                 .collect(),
+            entity_names: ds
+                .entities
+                .iter()
+                .map(|e| Arc::new(e.name.clone()))
+                .collect(),
+            item_names: ds.items.iter().map(|x| Arc::new(x.name.clone())).collect(),
+            currency: Arc::new(settings.currency.clone()),
+            product_labels: ds
+                .products
+                .iter()
+                .map(|prod| {
+                    let label = format!(
+                        "{} of {}",
+                        ds.item(prod.item).name,
+                        ds.entity(prod.entity).name
+                    );
+                    Arc::new(label)
+                })
+                .collect(),
         }
+    }
+
+    /// The report's currency (`settings.currency`), to share.
+    pub fn currency(&self) -> Shared {
+        self.currency.clone()
+    }
+
+    /// An entity's name, shared.
+    pub fn entity_name(&self, e: EntityIx) -> Shared {
+        self.entity_names[e.ix()].clone()
     }
 
     pub fn country_code(&self, c: CountryIx) -> Id {
@@ -350,6 +388,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A requirement's name: its item's, or for substitutes theirs joined by ` or `; shared.
+    pub fn req_name(&self, r: ReqIx) -> Shared {
+        match self.g.req_items(r) {
+            [one] => self.item_names[one.ix()].clone(),
+            _ => Arc::new(self.g.reqs.names(self.ds, r).into_owned()),
+        }
+    }
+
     /// A requirement's items' ids when it has several (substitutes); empty otherwise.
     pub fn substitutes(&self, r: ReqIx) -> Vec<Id> {
         match self.g.req_items(r) {
@@ -371,13 +417,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// A product's label for messages: `item` of `entity`.
-    pub fn product_label(&self, p: usize) -> String {
-        let prod = &self.ds.products[p];
-        format!(
-            "{} of {}",
-            self.ds.item(prod.item).name,
-            self.ds.entity(prod.entity).name
-        )
+    pub fn product_label(&self, p: usize) -> Shared {
+        self.product_labels[p].clone()
     }
 
     pub fn wants(&self, level: Level) -> bool {

@@ -112,8 +112,9 @@ pub fn run(
     // Link the findings (the others have no root cause).
     let mut out = Vec::with_capacity(made.len());
     for (cause, ks) in made {
+        let id = Id::from(cause.id.as_str());
         for k in ks {
-            findings[k].root_cause = Some(cause.id.clone());
+            findings[k].root_cause = Some(id.clone());
         }
         out.push(cause);
     }

@@ -204,6 +204,7 @@ pub fn revenue_at_risk(f: &Finding, revenue: Option<f64>) -> Option<f64> {
 pub fn apply(ctx: &Ctx<'_>, findings: &mut Findings) {
     let rules = &ctx.settings.severity;
     let ds = ctx.ds;
+    let currency = ctx.currency();
     // Each product in scope: (annual revenue, item critical, maker untrusted).
     let products: HashMap<ProductRef, (Option<f64>, bool, bool)> = ctx
         .products
@@ -236,10 +237,7 @@ pub fn apply(ctx: &Ctx<'_>, findings: &mut Findings) {
         // Every page shows the message: the money goes there too (a time exposure says it
         // already, for its uncovered days).
         if let (Some(r), false) = (f.revenue_at_risk, f.kind == Kind::TimeExposure) {
-            f.message.push_str(&format!(
-                "; revenue at risk {} a year",
-                crate::numbers::money(r, &ctx.settings.currency)
-            ));
+            f.message.say_revenue(r, currency.clone());
         }
         let mut severity = f.severity;
         if let Some(r) = f.revenue_at_risk {

@@ -33,12 +33,14 @@ use super::engine::Engine;
 use super::estimated::{ConeMarks, Estimates, Taint};
 use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::{Groups, Level};
+use super::message::{self, Message, Shared};
 use super::paths;
 use super::{CountryDependency, Ctx, EPS, round};
 use crate::graph::NodeIx;
 use crate::model::{EntityIx, Trust};
 use foldhash::HashSet;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// What later analyses reuse.
 pub struct LevelResults {
@@ -211,6 +213,8 @@ fn one_group(
     let engine = &*cone.engine;
     let (cap, touched) = (engine.caps(), engine.touched());
     let failed = |e: EntityIx| groups.of(e) == Some(grp);
+    // The group's label and name, made for its first finding and shared by the others.
+    let mut names = None;
     let mut rests_on = |node: NodeIx| {
         cone.estimates
             .is_some_and(|est| cone.taint.rests_on(ctx, est, engine, failed, node))
@@ -238,7 +242,13 @@ fn one_group(
         if wanted && c > EPS && c <= 1.0 - ctx.settings.capacity_threshold + EPS {
             let in_group = |n: NodeIx| groups.of(ctx.g.node(n).entity) == Some(grp);
             let evidence = paths::loss_paths(ctx.g, node, cap, in_group, ctx.settings.max_paths);
-            let mut f = capacity_at_risk(ctx, groups, grp, p, c, evidence);
+            let names = names.get_or_insert_with(|| {
+                (
+                    group_label(ctx, groups, grp),
+                    group_name(ctx, groups, grp).into(),
+                )
+            });
+            let mut f = capacity_at_risk(ctx, groups, grp, (p, c), names.clone(), evidence);
             f.estimated_shares = rests_on(node);
             r.findings.push(Box::new(f));
         }
@@ -289,12 +299,12 @@ fn group_name(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
 }
 
 /// A group's name for messages.
-fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
+fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> Shared {
     let subject = &groups.subject[grp as usize];
     match groups.level {
         Level::Entity => {
             let e = groups.members[grp as usize][0];
-            format!("{} ({subject})", ctx.ds.entity(e).name)
+            format!("{} ({subject})", ctx.ds.entity(e).name).into()
         }
         Level::Owner => {
             let top = ctx.ds.entity_ix[subject];
@@ -303,12 +313,13 @@ fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
                 ctx.ds.entity(top).name,
                 groups.members[grp as usize].len()
             )
+            .into()
         }
         Level::Country => {
             let c = &ctx.ds.countries[grp as usize];
-            format!("{} ({})", c.name.as_deref().unwrap_or(&c.code), c.code)
+            format!("{} ({})", c.name.as_deref().unwrap_or(&c.code), c.code).into()
         }
-        Level::Untrusted => "all untrusted suppliers together".into(),
+        Level::Untrusted => Arc::new("all untrusted suppliers together".into()),
     }
 }
 
@@ -347,19 +358,15 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
                 kind: Kind::Spof,
                 severity,
                 level: Some(groups.level),
-                message: format!(
-                    "{} alone can stop {}: with it failed, no capacity is left",
-                    group_label(ctx, groups, grp),
-                    ctx.product_label(p)
-                ),
+                message: Message::spof(group_label(ctx, groups, grp), ctx.product_label(p)),
                 subject,
-                subject_name: group_name(ctx, groups, grp),
+                subject_name: group_name(ctx, groups, grp).into(),
                 product: Some(product),
                 metric: Metric {
                     name: "capacity".into(),
                     value: 0.0,
                 },
-                evidence: vec![ctx.path(&path)],
+                evidence: Box::new([ctx.path(&path)]),
                 details: Default::default(),
                 estimated_shares: false,
                 in_house,
@@ -374,8 +381,8 @@ fn capacity_at_risk(
     ctx: &Ctx<'_>,
     groups: &Groups,
     grp: u32,
-    p: usize,
-    cap: f64,
+    (p, cap): (usize, f64),
+    names: (Shared, Shared),
     evidence: Vec<Vec<NodeIx>>,
 ) -> Finding {
     let product = ctx.product_ref(p);
@@ -394,14 +401,9 @@ fn capacity_at_risk(
             Severity::Medium
         },
         level: Some(groups.level),
-        message: format!(
-            "with {} failed, {} keeps {} of its capacity",
-            group_label(ctx, groups, grp),
-            ctx.product_label(p),
-            crate::numbers::pct(cap)
-        ),
+        message: Message::capacity(names.0, ctx.product_label(p), cap),
         subject,
-        subject_name: group_name(ctx, groups, grp),
+        subject_name: names.1,
         product: Some(product),
         metric: Metric {
             name: "capacity".into(),
@@ -495,13 +497,6 @@ fn time_finding(
         Some(r) => ("revenue_at_risk", r),
         None => ("days_uncovered", uncovered),
     };
-    let needs = if lead_time_estimate {
-        format!(
-            "needs about {ttr:.0} days to recover (its longest delivery lead time: a weaker estimate than a recovery time)"
-        )
-    } else {
-        format!("needs {ttr:.0} days to recover")
-    };
     Finding {
         id: Finding::make_id(
             Kind::TimeExposure,
@@ -518,24 +513,24 @@ fn time_finding(
             Severity::Low
         },
         level: Some(Level::Entity),
-        message: format!(
-            "{} {needs} but {} has stock for {tts:.0} days: {uncovered:.0} days at {} capacity{}",
-            ctx.ds.entity(e).name,
-            ctx.product_label(p),
-            crate::numbers::pct(cap),
-            revenue_at_risk.map_or(String::new(), |r| format!(
-                ", revenue at risk {}",
-                crate::numbers::money(r, &ctx.settings.currency)
-            ))
-        ),
+        message: Message::time(message::Time {
+            entity: ctx.entity_name(e),
+            product: ctx.product_label(p),
+            time_to_recover: ttr,
+            lead_time_estimate,
+            time_to_survive: tts,
+            uncovered,
+            cap,
+            revenue: revenue_at_risk.map(|r| (r, ctx.currency())),
+        }),
         subject,
-        subject_name: ctx.ds.entity(e).name.clone(),
+        subject_name: ctx.entity_name(e),
         product: Some(product),
         metric: Metric {
             name: name.into(),
             value: round(value),
         },
-        evidence: Vec::new(),
+        evidence: Box::default(),
         details: Details::Time {
             capacity: round(cap),
             lead_time_estimate,

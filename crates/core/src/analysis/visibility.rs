@@ -9,7 +9,7 @@
 //!
 //! O(upstream nodes + their inputs) per product; products run in parallel.
 
-use super::findings::{Details, Finding, Findings, Gap, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Findings, Gap, Kind, Metric, Severity, VisibilityDetails};
 use super::{Ctx, paths, round};
 use crate::graph::NodeIx;
 use rayon::prelude::*;
@@ -96,11 +96,11 @@ fn finding(
             }
         })
         .collect();
-    let details = Details::Visibility {
+    let details = Details::Visibility(Box::new(VisibilityDetails {
         gaps: listed,
         partly_mapped_inputs: gaps.len() - unmapped,
         unmapped_inputs: unmapped,
-    };
+    }));
     let mut evidence_nodes: Vec<NodeIx> = gaps.iter().map(|g| g.0).collect();
     evidence_nodes.dedup();
     Finding {
@@ -113,7 +113,7 @@ fn finding(
         },
         level: None,
         subject: product.entity.to_string(),
-        subject_name: ctx.ds.entity(ctx.product_entity(p)).name.clone(),
+        subject_name: ctx.entity_name(ctx.product_entity(p)),
         message: format!(
             "{}: {} unmapped and {} partly mapped {} upstream; coverage {}",
             ctx.product_label(p),
@@ -121,7 +121,8 @@ fn finding(
             gaps.len() - unmapped,
             if gaps.len() == 1 { "input" } else { "inputs" },
             crate::numbers::pct(coverage)
-        ),
+        )
+        .into(),
         product: Some(product),
         metric: Metric {
             name: "coverage".into(),

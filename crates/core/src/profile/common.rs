@@ -165,7 +165,9 @@ fn finding(
         severity,
         level: Some(Level::Entity),
         subject: label.to_string(),
-        subject_name: known.map_or_else(|| id.to_string(), |e| ctx.ds.entities[e].name.clone()),
+        subject_name: known
+            .map_or_else(|| id.to_string(), |e| ctx.ds.entities[e].name.clone())
+            .into(),
         message: format!(
             "{} disclose the same critical sub-tier entity, {} `{id}`: the sourcing of {} by {} from them is a single point of failure one tier down; with it failed, {} keeps {} of its capacity ({})",
             names.join(" and "),
@@ -175,13 +177,13 @@ fn finding(
             ctx.product_label(p),
             crate::numbers::pct(cap),
             vias.join("; ")
-        ),
+        ).into(),
         product: Some(product),
         metric: Metric {
             name: "capacity".into(),
             value: round(cap),
         },
-        evidence,
+        evidence: evidence.into(),
         details: Default::default(),
         estimated_shares: false,
         in_house: false,

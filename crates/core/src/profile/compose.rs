@@ -562,7 +562,7 @@ fn via(
             _ => f.kind == Kind::UntrustedExposure && untrusted,
         };
         if rests && !f.message.contains(&note) {
-            f.message = format!("{} ({note})", f.message);
+            f.message.push_str(&format!(" ({note})"));
         }
     }
 }
@@ -590,7 +590,7 @@ fn approximate(
         let untrusted = f.level == Some(Level::Untrusted) || f.kind == Kind::UntrustedExposure;
         if untrusted && f.product.as_ref().is_some_and(|p| downstream.contains(p)) {
             if !f.message.contains(&reason) {
-                f.message = format!("{} ({reason})", f.message);
+                f.message.push_str(&format!(" ({reason})"));
             }
             u.approximate.push(f.id.clone());
         }
