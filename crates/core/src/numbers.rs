@@ -32,25 +32,37 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
 /// assert_eq!(pct(1.0), "100%");
 /// ```
 pub fn pct(v: f64) -> String {
-    if !v.is_finite() {
-        return "n/a".into();
-    }
-    if v == 0.0 || v == 1.0 {
-        return format!("{:.0}%", v * 100.0);
-    }
-    let p = v * 100.0;
-    let whole = p.round();
-    // Whole percent is honest unless it turns a non-zero into 0 or a non-one into 100.
-    if (whole != 0.0 || p < 0.0) && (whole != 100.0 || p > 100.0) {
-        return format!("{whole:.0}%");
-    }
-    let tenth = (p * 10.0).round() / 10.0;
-    if tenth == 0.0 && p > 0.0 {
-        "<0.1%".into()
-    } else if tenth == 100.0 && p < 100.0 {
-        ">99.9%".into()
-    } else {
-        format!("{tenth:.1}%")
+    Pct(v).to_string()
+}
+
+/// [`pct`] as a value to write into a formatter, without a string of its own (the messages
+/// of hundreds of thousands of findings are written this way).
+#[derive(Debug, Clone, Copy)]
+pub struct Pct(pub f64);
+
+impl std::fmt::Display for Pct {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let v = self.0;
+        if !v.is_finite() {
+            return f.write_str("n/a");
+        }
+        if v == 0.0 || v == 1.0 {
+            return write!(f, "{:.0}%", v * 100.0);
+        }
+        let p = v * 100.0;
+        let whole = p.round();
+        // Whole percent is honest unless it turns a non-zero into 0 or a non-one into 100.
+        if (whole != 0.0 || p < 0.0) && (whole != 100.0 || p > 100.0) {
+            return write!(f, "{whole:.0}%");
+        }
+        let tenth = (p * 10.0).round() / 10.0;
+        if tenth == 0.0 && p > 0.0 {
+            f.write_str("<0.1%")
+        } else if tenth == 100.0 && p < 100.0 {
+            f.write_str(">99.9%")
+        } else {
+            write!(f, "{tenth:.1}%")
+        }
     }
 }
 

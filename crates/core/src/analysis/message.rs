@@ -7,7 +7,7 @@
 //! report JSON holds a string, exactly what it held when messages were strings.
 
 use super::findings::Id;
-use crate::numbers::{money, pct, plural};
+use crate::numbers::{Pct, money};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
@@ -201,23 +201,28 @@ impl fmt::Display for Message {
             } => write!(
                 f,
                 "with {group} failed, {product} keeps {} of its capacity",
-                pct(*cap)
+                Pct(*cap)
             )?,
             Body::Concentration(c) => {
                 write!(
                     f,
-                    "{} buys {} from {}; {} comes from {} (country HHI {:.2}",
+                    "{} buys {} from {} {}; {} comes from {} (country HHI {:.2}",
                     c.buyer,
                     c.item,
-                    plural(c.suppliers, "supplier", "suppliers"),
-                    pct(c.top_country_share),
+                    c.suppliers,
+                    if c.suppliers == 1 {
+                        "supplier"
+                    } else {
+                        "suppliers"
+                    },
+                    Pct(c.top_country_share),
                     c.top_country,
                     c.country_hhi,
                 )?;
                 if let Some(h) = c.hhi_wgi {
                     write!(f, ", HHI-WGI {h:.2}")?;
                 }
-                write!(f, ", untrusted share {})", pct(c.untrusted_share))?;
+                write!(f, ", untrusted share {})", Pct(c.untrusted_share))?;
             }
             Body::Time(t) => t.fmt(f)?,
         }
@@ -246,7 +251,7 @@ impl fmt::Display for Time {
             f,
             " but {} has stock for {tts:.0} days: {uncovered:.0} days at {} capacity",
             self.product,
-            pct(self.cap)
+            Pct(self.cap)
         )?;
         match &self.revenue {
             Some((r, currency)) => write!(f, ", revenue at risk {}", money(*r, currency)),
@@ -270,9 +275,18 @@ impl PartialEq for Message {
 
 impl Serialize for Message {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match &self.body {
-            Body::Text(text) if self.revenue.is_none() => s.serialize_str(text),
-            _ => s.collect_str(self),
+        thread_local! {
+            /// Each thread's buffer for writing a message out: written whole, then escaped
+            /// in one pass (`collect_str` escapes each piece as it comes, a call per piece).
+            static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        match (&self.body, &self.revenue) {
+            (Body::Text(text), None) => s.serialize_str(text),
+            _ => BUFFER.with_borrow_mut(|buffer| {
+                buffer.clear();
+                fmt::write(buffer, format_args!("{self}")).map_err(serde::ser::Error::custom)?;
+                s.serialize_str(buffer)
+            }),
         }
     }
 }
