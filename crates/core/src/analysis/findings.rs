@@ -261,7 +261,7 @@ impl From<NodeRefFields> for NodeRef {
 }
 
 /// Findings as the analyses collect them and the report holds them: each boxed, so that
-/// growing, merging and sorting the list moves 8-byte pointers, not 248-byte structs. A list
+/// growing, merging and sorting the list moves 8-byte pointers, not 256-byte structs. A list
 /// of structs held its largest buffers twice while it grew (a doubling realloc, then the
 /// concentration findings gathered apart); boxed, the heap peak of a large analysis falls by
 /// a fifth for 16 bytes more per finding (`benches/README.md`).

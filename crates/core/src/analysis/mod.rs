@@ -277,8 +277,8 @@ pub struct Ctx<'a> {
     entity_ids: Vec<Id>,
     item_ids: Vec<Id>,
     country_codes: Vec<Id>,
-    /// Every entity's name, and every product's label ([`Ctx::product_label`]), shared by
-    /// the messages that say them ([`message`]).
+    /// Every entity's and item's name, the currency and every product's label
+    /// ([`Ctx::product_label`]), shared by the messages that say them ([`message`]).
     entity_names: Vec<Shared>,
     item_names: Vec<Shared>,
     currency: Shared,
