@@ -53,8 +53,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut hhi_sum = 0.0;
     let groups = shares::qualified_groups(&ds);
-    for (_, members) in &groups {
-        let given: Vec<Option<f64>> = members.iter().map(|&i| ds.supply[i].share).collect();
+    for (_, members) in groups.iter() {
+        let given: Vec<Option<f64>> = members
+            .iter()
+            .map(|&i| ds.supply[i as usize].share)
+            .collect();
         let Ok(a) = shares::allocate(&given) else {
             continue;
         };
@@ -62,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (&i, &w) in members.iter().zip(&a.weights) {
             hhi_sum += w * w;
             *by_country
-                .entry(ds.entity(ds.supply[i].supplier).country.0)
+                .entry(ds.entity(ds.supply[i as usize].supplier).country.0)
                 .or_insert(0.0) += w;
         }
         hhi_sum += by_country.values().map(|w| w * w).sum::<f64>();

@@ -90,7 +90,10 @@ fn brute_force(ds: &Dataset) -> (SpofSets, BTreeMap<Product, f64>) {
 /// Every (buyer, item)'s qualified shares still sum to at most 1.
 fn shares_valid(ds: &Dataset) -> bool {
     qualified_groups(ds).iter().all(|(_, rows)| {
-        let given: f64 = rows.iter().filter_map(|&i| ds.supply[i].share).sum();
+        let given: f64 = rows
+            .iter()
+            .filter_map(|&i| ds.supply[i as usize].share)
+            .sum();
         given <= 1.0 + SUM_TOLERANCE
     })
 }

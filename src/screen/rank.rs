@@ -40,7 +40,7 @@ use crate::analysis::findings::ProductRef;
 use crate::analysis::groups::{Groups, Level};
 use crate::analysis::{EPS, Settings, round};
 use crate::graph::requirements::ReqIx;
-use crate::graph::shares::{allocate, requirement_groups};
+use crate::graph::shares::allocate;
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, EntityIx, ItemIx};
 use std::collections::HashMap;
@@ -196,7 +196,11 @@ impl<'a> Ranker<'a> {
                 }
             })
             .collect();
-        let rows_of = requirement_groups(ds, &g.buyer_reqs).into_iter().collect();
+        let rows_of = g
+            .supply_groups
+            .iter()
+            .map(|(key, rows)| (key, rows.iter().map(|&i| i as usize).collect()))
+            .collect();
         Ok(Ranker {
             ds,
             g,

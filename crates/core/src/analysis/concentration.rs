@@ -36,16 +36,19 @@ use std::collections::BTreeMap;
 
 pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<ConcentrationRow> {
     let risk = governance_risk(ctx.ds);
-    let groups = shares::requirement_groups(ctx.ds, &ctx.g.buyer_reqs);
+    let groups = &ctx.g.supply_groups;
     // Groups are independent: computed in parallel, a slice of groups at a time, and added in
     // group order to vectors sized once (a group has at most one row). Collected whole, rayon
     // held every row twice while joining its pieces: 90 MiB over what is kept at 1M rows, the
     // peak of the whole analysis.
     let mut rows = Vec::with_capacity(groups.len());
-    for slice in groups.chunks(CHUNK) {
-        let made: Vec<(ConcentrationRow, Option<Finding>)> = slice
-            .par_iter()
-            .filter_map(|((buyer, req), members)| one_input(ctx, &risk, *buyer, *req, members))
+    for from in (0..groups.len()).step_by(CHUNK) {
+        let made: Vec<(ConcentrationRow, Option<Finding>)> = (from..groups.len().min(from + CHUNK))
+            .into_par_iter()
+            .filter_map(|k| {
+                let ((buyer, req), members) = groups.get(k);
+                one_input(ctx, &risk, buyer, req, members)
+            })
             .collect();
         for (row, f) in made {
             rows.push(row);
@@ -65,19 +68,21 @@ const CHUNK: usize = 8192;
 fn by_supplier(
     ctx: &Ctx<'_>,
     req: ReqIx,
-    members: &[usize],
+    members: &[u32],
     weights: &[f64],
 ) -> Vec<(EntityIx, f64)> {
     let ds = ctx.ds;
     let rows = members.iter().zip(weights);
     if !ctx.g.reqs.is_group(req) {
         // One item: a supplier has one row (supply rows are unique by supplier, buyer, item).
-        return rows.map(|(&i, &w)| (ds.supply[i].supplier, w)).collect();
+        return rows
+            .map(|(&i, &w)| (ds.supply[i as usize].supplier, w))
+            .collect();
     }
     let mut out: Vec<(EntityIx, f64)> = Vec::new();
     let mut at: HashMap<EntityIx, usize> = HashMap::default();
     for (&i, &w) in rows {
-        let s = ds.supply[i].supplier;
+        let s = ds.supply[i as usize].supplier;
         match at.get(&s) {
             Some(&k) => out[k].1 += w,
             None => {
@@ -109,11 +114,14 @@ fn one_input(
     risk: &[Option<f64>],
     buyer: EntityIx,
     req: ReqIx,
-    members: &[usize],
+    members: &[u32],
 ) -> Option<(ConcentrationRow, Option<Finding>)> {
     let ds = ctx.ds;
     let untrusted = &ctx.g.parties.untrusted;
-    let given: Vec<Option<f64>> = members.iter().map(|&i| ds.supply[i].share).collect();
+    let given: Vec<Option<f64>> = members
+        .iter()
+        .map(|&i| ds.supply[i as usize].share)
+        .collect();
     let Ok(alloc) = shares::allocate(&given) else {
         return None;
     };

@@ -114,6 +114,10 @@ pub struct ProductionGraph {
     pub reqs: Requirements,
     /// Which requirement each buyer's rows of an item count toward.
     pub buyer_reqs: BuyerRequirements,
+    /// The qualified supply rows grouped by (buyer, requirement)
+    /// ([`shares::requirement_groups`]): the graph's weights come from them, and the
+    /// concentration analysis reads them again.
+    pub supply_groups: shares::Grouped<(EntityIx, ReqIx)>,
     /// For each entity, whether it is a distributor (its nodes pass items on).
     pub distributor: Vec<bool>,
     /// Whether any node is a distributor's.
@@ -270,7 +274,8 @@ impl ProductionGraph {
 
         let reqs = Requirements::new(ds);
         let (buyer_reqs, _) = BuyerRequirements::new(ds, &reqs, pairs.iter().copied());
-        let alloc = allocations(ds, &buyer_reqs, &node_of);
+        let supply_groups = shares::requirement_groups(ds, &buyer_reqs);
+        let alloc = allocations(ds, &supply_groups, &node_of);
         let has_pass_throughs = pairs.iter().any(|(e, _)| distributor[e.ix()]);
         let inputs: Vec<Vec<InputSlot>> = pairs
             .iter()
@@ -303,6 +308,7 @@ impl ProductionGraph {
             csr,
             reqs,
             buyer_reqs,
+            supply_groups,
             distributor,
             has_pass_throughs,
             stand_ins: Vec::new(),
@@ -359,12 +365,12 @@ fn node_pairs(ds: &Dataset, item_level: &[u32], distributor: &[bool]) -> Vec<(En
 /// Allocations per (buyer, requirement): coverage, (supplier node, weight, row), estimated.
 fn allocations(
     ds: &Dataset,
-    buyer_reqs: &BuyerRequirements,
+    groups: &shares::Grouped<(EntityIx, ReqIx)>,
     node_of: &HashMap<(EntityIx, ItemIx), NodeIx>,
 ) -> HashMap<(EntityIx, ReqIx), Allocated> {
     let mut alloc: HashMap<(EntityIx, ReqIx), Allocated> = HashMap::default();
-    for ((buyer, req), rows) in shares::requirement_groups(ds, buyer_reqs) {
-        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+    for ((buyer, req), rows) in groups.iter() {
+        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i as usize].share).collect();
         let Ok(a) = shares::allocate(&given) else {
             continue; // a validation error; the dataset would not have loaded
         };
@@ -372,8 +378,8 @@ fn allocations(
             .iter()
             .zip(&a.weights)
             .map(|(&i, &w)| {
-                let r = &ds.supply[i];
-                (node_of[&(r.supplier, r.item)], w, i as u32)
+                let r = &ds.supply[i as usize];
+                (node_of[&(r.supplier, r.item)], w, i)
             })
             .collect();
         let estimated = given.iter().any(Option::is_none);

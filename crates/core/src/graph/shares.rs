@@ -69,7 +69,7 @@ pub fn allocate(shares: &[Option<f64>]) -> Result<Allocation, ShareProblem> {
 /// The sort keys are packed into one integer per row (buyer, item, row), so the sort compares
 /// integers instead of reading the rows back at random (a third of the time of loading at 1M
 /// rows went to sorting that way, three times over).
-pub fn qualified_groups(ds: &Dataset) -> Vec<((EntityIx, ItemIx), Vec<usize>)> {
+pub fn qualified_groups(ds: &Dataset) -> Grouped<(EntityIx, ItemIx)> {
     let keys: Vec<(u64, u32)> = ds
         .supply
         .iter()
@@ -82,22 +82,59 @@ pub fn qualified_groups(ds: &Dataset) -> Vec<((EntityIx, ItemIx), Vec<usize>)> {
     })
 }
 
+/// Supply rows gathered by key: the keys in order, and each key's rows (indices into
+/// `ds.supply`, in row order) in one flat array, so that 300,000 groups are three
+/// allocations, not 300,000 (made and freed three times a run at 1M rows, that was a third
+/// of the grouping's time).
+#[derive(Debug, Clone, Default)]
+pub struct Grouped<K> {
+    keys: Vec<K>,
+    /// Where each key's rows start in `rows`, and one more: the end.
+    starts: Vec<u32>,
+    rows: Vec<u32>,
+}
+
+impl<K: Copy> Grouped<K> {
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The `k`-th key and its rows.
+    pub fn get(&self, k: usize) -> (K, &[u32]) {
+        let (from, to) = (self.starts[k] as usize, self.starts[k + 1] as usize);
+        (self.keys[k], &self.rows[from..to])
+    }
+
+    /// Every key with its rows, in key order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (K, &[u32])> + '_ {
+        (0..self.len()).map(|k| self.get(k))
+    }
+}
+
 /// Sorts (packed key, row) pairs and gathers the rows of each key, in row order; `decode`
 /// unpacks a key.
-fn gather<K: PartialEq>(
-    mut keys: Vec<(u64, u32)>,
-    decode: impl Fn(u64) -> K,
-) -> Vec<(K, Vec<usize>)> {
+fn gather<K>(mut keys: Vec<(u64, u32)>, decode: impl Fn(u64) -> K) -> Grouped<K> {
     keys.par_sort_unstable();
-    let mut groups: Vec<(K, Vec<usize>)> = Vec::new();
+    let mut out = Grouped {
+        keys: Vec::new(),
+        starts: Vec::new(),
+        rows: Vec::with_capacity(keys.len()),
+    };
+    let mut last = None;
     for (key, i) in keys {
-        let key = decode(key);
-        match groups.last_mut() {
-            Some((k, members)) if *k == key => members.push(i as usize),
-            _ => groups.push((key, vec![i as usize])),
+        if last != Some(key) {
+            last = Some(key);
+            out.keys.push(decode(key));
+            out.starts.push(out.rows.len() as u32);
         }
+        out.rows.push(i);
     }
-    groups
+    out.starts.push(out.rows.len() as u32);
+    out
 }
 
 /// The qualified supply rows grouped by (buyer, requirement) (DATA-MODEL.md, rules 3): a row
@@ -106,10 +143,7 @@ fn gather<K: PartialEq>(
 ///
 /// On data without substitute groups every requirement is its one item, and this is
 /// [`qualified_groups`] with the item as requirement, in the same order.
-pub fn requirement_groups(
-    ds: &Dataset,
-    reqs: &BuyerRequirements,
-) -> Vec<((EntityIx, ReqIx), Vec<usize>)> {
+pub fn requirement_groups(ds: &Dataset, reqs: &BuyerRequirements) -> Grouped<(EntityIx, ReqIx)> {
     let keys: Vec<(u64, u32)> = ds
         .supply
         .iter()
@@ -123,4 +157,29 @@ pub fn requirement_groups(
     gather(keys, |key| {
         (EntityIx((key >> 32) as u32), ReqIx(key as u32))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    proptest! {
+        /// The flat groups are the keys in order, each with its rows in row order: what a
+        /// map of vectors gives.
+        #[test]
+        fn gather_groups_rows_by_key_in_row_order(keys in prop::collection::vec(0u64..20, 0..200)) {
+            let pairs: Vec<(u64, u32)> = keys.iter().enumerate().map(|(i, &k)| (k, i as u32)).collect();
+            let mut want: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+            for &(k, i) in &pairs {
+                want.entry(k).or_default().push(i);
+            }
+            let got = gather(pairs, |k| k);
+            prop_assert_eq!(got.len(), want.len());
+            prop_assert_eq!(got.is_empty(), want.is_empty());
+            let got: Vec<(u64, Vec<u32>)> = got.iter().map(|(k, rows)| (k, rows.to_vec())).collect();
+            prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        }
+    }
 }

@@ -143,8 +143,8 @@ fn share_sums(
     supply_file: &str,
     diags: &mut Diagnostics,
 ) {
-    for ((buyer, req), rows) in shares::requirement_groups(ds, buyer_reqs) {
-        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+    for ((buyer, req), rows) in shares::requirement_groups(ds, buyer_reqs).iter() {
+        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i as usize].share).collect();
         let Err(problem) = shares::allocate(&given) else {
             continue;
         };
@@ -152,10 +152,10 @@ fn share_sums(
         // for every group was a tenth of the validation.
         let lines = rows
             .iter()
-            .map(|&i| ds.supply[i].line.to_string())
+            .map(|&i| ds.supply[i as usize].line.to_string())
             .collect::<Vec<_>>()
             .join(", ");
-        let last = ds.supply[*rows.last().expect("groups are not empty")].line;
+        let last = ds.supply[*rows.last().expect("groups are not empty") as usize].line;
         let what = format!(
             "`{}` of `{}` (lines {lines})",
             reqs.ids(ds, req, "` or `"),
