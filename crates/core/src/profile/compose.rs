@@ -500,6 +500,8 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
         g.graph.node_weights().map(|p| (p.entity, p.item)).collect();
     g.csr = Csr::build(&nodes, &g.inputs);
     ds.supply.truncate(comp.temp_rows);
+    // The groups the analyses read are of the rows that stay.
+    g.supply_groups = crate::graph::shares::requirement_groups(ds, &g.buyer_reqs);
 }
 
 /// Finishes the findings of a graph with profiles in it: adds the `common_cause` findings
