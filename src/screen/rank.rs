@@ -39,11 +39,9 @@ use crate::analysis::engine::{Engine, node_capacity, slot_supply};
 use crate::analysis::findings::ProductRef;
 use crate::analysis::groups::{Groups, Level};
 use crate::analysis::{EPS, Settings, round};
-use crate::graph::requirements::ReqIx;
 use crate::graph::shares::allocate;
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, EntityIx, ItemIx};
-use std::collections::HashMap;
 
 mod evaluate;
 
@@ -109,8 +107,6 @@ pub struct Ranker<'a> {
     /// Capacities with every untrusted entity failed.
     untrusted: Vec<f64>,
     nodes_of: Vec<Vec<NodeIx>>,
-    /// Qualified supply rows of each (buyer, requirement), in row order.
-    rows_of: HashMap<(EntityIx, ReqIx), Vec<usize>>,
 }
 
 /// Per-thread working space: marks by stamp, so that nothing is cleared between additions.
@@ -196,11 +192,6 @@ impl<'a> Ranker<'a> {
                 }
             })
             .collect();
-        let rows_of = g
-            .supply_groups
-            .iter()
-            .map(|(key, rows)| (key, rows.iter().map(|&i| i as usize).collect()))
-            .collect();
         Ok(Ranker {
             ds,
             g,
@@ -211,7 +202,6 @@ impl<'a> Ranker<'a> {
             levels,
             untrusted,
             nodes_of: crate::analysis::engine::nodes_of_entities(g, ds.entities.len()),
-            rows_of,
         })
     }
 
@@ -445,16 +435,14 @@ impl<'a> Ranker<'a> {
         // The new row joins the requirement of the item at the buyer: with substitutes, the
         // shares are planned among the rows of every item of it.
         let req = g.buyer_reqs.of(add.buyer, add.item);
-        let rows: Vec<usize> = self
-            .rows_of
-            .get(&(add.buyer, req))
-            .map(|r| {
-                r.iter()
-                    .copied()
-                    .filter(|&i| (ds.supply[i].supplier, ds.supply[i].item) != (s, add.item))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // The requirement's qualified rows, in row order.
+        let rows: Vec<usize> = g
+            .supply_groups
+            .rows_of((add.buyer, req))
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| (ds.supply[i].supplier, ds.supply[i].item) != (s, add.item))
+            .collect();
         let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
         let ids: Vec<&str> = rows
             .iter()

@@ -113,6 +113,15 @@ impl<K: Copy> Grouped<K> {
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (K, &[u32])> + '_ {
         (0..self.len()).map(|k| self.get(k))
     }
+
+    /// The rows of `key` (none when it has none), found by binary search: the keys are in
+    /// order.
+    pub fn rows_of(&self, key: K) -> &[u32]
+    where
+        K: Ord,
+    {
+        self.keys.binary_search(&key).map_or(&[], |k| self.get(k).1)
+    }
 }
 
 /// Sorts (packed key, row) pairs and gathers the rows of each key, in row order; `decode`
@@ -176,6 +185,9 @@ mod tests {
                 want.entry(k).or_default().push(i);
             }
             let got = gather(pairs, |k| k);
+            for k in 0..21 {
+                prop_assert_eq!(got.rows_of(k), want.get(&k).map_or(&[][..], Vec::as_slice));
+            }
             prop_assert_eq!(got.len(), want.len());
             prop_assert_eq!(got.is_empty(), want.is_empty());
             let got: Vec<(u64, Vec<u32>)> = got.iter().map(|(k, rows)| (k, rows.to_vec())).collect();
