@@ -503,7 +503,7 @@ fn rests(
                     // The suppliers outside the cone are at capacity 1, unmarked.
                     let outside = inside.len() < sups.len() && (first - 1.0).abs() > EPS;
                     t |= slot_est[i] && outside;
-                    (Some(first), Entries::Some(inside))
+                    (Some(first), Entries::Some(inside.iter()))
                 }
                 _ => (None, Entries::All(sups)),
             };
@@ -544,7 +544,7 @@ impl Iterator for Fed<'_> {
 /// The supplier entries of a requirement that [`rests`] reads: all, or those inside a cone.
 enum Entries<'a> {
     All(std::ops::Range<usize>),
-    Some(&'a [u32]),
+    Some(std::slice::Iter<'a, u32>),
 }
 
 impl Iterator for Entries<'_> {
@@ -553,11 +553,7 @@ impl Iterator for Entries<'_> {
     fn next(&mut self) -> Option<usize> {
         match self {
             Entries::All(range) => range.next(),
-            Entries::Some(list) => {
-                let (&j, rest) = list.split_first()?;
-                *list = rest;
-                Some(j as usize)
-            }
+            Entries::Some(list) => list.next().map(|&j| j as usize),
         }
     }
 }
