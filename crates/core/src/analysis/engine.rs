@@ -122,6 +122,13 @@ pub struct Engine<'g> {
     next_in: Vec<u32>,
     /// Scratch for one requirement's supplier entries inside the cone.
     inside: Vec<u32>,
+    /// What the last [`Engine::cone`] read, for [`Engine::fed`]: the requirements of the
+    /// k-th node of `touched` fed from inside the cone are `feeds[fed_end[k]..fed_end[k +
+    /// 1]]`, each with the end of its supplier entries inside the cone in `fed_inside` (those
+    /// of a requirement of more than [`MANY_SUPPLIERS`] suppliers; none for the others).
+    fed_end: Vec<u32>,
+    feeds: Vec<(u32, u32)>,
+    fed_inside: Vec<u32>,
 }
 
 /// The end of a chain of requirements.
@@ -154,6 +161,9 @@ impl<'g> Engine<'g> {
                 Vec::new()
             },
             inside: Vec::new(),
+            fed_end: Vec::new(),
+            feeds: Vec::new(),
+            fed_inside: Vec::new(),
         }
     }
 
@@ -211,10 +221,15 @@ impl<'g> Engine<'g> {
         for e in failed {
             self.failed[e.ix()] = true;
         }
+        self.fed_end.clear();
+        self.fed_end.push(0);
+        self.feeds.clear();
+        self.fed_inside.clear();
         for i in 0..self.touched.len() {
             let n = self.touched[i];
             let c = self.eval_in_cone(n, self.failed[entity[n.ix()].ix()]);
             self.cap[n.ix()] = c;
+            self.fed_end.push(self.feeds.len() as u32);
             self.queue_buyers(n);
         }
         for e in failed {
@@ -225,7 +240,7 @@ impl<'g> Engine<'g> {
 
     /// The capacity of cone node `n` from its requirements fed from inside the cone, queued
     /// by its suppliers (which come before n in the cone); every other requirement supplies
-    /// exactly 1. Empties n's queue.
+    /// exactly 1. Empties n's queue into the record that [`Engine::fed`] reads.
     fn eval_in_cone(&mut self, n: NodeIx, failed: bool) -> f64 {
         let csr = &self.g.csr;
         let mut best = 1.0f64;
@@ -235,16 +250,8 @@ impl<'g> Engine<'g> {
             slot = self.next_slot[i];
             self.slot_queued[i] = false;
             let sups = csr.suppliers(i);
-            if failed {
-                // Nothing to add up: only empty the queue.
-                if sups.len() > MANY_SUPPLIERS {
-                    self.first_in[i] = NO_SLOT;
-                }
-                continue;
-            }
-            let supply = if sups.len() <= MANY_SUPPLIERS {
-                slot_supply(sups.map(|j| (csr.sup_share[j], self.cap[csr.sup_node[j].ix()])))
-            } else {
+            // Recorded for `fed`, failed or not.
+            if sups.len() > MANY_SUPPLIERS {
                 // The entries inside the cone, in slot order: the others add exactly 0 to
                 // the loss.
                 self.inside.clear();
@@ -254,6 +261,16 @@ impl<'g> Engine<'g> {
                     j = self.next_in[j as usize];
                 }
                 self.inside.sort_unstable();
+                self.fed_inside.extend_from_slice(&self.inside);
+            }
+            self.feeds.push((i as u32, self.fed_inside.len() as u32));
+            if failed {
+                // Nothing to add up.
+                continue;
+            }
+            let supply = if sups.len() <= MANY_SUPPLIERS {
+                slot_supply(sups.map(|j| (csr.sup_share[j], self.cap[csr.sup_node[j].ix()])))
+            } else {
                 let mut loss = 0.0;
                 for &j in &self.inside {
                     let j = j as usize;
@@ -268,6 +285,23 @@ impl<'g> Engine<'g> {
             best = best.min(supply);
         }
         if failed { 0.0 } else { best.min(1.0) }
+    }
+
+    /// What the `k`-th node of the last [`Engine::cone`] (in [`Engine::touched`]) read: each
+    /// of its requirements fed from inside the cone, as its slot, with its supplier entries
+    /// inside the cone when it has more than [`MANY_SUPPLIERS`] suppliers (in slot order;
+    /// empty for the others, whose entries are all read). Every other requirement of the node
+    /// has all its suppliers at capacity 1. In no particular order.
+    pub fn fed(&self, k: usize) -> impl Iterator<Item = (usize, &[u32])> + '_ {
+        let (from, to) = (self.fed_end[k] as usize, self.fed_end[k + 1] as usize);
+        (from..to).map(move |f| {
+            let (slot, end) = self.feeds[f];
+            let start = if f == 0 { 0 } else { self.feeds[f - 1].1 };
+            (
+                slot as usize,
+                &self.fed_inside[start as usize..end as usize],
+            )
+        })
     }
 
     /// Queues, at each buyer of cone node `n`, the requirement that n feeds (and, for a

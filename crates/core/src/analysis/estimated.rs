@@ -69,37 +69,6 @@ impl Estimates {
 pub struct Taint {
     marks: Vec<bool>,
     ready: bool,
-    cone: ConeSlots,
-}
-
-/// What of a cone [`rests`] reads: the requirements fed from inside it, and of those of many
-/// suppliers the entries inside (every other supplier is at capacity 1 and unmarked).
-#[derive(Default)]
-struct ConeSlots {
-    /// (buyer node, requirement) of every edge out of the cone, sorted, without repeats.
-    fed: Vec<(u32, u32)>,
-    /// For each requirement of more than [`MANY_SUPPLIERS`] suppliers fed from the cone, its
-    /// supplier entries inside the cone.
-    inside: HashMap<u32, Vec<u32>>,
-}
-
-impl ConeSlots {
-    fn collect(&mut self, csr: &crate::graph::Csr, touched: &[NodeIx]) {
-        self.fed.clear();
-        self.inside.clear();
-        let many = csr.has_many_suppliers();
-        for &u in touched {
-            for k in csr.out_start[u.ix()] as usize..csr.out_start[u.ix() + 1] as usize {
-                let slot = csr.out_slot[k];
-                self.fed.push((csr.buyers[k].0, slot));
-                if many && csr.suppliers(slot as usize).len() > MANY_SUPPLIERS {
-                    self.inside.entry(slot).or_default().push(csr.out_sup[k]);
-                }
-            }
-        }
-        self.fed.sort_unstable();
-        self.fed.dedup();
-    }
 }
 
 impl Taint {
@@ -107,7 +76,6 @@ impl Taint {
         Taint {
             marks: vec![false; est.map_or(0, |e| e.up.len())],
             ready: false,
-            cone: ConeSlots::default(),
         }
     }
 
@@ -126,8 +94,6 @@ impl Taint {
         }
         if !self.ready {
             let (cap, touched) = (engine.caps(), engine.touched());
-            self.cone.collect(&ctx.g.csr, touched);
-            let cone = Some(&self.cone);
             rests(
                 ctx,
                 &est.slot_est,
@@ -135,7 +101,7 @@ impl Taint {
                 touched,
                 failed,
                 &mut self.marks,
-                cone,
+                Some(engine),
             );
             self.ready = true;
         }
@@ -456,13 +422,13 @@ fn tainted(taint: &[bool], cap: &[f64], node: NodeIx) -> bool {
 }
 
 /// Marks, in `nodes` (topological order), the nodes that rest on an estimate under the
-/// failure whose capacities are `cap`. With `cone`, `nodes` is a cone of the engine, sorted
-/// (every node outside it at capacity 1 and unmarked), and only what the cone feeds is read:
-/// of each node the requirements fed from inside, and of a requirement of more than
-/// [`MANY_SUPPLIERS`] suppliers its entries inside. A requirement fed only from outside has
-/// every supplier at capacity 1 and unmarked, which marks nothing; so the result is the same,
-/// and an item with 100,000 inputs, or a distributor buying from 50,000 makers, costs a
-/// failure what it reaches.
+/// failure whose capacities are `cap`. With `cone`, `nodes` is the engine's last cone (every
+/// node outside it at capacity 1 and unmarked), and only what the cone fed is read
+/// ([`Engine::fed`]): of each node the requirements fed from inside, and of a requirement of
+/// more than [`MANY_SUPPLIERS`] suppliers its entries inside. A requirement fed only from
+/// outside has every supplier at capacity 1 and unmarked, which marks nothing; so the result
+/// is the same, and an item with 100,000 inputs, or a distributor buying from 50,000 makers,
+/// costs a failure what it reaches.
 fn rests(
     ctx: &Ctx<'_>,
     slot_est: &[bool],
@@ -470,78 +436,66 @@ fn rests(
     nodes: &[NodeIx],
     failed: impl Fn(EntityIx) -> bool,
     taint: &mut [bool],
-    cone: Option<&ConeSlots>,
+    cone: Option<&Engine<'_>>,
 ) {
     let csr = &ctx.g.csr;
-    let mut at = 0;
-    for &v in nodes {
-        // The requirements of v fed from inside the cone (all of them without a cone).
-        let fed = match cone {
-            Some(c) => {
-                while at < c.fed.len() && c.fed[at].0 < v.0 {
-                    at += 1;
-                }
-                let from = at;
-                while at < c.fed.len() && c.fed[at].0 == v.0 {
-                    at += 1;
-                }
-                Fed::Cone(c.fed[from..at].iter())
-            }
-            None => Fed::All(csr.slots(v)),
-        };
+    for (k, &v) in nodes.iter().enumerate() {
         if failed(csr.entity[v.ix()]) {
             taint[v.ix()] = false;
             continue;
         }
-        let mut t = false;
-        for i in fed {
-            let sups = csr.suppliers(i);
-            let (first, entries) = match cone {
-                Some(c) if sups.len() > MANY_SUPPLIERS => {
-                    let inside = c.inside.get(&(i as u32)).map_or(&[][..], Vec::as_slice);
-                    let first = cap[csr.sup_node[sups.start].ix()];
-                    // The suppliers outside the cone are at capacity 1, unmarked.
-                    let outside = inside.len() < sups.len() && (first - 1.0).abs() > EPS;
-                    t |= slot_est[i] && outside;
-                    (Some(first), Entries::Some(inside.iter()))
-                }
-                _ => (None, Entries::All(sups)),
-            };
-            let mut first = first;
-            let mut unequal = false;
-            for j in entries {
-                let s = csr.sup_node[j].ix();
-                t |= taint[s];
-                let c = cap[s];
-                match first {
-                    None => first = Some(c),
-                    Some(f) => unequal |= (f - c).abs() > EPS,
-                }
-            }
-            t |= slot_est[i] && unequal;
-        }
+        let t = match cone {
+            Some(engine) => engine.fed(k).fold(false, |t, (i, inside)| {
+                t | input_rests(ctx, slot_est, cap, taint, i, Some(inside))
+            }),
+            None => csr.slots(v).fold(false, |t, i| {
+                t | input_rests(ctx, slot_est, cap, taint, i, None)
+            }),
+        };
         taint[v.ix()] = t;
     }
 }
 
-/// The requirements of a node that [`rests`] reads: all, or those fed from inside a cone.
-enum Fed<'a> {
-    All(std::ops::Range<usize>),
-    Cone(std::slice::Iter<'a, (u32, u32)>),
-}
-
-impl Iterator for Fed<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        match self {
-            Fed::All(range) => range.next(),
-            Fed::Cone(list) => list.next().map(|&(_, i)| i as usize),
+/// Whether input slot `i` makes its node rest on an estimate: a supplier does, or the input
+/// is estimated and its suppliers' capacities are unequal. With `inside` (a cone's), a
+/// requirement of more than [`MANY_SUPPLIERS`] suppliers is read from its entries inside the
+/// cone (the others at capacity 1, unmarked).
+fn input_rests(
+    ctx: &Ctx<'_>,
+    slot_est: &[bool],
+    cap: &[f64],
+    taint: &[bool],
+    i: usize,
+    inside: Option<&[u32]>,
+) -> bool {
+    let csr = &ctx.g.csr;
+    let sups = csr.suppliers(i);
+    let mut t = false;
+    let (mut first, entries) = match inside {
+        Some(inside) if sups.len() > MANY_SUPPLIERS => {
+            let first = cap[csr.sup_node[sups.start].ix()];
+            // The suppliers outside the cone are at capacity 1, unmarked.
+            let outside = inside.len() < sups.len() && (first - 1.0).abs() > EPS;
+            t |= slot_est[i] && outside;
+            (Some(first), Entries::Some(inside.iter()))
+        }
+        _ => (None, Entries::All(sups)),
+    };
+    let mut unequal = false;
+    for j in entries {
+        let s = csr.sup_node[j].ix();
+        t |= taint[s];
+        let c = cap[s];
+        match first {
+            None => first = Some(c),
+            Some(f) => unequal |= (f - c).abs() > EPS,
         }
     }
+    t || (slot_est[i] && unequal)
 }
 
-/// The supplier entries of a requirement that [`rests`] reads: all, or those inside a cone.
+/// The supplier entries of a requirement that [`input_rests`] reads: all, or those inside a
+/// cone.
 enum Entries<'a> {
     All(std::ops::Range<usize>),
     Some(std::slice::Iter<'a, u32>),
