@@ -315,7 +315,8 @@ impl<'g> Engine<'g> {
                 self.next_slot[slot] = self.first_slot[b];
                 self.first_slot[b] = slot as u32;
             }
-            if csr.suppliers(slot).len() > MANY_SUPPLIERS {
+            // (Without any requirement of many suppliers, no need to look.)
+            if !self.next_in.is_empty() && csr.suppliers(slot).len() > MANY_SUPPLIERS {
                 let j = csr.out_sup[k];
                 self.next_in[j as usize] = self.first_in[slot];
                 self.first_in[slot] = j;
