@@ -261,6 +261,15 @@ impl ProductionGraph {
     /// # Ok::<(), tierscope_core::Error>(())
     /// ```
     pub fn build(ds: &Dataset) -> ProductionGraph {
+        // Who owns and who is restricted depends on the dataset alone (normalising every
+        // entity's name, 0.15 s at 1M supply rows): worked out beside the graph, which is
+        // built on one core.
+        let (parties, graph) = rayon::join(|| Parties::compute(ds), || Self::build_graph(ds));
+        ProductionGraph { parties, ..graph }
+    }
+
+    /// Everything of [`ProductionGraph::build`] but the parties (left empty).
+    fn build_graph(ds: &Dataset) -> ProductionGraph {
         let item_level = item_levels(ds);
         let distributor: Vec<bool> = ds.entities.iter().map(Entity::is_distributor).collect();
         let pairs = node_pairs(ds, &item_level, &distributor);
@@ -304,7 +313,7 @@ impl ProductionGraph {
             inputs,
             item_level,
             products,
-            parties: Parties::compute(ds),
+            parties: Parties::default(),
             csr,
             reqs,
             buyer_reqs,

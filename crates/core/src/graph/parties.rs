@@ -81,7 +81,7 @@ pub fn fifty_percent_rule(owned: &[Vec<(usize, f64)>], in_set: &mut [bool]) -> V
     joined
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Parties {
     pub majority_owner: Vec<Option<EntityIx>>,
     pub ultimate_owner: Vec<EntityIx>,
