@@ -286,19 +286,19 @@ impl ProductionGraph {
         let supply_groups = shares::requirement_groups(ds, &buyer_reqs);
         let alloc = allocations(ds, &supply_groups, &node_of);
         let has_pass_throughs = pairs.iter().any(|(e, _)| distributor[e.ix()]);
+        // The slots on every core; the edges into them added in node order.
         let inputs: Vec<Vec<InputSlot>> = pairs
-            .iter()
-            .enumerate()
-            .map(|(n, &(e, x))| {
+            .par_iter()
+            .map(|&(e, x)| {
                 let pass_on = [ReqIx::single(x)];
-                let needs: &[ReqIx] = if distributor[e.ix()] {
-                    &pass_on
-                } else {
-                    reqs.of_item(x)
-                };
-                input_slots(&mut graph, n, e, needs, &alloc)
+                input_slots(e, needs(&reqs, &distributor, e, x, &pass_on), &alloc)
             })
             .collect();
+        for (n, &(e, x)) in pairs.iter().enumerate() {
+            let pass_on = [ReqIx::single(x)];
+            let needs = needs(&reqs, &distributor, e, x, &pass_on);
+            add_supply_edges(&mut graph, n, e, needs, &alloc);
+        }
         let products = ds
             .products
             .iter()
@@ -377,59 +377,89 @@ fn allocations(
     groups: &shares::Grouped<(EntityIx, ReqIx)>,
     node_of: &HashMap<(EntityIx, ItemIx), NodeIx>,
 ) -> HashMap<(EntityIx, ReqIx), Allocated> {
-    let mut alloc: HashMap<(EntityIx, ReqIx), Allocated> = HashMap::default();
-    for ((buyer, req), rows) in groups.iter() {
-        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i as usize].share).collect();
-        let Ok(a) = shares::allocate(&given) else {
-            continue; // a validation error; the dataset would not have loaded
-        };
-        let suppliers = rows
-            .iter()
-            .zip(&a.weights)
-            .map(|(&i, &w)| {
-                let r = &ds.supply[i as usize];
-                (node_of[&(r.supplier, r.item)], w, i)
-            })
-            .collect();
-        let estimated = given.iter().any(Option::is_none);
-        alloc.insert((buyer, req), (a.coverage, suppliers, estimated));
-    }
-    alloc
+    // The groups are independent: allocated on every core, gathered in group order.
+    let allocated: Vec<((EntityIx, ReqIx), Allocated)> = (0..groups.len())
+        .into_par_iter()
+        .filter_map(|k| {
+            let ((buyer, req), rows) = groups.get(k);
+            let given: Vec<Option<f64>> =
+                rows.iter().map(|&i| ds.supply[i as usize].share).collect();
+            // An error is a validation error; the dataset would not have loaded.
+            let a = shares::allocate(&given).ok()?;
+            let suppliers = rows
+                .iter()
+                .zip(&a.weights)
+                .map(|(&i, &w)| {
+                    let r = &ds.supply[i as usize];
+                    (node_of[&(r.supplier, r.item)], w, i)
+                })
+                .collect();
+            let estimated = given.iter().any(Option::is_none);
+            Some(((buyer, req), (a.coverage, suppliers, estimated)))
+        })
+        .collect();
+    allocated.into_iter().collect()
 }
 
-/// The input slots of node `n` (of entity `e`), one per requirement it `needs`, with the
-/// supply edges into it added to `graph`.
+/// The requirements of entity `e`'s node of item `x`: its item's, or for a distributor's
+/// node only `pass_on`, the item itself (it passes it on).
+fn needs<'a>(
+    reqs: &'a Requirements,
+    distributor: &[bool],
+    e: EntityIx,
+    x: ItemIx,
+    pass_on: &'a [ReqIx; 1],
+) -> &'a [ReqIx] {
+    if distributor[e.ix()] {
+        pass_on
+    } else {
+        reqs.of_item(x)
+    }
+}
+
+/// The input slots of a node of entity `e`, one per requirement it `needs`.
 fn input_slots(
-    graph: &mut DiGraph<ProdNode, SupplyEdge>,
-    n: usize,
     e: EntityIx,
     needs: &[ReqIx],
     alloc: &HashMap<(EntityIx, ReqIx), Allocated>,
 ) -> Vec<InputSlot> {
-    let mut slots = Vec::with_capacity(needs.len());
-    for &r in needs {
-        let slot = match alloc.get(&(e, r)) {
-            Some((coverage, sups, estimated)) => {
-                for &(s, share, row) in sups {
-                    graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
-                }
-                InputSlot {
-                    req: r,
-                    coverage: *coverage,
-                    suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
-                    estimated: *estimated,
-                }
-            }
+    needs
+        .iter()
+        .map(|&r| match alloc.get(&(e, r)) {
+            Some((coverage, sups, estimated)) => InputSlot {
+                req: r,
+                coverage: *coverage,
+                suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
+                estimated: *estimated,
+            },
             None => InputSlot {
                 req: r,
                 coverage: 0.0,
                 suppliers: Vec::new(),
                 estimated: false,
             },
-        };
-        slots.push(slot);
+        })
+        .collect()
+}
+
+/// Adds to `graph` the supply edges into node `n` (of entity `e`), requirement by
+/// requirement in the order of `needs`, each requirement's suppliers in row order.
+fn add_supply_edges(
+    graph: &mut DiGraph<ProdNode, SupplyEdge>,
+    n: usize,
+    e: EntityIx,
+    needs: &[ReqIx],
+    alloc: &HashMap<(EntityIx, ReqIx), Allocated>,
+) {
+    for sups in needs
+        .iter()
+        .filter_map(|&r| alloc.get(&(e, r)))
+        .map(|a| &a.1)
+    {
+        for &(s, share, row) in sups {
+            graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
+        }
     }
-    slots
 }
 
 /// The coverage of one (buyer, requirement), its suppliers (node, rescaled share, supply row),
