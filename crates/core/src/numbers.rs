@@ -47,13 +47,13 @@ impl std::fmt::Display for Pct {
             return f.write_str("n/a");
         }
         if v == 0.0 || v == 1.0 {
-            return write!(f, "{:.0}%", v * 100.0);
+            return write!(f, "{}%", Whole(v * 100.0));
         }
         let p = v * 100.0;
         let whole = p.round();
         // Whole percent is honest unless it turns a non-zero into 0 or a non-one into 100.
         if (whole != 0.0 || p < 0.0) && (whole != 100.0 || p > 100.0) {
-            return write!(f, "{whole:.0}%");
+            return write!(f, "{}%", Whole(whole));
         }
         let tenth = (p * 10.0).round() / 10.0;
         if tenth == 0.0 && p > 0.0 {
@@ -63,6 +63,26 @@ impl std::fmt::Display for Pct {
         } else {
             write!(f, "{tenth:.1}%")
         }
+    }
+}
+
+/// A number written as `{:.0}` writes it, rounded to a whole number; a whole number below
+/// 2^53 is written as an integer, without the exact decimal expansion that `{:.0}` works out
+/// (the messages of hundreds of thousands of findings hold percentages and days).
+#[derive(Debug, Clone, Copy)]
+pub struct Whole(pub f64);
+
+impl std::fmt::Display for Whole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let x = self.0;
+        if x.fract() != 0.0 || x.abs() >= 9_007_199_254_740_992.0 || f.precision().is_some() {
+            return write!(f, "{x:.0}");
+        }
+        if x.is_sign_negative() {
+            // -0.0 is written "-0", as `{:.0}` writes it.
+            f.write_str("-")?;
+        }
+        write!(f, "{}", x.abs() as u64)
     }
 }
 
@@ -140,6 +160,40 @@ pub fn money(v: f64, currency: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// `Whole` writes what `{:.0}` writes, whole or not, at the edges of its fast path.
+    #[test]
+    fn whole_writes_what_fixed_zero_writes() {
+        let edge = 9_007_199_254_740_992.0f64;
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            1.5,
+            2.5,
+            -0.4,
+            99.5,
+            100.0,
+            12345.0,
+            edge - 1.0,
+            edge,
+            -edge,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut x = 0.001f64;
+        while x < 1e18 {
+            values.extend([x, x.round(), -x, -x.round()]);
+            x *= 1.37;
+        }
+        for v in values {
+            assert_eq!(super::Whole(v).to_string(), format!("{v:.0}"), "{v:e}");
+        }
+    }
+
     use super::*;
 
     #[test]

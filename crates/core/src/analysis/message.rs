@@ -8,7 +8,7 @@
 //! report JSON holds a string, exactly what it held when messages were strings.
 
 use super::findings::Id;
-use crate::numbers::{Pct, money};
+use crate::numbers::{Pct, Whole, money};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
@@ -241,16 +241,19 @@ impl fmt::Display for Time {
         if self.lead_time_estimate {
             write!(
                 f,
-                "{} needs about {ttr:.0} days to recover (its longest delivery lead time: a weaker estimate than a recovery time)",
-                self.entity
+                "{} needs about {} days to recover (its longest delivery lead time: a weaker estimate than a recovery time)",
+                self.entity,
+                Whole(ttr)
             )?;
         } else {
-            write!(f, "{} needs {ttr:.0} days to recover", self.entity)?;
+            write!(f, "{} needs {} days to recover", self.entity, Whole(ttr))?;
         }
         write!(
             f,
-            " but {} has stock for {tts:.0} days: {uncovered:.0} days at {} capacity",
+            " but {} has stock for {} days: {} days at {} capacity",
             self.product,
+            Whole(tts),
+            Whole(uncovered),
             Pct(self.cap)
         )?;
         match &self.revenue {
