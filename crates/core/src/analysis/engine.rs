@@ -291,7 +291,8 @@ impl<'g> Engine<'g> {
     /// of its requirements fed from inside the cone, as its slot, with its supplier entries
     /// inside the cone when it has more than [`MANY_SUPPLIERS`] suppliers (in slot order;
     /// empty for the others, whose entries are all read). Every other requirement of the node
-    /// has all its suppliers at capacity 1. In no particular order.
+    /// has all its suppliers at capacity 1. In no particular order. Panics if the last call
+    /// was not [`Engine::cone`].
     pub fn fed(&self, k: usize) -> impl Iterator<Item = (usize, &[u32])> + '_ {
         let (from, to) = (self.fed_end[k] as usize, self.fed_end[k + 1] as usize);
         (from..to).map(move |f| {
@@ -341,6 +342,9 @@ impl<'g> Engine<'g> {
         for &n in &self.touched {
             work[n.ix()] = base[n.ix()];
         }
+        // `fed` answers for a `cone` only: a read after this call fails instead of answering
+        // for the previous cone.
+        self.fed_end.clear();
         self.collect_cone(changed);
         let entity = &self.g.csr.entity;
         for &n in &self.touched {
@@ -408,4 +412,61 @@ pub fn nodes_of_entities(g: &ProductionGraph, entities: usize) -> Vec<Vec<NodeIx
         nodes[e.ix()].push(NodeIx(n as u32));
     }
     nodes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{graph::ProductionGraph, ingest};
+
+    fn bundled(name: &str) -> crate::model::Dataset {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../datasets");
+        ingest::load(&root.join(name)).unwrap().dataset
+    }
+
+    /// For every entity's cone, `fed` lists of each cone node exactly the requirements with a
+    /// supplier inside the cone (worked out from the CSR), each once.
+    #[test]
+    fn fed_lists_the_requirements_fed_from_inside_the_cone() {
+        for name in ["legacy-semiconductors", "biologic-ingredients"] {
+            let ds = bundled(name);
+            let g = ProductionGraph::build(&ds);
+            let csr = &g.csr;
+            let mut engine = Engine::new(&g, ds.entities.len());
+            let mut checked = 0;
+            for e in (0..ds.entities.len() as u32).map(EntityIx) {
+                engine.cone(&[e]);
+                let touched = engine.touched().to_vec();
+                for (k, &v) in touched.iter().enumerate() {
+                    let mut got: Vec<usize> = engine.fed(k).map(|(i, _)| i).collect();
+                    got.sort_unstable();
+                    let expected: Vec<usize> = csr
+                        .slots(v)
+                        .filter(|&i| {
+                            csr.suppliers(i)
+                                .any(|j| touched.binary_search(&csr.sup_node[j]).is_ok())
+                        })
+                        .collect();
+                    assert_eq!(got, expected, "{name}: entity {e:?}, node {v:?}");
+                    checked += expected.len();
+                }
+            }
+            assert!(checked > 100, "{name}: only {checked} fed requirements");
+        }
+    }
+
+    /// After `recompute`, `fed` does not answer for the earlier cone.
+    #[test]
+    #[should_panic]
+    fn fed_after_recompute_panics() {
+        let ds = bundled("legacy-semiconductors");
+        let g = ProductionGraph::build(&ds);
+        let mut engine = Engine::new(&g, ds.entities.len());
+        let e = EntityIx(0);
+        engine.cone(&[e]);
+        let base = engine.full(|_| false);
+        let mut work = base.clone();
+        engine.recompute(&base, &mut work, &[e], |x| x == e);
+        let _ = engine.fed(0).count();
+    }
 }
