@@ -699,3 +699,23 @@ fn mini_fixture_parties() {
     assert_eq!(top("resist-jp"), "parent-jp");
     assert_eq!(top("fab-cn"), "fab-cn");
 }
+
+/// The graph holds no slack for the whole run: its edge list is reserved once, exactly, after
+/// the slots are known (a buyer's rows feed each of its nodes that needs the item, so the
+/// edges can outnumber the rows, and a list grown by doubling held twice the bytes at 1M
+/// rows).
+#[test]
+fn edge_list_is_sized_exactly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets");
+    for name in ["legacy-semiconductors", "biologic-ingredients"] {
+        let ds = load_dir(&root.join(name));
+        let g = ProductionGraph::build(&ds);
+        let slots: usize = g.inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
+        assert_eq!(g.edge_count(), slots, "{name}");
+        assert_eq!(
+            g.graph.capacity().1,
+            g.edge_count(),
+            "{name}: edge capacity"
+        );
+    }
+}

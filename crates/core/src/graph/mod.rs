@@ -273,7 +273,9 @@ impl ProductionGraph {
         let item_level = item_levels(ds);
         let distributor: Vec<bool> = ds.entities.iter().map(Entity::is_distributor).collect();
         let pairs = node_pairs(ds, &item_level, &distributor);
-        let mut graph = DiGraph::with_capacity(pairs.len(), ds.supply.len());
+        // Edges are reserved once their number is known (a buyer's rows feed each of its
+        // nodes that needs the item, so there can be more edges than rows).
+        let mut graph = DiGraph::with_capacity(pairs.len(), 0);
         let mut node_of = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
         for &(e, x) in &pairs {
             let n = graph.add_node(ProdNode { entity: e, item: x });
@@ -294,6 +296,7 @@ impl ProductionGraph {
                 input_slots(e, needs(&reqs, &distributor, e, x, &pass_on), &alloc)
             })
             .collect();
+        graph.reserve_exact_edges(inputs.iter().flatten().map(|s| s.suppliers.len()).sum());
         for (n, &(e, x)) in pairs.iter().enumerate() {
             let pass_on = [ReqIx::single(x)];
             let needs = needs(&reqs, &distributor, e, x, &pass_on);
