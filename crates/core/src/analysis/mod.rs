@@ -471,9 +471,11 @@ pub fn analyze(
     };
     let ctx = Ctx::new(ds, g, settings, products);
     let mut findings = Vec::new();
-    let levels = spof::run(&ctx, &mut findings);
+    let mut levels = spof::run(&ctx, &mut findings);
     let exposure = exposure::untrusted(&ctx, &mut findings);
     exposure::restricted(&ctx, &levels.entity_caps, &mut findings);
+    // Read by no later pass: 10 MiB at 1M rows, not held to the end.
+    drop(std::mem::take(&mut levels.entity_caps));
     let concentration = concentration::run(&ctx, &mut findings);
     let asymmetry = asymmetry::run(&ctx, &levels.country_dependency, &mut findings);
     let coverage = visibility::run(&ctx, &mut findings);
