@@ -54,10 +54,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut hhi_sum = 0.0;
     let groups = shares::qualified_groups(&ds);
     for (_, members) in groups.iter() {
-        let given: Vec<Option<f64>> = members
-            .iter()
-            .map(|&i| ds.supply[i as usize].share)
-            .collect();
+        let given = shares::given(&ds, members);
         let Ok(a) = shares::allocate(&given) else {
             continue;
         };

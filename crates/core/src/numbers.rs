@@ -160,6 +160,8 @@ pub fn money(v: f64, currency: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// `Whole` writes what `{:.0}` writes, whole or not, at the edges of its fast path.
     #[test]
     fn whole_writes_what_fixed_zero_writes() {
@@ -190,11 +192,9 @@ mod tests {
             x *= 1.37;
         }
         for v in values {
-            assert_eq!(super::Whole(v).to_string(), format!("{v:.0}"), "{v:e}");
+            assert_eq!(Whole(v).to_string(), format!("{v:.0}"), "{v:e}");
         }
     }
-
-    use super::*;
 
     #[test]
     fn a_value_that_is_not_zero_or_one_never_prints_as_0_or_100_percent() {

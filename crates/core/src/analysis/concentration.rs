@@ -118,10 +118,7 @@ fn one_input(
 ) -> Option<(ConcentrationRow, Option<Finding>)> {
     let ds = ctx.ds;
     let untrusted = &ctx.g.parties.untrusted;
-    let given: Vec<Option<f64>> = members
-        .iter()
-        .map(|&i| ds.supply[i as usize].share)
-        .collect();
+    let given = shares::given(ds, members);
     let Ok(alloc) = shares::allocate(&given) else {
         return None;
     };

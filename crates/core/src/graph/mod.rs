@@ -297,10 +297,8 @@ impl ProductionGraph {
             })
             .collect();
         graph.reserve_exact_edges(inputs.iter().flatten().map(|s| s.suppliers.len()).sum());
-        for (n, &(e, x)) in pairs.iter().enumerate() {
-            let pass_on = [ReqIx::single(x)];
-            let needs = needs(&reqs, &distributor, e, x, &pass_on);
-            add_supply_edges(&mut graph, n, e, needs, &alloc);
+        for (n, (&(e, _), slots)) in pairs.iter().zip(&inputs).enumerate() {
+            add_supply_edges(&mut graph, n, e, slots, &alloc);
         }
         let products = ds
             .products
@@ -385,8 +383,7 @@ fn allocations(
         .into_par_iter()
         .filter_map(|k| {
             let ((buyer, req), rows) = groups.get(k);
-            let given: Vec<Option<f64>> =
-                rows.iter().map(|&i| ds.supply[i as usize].share).collect();
+            let given = shares::given(ds, rows);
             // An error is a validation error; the dataset would not have loaded.
             let a = shares::allocate(&given).ok()?;
             let suppliers = rows
@@ -445,20 +442,17 @@ fn input_slots(
         .collect()
 }
 
-/// Adds to `graph` the supply edges into node `n` (of entity `e`), requirement by
-/// requirement in the order of `needs`, each requirement's suppliers in row order.
+/// Adds to `graph` the supply edges into node `n` (of entity `e`), slot by slot, each
+/// requirement's suppliers in row order.
 fn add_supply_edges(
     graph: &mut DiGraph<ProdNode, SupplyEdge>,
     n: usize,
     e: EntityIx,
-    needs: &[ReqIx],
+    slots: &[InputSlot],
     alloc: &HashMap<(EntityIx, ReqIx), Allocated>,
 ) {
-    for sups in needs
-        .iter()
-        .filter_map(|&r| alloc.get(&(e, r)))
-        .map(|a| &a.1)
-    {
+    let mapped = slots.iter().filter(|s| !s.suppliers.is_empty());
+    for sups in mapped.filter_map(|s| alloc.get(&(e, s.req))).map(|a| &a.1) {
         for &(s, share, row) in sups {
             graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
         }

@@ -124,6 +124,12 @@ impl<K: Copy> Grouped<K> {
     }
 }
 
+/// The shares given on supply `rows` (indices into `ds.supply`, as a group holds them), in
+/// their order, for [`allocate`].
+pub fn given(ds: &Dataset, rows: &[u32]) -> Vec<Option<f64>> {
+    rows.iter().map(|&i| ds.supply[i as usize].share).collect()
+}
+
 /// Sorts (packed key, row) pairs and gathers the rows of each key, in row order; `decode`
 /// unpacks a key.
 fn gather<K>(mut keys: Vec<(u64, u32)>, decode: impl Fn(u64) -> K) -> Grouped<K> {

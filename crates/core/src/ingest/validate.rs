@@ -144,7 +144,7 @@ fn share_sums(
     diags: &mut Diagnostics,
 ) {
     for ((buyer, req), rows) in shares::requirement_groups(ds, buyer_reqs).iter() {
-        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i as usize].share).collect();
+        let given = shares::given(ds, rows);
         let Err(problem) = shares::allocate(&given) else {
             continue;
         };
