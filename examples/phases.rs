@@ -134,9 +134,9 @@ fn main() {
 fn breakdown(findings: &[Box<tierscope::analysis::findings::Finding>]) {
     let (mut id, mut subj, mut name, mut msg, mut ev, mut paths, mut nodes) = (0, 0, 0, 0, 0, 0, 0);
     for f in findings {
-        id += f.id.capacity();
-        subj += f.subject.capacity();
-        name += f.subject_name.capacity();
+        id += f.id.len();
+        subj += f.subject.len();
+        name += f.subject_name.len();
         msg += f.message.heap_bytes();
         ev += f.evidence.len() * 24;
         paths += f.evidence.len();

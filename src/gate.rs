@@ -259,7 +259,7 @@ impl BaselineMarks {
                 && !now.contains(other.as_str())
                 && let Some(o) = before.get(other.as_str())
             {
-                changed.insert(f.id.clone(), (change, (*o).clone()));
+                changed.insert(f.id.to_string(), (change, (*o).clone()));
             }
         }
         let taken: HashSet<&str> = changed.values().map(|(_, o)| o.id.as_str()).collect();

@@ -270,3 +270,51 @@ fn every_finding_kind_appears_and_ids_are_unique() {
     // The same input gives the same report.
     assert_eq!(r, report(&Settings::default()));
 }
+
+/// A metric's name is one of a handful the analyses use, made without an allocation of its
+/// own: half a million findings of a national-scale report would otherwise each allocate one
+/// (13 MiB at 1M supply rows, `benches/README.md`).
+#[test]
+fn metric_names_are_static_not_allocated_per_finding() {
+    let mut names = std::collections::BTreeSet::new();
+    // The mini fixture once more without revenues: its time exposures then count days.
+    for (dir, revenue) in [
+        ("tests/fixtures/mini", true),
+        ("tests/fixtures/mini", false),
+        ("datasets/legacy-semiconductors", true),
+        ("datasets/biologic-ingredients", true),
+    ] {
+        let mut ds = tierscope::ingest::load(Path::new(dir)).unwrap().dataset;
+        if !revenue {
+            for p in &mut ds.products {
+                p.annual_revenue = None;
+            }
+        }
+        let g = ProductionGraph::build(&ds);
+        let r = analyze(&ds, &g, &Settings::default()).unwrap();
+        for f in &r.findings {
+            assert!(
+                tierscope::analysis::findings::Id::is_static(&f.metric.name),
+                "{dir}: {} has an allocated metric name {}",
+                f.id,
+                f.metric.name
+            );
+            names.insert(f.metric.name.to_string());
+        }
+    }
+    // Every kind's metric is among them, both of a time exposure's included.
+    for name in [
+        "capacity",
+        "exposure",
+        "coverage",
+        "dependency",
+        "country_hhi",
+        "revenue_at_risk",
+        "days_uncovered",
+    ] {
+        assert!(
+            names.contains(name),
+            "no finding with metric {name}: {names:?}"
+        );
+    }
+}

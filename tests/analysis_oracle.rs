@@ -458,8 +458,8 @@ fn check_findings(ds: &Dataset) {
             );
             let want = e != own && slow && cap < 1.0 - EPS;
             match by_id.get(id.as_str()).map(|f| &f.details) {
-                Some(Details::Time { capacity, .. }) => {
-                    assert!(want && close(*capacity, round(cap)), "{id}")
+                Some(Details::Time(t)) => {
+                    assert!(want && close(t.capacity, round(cap)), "{id}")
                 }
                 Some(other) => panic!("{id}: {other:?}"),
                 None => assert!(!want, "{id} missing: capacity {cap}"),

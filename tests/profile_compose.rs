@@ -30,7 +30,7 @@ fn country_and_untrusted(report: &Report) -> BTreeMap<String, (f64, String)> {
         })
         .map(|f| {
             (
-                f.id.clone(),
+                f.id.to_string(),
                 (f.metric.value, f.severity.as_str().to_string()),
             )
         })
@@ -186,12 +186,12 @@ proptest! {
             let marked: BTreeSet<&String> = got.profiles.iter().flat_map(|u| &u.approximate).collect();
             for f in got.findings.iter().filter(|f| f.level == Some(Level::Untrusted) || f.kind == Kind::UntrustedExposure) {
                 let product = f.product.as_ref().unwrap();
-                let p = got.products.iter().position(|q| q.entity == product.entity.as_ref() && q.item == product.item.as_ref()).unwrap();
+                let p = got.products.iter().position(|q| q.entity == product.entity.as_str() && q.item == product.item.as_str()).unwrap();
                 let node = g2.products[p].1;
                 let mut search = tierscope::analysis::paths::Upstream::new(&g2);
                 search.run(&g2, node);
                 let through = search.order.iter().any(|&m| g2.node(m).entity == s && g2.stand_ins.iter().any(|u| u.node == Some(m)));
-                prop_assert_eq!(marked.contains(&f.id), through, "{}", f.id);
+                prop_assert_eq!(marked.contains(&f.id.to_string()), through, "{}", f.id);
                 prop_assert_eq!(f.message.contains("approximate"), through);
             }
         }
@@ -225,8 +225,8 @@ proptest! {
             let got = analysis::analyze(&ds, &g2, &all).unwrap();
             let entity = |r: &Report| -> BTreeMap<String, (f64, String)> {
                 r.findings.iter()
-                    .filter(|f| f.level == Some(Level::Entity) && subjects.contains(&f.subject) && f.kind != Kind::CommonCause)
-                    .map(|f| (f.id.clone(), (f.metric.value, f.severity.as_str().to_string())))
+                    .filter(|f| f.level == Some(Level::Entity) && subjects.contains(f.subject.as_str()) && f.kind != Kind::CommonCause)
+                    .map(|f| (f.id.to_string(), (f.metric.value, f.severity.as_str().to_string())))
                     .collect()
             };
             prop_assert_eq!(entity(&got), entity(&want), "supplier {}", whole.entity(s).id);

@@ -219,8 +219,8 @@ fn html_cuts_long_tables_and_says_what_it_left_out() {
     let table = table.get(parser).unwrap().inner_html(parser);
     // Header, the most severe finding, and the count of the rest.
     assert_eq!(table.matches("<tr>").count(), 3, "{table}");
-    assert!(table.contains(&report.findings[0].id));
-    assert!(!table.contains(&report.findings[1].id));
+    assert!(table.contains(report.findings[0].id.as_str()));
+    assert!(!table.contains(report.findings[1].id.as_str()));
     assert!(table.contains(&format!("… and {} more, less severe", n - 1)));
     // The product with the most critical, then high findings keeps its section.
     let rank = |e: &str, i: &str| {
@@ -289,17 +289,17 @@ fn a_headline_names_the_first_products_and_counts_the_rest() {
     let extra = HEADLINE_PRODUCTS + 2;
     for k in 0..extra {
         let mut f = spof.clone();
-        f.id = format!("{}-copy-{k}", spof.id);
-        f.product = Some(ProductRef {
+        f.id = format!("{}-copy-{k}", spof.id).into();
+        f.product = Some(std::sync::Arc::new(ProductRef {
             entity: format!("maker-{k}").into(),
             item: "part".into(),
-        });
+        }));
         report.findings.push(f);
     }
     let total = before + extra;
     let line = headlines(&report, 100)
         .into_iter()
-        .find(|h| h.ids.contains(&spof.id))
+        .find(|h| h.ids.contains(&spof.id.to_string()))
         .expect("a headline for the single point of failure");
     assert_eq!(line.ids.len(), total);
     assert!(
@@ -626,11 +626,11 @@ fn parallel_json_is_byte_identical_to_serde_json() {
     };
     // A baseline that has the first finding, and one finding that is gone.
     let old = |f: &tierscope::analysis::findings::Finding| OldFinding {
-        id: f.id.clone(),
+        id: f.id.to_string(),
         kind: f.kind.as_str().into(),
         severity: f.severity,
-        subject: f.subject.clone(),
-        product: f.product.clone(),
+        subject: f.subject.to_string(),
+        product: f.product.as_deref().cloned(),
         metric: OldMetric {
             name: f.metric.name.to_string(),
             value: f.metric.value,

@@ -72,7 +72,7 @@ fn brute_force(ds: &Dataset) -> (SpofSets, BTreeMap<Product, f64>) {
                     spofs
                         .get_mut(&key(p))
                         .unwrap()
-                        .insert((level, groups.subject[grp as usize].clone()));
+                        .insert((level, groups.subject[grp as usize].to_string()));
                 }
             }
         }

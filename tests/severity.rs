@@ -7,7 +7,7 @@
 //! needs `metal` from a German smelter.
 
 use std::path::Path;
-use tierscope::analysis::findings::{Details, Finding, Kind, Severity};
+use tierscope::analysis::findings::{Details, Finding, Kind, Severity, TimeDetails};
 use tierscope::analysis::groups::Level;
 use tierscope::analysis::severity::SeverityRules;
 use tierscope::analysis::{Report, Settings, analyze};
@@ -397,26 +397,22 @@ fn lead_time_feeds_time_exposure_as_the_weaker_estimate() {
         ..data
     });
     let f = find(&with, Kind::TimeExposure, Some(Level::Entity), "part-jp");
-    let Details::Time {
+    let Details::Time(t) = &f.details else {
+        panic!("{:?}", f.details)
+    };
+    let TimeDetails {
         lead_time_estimate,
         time_to_recover_days,
         ..
-    } = f.details
-    else {
-        panic!("{:?}", f.details)
-    };
+    } = **t;
     assert!(lead_time_estimate);
     assert_eq!(time_to_recover_days, 90.0);
     assert!(f.message.contains("weaker estimate"), "{}", f.message);
     // A supplier with a recovery time keeps it, unmarked.
     let cn = find(&with, Kind::TimeExposure, Some(Level::Entity), "part-cn");
     assert!(matches!(
-        cn.details,
-        Details::Time {
-            lead_time_estimate: false,
-            time_to_recover_days: 200.0,
-            ..
-        }
+        &cn.details,
+        Details::Time(t) if !t.lead_time_estimate && t.time_to_recover_days == 200.0
     ));
     assert!(json(&with).contains("\"lead_time_estimate\": true"));
     assert!(!json(&plain).contains("lead_time_estimate"));

@@ -4,7 +4,7 @@
 use super::labels::{self, LabelLayout, LabelRequest, Rect};
 use super::style::*;
 use super::{DrawResult, Figure};
-use crate::analysis::findings::{Details, Kind};
+use crate::analysis::findings::{Details, Kind, TimeDetails};
 use crate::analysis::{EPS, Report};
 use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
@@ -50,22 +50,22 @@ impl TimeScatter {
             .iter()
             .filter(|f| f.kind == Kind::TimeExposure)
             .filter_map(|f| {
-                let Details::Time {
+                let Details::Time(t) = &f.details else {
+                    return None;
+                };
+                let TimeDetails {
                     capacity,
                     time_to_recover_days,
                     time_to_survive_days,
                     ..
-                } = f.details
-                else {
-                    return None;
-                };
+                } = **t;
                 let product = f.product.as_ref()?;
                 Some(TimePoint {
                     time_to_survive: time_to_survive_days,
                     time_to_recover: time_to_recover_days,
                     revenue_at_risk: (f.metric.name == "revenue_at_risk").then_some(f.metric.value),
                     loss: 1.0 - capacity,
-                    supplier: f.subject.clone(),
+                    supplier: f.subject.to_string(),
                     product: format!("{}:{}", product.entity, product.item),
                     product_label: index.label(&labels, &product.entity, &product.item),
                 })

@@ -46,7 +46,7 @@ pub fn other_headlines(report: &Report, max: usize) -> Vec<super::Headline> {
     let covered: std::collections::HashSet<&str> = causes
         .into_iter()
         .take(ROOT_CAUSES)
-        .flat_map(|c| c.findings.iter().map(String::as_str))
+        .flat_map(|c| c.findings.iter().map(|id| id.as_str()))
         .collect();
     super::headlines(report, usize::MAX)
         .into_iter()

@@ -254,7 +254,7 @@ pub fn headlines(report: &Report, max: usize) -> Vec<Headline> {
                 Headline {
                     severity: f.severity,
                     text: f.message.to_string(),
-                    ids: vec![f.id.clone()],
+                    ids: vec![f.id.to_string()],
                     revenue,
                 },
             ));
@@ -338,7 +338,7 @@ fn spof_lines<'a>(
             Headline {
                 severity,
                 text,
-                ids: fs.iter().map(|f| f.id.clone()).collect(),
+                ids: fs.iter().map(|f| f.id.to_string()).collect(),
                 revenue,
             },
         ));

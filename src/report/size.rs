@@ -123,7 +123,7 @@ fn parts(f: &Finding, marks: &Marks) -> Parts {
         Details::None => 0,
         Details::Restricted { why } => 30 + why.len() as u64,
         Details::Asymmetry(a) => 120 + a.dependent.len() as u64,
-        Details::Time { .. } => 140,
+        Details::Time(_) => 140,
         Details::Concentration(c) => {
             JSON_CONCENTRATION + (c.buyer.len() + c.item.len() + c.top_country.len()) as u64
         }

@@ -22,6 +22,7 @@
 use super::impact::{self, Impact};
 use crate::analysis::Settings;
 use crate::analysis::crit::{CritSet, crit_sets};
+use crate::analysis::findings::Id;
 use crate::analysis::groups::{Groups, Level};
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, ItemIx, Trust};
@@ -31,7 +32,7 @@ use std::sync::OnceLock;
 struct LevelFacts {
     groups: Groups,
     crit: Vec<CritSet>,
-    by_subject: HashMap<String, u32>,
+    by_subject: HashMap<Id, u32>,
 }
 
 /// The facts the checks read, computed on demand.
@@ -143,7 +144,7 @@ impl<'a> Doubt<'a> {
                         let belong = if n == 1 { "belongs" } else { "belong" };
                         let e = self
                             .ds
-                            .entity(self.ds.entity_ix[&facts.groups.subject[grp as usize]]);
+                            .entity(self.ds.entity_ix[facts.groups.subject[grp as usize].as_str()]);
                         format!("its input {input}: {all} {belong} to {} ({})", e.name, e.id)
                     }
                     _ => format!("its input {input}: {all} {verb} in {label}"),
@@ -205,14 +206,14 @@ impl<'a> Doubt<'a> {
     fn label(&self, level: Level, facts: &LevelFacts, grp: u32) -> String {
         let subject = &facts.groups.subject[grp as usize];
         match level {
-            Level::Country => subject.clone(),
+            Level::Country => subject.to_string(),
             Level::Untrusted => "untrusted suppliers".into(),
             Level::Entity => {
-                let e = self.ds.entity(self.ds.entity_ix[subject]);
+                let e = self.ds.entity(self.ds.entity_ix[subject.as_str()]);
                 format!("{} ({})", e.name, e.id)
             }
             Level::Owner => {
-                let e = self.ds.entity(self.ds.entity_ix[subject]);
+                let e = self.ds.entity(self.ds.entity_ix[subject.as_str()]);
                 format!("{} ({}) and what it controls", e.name, e.id)
             }
         }

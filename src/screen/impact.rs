@@ -37,7 +37,7 @@
 //!
 //! **Complexity.** One full analysis per scenario: O(scenarios × analysis).
 
-use crate::analysis::findings::{Kind, ProductRef};
+use crate::analysis::findings::{Id, Kind, ProductRef};
 use crate::analysis::groups::Level;
 use crate::analysis::{self, EPS, HAIR, Settings, round};
 use crate::graph::ProductionGraph;
@@ -59,10 +59,10 @@ pub struct ProductState {
     pub item_name: String,
     pub revenue: Option<f64>,
     /// (level, subject) -> subject name.
-    pub spofs: BTreeMap<(Level, String), String>,
+    pub spofs: BTreeMap<(Level, Id), String>,
     pub exposure: f64,
     /// (level, subject) -> (capacity left, subject name).
-    pub capacity_at_risk: BTreeMap<(Level, String), (f64, String)>,
+    pub capacity_at_risk: BTreeMap<(Level, Id), (f64, String)>,
 }
 
 impl Snapshot {
@@ -224,7 +224,7 @@ pub fn compare_products<'a>(
                 .filter(|(k, _)| !not_in.spofs.contains_key(*k))
                 .map(|((level, subject), name)| SpofRef {
                     level: *level,
-                    subject: subject.clone(),
+                    subject: subject.to_string(),
                     subject_name: name.clone(),
                     doubtful: None,
                 })
@@ -233,7 +233,7 @@ pub fn compare_products<'a>(
         let removed = spof_refs(b, a);
         let added = spof_refs(a, b);
         let mut changes = Vec::new();
-        let keys: std::collections::BTreeSet<&(Level, String)> = b
+        let keys: std::collections::BTreeSet<&(Level, Id)> = b
             .capacity_at_risk
             .keys()
             .chain(a.capacity_at_risk.keys())
@@ -249,7 +249,7 @@ pub fn compare_products<'a>(
                 let name = old.or(new).map(|x| x.1.clone()).unwrap_or_default();
                 changes.push(CapacityChange {
                     level: key.0,
-                    subject: key.1.clone(),
+                    subject: key.1.to_string(),
                     subject_name: name,
                     before: old.map(|x| x.0),
                     after: new.map(|x| x.0),

@@ -445,7 +445,7 @@ impl Network {
                 .iter()
                 .filter_map(|n| index.get(n).copied())
                 .collect(),
-            path_finding: finding.map(|f| f.id.clone()),
+            path_finding: finding.map(|f| f.id.to_string()),
             levels: sel.cols.iter().map(|c| c.0).collect(),
             through: sel.cols.iter().map(|c| c.1).collect(),
             column_items,

@@ -252,25 +252,12 @@ impl Ranker<'_> {
             state.capacity_at_risk.remove(&key);
             let c = caps[x];
             if c == 0.0 {
-                state.spofs.insert(key, self.group_name(lb, grp));
+                state.spofs.insert(key, groups.name(self.ds, grp));
             } else if c > EPS && c < 1.0 - EPS && c <= 1.0 - threshold + EPS {
                 state
                     .capacity_at_risk
-                    .insert(key, (round(c), self.group_name(lb, grp)));
+                    .insert(key, (round(c), groups.name(self.ds, grp)));
             }
-        }
-    }
-
-    /// A group's name, as the analysis writes it in findings.
-    pub(super) fn group_name(&self, lb: &LevelBase, grp: u32) -> String {
-        let subject = &lb.groups.subject[grp as usize];
-        match lb.level {
-            Level::Entity | Level::Owner => self.ds.entity(self.ds.entity_ix[subject]).name.clone(),
-            Level::Country => {
-                let c = &self.ds.countries[grp as usize];
-                c.name.clone().unwrap_or_else(|| c.code.clone())
-            }
-            Level::Untrusted => "all untrusted suppliers".into(),
         }
     }
 }

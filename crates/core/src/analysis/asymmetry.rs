@@ -145,11 +145,11 @@ fn finding(ctx: &Ctx<'_>, a: usize, b: usize, ab: f64, ba: f64, revenue: Option<
             name(ca)
         )
         .into(),
-        subject,
+        subject: subject.into(),
         subject_name: name(cb).into(),
         product: None,
         metric: Metric {
-            name: "dependency".into(),
+            name: arcstr::literal!("dependency"),
             value: ab,
         },
         evidence: Box::default(),

@@ -212,7 +212,7 @@ fn finding(
         subject_name: format!("{} / {}", ds.entity(buyer).name, item_name).into(),
         product: None,
         metric: Metric {
-            name: "country_hhi".into(),
+            name: arcstr::literal!("country_hhi"),
             value: row.country_hhi,
         },
         evidence: Box::default(),

@@ -28,7 +28,7 @@
 //! asymmetric dependency.
 
 use super::engine::{Engine, MANY_SUPPLIERS};
-use super::findings::{Details, Findings, Kind, ProductRef};
+use super::findings::{Details, Findings, Id, Kind, ProductRef};
 use super::groups::{Groups, Level};
 use super::{Ctx, EPS, ProductSummary};
 use crate::graph::NodeIx;
@@ -37,7 +37,7 @@ use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 
 /// A failure group with the findings to mark under it: ((level, subject), [(finding, node)]).
-type Task<'a> = (&'a (Level, String), &'a Vec<(usize, NodeIx)>);
+type Task<'a> = (&'a (Level, Id), &'a Vec<(usize, NodeIx)>);
 
 /// The estimated inputs of a dataset and what rests on them, for the marks.
 pub struct Estimates {
@@ -177,7 +177,7 @@ fn upstream(ctx: &Ctx<'_>, slot_est: &[bool]) -> Vec<bool> {
 #[derive(Default)]
 struct Pending {
     /// (level, subject) -> [(finding, node)].
-    by_group: HashMap<(Level, String), Vec<(usize, NodeIx)>>,
+    by_group: HashMap<(Level, Id), Vec<(usize, NodeIx)>>,
     /// (finding, node, the product's own entity).
     untrusted: Vec<(usize, NodeIx, EntityIx)>,
     /// (finding, dependent country, country depended on).
@@ -262,7 +262,7 @@ fn sort_findings(ctx: &Ctx<'_>, cones: &ConeMarks, findings: &mut Findings) -> P
             }
             Kind::AsymmetricDependency => {
                 if let Details::Asymmetry(a) = &finding.details {
-                    asym.push((f, a.dependent.clone(), finding.subject.clone()));
+                    asym.push((f, a.dependent.clone(), finding.subject.to_string()));
                 }
             }
         }
@@ -298,7 +298,7 @@ fn add_country_pairs(ctx: &Ctx<'_>, up: &[bool], pending: &mut Pending) {
     for (code, list) in country_pairs {
         pending
             .by_group
-            .entry((Level::Country, code))
+            .entry((Level::Country, code.into()))
             .or_default()
             .extend(list);
     }
@@ -309,7 +309,7 @@ fn add_country_pairs(ctx: &Ctx<'_>, up: &[bool], pending: &mut Pending) {
 fn marked_by_cones(
     ctx: &Ctx<'_>,
     est: &Estimates,
-    by_group: &HashMap<(Level, String), Vec<(usize, NodeIx)>>,
+    by_group: &HashMap<(Level, Id), Vec<(usize, NodeIx)>>,
 ) -> Vec<usize> {
     let g = ctx.g;
     let mut groups_of: HashMap<Level, Groups> = HashMap::default();

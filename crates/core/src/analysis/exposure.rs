@@ -22,7 +22,6 @@ use crate::graph::NodeIx;
 use crate::graph::parties::RestrictedWhy;
 use crate::model::EntityIx;
 use rayon::prelude::*;
-use std::sync::Arc;
 
 /// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
 pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
@@ -61,19 +60,19 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
         } else {
             severity
         };
-        let product = ctx.product_ref(p);
+        let product = ctx.product(p);
         out.push(Box::new(Finding {
             id: Finding::make_id(
                 Kind::UntrustedExposure,
                 Some(Level::Untrusted),
                 "untrusted",
-                Some(&product),
+                Some(&*product),
             ),
             kind: Kind::UntrustedExposure,
             severity,
             level: Some(Level::Untrusted),
             subject: "untrusted".into(),
-            subject_name: Arc::new("all untrusted suppliers".into()),
+            subject_name: arcstr::literal!("all untrusted suppliers"),
             message: format!(
                 "{}: {} of its capacity depends on untrusted suppliers",
                 ctx.product_label(p),
@@ -82,7 +81,7 @@ pub fn untrusted(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<f64> {
             .into(),
             product: Some(product),
             metric: Metric {
-                name: "exposure".into(),
+                name: arcstr::literal!("exposure"),
                 value: exposure,
             },
             evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
@@ -146,17 +145,17 @@ fn restricted_upstream(
         let why = parties.restricted[e.ix()]
             .as_ref()
             .expect("restricted entities have a reason");
-        let product = ctx.product_ref(p);
-        let subject = ctx.ds.entity(e).id.clone();
+        let product = ctx.product(p);
+        let subject = ctx.entity_id(e);
         let details = Details::Restricted {
-            why: why_text(ctx, why),
+            why: why_text(ctx, why).into(),
         };
         out.push(Box::new(Finding {
             id: Finding::make_id(
                 Kind::RestrictedParty,
                 Some(Level::Entity),
                 &subject,
-                Some(&product),
+                Some(&*product),
             ),
             kind: Kind::RestrictedParty,
             severity: if cap <= EPS {
@@ -177,7 +176,7 @@ fn restricted_upstream(
             subject,
             product: Some(product),
             metric: Metric {
-                name: "capacity".into(),
+                name: arcstr::literal!("capacity"),
                 value: round(cap),
             },
             evidence: Box::new([ctx.path(&paths::path_down(parent, n))]),

@@ -102,8 +102,10 @@ impl std::str::FromStr for Severity {
 }
 
 /// An entity's or item's id as findings hold it: shared, so the hundreds of thousands of
-/// references a national-scale report makes to the same few ids cost a pointer each.
-pub type Id = std::sync::Arc<str>;
+/// references a national-scale report makes to the same few ids cost a pointer each. One
+/// pointer, not the two of an `Arc<str>`: evidence alone holds millions of them at 1M supply
+/// rows. A finding's id, subject and metric name are held the same way.
+pub type Id = arcstr::ArcStr;
 
 /// An end product, by ids.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -115,8 +117,9 @@ pub struct ProductRef {
 /// A number a finding is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
-    /// One of a handful of names the analyses use, so not allocated for each finding.
-    pub name: std::borrow::Cow<'static, str>,
+    /// One of a handful of names the analyses use: made with `arcstr::literal!`, so not
+    /// allocated for each finding.
+    pub name: Id,
     pub value: f64,
 }
 
@@ -261,7 +264,7 @@ impl From<NodeRefFields> for NodeRef {
 }
 
 /// Findings as the analyses collect them and the report holds them: each boxed, so that
-/// growing, merging and sorting the list moves 8-byte pointers, not 256-byte structs. A list
+/// growing, merging and sorting the list moves 8-byte pointers, not 160-byte structs. A list
 /// of structs held its largest buffers twice while it grew (a doubling realloc, then the
 /// concentration findings gathered apart); boxed, the heap peak of a large analysis falls by
 /// a fifth for 16 bytes more per finding (`benches/README.md`).
@@ -275,18 +278,18 @@ fn is_empty(s: &Shared) -> bool {
 pub struct Finding {
     /// Stable across runs: `kind:level:subject:product-entity:product-item`, with `%` and `:`
     /// inside a part percent-encoded ([`Finding::make_id`]).
-    pub id: String,
+    pub id: Id,
     pub kind: Kind,
     pub severity: Severity,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
-    pub subject: String,
+    pub subject: Id,
     /// The subject's name for people: an entity's or owner's name, a country's name. Shared
     /// by the findings about one subject, where the analysis can.
     #[serde(default, skip_serializing_if = "is_empty")]
     pub subject_name: Shared,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product: Option<ProductRef>,
+    pub product: Option<std::sync::Arc<ProductRef>>,
     pub metric: Metric,
     /// Paths of production nodes, supplier first, ending at the product.
     pub evidence: Box<[Vec<NodeRef>]>,
@@ -326,28 +329,34 @@ pub enum Details {
     /// Nothing beyond the metric and the evidence.
     #[default]
     None,
-    /// `restricted_party`: why the party counts as restricted.
-    Restricted { why: String },
+    /// `restricted_party`: why the party counts as restricted (shared, like an id, so the
+    /// variant is no wider than a box).
+    Restricted { why: Id },
     /// `asymmetric_dependency`: the dependent country, how much it outweighs the reverse
     /// dependency, and the reverse dependency itself. Boxed, as the largest variants are (a
     /// rare kind should not widen every finding).
     Asymmetry(Box<AsymmetryDetails>),
     /// `time_exposure`: the capacity kept while the supplier is out, and the two times.
-    Time {
-        capacity: f64,
-        /// The time to recover is the supplier's longest delivery lead time
-        /// (`supply.lead_time_days`), for want of a `recovery_days`: a weaker estimate.
-        /// Absent when false.
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-        lead_time_estimate: bool,
-        time_to_recover_days: f64,
-        time_to_survive_days: f64,
-    },
+    /// Boxed: held inline, its four fields made every finding 24 bytes wider.
+    Time(Box<TimeDetails>),
     /// `concentration`: the (buyer, input) pair and its spread over suppliers and countries.
     /// Boxed, being the largest: every finding is as large as the largest variant.
     Concentration(Box<ConcentrationDetails>),
     /// `visibility_gap`: every input upstream that is not fully mapped. Boxed.
     Visibility(Box<VisibilityDetails>),
+}
+
+/// See [`Details::Time`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeDetails {
+    pub capacity: f64,
+    /// The time to recover is the supplier's longest delivery lead time
+    /// (`supply.lead_time_days`), for want of a `recovery_days`: a weaker estimate. Absent
+    /// when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lead_time_estimate: bool,
+    pub time_to_recover_days: f64,
+    pub time_to_survive_days: f64,
 }
 
 /// See [`Details::Asymmetry`].
@@ -436,12 +445,13 @@ pub fn id_part(part: &str, separator: char) -> std::borrow::Cow<'_, str> {
 
 /// A subject made of several ids (a concentration's buyer and input, an asymmetry's two
 /// countries): the parts joined with `:`, each escaped with [`id_part`].
-pub fn composite_subject(parts: &[&str]) -> String {
+pub fn composite_subject(parts: &[&str]) -> Id {
     parts
         .iter()
         .map(|p| id_part(p, ':'))
         .collect::<Vec<_>>()
         .join(":")
+        .into()
 }
 
 impl Finding {
@@ -454,7 +464,7 @@ impl Finding {
         level: Option<Level>,
         subject: &str,
         product: Option<&ProductRef>,
-    ) -> String {
+    ) -> Id {
         Finding::make_composite_id(kind, level, &id_part(subject, ':'), product)
     }
 
@@ -465,7 +475,7 @@ impl Finding {
         level: Option<Level>,
         subject: &str,
         product: Option<&ProductRef>,
-    ) -> String {
+    ) -> Id {
         let mut id = format!(
             "{}:{}:{}",
             kind.as_str(),
@@ -478,7 +488,7 @@ impl Finding {
             id.push(':');
             id.push_str(&id_part(&p.item, ':'));
         }
-        id
+        id.into()
     }
 }
 
@@ -486,14 +496,18 @@ impl Finding {
 mod tests {
     use super::*;
 
-    /// A report of 500,000 findings holds each in a box of its own: at 256 bytes it takes
-    /// the allocator's 256-byte class, one field more takes the 320-byte class (33 MiB more
-    /// at 1M supply rows). Widen it knowingly.
+    /// A report of 500,000 findings holds each in a box of its own: at 160 bytes it takes
+    /// the allocator's 160-byte class, one field more takes the 192-byte class (15 MiB more
+    /// at 1M supply rows; it was 256 bytes before ids were one pointer). Widen it knowingly.
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn a_finding_fits_in_256_bytes() {
-        assert!(std::mem::size_of::<Finding>() <= 256);
+    fn a_finding_fits_in_160_bytes() {
+        assert!(std::mem::size_of::<Finding>() <= 160);
         assert!(std::mem::size_of::<super::super::message::Message>() <= 48);
+        // The ids a finding holds, in evidence millions of them, are one pointer each.
+        assert_eq!(std::mem::size_of::<Id>(), 8);
+        assert_eq!(std::mem::size_of::<NodeRef>(), 24);
+        assert!(std::mem::size_of::<Details>() <= 16);
     }
 
     fn every_variant() -> Vec<Details> {
@@ -506,18 +520,18 @@ mod tests {
                 gap: 0.7,
                 reverse_dependency: 0.29,
             })),
-            Details::Time {
+            Details::Time(Box::new(TimeDetails {
                 capacity: 0.4,
                 lead_time_estimate: false,
                 time_to_recover_days: 180.0,
                 time_to_survive_days: 45.0,
-            },
-            Details::Time {
+            })),
+            Details::Time(Box::new(TimeDetails {
                 capacity: 0.5,
                 lead_time_estimate: true,
                 time_to_recover_days: 90.0,
                 time_to_survive_days: 30.0,
-            },
+            })),
             Details::Concentration(Box::new(ConcentrationDetails {
                 buyer: "fab-tw".into(),
                 hhi_wgi: Some(3.5),

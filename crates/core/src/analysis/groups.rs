@@ -7,6 +7,7 @@
 //!
 //! The first three are partitions of the entities; `untrusted` covers only some of them.
 
+use super::findings::Id;
 use crate::graph::ProductionGraph;
 use crate::model::{Dataset, EntityIx};
 use serde::{Deserialize, Serialize};
@@ -58,7 +59,7 @@ pub struct Groups {
     pub of_entity: Vec<u32>,
     /// For each group, its subject: an entity id, the ultimate owner's entity id, a country
     /// code, or `untrusted`.
-    pub subject: Vec<String>,
+    pub subject: Vec<Id>,
     /// For each group, its entities.
     pub members: Vec<Vec<EntityIx>>,
 }
@@ -66,10 +67,13 @@ pub struct Groups {
 impl Groups {
     pub fn new(level: Level, ds: &Dataset, g: &ProductionGraph) -> Groups {
         let n = ds.entities.len();
-        let (of_entity, subject): (Vec<u32>, Vec<String>) = match level {
+        let (of_entity, subject): (Vec<u32>, Vec<Id>) = match level {
             Level::Entity => (
                 (0..n as u32).collect(),
-                ds.entities.iter().map(|e| e.id.clone()).collect(),
+                ds.entities
+                    .iter()
+                    .map(|e| Id::from(e.id.as_str()))
+                    .collect(),
             ),
             Level::Owner => {
                 // Groups numbered by ultimate owner, in entity order.
@@ -80,7 +84,7 @@ impl Groups {
                     let top = top.ix();
                     if number[top] == NO_GROUP {
                         number[top] = subject.len() as u32;
-                        subject.push(ds.entities[top].id.clone());
+                        subject.push(Id::from(ds.entities[top].id.as_str()));
                     }
                     of[e] = number[top];
                 }
@@ -88,7 +92,10 @@ impl Groups {
             }
             Level::Country => (
                 ds.entities.iter().map(|e| e.country.0).collect(),
-                ds.countries.iter().map(|c| c.code.clone()).collect(),
+                ds.countries
+                    .iter()
+                    .map(|c| Id::from(c.code.as_str()))
+                    .collect(),
             ),
             Level::Untrusted => (
                 g.parties
@@ -96,7 +103,7 @@ impl Groups {
                     .iter()
                     .map(|&u| if u { 0 } else { NO_GROUP })
                     .collect(),
-                vec!["untrusted".to_string()],
+                vec![arcstr::literal!("untrusted")],
             ),
         };
         let mut of_entity = of_entity;
@@ -134,5 +141,19 @@ impl Groups {
     pub fn of(&self, e: EntityIx) -> Option<u32> {
         let grp = self.of_entity[e.ix()];
         (grp != NO_GROUP).then_some(grp)
+    }
+
+    /// Group `grp`'s name as findings give it: the entity's or ultimate owner's name, the
+    /// country's name (its code when it has none), or `all untrusted suppliers`.
+    pub fn name(&self, ds: &Dataset, grp: u32) -> String {
+        let subject = &self.subject[grp as usize];
+        match self.level {
+            Level::Entity | Level::Owner => ds.entity(ds.entity_ix[subject.as_str()]).name.clone(),
+            Level::Country => {
+                let c = &ds.countries[grp as usize];
+                c.name.clone().unwrap_or_else(|| c.code.clone())
+            }
+            Level::Untrusted => "all untrusted suppliers".into(),
+        }
     }
 }

@@ -12,12 +12,12 @@ use crate::numbers::{Pct, Whole, money};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
 
 /// A piece of text shared between findings (a name, a label, the currency): one pointer
-/// wide (an `Arc<str>` is two), so that a message holding two of them and a number is no
-/// wider than the finding's other fields.
-pub type Shared = Arc<String>;
+/// wide and one allocation (`arcstr`; an `Arc<str>` is two pointers wide, an `Arc<String>`
+/// two allocations), so that a message holding two of them and a number is no wider than
+/// the finding's other fields.
+pub type Shared = arcstr::ArcStr;
 
 /// One finding's message. Build it with [`Message::spof`], [`Message::capacity`],
 /// [`Message::concentration`], [`Message::time`], or from any text (`String::into`); end it
@@ -33,7 +33,8 @@ pub struct Message {
 
 #[derive(Clone)]
 enum Body {
-    Text(String),
+    /// Text held whole, in one allocation of its exact length.
+    Text(Shared),
     /// `{group} alone can stop {product}: with it failed, no capacity is left`.
     Spof {
         group: Shared,
@@ -111,12 +112,7 @@ impl Message {
 
     /// Adds `s` to the end of the message (which from then on is held as text).
     pub fn push_str(&mut self, s: &str) {
-        if !matches!(self.body, Body::Text(_)) || self.revenue.is_some() {
-            *self = Message::from(self.to_string());
-        }
-        if let Body::Text(text) = &mut self.body {
-            text.push_str(s);
-        }
+        *self = Message::from(format!("{self}{s}"));
     }
 
     /// The text: borrowed where the message is held as text.
@@ -157,7 +153,7 @@ impl Message {
     /// for profiles of memory.
     pub fn heap_bytes(&self) -> usize {
         match &self.body {
-            Body::Text(text) => text.capacity(),
+            Body::Text(text) => text.len() + 16,
             Body::Concentration(_) => std::mem::size_of::<Concentration>(),
             Body::Time(_) => std::mem::size_of::<Time>(),
             Body::Spof { .. } | Body::Capacity { .. } => 0,
@@ -176,7 +172,7 @@ impl From<Body> for Message {
 
 impl From<String> for Message {
     fn from(text: String) -> Message {
-        Body::Text(text).into()
+        Body::Text(text.into()).into()
     }
 }
 
@@ -305,7 +301,7 @@ mod tests {
     use super::*;
 
     fn shared(s: &str) -> Shared {
-        Arc::new(s.to_string())
+        Shared::from(s)
     }
 
     fn time(lead_time_estimate: bool, revenue: Option<f64>) -> Message {

@@ -5,6 +5,7 @@
 pub mod asymmetry;
 pub mod concentration;
 pub mod crit;
+mod ctx;
 pub mod engine;
 pub mod estimated;
 pub mod exposure;
@@ -18,18 +19,16 @@ pub mod severity;
 pub mod spof;
 pub mod visibility;
 
-use crate::graph::requirements::ReqIx;
 use crate::graph::{NodeIx, ProductionGraph};
-use crate::model::{CountryIx, Dataset, EntityIx, ItemIx};
-use findings::{Findings, Id, Kind, NodeRef, ProductRef, Severity, Substitutes};
+use crate::model::{Dataset, EntityIx};
+pub use ctx::Ctx;
+use findings::{Findings, Id, Kind, ProductRef, Severity, Substitutes};
 use foldhash::HashMap;
 use groups::Level;
 pub use lookup::{find_entity, find_product};
-use message::Shared;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// The version of the report JSON. Adding fields keeps it; renaming or removing one bumps it.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -266,166 +265,6 @@ pub struct Report {
     pub profiles: Vec<crate::profile::compose::ProfileUse>,
 }
 
-/// What the analyses share: the dataset, the graph and the products in scope.
-pub struct Ctx<'a> {
-    pub ds: &'a Dataset,
-    pub g: &'a ProductionGraph,
-    pub settings: &'a Settings,
-    /// The products in scope: (index in `ds.products`, node).
-    pub products: Vec<(usize, NodeIx)>,
-    /// Every entity's and item's id and country's code, shared by the findings that name it.
-    entity_ids: Vec<Id>,
-    item_ids: Vec<Id>,
-    country_codes: Vec<Id>,
-    /// Every entity's and item's name, the currency and every product's label
-    /// ([`Ctx::product_label`]), shared by the messages that say them ([`message`]).
-    entity_names: Vec<Shared>,
-    item_names: Vec<Shared>,
-    currency: Shared,
-    product_labels: Vec<Shared>,
-}
-
-impl<'a> Ctx<'a> {
-    pub fn new(
-        ds: &'a Dataset,
-        g: &'a ProductionGraph,
-        settings: &'a Settings,
-        products: Vec<(usize, NodeIx)>,
-    ) -> Ctx<'a> {
-        Ctx {
-            ds,
-            g,
-            settings,
-            products,
-            entity_ids: ds
-                .entities
-                .iter()
-                .map(|e| Id::from(e.id.as_str()))
-                .collect(),
-            item_ids: ds.items.iter().map(|x| Id::from(x.id.as_str())).collect(),
-            country_codes: ds
-                .countries
-                .iter()
-                .map(|c| Id::from(c.code.as_str()))
-                .collect(),
-            entity_names: ds
-                .entities
-                .iter()
-                .map(|e| Arc::new(e.name.clone()))
-                .collect(),
-            item_names: ds.items.iter().map(|x| Arc::new(x.name.clone())).collect(),
-            currency: Arc::new(settings.currency.clone()),
-            product_labels: ds
-                .products
-                .iter()
-                .map(|prod| {
-                    let label = format!(
-                        "{} of {}",
-                        ds.item(prod.item).name,
-                        ds.entity(prod.entity).name
-                    );
-                    Arc::new(label)
-                })
-                .collect(),
-        }
-    }
-
-    /// The report's currency (`settings.currency`), to share.
-    pub fn currency(&self) -> Shared {
-        self.currency.clone()
-    }
-
-    /// An entity's name, shared.
-    pub fn entity_name(&self, e: EntityIx) -> Shared {
-        self.entity_names[e.ix()].clone()
-    }
-
-    pub fn country_code(&self, c: CountryIx) -> Id {
-        self.country_codes[c.ix()].clone()
-    }
-
-    pub fn entity_id(&self, e: EntityIx) -> Id {
-        self.entity_ids[e.ix()].clone()
-    }
-
-    pub fn item_id(&self, x: ItemIx) -> Id {
-        self.item_ids[x.ix()].clone()
-    }
-
-    pub fn node_ref(&self, n: NodeIx) -> NodeRef {
-        let node = self.g.node(n);
-        let mut node_ref = NodeRef::new(self.entity_id(node.entity), self.item_id(node.item));
-        if self.g.is_pass_through(n) {
-            node_ref.marks_mut().distributor = true;
-        }
-        node_ref
-    }
-
-    /// A path of nodes (supplier first) as evidence: where a node's item meets a requirement
-    /// of substitutes at the next node, it says so.
-    pub fn path(&self, nodes: &[NodeIx]) -> Vec<NodeRef> {
-        let mut path: Vec<NodeRef> = nodes.iter().map(|&n| self.node_ref(n)).collect();
-        if self.g.reqs.has_groups() {
-            for (k, w) in nodes.windows(2).enumerate() {
-                let (from, to) = (w[0], w[1]);
-                let req = self.g.inputs[to.ix()]
-                    .iter()
-                    .find(|slot| slot.suppliers.iter().any(|&(s, _)| s == from))
-                    .map(|slot| slot.req);
-                if let Some(r) = req.filter(|&r| self.g.reqs.is_group(r)) {
-                    path[k].marks_mut().substitutes = self.substitutes(r);
-                }
-            }
-        }
-        path
-    }
-
-    /// A requirement's id: its item's id, or for substitutes their ids joined by `|`.
-    pub fn req_id(&self, r: ReqIx) -> Id {
-        match self.g.req_items(r) {
-            [one] => self.item_id(*one),
-            _ => Id::from(self.g.reqs.ids(self.ds, r, "|")),
-        }
-    }
-
-    /// A requirement's name: its item's, or for substitutes theirs joined by ` or `; shared.
-    pub fn req_name(&self, r: ReqIx) -> Shared {
-        match self.g.req_items(r) {
-            [one] => self.item_names[one.ix()].clone(),
-            _ => Arc::new(self.g.reqs.names(self.ds, r).into_owned()),
-        }
-    }
-
-    /// A requirement's items' ids when it has several (substitutes); empty otherwise.
-    pub fn substitutes(&self, r: ReqIx) -> Vec<Id> {
-        match self.g.req_items(r) {
-            [_] => Vec::new(),
-            items => items.iter().map(|&y| self.item_id(y)).collect(),
-        }
-    }
-
-    pub fn product_ref(&self, p: usize) -> ProductRef {
-        let prod = &self.ds.products[p];
-        ProductRef {
-            entity: self.entity_id(prod.entity),
-            item: self.item_id(prod.item),
-        }
-    }
-
-    pub fn product_entity(&self, p: usize) -> EntityIx {
-        self.ds.products[p].entity
-    }
-
-    /// A product's label for messages: `item` of `entity`.
-    pub fn product_label(&self, p: usize) -> Shared {
-        self.product_labels[p].clone()
-    }
-
-    pub fn wants(&self, level: Level) -> bool {
-        self.settings.levels.contains(&level)
-    }
-}
-
 /// Runs every analysis and returns the report: findings most severe first, each product's
 /// headline numbers, the country dependency matrix, asymmetry and concentration.
 ///
@@ -549,12 +388,13 @@ fn product_summaries(
         .collect();
     let mut spofs_of: Vec<BTreeMap<Level, Vec<String>>> = vec![BTreeMap::new(); ctx.products.len()];
     for f in findings.iter().filter(|f| f.kind == Kind::Spof) {
-        if let (Some(level), Some(k)) = (f.level, f.product.as_ref().and_then(|p| position.get(p)))
+        if let (Some(level), Some(k)) =
+            (f.level, f.product.as_deref().and_then(|p| position.get(p)))
         {
             spofs_of[*k]
                 .entry(level)
                 .or_default()
-                .push(f.subject.clone());
+                .push(f.subject.to_string());
         }
     }
     ctx.products

@@ -57,7 +57,7 @@ pub struct RootCause {
     /// One evidence path, supplier first.
     pub evidence: Vec<NodeRef>,
     /// The findings it stands for.
-    pub findings: Vec<String>,
+    pub findings: Vec<Id>,
     /// One sentence for a person.
     pub message: String,
 }
@@ -66,7 +66,7 @@ pub struct RootCause {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
     Node(Id, Id),
-    Group(Level, String),
+    Group(Level, Id),
 }
 
 /// Each finding's cause while grouping (`None`: not linked), by position in the findings.
@@ -131,9 +131,9 @@ pub fn run(
 
 /// Rule 1: entity-level single points of failure. Each one's bottleneck node, and for each
 /// product its (entity, bottleneck) pairs, sorted.
-fn entity_spofs(findings: &Findings) -> (Keys, BTreeMap<ProductKey, Vec<(String, Key)>>) {
+fn entity_spofs(findings: &Findings) -> (Keys, BTreeMap<ProductKey, Vec<(Id, Key)>>) {
     let mut key_of: Keys = vec![None; findings.len()];
-    let mut by_product: BTreeMap<ProductKey, Vec<(String, Key)>> = BTreeMap::new();
+    let mut by_product: BTreeMap<ProductKey, Vec<(Id, Key)>> = BTreeMap::new();
     for (k, f) in findings.iter().enumerate() {
         if f.kind != Kind::Spof || f.level != Some(Level::Entity) {
             continue;
@@ -160,7 +160,7 @@ fn wider_groups(
     ds: &Dataset,
     g: &ProductionGraph,
     findings: &Findings,
-    by_product: &BTreeMap<ProductKey, Vec<(String, Key)>>,
+    by_product: &BTreeMap<ProductKey, Vec<(Id, Key)>>,
     key_of: &mut Keys,
 ) {
     let entity_of = |id: &str| ds.entity_ix.get(id).copied();
@@ -279,7 +279,8 @@ fn make(
     fs: &[&Finding],
 ) -> RootCause {
     let spofs: Vec<&&Finding> = fs.iter().filter(|f| f.kind == Kind::Spof).collect();
-    let products: BTreeSet<&ProductRef> = spofs.iter().filter_map(|f| f.product.as_ref()).collect();
+    let products: BTreeSet<&ProductRef> =
+        spofs.iter().filter_map(|f| f.product.as_deref()).collect();
     let revenue_at_stake: f64 = products
         .iter()
         .filter_map(|p| revenue.get(&(&*p.entity, &*p.item)))

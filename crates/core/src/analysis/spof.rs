@@ -31,7 +31,7 @@
 use super::crit::crit_sets;
 use super::engine::Engine;
 use super::estimated::{ConeMarks, Estimates, Taint};
-use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
+use super::findings::{Details, Finding, Findings, Kind, Metric, Severity, TimeDetails};
 use super::groups::{Groups, Level};
 use super::message::{self, Message, Shared};
 use super::paths;
@@ -40,7 +40,6 @@ use crate::graph::NodeIx;
 use crate::model::{EntityIx, Trust};
 use foldhash::HashSet;
 use rayon::prelude::*;
-use std::sync::Arc;
 
 /// What later analyses reuse.
 pub struct LevelResults {
@@ -242,12 +241,7 @@ fn one_group(
         if wanted && c > EPS && c <= 1.0 - ctx.settings.capacity_threshold + EPS {
             let in_group = |n: NodeIx| groups.of(ctx.g.node(n).entity) == Some(grp);
             let evidence = paths::loss_paths(ctx.g, node, cap, in_group, ctx.settings.max_paths);
-            let names = names.get_or_insert_with(|| {
-                (
-                    group_label(ctx, groups, grp),
-                    group_name(ctx, groups, grp).into(),
-                )
-            });
+            let names = names.get_or_insert_with(|| group_names(ctx, groups, grp));
             let mut f = capacity_at_risk(ctx, groups, grp, (p, c), names.clone(), evidence);
             f.estimated_shares = rests_on(node);
             r.findings.push(Box::new(f));
@@ -285,17 +279,12 @@ fn group_untrusted(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> bool {
     }
 }
 
-/// A group's name: the entity's or ultimate owner's name, the country's name.
-fn group_name(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> String {
-    let subject = &groups.subject[grp as usize];
-    match groups.level {
-        Level::Entity | Level::Owner => ctx.ds.entity(ctx.ds.entity_ix[subject]).name.clone(),
-        Level::Country => {
-            let c = &ctx.ds.countries[grp as usize];
-            c.name.clone().unwrap_or_else(|| c.code.clone())
-        }
-        Level::Untrusted => "all untrusted suppliers".into(),
-    }
+/// A group's label for messages and its name ([`Groups::name`]), shared by its findings.
+fn group_names(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> (Shared, Shared) {
+    (
+        group_label(ctx, groups, grp),
+        groups.name(ctx.ds, grp).into(),
+    )
 }
 
 /// A group's name for messages.
@@ -307,7 +296,7 @@ fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> Shared {
             format!("{} ({subject})", ctx.ds.entity(e).name).into()
         }
         Level::Owner => {
-            let top = ctx.ds.entity_ix[subject];
+            let top = ctx.ds.entity_ix[subject.as_str()];
             format!(
                 "{} and what it controls ({} entities)",
                 ctx.ds.entity(top).name,
@@ -319,13 +308,15 @@ fn group_label(ctx: &Ctx<'_>, groups: &Groups, grp: u32) -> Shared {
             let c = &ctx.ds.countries[grp as usize];
             format!("{} ({})", c.name.as_deref().unwrap_or(&c.code), c.code).into()
         }
-        Level::Untrusted => Arc::new("all untrusted suppliers together".into()),
+        Level::Untrusted => arcstr::literal!("all untrusted suppliers together"),
     }
 }
 
 fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
     let crit = crit_sets(ctx.g, groups);
     let mut crit_paths = paths::CritPaths::new(ctx.g, &crit);
+    // A group stops many products: its label and name are made once, shared by its findings.
+    let mut names: Vec<Option<(Shared, Shared)>> = vec![None; groups.len()];
     for &(p, node) in &ctx.products {
         let own = groups.of(ctx.product_entity(p));
         for &grp in crit[node.ix()].iter() {
@@ -334,7 +325,7 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
             }
             let in_group = |n: NodeIx| groups.of(ctx.g.node(n).entity) == Some(grp);
             let path = crit_paths.path(node, grp, in_group);
-            let product = ctx.product_ref(p);
+            let product = ctx.product(p);
             let subject = groups.subject[grp as usize].clone();
             // Untrusted hands are news for a product made in trusted hands; for a product
             // whose own maker is untrusted they are the expected state.
@@ -353,17 +344,20 @@ fn spofs(ctx: &Ctx<'_>, groups: &Groups, out: &mut Findings) {
             } else {
                 Severity::High
             };
+            let (label, name) = names[grp as usize]
+                .get_or_insert_with(|| group_names(ctx, groups, grp))
+                .clone();
             out.push(Box::new(Finding {
-                id: Finding::make_id(Kind::Spof, Some(groups.level), &subject, Some(&product)),
+                id: Finding::make_id(Kind::Spof, Some(groups.level), &subject, Some(&*product)),
                 kind: Kind::Spof,
                 severity,
                 level: Some(groups.level),
-                message: Message::spof(group_label(ctx, groups, grp), ctx.product_label(p)),
+                message: Message::spof(label, ctx.product_label(p)),
                 subject,
-                subject_name: group_name(ctx, groups, grp).into(),
+                subject_name: name,
                 product: Some(product),
                 metric: Metric {
-                    name: "capacity".into(),
+                    name: arcstr::literal!("capacity"),
                     value: 0.0,
                 },
                 evidence: Box::new([ctx.path(&path)]),
@@ -385,14 +379,14 @@ fn capacity_at_risk(
     names: (Shared, Shared),
     evidence: Vec<Vec<NodeIx>>,
 ) -> Finding {
-    let product = ctx.product_ref(p);
+    let product = ctx.product(p);
     let subject = groups.subject[grp as usize].clone();
     Finding {
         id: Finding::make_id(
             Kind::CapacityAtRisk,
             Some(groups.level),
             &subject,
-            Some(&product),
+            Some(&*product),
         ),
         kind: Kind::CapacityAtRisk,
         severity: if cap <= 0.25 + EPS {
@@ -406,7 +400,7 @@ fn capacity_at_risk(
         subject_name: names.1,
         product: Some(product),
         metric: Metric {
-            name: "capacity".into(),
+            name: arcstr::literal!("capacity"),
             value: round(cap),
         },
         evidence: evidence.iter().map(|path| ctx.path(path)).collect(),
@@ -491,18 +485,18 @@ fn time_finding(
     let revenue_at_risk = prod
         .annual_revenue
         .map(|rev| rev / 365.0 * uncovered * loss);
-    let product = ctx.product_ref(p);
-    let subject = ctx.ds.entity(e).id.clone();
+    let product = ctx.product(p);
+    let subject = ctx.entity_id(e);
     let (name, value) = match revenue_at_risk {
-        Some(r) => ("revenue_at_risk", r),
-        None => ("days_uncovered", uncovered),
+        Some(r) => (arcstr::literal!("revenue_at_risk"), r),
+        None => (arcstr::literal!("days_uncovered"), uncovered),
     };
     Finding {
         id: Finding::make_id(
             Kind::TimeExposure,
             Some(Level::Entity),
             &subject,
-            Some(&product),
+            Some(&*product),
         ),
         kind: Kind::TimeExposure,
         severity: if loss >= 0.5 - EPS {
@@ -527,16 +521,16 @@ fn time_finding(
         subject_name: ctx.entity_name(e),
         product: Some(product),
         metric: Metric {
-            name: name.into(),
+            name,
             value: round(value),
         },
         evidence: Box::default(),
-        details: Details::Time {
+        details: Details::Time(Box::new(TimeDetails {
             capacity: round(cap),
             lead_time_estimate,
             time_to_recover_days: ttr,
             time_to_survive_days: tts,
-        },
+        })),
         estimated_shares: false,
         in_house: false,
         root_cause: None,

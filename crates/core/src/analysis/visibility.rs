@@ -81,7 +81,7 @@ fn finding(
     gaps: &[(NodeIx, usize, f64)],
 ) -> Finding {
     let unmapped = gaps.iter().filter(|g| g.2 <= 0.0).count();
-    let product = ctx.product_ref(p);
+    let product = ctx.product(p);
     let listed: Vec<Gap> = gaps
         .iter()
         .map(|&(n, i, c)| {
@@ -104,7 +104,7 @@ fn finding(
     let mut evidence_nodes: Vec<NodeIx> = gaps.iter().map(|g| g.0).collect();
     evidence_nodes.dedup();
     Finding {
-        id: Finding::make_id(Kind::VisibilityGap, None, &product.entity, Some(&product)),
+        id: Finding::make_id(Kind::VisibilityGap, None, &product.entity, Some(&*product)),
         kind: Kind::VisibilityGap,
         severity: if unmapped > 0 {
             Severity::Medium
@@ -112,7 +112,7 @@ fn finding(
             Severity::Low
         },
         level: None,
-        subject: product.entity.to_string(),
+        subject: product.entity.clone(),
         subject_name: ctx.entity_name(ctx.product_entity(p)),
         message: format!(
             "{}: {} unmapped and {} partly mapped {} upstream; coverage {}",
@@ -125,7 +125,7 @@ fn finding(
         .into(),
         product: Some(product),
         metric: Metric {
-            name: "coverage".into(),
+            name: arcstr::literal!("coverage"),
             value: coverage,
         },
         evidence: evidence_nodes

@@ -125,7 +125,7 @@ fn finding(
     buyer: NodeIx,
     search: &Upstream,
 ) -> Finding {
-    let product = ctx.product_ref(p);
+    let product = ctx.product(p);
     let (scheme, id) = label.split_once(':').unwrap_or(("name", label));
     // The identifier may name an entity of the buyer's own data.
     let known = ctx.ds.entities.iter().position(|e| match scheme {
@@ -159,12 +159,12 @@ fn finding(
             Kind::CommonCause,
             Some(Level::Entity),
             label,
-            Some(&product),
+            Some(&*product),
         ),
         kind: Kind::CommonCause,
         severity,
         level: Some(Level::Entity),
-        subject: label.to_string(),
+        subject: label.into(),
         subject_name: known
             .map_or_else(|| id.to_string(), |e| ctx.ds.entities[e].name.clone())
             .into(),
@@ -180,7 +180,7 @@ fn finding(
         ).into(),
         product: Some(product),
         metric: Metric {
-            name: "capacity".into(),
+            name: arcstr::literal!("capacity"),
             value: round(cap),
         },
         evidence: evidence.into(),

@@ -594,7 +594,7 @@ fn approximate(
             if !f.message.contains(&reason) {
                 f.message.push_str(&format!(" ({reason})"));
             }
-            u.approximate.push(f.id.clone());
+            u.approximate.push(f.id.to_string());
         }
     }
 }

@@ -303,9 +303,9 @@ fn country_caps(
         for (k, &(_, n)) in nodes.iter().enumerate() {
             let v = caps[n.ix()];
             if v < 1.0 {
-                capacity[k].insert(countries.subject[c].clone(), v);
+                capacity[k].insert(countries.subject[c].to_string(), v);
                 if v <= 0.0 {
-                    critical[k].push(countries.subject[c].clone());
+                    critical[k].push(countries.subject[c].to_string());
                 }
             }
         }
