@@ -693,3 +693,41 @@ fn parallel_json_is_byte_identical_to_serde_json() {
         );
     }
 }
+
+/// A revenue at risk in a report's tables is money in the report's currency, not a raw
+/// number of ten digits that runs into the next column in print; findings.csv keeps the
+/// plain number for spreadsheets.
+#[test]
+fn revenue_at_risk_reads_as_money_in_tables_and_as_a_number_in_csv() {
+    let report = mini_report();
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.metric.name == "revenue_at_risk")
+        .expect("the mini fixture has a time exposure with a revenue");
+    let money = tierscope::numbers::money(f.metric.value, &report.settings.currency);
+    assert!(money.starts_with('$'), "{money}");
+    assert_eq!(tierscope::report::metric_text(&report, f), money);
+    let plain = tierscope::report::csv::format_value(f.metric.value);
+    let html = String::from_utf8(tierscope::report::html::render(&report, &[])).unwrap();
+    assert!(html.contains(&format!("<td class=\"num\">{money}</td>")));
+    assert!(!html.contains(&format!(">{plain}<")));
+    let md = String::from_utf8(tierscope::report::markdown::render(&report)).unwrap();
+    assert!(md.contains(&format!("| {money} |")));
+    assert!(!md.contains(&format!("| {plain} |")));
+    let csv = String::from_utf8(tierscope::report::csv::render(&report)).unwrap();
+    assert!(
+        csv.contains(&format!(",{plain},")),
+        "findings.csv keeps the plain number"
+    );
+    // Any other metric reads as the number it is.
+    let capacity = report
+        .findings
+        .iter()
+        .find(|f| f.metric.name == "capacity")
+        .unwrap();
+    assert_eq!(
+        tierscope::report::metric_text(&report, capacity),
+        tierscope::report::csv::format_value(capacity.metric.value)
+    );
+}

@@ -1,6 +1,6 @@
 //! `report.md`: the report for wikis and pull requests.
 
-use super::csv::{format_value, path_text};
+use super::csv::path_text;
 use super::{methodology, plural};
 use crate::analysis::findings::{Kind, Severity};
 use crate::gate::Reviewed;
@@ -292,7 +292,7 @@ fn findings(s: &mut String, report: &Reviewed, rows: usize) {
                     cell(&p.entity),
                     cell(&p.item)
                 )),
-                format_value(f.metric.value),
+                cell(&super::metric_text(report, f)),
                 report.annotated_with(f, cell),
                 cell(&f.evidence.first().map_or(String::new(), |p| path_text(p)))
             );

@@ -220,6 +220,17 @@ pub struct Headline {
     pub revenue: f64,
 }
 
+/// A finding's metric as a person reads it in a report's tables: an amount of money in the
+/// report's currency (`$345M`), any other metric as the number it is. (`findings.csv` and
+/// `report.json` keep the plain number, for spreadsheets and programs.)
+pub fn metric_text(report: &Report, f: &Finding) -> String {
+    if f.metric.name == "revenue_at_risk" {
+        crate::numbers::money(f.metric.value, &report.settings.currency)
+    } else {
+        csv::format_value(f.metric.value)
+    }
+}
+
 /// The risks that matter most, ranked: single points of failure grouped by who can cause
 /// them, asymmetric dependencies, heavy untrusted exposure and critical restricted parties.
 /// Ranked by severity, then by how many products and how much revenue are concerned.

@@ -1,7 +1,7 @@
 //! `report.html`: one self-contained page (inline CSS and SVG charts; a few lines of inline
 //! script only to filter the findings table, which works without it).
 
-use super::csv::{format_value, path_text};
+use super::csv::path_text;
 use crate::analysis::findings::{Finding, Severity};
 use crate::gate::Reviewed;
 use foldhash::HashMap;
@@ -154,7 +154,7 @@ fn finding_table<'a>(
         let _ = writeln!(
             s,
             "<td class=\"num\">{}</td><td>{}</td><td class=\"path\">{}</td></tr>",
-            format_value(f.metric.value),
+            esc(&super::metric_text(report, f)),
             esc(&report.annotated(f)),
             evidence
         );

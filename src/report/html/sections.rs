@@ -8,7 +8,6 @@ use crate::analysis::findings::{Finding, Kind};
 use crate::analysis::groups::Level;
 use crate::gate::Reviewed;
 use crate::numbers::pct;
-use crate::report::csv::format_value;
 use crate::report::methodology;
 use foldhash::{HashMap, HashMapExt};
 use std::fmt::Write as _;
@@ -282,7 +281,7 @@ pub(super) fn all_findings(s: &mut String, report: &Reviewed, limits: Limits) {
                 .as_ref()
                 .map_or(String::new(), |p| esc(&format!("{}:{}", p.entity, p.item))),
             esc(&f.metric.name),
-            format_value(f.metric.value),
+            esc(&crate::report::metric_text(report, f)),
             esc(&report.annotated(f)),
             esc(&f.id)
         );
