@@ -205,7 +205,7 @@ fn dominators(g: &ProductionGraph, _ds: &Dataset) -> Vec<BTreeSet<EntityIx>> {
         h.add_edge(nodes[a.index()], nodes[b.index()], ());
     }
     for (n, slots) in g.inputs.iter().enumerate() {
-        if slots.iter().all(|s| s.suppliers.is_empty()) {
+        if slots.iter().all(|s| g.suppliers(s).is_empty()) {
             h.add_edge(root, nodes[n], ());
         }
     }
@@ -305,10 +305,10 @@ fn check_against_oracle(ds: &Dataset, pick: u64) {
         for (slot, need) in slots.iter().zip(needs) {
             assert_eq!(g.req_items(slot.req), need.items.as_slice());
             assert!(close(slot.coverage, need.coverage));
-            let mut got: Vec<(Node, u64)> = slot
-                .suppliers
+            let mut got: Vec<(Node, u64)> = g
+                .suppliers(slot)
                 .iter()
-                .map(|&(s, w)| (pair(&g, s), (w * 1e9).round() as u64))
+                .map(|(s, w)| (pair(&g, s), (w * 1e9).round() as u64))
                 .collect();
             let mut want: Vec<(Node, u64)> = need
                 .rows
@@ -578,16 +578,20 @@ fn random_requirement_datasets_have_substitutes_and_distributor_chains() {
         let g = ProductionGraph::build(&ds);
         for n in (0..g.node_count() as u32).map(NodeIx) {
             for slot in &g.inputs[n.ix()] {
-                let items: BTreeSet<ItemIx> = slot
-                    .suppliers
+                let items: BTreeSet<ItemIx> = g
+                    .suppliers(slot)
                     .iter()
-                    .map(|&(s, _)| g.node(s).item)
+                    .map(|(s, _)| g.node(s).item)
                     .collect();
                 mixed_groups += usize::from(items.len() > 1);
                 if g.is_pass_through(n) {
-                    pass_throughs += usize::from(!slot.suppliers.is_empty());
-                    chains +=
-                        usize::from(slot.suppliers.iter().any(|&(s, _)| g.is_pass_through(s)));
+                    pass_throughs += usize::from(slot.is_mapped());
+                    chains += usize::from(
+                        g.suppliers(slot)
+                            .nodes
+                            .iter()
+                            .any(|&s| g.is_pass_through(s)),
+                    );
                 }
             }
         }

@@ -181,7 +181,7 @@ fn upstream(g: &ProductionGraph, node: NodeIx) -> BTreeSet<NodeIx> {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         for slot in &g.inputs[n.ix()] {
-            for &(s, _) in &slot.suppliers {
+            for &s in g.suppliers(slot).nodes {
                 if seen.insert(s) {
                     stack.push(s);
                 }

@@ -30,8 +30,8 @@ fn wide_is_one_item_with_n_single_sourced_inputs() {
     let mut suppliers: Vec<_> = inputs
         .iter()
         .map(|slot| {
-            assert_eq!(slot.suppliers.len(), 1);
-            g.node(slot.suppliers[0].0).entity
+            assert_eq!(g.suppliers(slot).len(), 1);
+            g.node(g.suppliers(slot).nodes[0]).entity
         })
         .collect();
     suppliers.sort();
@@ -44,7 +44,7 @@ fn hub_is_a_distributor_with_many_makers_and_a_maker_with_many_buyers() {
     let (_dir, ds) = load(Shape::Hub, 201);
     let g = ProductionGraph::build(&ds);
     let widest_slot = (0..g.node_count() as u32)
-        .flat_map(|n| g.inputs[n as usize].iter().map(|s| s.suppliers.len()))
+        .flat_map(|n| g.inputs[n as usize].iter().map(|s| g.suppliers(s).len()))
         .max()
         .unwrap();
     assert_eq!(widest_slot, 100, "the distributor buys from 201 / 2 makers");

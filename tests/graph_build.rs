@@ -99,10 +99,10 @@ fn slots<'a>(g: &'a ProductionGraph, ds: &Dataset, entity: &str, item: &str) -> 
 
 /// The suppliers of one slot as (supplier entity id, weight), sorted by id.
 fn suppliers(g: &ProductionGraph, ds: &Dataset, slot: &InputSlot) -> Vec<(String, f64)> {
-    let mut v: Vec<(String, f64)> = slot
-        .suppliers
+    let mut v: Vec<(String, f64)> = g
+        .suppliers(slot)
         .iter()
-        .map(|&(s, w)| {
+        .map(|(s, w)| {
             let p = g.node(s);
             assert!(
                 g.req_items(slot.req).contains(&p.item),
@@ -310,7 +310,7 @@ fn unmapped_inputs_have_coverage_zero_and_no_suppliers() {
     assert_weights(&suppliers(&g, &ds, &s[0]), &[("s1", 1.0)]);
     for slot in &s[1..] {
         assert!(!slot.is_mapped());
-        assert!(slot.suppliers.is_empty());
+        assert!(g.suppliers(slot).is_empty());
         assert_eq!(slot.coverage, 0.0);
     }
     // s1's x needs nothing: a raw material, no slots.
@@ -710,12 +710,30 @@ fn edge_list_is_sized_exactly() {
     for name in ["legacy-semiconductors", "biologic-ingredients"] {
         let ds = load_dir(&root.join(name));
         let g = ProductionGraph::build(&ds);
-        let slots: usize = g.inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
+        let slots: usize = g
+            .inputs
+            .iter()
+            .flatten()
+            .map(|s| g.suppliers(s).len())
+            .sum();
         assert_eq!(g.edge_count(), slots, "{name}");
         assert_eq!(
             g.graph.capacity().1,
             g.edge_count(),
             "{name}: edge capacity"
         );
+        // The slots' supplier lists are the flat arrays' entries, held once, with no slack.
+        let csr = &g.csr;
+        assert_eq!(csr.sup_node.len(), slots, "{name}");
+        assert_eq!(csr.sup_node.capacity(), slots, "{name}: supplier capacity");
+        assert_eq!(csr.sup_share.capacity(), slots, "{name}: share capacity");
+        for (n, inputs) in g.inputs.iter().enumerate() {
+            let at = csr.slots(tierscope::graph::NodeIx(n as u32));
+            assert_eq!(at.len(), inputs.len(), "{name}: node {n}");
+            for (i, slot) in at.zip(inputs) {
+                assert_eq!(slot.entries(), csr.suppliers(i), "{name}: node {n}");
+                assert_eq!(slot.is_mapped(), !csr.suppliers(i).is_empty());
+            }
+        }
     }
 }

@@ -145,7 +145,7 @@ proptest! {
             for (&(e, _), &n) in &g.node_of {
                 if e == s {
                     let n2 = g2.node_of[&(e, g.node(n).item)];
-                    prop_assert!(g2.inputs[n2.ix()].iter().all(|slot| slot.suppliers.iter().all(|&(m, _)| ds.entity(g2.node(m).entity).is_stand_in() || g2.node(m).entity == s)));
+                    prop_assert!(g2.inputs[n2.ix()].iter().all(|slot| g2.suppliers(slot).nodes.iter().all(|&m| ds.entity(g2.node(m).entity).is_stand_in() || g2.node(m).entity == s)));
                 }
             }
             let got = analysis::analyze(&ds, &g2, &settings()).unwrap();

@@ -186,7 +186,7 @@ fn weights(g: &ProductionGraph, root: NodeIx) -> BTreeMap<NodeIx, f64> {
     while let Some(n) = todo.pop_last() {
         let wn = weight[&n];
         for slot in &g.inputs[n.ix()] {
-            for &(s, share) in &slot.suppliers {
+            for (s, share) in g.suppliers(slot) {
                 *weight.entry(s).or_insert(0.0) += wn * share;
                 todo.insert(s);
             }
@@ -211,7 +211,7 @@ fn keep(
     let grow = |n: NodeIx, kept: &mut BTreeSet<NodeIx>, frontier: &mut BinaryHeap<_>| {
         kept.insert(n);
         for slot in &g.inputs[n.ix()] {
-            for &(s, _) in &slot.suppliers {
+            for &s in g.suppliers(slot).nodes {
                 if !kept.contains(&s) {
                     frontier.push((Heaviest(weight[&s]), Reverse(s)));
                 }
@@ -258,9 +258,9 @@ fn column_keys(g: &ProductionGraph, kept: &BTreeSet<NodeIx>) -> BTreeMap<NodeIx,
     let mut through: BTreeMap<NodeIx, u32> = BTreeMap::new();
     for &n in kept {
         let depth = if g.is_pass_through(n) {
-            let sups = g.inputs[n.ix()].iter().flat_map(|s| &s.suppliers);
+            let sups = g.inputs[n.ix()].iter().flat_map(|s| g.suppliers(s).nodes);
             1 + sups
-                .filter_map(|(s, _)| through.get(s))
+                .filter_map(|s| through.get(s))
                 .max()
                 .copied()
                 .unwrap_or(0)
@@ -294,7 +294,7 @@ fn substitutes(
             if items.len() < 2 {
                 continue;
             }
-            for &(s, _) in &slot.suppliers {
+            for &s in g.suppliers(slot).nodes {
                 let own = g.node(s).item;
                 let others = items.iter().filter(|&&y| y != own);
                 out.entry(s)
@@ -374,7 +374,7 @@ fn edges(g: &ProductionGraph, nodes: &[NetNode]) -> Vec<NetEdge> {
     let mut edges = Vec::new();
     for (to, nd) in nodes.iter().enumerate() {
         for slot in &g.inputs[nd.node.ix()] {
-            for &(s, share) in &slot.suppliers {
+            for (s, share) in g.suppliers(slot) {
                 if let Some(&from) = index.get(&s) {
                     edges.push(NetEdge { from, to, share });
                 }
@@ -497,7 +497,7 @@ mod tests {
             frontier.remove(&n);
             kept.insert(n);
             for slot in &g.inputs[n.ix()] {
-                for &(s, _) in &slot.suppliers {
+                for &s in g.suppliers(slot).nodes {
                     if !kept.contains(&s) {
                         frontier.insert(s);
                     }

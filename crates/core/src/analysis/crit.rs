@@ -48,12 +48,12 @@ pub fn crit_sets(g: &ProductionGraph, groups: &Groups) -> Vec<CritSet> {
         let mut single_source: Option<&CritSet> = None;
         let mut contributions = 0;
         for slot in &g.inputs[n.ix()] {
-            let Some((&(first, _), rest)) = slot.suppliers.split_first() else {
+            let Some(((first, _), rest)) = g.suppliers(slot).split_first() else {
                 continue;
             };
             inter.clear();
             inter.extend_from_slice(&crit[first.ix()]);
-            for &(s, _) in rest {
+            for &s in rest.nodes {
                 if inter.is_empty() {
                     break;
                 }

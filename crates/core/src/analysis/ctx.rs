@@ -133,7 +133,7 @@ impl<'a> Ctx<'a> {
                 let (from, to) = (w[0], w[1]);
                 let req = self.g.inputs[to.ix()]
                     .iter()
-                    .find(|slot| slot.suppliers.iter().any(|&(s, _)| s == from))
+                    .find(|slot| self.g.suppliers(slot).nodes.contains(&from))
                     .map(|slot| slot.req);
                 if let Some(r) = req.filter(|&r| self.g.reqs.is_group(r)) {
                     path[k].marks_mut().substitutes = self.substitutes(r);

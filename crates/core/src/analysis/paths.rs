@@ -1,7 +1,7 @@
 //! Evidence: the paths of production nodes that carry a failure to a product.
 
 use super::crit::CritSet;
-use crate::graph::{InputSlot, NodeIx, ProductionGraph};
+use crate::graph::{InputSlot, NodeIx, ProductionGraph, Suppliers};
 
 /// Up to `k` paths (supplier first, ending at `product`) along which the loss under a failure
 /// reaches `product`. `cap` is the capacity under the failure and `failed(n)` says whether
@@ -25,9 +25,9 @@ pub fn loss_paths(
     // First steps: every supplier with a loss, in any input of the product.
     let mut firsts: Vec<(f64, NodeIx)> = g.inputs[product.ix()]
         .iter()
-        .flat_map(|slot| slot.suppliers.iter())
+        .flat_map(|slot| g.suppliers(slot).iter())
         .filter(|(s, _)| cap[s.ix()] < 1.0 - super::HAIR)
-        .map(|&(s, share)| (share * (1.0 - cap[s.ix()]), s))
+        .map(|(s, share)| (share * (1.0 - cap[s.ix()]), s))
         .collect();
     firsts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     firsts.dedup_by_key(|f| f.1);
@@ -53,17 +53,17 @@ fn worst_supplier(g: &ProductionGraph, n: NodeIx, cap: &[f64]) -> Option<NodeIx>
     let mut best: Option<(f64, NodeIx)> = None;
     let mut binding = f64::INFINITY;
     for slot in &g.inputs[n.ix()] {
-        if slot.suppliers.is_empty() {
+        let sups = g.suppliers(slot);
+        if sups.is_empty() {
             continue;
         }
-        let sum: f64 = slot.suppliers.iter().map(|&(s, w)| w * cap[s.ix()]).sum();
+        let sum: f64 = sups.iter().map(|(s, w)| w * cap[s.ix()]).sum();
         if sum < binding - super::HAIR {
             binding = sum;
-            best = slot
-                .suppliers
+            best = sups
                 .iter()
                 .filter(|(s, _)| cap[s.ix()] < 1.0 - super::HAIR)
-                .map(|&(s, w)| (w * (1.0 - cap[s.ix()]), s))
+                .map(|(s, w)| (w * (1.0 - cap[s.ix()]), s))
                 .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
         }
     }
@@ -123,12 +123,14 @@ impl<'a> CritPaths<'a> {
                 let index = self
                     .first_stopped
                     .entry(cur)
-                    .or_insert_with(|| first_stopped(crit, inputs));
+                    .or_insert_with(|| first_stopped(g, crit, inputs));
                 index.get(&grp).copied()
             } else {
-                inputs.iter().position(|slot| stops(crit, slot, grp))
+                inputs
+                    .iter()
+                    .position(|slot| stops(crit, g.suppliers(slot), grp))
             };
-            let next = slot.and_then(|i| largest_supplier(&inputs[i]));
+            let next = slot.and_then(|i| largest_supplier(g.suppliers(&inputs[i])));
             match next {
                 Some(s) => {
                     path.push(s);
@@ -143,33 +145,37 @@ impl<'a> CritPaths<'a> {
 }
 
 /// Whether failing group `grp` stops every supplier of a mapped input.
-fn stops(crit: &[CritSet], slot: &InputSlot, grp: u32) -> bool {
-    !slot.suppliers.is_empty()
-        && slot
-            .suppliers
+fn stops(crit: &[CritSet], sups: Suppliers<'_>, grp: u32) -> bool {
+    !sups.is_empty()
+        && sups
+            .nodes
             .iter()
-            .all(|(s, _)| crit[s.ix()].binary_search(&grp).is_ok())
+            .all(|s| crit[s.ix()].binary_search(&grp).is_ok())
 }
 
 /// The supplier of an input with the largest share (the lowest node on a tie).
-fn largest_supplier(slot: &InputSlot) -> Option<NodeIx> {
-    slot.suppliers
-        .iter()
+fn largest_supplier(sups: Suppliers<'_>) -> Option<NodeIx> {
+    sups.iter()
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(s, _)| *s)
+        .map(|(s, _)| s)
 }
 
 /// For each group that stops some input of a node, the first such input.
-fn first_stopped(crit: &[CritSet], inputs: &[InputSlot]) -> std::collections::HashMap<u32, usize> {
+fn first_stopped(
+    g: &ProductionGraph,
+    crit: &[CritSet],
+    inputs: &[InputSlot],
+) -> std::collections::HashMap<u32, usize> {
     let mut index = std::collections::HashMap::new();
     for (i, slot) in inputs.iter().enumerate() {
-        let Some(((first, _), rest)) = slot.suppliers.split_first() else {
+        let Some(((first, _), rest)) = g.suppliers(slot).split_first() else {
             continue;
         };
         for &grp in crit[first.ix()].iter() {
             if rest
+                .nodes
                 .iter()
-                .all(|(s, _)| crit[s.ix()].binary_search(&grp).is_ok())
+                .all(|s| crit[s.ix()].binary_search(&grp).is_ok())
             {
                 index.entry(grp).or_insert(i);
             }

@@ -77,19 +77,80 @@ pub struct SupplyEdge {
 pub struct InputSlot {
     /// The requirement; its items are [`ProductionGraph::req_items`].
     pub req: ReqIx,
-    /// The mapped fraction of this requirement: 0 when unmapped, below 1 when partial.
-    pub coverage: f64,
-    /// The suppliers' nodes with their rescaled shares (empty when unmapped): every qualified
-    /// row of an item of the requirement.
-    pub suppliers: Vec<(NodeIx, f64)>,
     /// Some share of this input was empty and filled by the equal-split rule: an estimate,
     /// not a measurement.
     pub estimated: bool,
+    /// The mapped fraction of this requirement: 0 when unmapped, below 1 when partial.
+    pub coverage: f64,
+    /// Its suppliers' entries in [`Csr`] (`sup_node` and `sup_share`), read with
+    /// [`ProductionGraph::suppliers`]: the graph holds each list once, not also in a vector
+    /// of its own per slot (21 MiB and 300,000 allocations at 1M supply rows).
+    entries: [u32; 2],
 }
 
 impl InputSlot {
+    /// A requirement whose suppliers [`Csr::build`] fills in.
+    pub(crate) fn new(req: ReqIx, coverage: f64, estimated: bool) -> InputSlot {
+        InputSlot {
+            req,
+            estimated,
+            coverage,
+            entries: [0, 0],
+        }
+    }
+
+    /// Whether any supply row feeds this requirement.
     pub fn is_mapped(&self) -> bool {
-        !self.suppliers.is_empty()
+        self.entries[0] < self.entries[1]
+    }
+
+    /// Its suppliers' entries in [`Csr`]'s `sup_node` and `sup_share`.
+    pub fn entries(&self) -> std::ops::Range<usize> {
+        self.entries[0] as usize..self.entries[1] as usize
+    }
+}
+
+/// The suppliers of one requirement: their nodes with their rescaled shares, every qualified
+/// row of an item of the requirement, in row order (empty when unmapped).
+#[derive(Debug, Clone, Copy)]
+pub struct Suppliers<'a> {
+    pub nodes: &'a [NodeIx],
+    pub shares: &'a [f64],
+}
+
+impl<'a> Suppliers<'a> {
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The first supplier (node, share) and the rest; `None` when unmapped.
+    pub fn split_first(self) -> Option<((NodeIx, f64), Suppliers<'a>)> {
+        let (&n, nodes) = self.nodes.split_first()?;
+        let (&w, shares) = self.shares.split_first()?;
+        Some(((n, w), Suppliers { nodes, shares }))
+    }
+
+    /// Each supplier's node with its share.
+    pub fn iter(
+        self,
+    ) -> impl DoubleEndedIterator<Item = (NodeIx, f64)> + ExactSizeIterator + Clone + 'a {
+        self.nodes.iter().copied().zip(self.shares.iter().copied())
+    }
+}
+
+impl<'a> IntoIterator for Suppliers<'a> {
+    type Item = (NodeIx, f64);
+    type IntoIter = std::iter::Zip<
+        std::iter::Copied<std::slice::Iter<'a, NodeIx>>,
+        std::iter::Copied<std::slice::Iter<'a, f64>>,
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.nodes.iter().copied().zip(self.shares.iter().copied())
     }
 }
 
@@ -158,63 +219,71 @@ pub struct Csr {
 }
 
 impl Csr {
-    pub(crate) fn build(nodes: &[(EntityIx, ItemIx)], inputs: &[Vec<InputSlot>]) -> Csr {
+    /// The arrays of the slots `inputs` (node by node), slot `k` of node `n` (requirement `r`)
+    /// fed by `suppliers(n, k, r)`; sets each slot's [`InputSlot::entries`].
+    pub(crate) fn build<I>(
+        nodes: &[(EntityIx, ItemIx)],
+        inputs: &mut [Vec<InputSlot>],
+        suppliers: impl Fn(usize, usize, ReqIx) -> I,
+    ) -> Csr
+    where
+        I: IntoIterator<Item = (NodeIx, f64)>,
+    {
         let n = nodes.len();
         let slots: usize = inputs.iter().map(Vec::len).sum();
-        let edges: usize = inputs.iter().flatten().map(|s| s.suppliers.len()).sum();
-        let many = inputs
-            .iter()
-            .flatten()
-            .any(|s| s.suppliers.len() > MANY_SUPPLIERS);
         let mut csr = Csr {
             entity: nodes.iter().map(|&(e, _)| e).collect(),
             slot_start: Vec::with_capacity(n + 1),
             sup_start: Vec::with_capacity(slots + 1),
-            sup_node: Vec::with_capacity(edges),
-            sup_share: Vec::with_capacity(edges),
             out_start: vec![0; n + 1],
-            buyers: vec![NodeIx(0); edges],
-            out_slot: vec![0; edges],
-            out_sup: if many { vec![0; edges] } else { Vec::new() },
-            slot_total: Vec::with_capacity(if many { slots } else { 0 }),
+            ..Csr::default()
         };
         csr.slot_start.push(0);
         csr.sup_start.push(0);
-        for slots in inputs {
-            for slot in slots {
+        let mut totals = Vec::with_capacity(slots);
+        for (b, slots) in inputs.iter_mut().enumerate() {
+            for (k, slot) in slots.iter_mut().enumerate() {
+                let from = csr.sup_node.len() as u32;
                 let mut total = 0.0;
-                for &(s, w) in &slot.suppliers {
+                for (s, w) in suppliers(b, k, slot.req) {
                     csr.sup_node.push(s);
                     csr.sup_share.push(w);
                     csr.out_start[s.ix() + 1] += 1;
                     total += w;
                 }
-                csr.sup_start.push(csr.sup_node.len() as u32);
-                if many {
-                    csr.slot_total.push(total);
-                }
+                let to = csr.sup_node.len() as u32;
+                slot.entries = [from, to];
+                csr.sup_start.push(to);
+                totals.push((total, to - from));
             }
             csr.slot_start.push((csr.sup_start.len() - 1) as u32);
+        }
+        csr.sup_node.shrink_to_fit();
+        csr.sup_share.shrink_to_fit();
+        let edges = csr.sup_node.len();
+        let many = totals.iter().any(|&(_, k)| k as usize > MANY_SUPPLIERS);
+        if many {
+            csr.slot_total = totals.into_iter().map(|(total, _)| total).collect();
+            csr.out_sup = vec![0; edges];
         }
         for i in 0..n {
             csr.out_start[i + 1] += csr.out_start[i];
         }
+        csr.buyers = vec![NodeIx(0); edges];
+        csr.out_slot = vec![0; edges];
         let mut fill: Vec<u32> = csr.out_start[..n].to_vec();
-        let mut slot_ix = 0u32;
-        let mut sup_ix = 0u32;
-        for (b, slots) in inputs.iter().enumerate() {
-            for slot in slots {
-                for &(s, _) in &slot.suppliers {
+        for (b, range) in csr.slot_start.windows(2).enumerate() {
+            for slot_ix in range[0]..range[1] {
+                for sup_ix in csr.suppliers(slot_ix as usize) {
+                    let s = csr.sup_node[sup_ix];
                     let k = fill[s.ix()] as usize;
                     csr.buyers[k] = NodeIx(b as u32);
                     csr.out_slot[k] = slot_ix;
                     if many {
-                        csr.out_sup[k] = sup_ix;
+                        csr.out_sup[k] = sup_ix as u32;
                     }
                     fill[s.ix()] += 1;
-                    sup_ix += 1;
                 }
-                slot_ix += 1;
             }
         }
         csr
@@ -289,14 +358,19 @@ impl ProductionGraph {
         let alloc = allocations(ds, &supply_groups, &node_of);
         let has_pass_throughs = pairs.iter().any(|(e, _)| distributor[e.ix()]);
         // The slots on every core; the edges into them added in node order.
-        let inputs: Vec<Vec<InputSlot>> = pairs
+        let mut inputs: Vec<Vec<InputSlot>> = pairs
             .par_iter()
             .map(|&(e, x)| {
                 let pass_on = [ReqIx::single(x)];
                 input_slots(e, needs(&reqs, &distributor, e, x, &pass_on), &alloc)
             })
             .collect();
-        graph.reserve_exact_edges(inputs.iter().flatten().map(|s| s.suppliers.len()).sum());
+        let csr = Csr::build(&pairs, &mut inputs, |n, _, r| {
+            let sups = alloc.get(&(pairs[n].0, r));
+            sups.into_iter()
+                .flat_map(|a| a.1.iter().map(|&(s, w, _)| (s, w)))
+        });
+        graph.reserve_exact_edges(csr.sup_node.len());
         for (n, (&(e, _), slots)) in pairs.iter().zip(&inputs).enumerate() {
             add_supply_edges(&mut graph, n, e, slots, &alloc);
         }
@@ -306,7 +380,6 @@ impl ProductionGraph {
             .enumerate()
             .map(|(i, p)| (i, node_of[&(p.entity, p.item)]))
             .collect();
-        let csr = Csr::build(&pairs, &inputs);
         ProductionGraph {
             graph,
             node_of,
@@ -328,6 +401,16 @@ impl ProductionGraph {
     /// The items of a requirement: one for a plain input, several for substitutes.
     pub fn req_items(&self, r: ReqIx) -> &[ItemIx] {
         self.reqs.items(r)
+    }
+
+    /// The suppliers of one of the graph's requirements (a slot of [`Self::inputs`]).
+    #[inline]
+    pub fn suppliers(&self, slot: &InputSlot) -> Suppliers<'_> {
+        let at = slot.entries();
+        Suppliers {
+            nodes: &self.csr.sup_node[at.clone()],
+            shares: &self.csr.sup_share[at],
+        }
     }
 
     /// Whether node `n` is a distributor's (a pass-through).
@@ -426,18 +509,8 @@ fn input_slots(
     needs
         .iter()
         .map(|&r| match alloc.get(&(e, r)) {
-            Some((coverage, sups, estimated)) => InputSlot {
-                req: r,
-                coverage: *coverage,
-                suppliers: sups.iter().map(|&(s, w, _)| (s, w)).collect(),
-                estimated: *estimated,
-            },
-            None => InputSlot {
-                req: r,
-                coverage: 0.0,
-                suppliers: Vec::new(),
-                estimated: false,
-            },
+            Some(&(coverage, _, estimated)) => InputSlot::new(r, coverage, estimated),
+            None => InputSlot::new(r, 0.0, false),
         })
         .collect()
 }
@@ -451,7 +524,7 @@ fn add_supply_edges(
     slots: &[InputSlot],
     alloc: &HashMap<(EntityIx, ReqIx), Allocated>,
 ) {
-    let mapped = slots.iter().filter(|s| !s.suppliers.is_empty());
+    let mapped = slots.iter().filter(|s| s.is_mapped());
     for sups in mapped.filter_map(|s| alloc.get(&(e, s.req))).map(|a| &a.1) {
         for &(s, share, row) in sups {
             graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });

@@ -57,7 +57,7 @@ fn reason(
     }
     let hit: Vec<EntityIx> = g.inputs[n.ix()]
         .iter()
-        .flat_map(|slot| slot.suppliers.iter().map(|&(m, _)| g.node(m).entity))
+        .flat_map(|slot| g.suppliers(slot).nodes.iter().map(|&m| g.node(m).entity))
         .filter(|&e| failed[e.ix()] && ds.entity(e).is_stand_in())
         .collect();
     let is_bloc = |e: &EntityIx| ds.entity(*e).id.ends_with("@profile:untrusted");

@@ -67,7 +67,7 @@ fn shared(ctx: &Ctx<'_>, uses: &[ProfileUse]) -> BTreeMap<String, Shared> {
         for slot in &ctx.g.inputs[b.ix()] {
             // label -> the entities disclosing it among this requirement's suppliers.
             let mut seen: BTreeMap<String, BTreeSet<&str>> = BTreeMap::new();
-            for &(m, _) in &slot.suppliers {
+            for &m in ctx.g.suppliers(slot).nodes {
                 if let Some(&k) = by_node.get(&m) {
                     for d in &uses[k].disclosed {
                         seen.entry(d.label()).or_default().insert(&uses[k].entity);
@@ -143,7 +143,7 @@ fn finding(
             uses[k].node.is_some_and(|n| {
                 ctx.g.inputs[buyer.ix()]
                     .iter()
-                    .any(|s| s.suppliers.iter().any(|&(m, _)| m == n))
+                    .any(|s| ctx.g.suppliers(s).nodes.contains(&n))
             })
         })
         .collect();

@@ -448,25 +448,37 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
     let Some(item) = comp.item else {
         return;
     };
+    // Each slot's suppliers, changed below with the slots, for the arrays built again.
+    let mut suppliers: Vec<Vec<Vec<(NodeIx, f64)>>> = g
+        .inputs
+        .iter()
+        .map(|slots| {
+            slots
+                .iter()
+                .map(|s| g.suppliers(s).iter().collect())
+                .collect()
+        })
+        .collect();
     for (plan, mut used) in comp.plans.into_iter().zip(comp.uses) {
         let n = g.node_of[&(plan.entity, plan.item)];
         let rest = g.node_of[&(plan.entity, item)];
         // Rows kept under `--prefer profile` no longer feed the node.
         g.graph
             .retain_edges(|gr, edge| gr.edge_endpoints(edge).map(|(_, b)| b) != Some(n.index()));
-        let slots = plan
+        let (slots, lists) = plan
             .stand_ins
             .iter()
             .map(|&(e, cap)| {
                 let w = g.node_of[&(e, item)];
                 // A disclosed entity's node of the stand-in item fails only with it.
                 g.inputs[w.ix()] = Vec::new();
-                let suppliers = if cap <= 0.0 {
+                suppliers[w.ix()] = Vec::new();
+                let list = if cap <= 0.0 {
                     vec![(w, 1.0)]
                 } else {
                     vec![(w, 1.0 - cap), (rest, cap)]
                 };
-                for &(s, share) in &suppliers {
+                for &(s, share) in &list {
                     g.graph.add_edge(
                         s.index(),
                         n.index(),
@@ -476,18 +488,16 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
                         },
                     );
                 }
-                InputSlot {
-                    req: ReqIx::single(item),
-                    coverage: plan.coverage,
-                    suppliers,
-                    estimated: plan.estimated,
-                }
+                let slot = InputSlot::new(ReqIx::single(item), plan.coverage, plan.estimated);
+                (slot, list)
             })
-            .collect();
+            .unzip();
         g.inputs[n.ix()] = slots;
+        suppliers[n.ix()] = lists;
         // S's own node of the stand-in item needs nothing (even when S is a distributor, whose
         // node would take the stand-ins as its suppliers): it fails only with S.
         g.inputs[rest.ix()] = Vec::new();
+        suppliers[rest.ix()] = Vec::new();
         g.graph
             .retain_edges(|gr, edge| gr.edge_endpoints(edge).map(|(_, b)| b) != Some(rest.index()));
         used.node = Some(n);
@@ -498,7 +508,9 @@ pub fn finish(comp: Composition, ds: &mut Dataset, g: &mut ProductionGraph) {
     }
     let nodes: Vec<(EntityIx, ItemIx)> =
         g.graph.node_weights().map(|p| (p.entity, p.item)).collect();
-    g.csr = Csr::build(&nodes, &g.inputs);
+    g.csr = Csr::build(&nodes, &mut g.inputs, |n, k, _| {
+        suppliers[n][k].iter().copied()
+    });
     ds.supply.truncate(comp.temp_rows);
     // The groups the analyses read are of the rows that stay.
     g.supply_groups = crate::graph::shares::requirement_groups(ds, &g.buyer_reqs);
@@ -545,7 +557,13 @@ fn via(
 ) {
     let stand_ins: Vec<EntityIx> = ctx.g.inputs[n.ix()]
         .iter()
-        .flat_map(|slot| slot.suppliers.iter().map(|&(m, _)| ctx.g.node(m).entity))
+        .flat_map(|slot| {
+            ctx.g
+                .suppliers(slot)
+                .nodes
+                .iter()
+                .map(|&m| ctx.g.node(m).entity)
+        })
         .filter(|&e| ctx.ds.entity(e).is_stand_in())
         .collect();
     let countries: Vec<&str> = stand_ins
