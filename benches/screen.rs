@@ -41,7 +41,7 @@ fn rank_all(ds: &tierscope::model::Dataset, g: &ProductionGraph, settings: &Sett
                     supplier: Supplier::Node(r.supplier, g.node_of[&(r.supplier, r.item)]),
                     buyer: r.buyer,
                     item: r.item,
-                    share: r.share,
+                    share: r.share.get(),
                 };
                 ranker.assess(&add, scratch).impact.products.len()
             },

@@ -26,7 +26,7 @@ use tierscope::analysis::findings::{Details, Finding, Kind, ProductRef};
 use tierscope::analysis::groups::{Groups, Level};
 use tierscope::analysis::{EPS, Settings, analyze, round};
 use tierscope::graph::{NodeIx, ProductionGraph};
-use tierscope::model::{Dataset, EntityIx, ItemIx, SupplyRow};
+use tierscope::model::{Dataset, EntityIx, ItemIx, Number, SupplyRow};
 
 /// The oracle: for every group, fail it, run the full engine, and collect the nodes at 0.
 fn brute_force_crit(ds: &Dataset, g: &ProductionGraph, groups: &Groups) -> Vec<BTreeSet<u32>> {
@@ -148,9 +148,9 @@ proptest! {
         // shares so the added row keeps the dataset valid.
         after.supply.retain(|r| !(r.buyer == row.buyer && r.item == row.item && r.supplier == new_supplier));
         for r in after.supply.iter_mut().filter(|r| r.buyer == row.buyer && r.item == row.item) {
-            r.share = None;
+            r.share = Number::BLANK;
         }
-        after.supply.push(SupplyRow { supplier: new_supplier, share: None, qualified: true, line: 0, ..row });
+        after.supply.push(SupplyRow { supplier: new_supplier, share: Number::BLANK, qualified: true, line: 0, ..row });
         let g2 = ProductionGraph::build(&after);
         let engine = Engine::new(&g, ds.entities.len());
         let engine2 = Engine::new(&g2, ds.entities.len());
@@ -528,7 +528,7 @@ fn check_concentration(
     for ((buyer, set), members) in &groups {
         let label: Vec<&str> = set.iter().map(|&y| ds.item(y).id.as_str()).collect();
         let row = got[&(ds.entity(*buyer).id.clone(), label.join("|"))];
-        let (w, _) = oracle::weights(&members.iter().map(|r| r.share).collect::<Vec<_>>());
+        let (w, _) = oracle::weights(&members.iter().map(|r| r.share.get()).collect::<Vec<_>>());
         let mut by_supplier: BTreeMap<EntityIx, f64> = BTreeMap::new();
         let mut by_country: BTreeMap<String, f64> = BTreeMap::new();
         let mut untrusted = 0.0;

@@ -92,7 +92,7 @@ fn shares_valid(ds: &Dataset) -> bool {
     qualified_groups(ds).iter().all(|(_, rows)| {
         let given: f64 = rows
             .iter()
-            .filter_map(|&i| ds.supply[i as usize].share)
+            .filter_map(|&i| ds.supply[i as usize].share.get())
             .sum();
         given <= 1.0 + SUM_TOLERANCE
     })
@@ -180,7 +180,7 @@ fn shares(ds: &Dataset, buyer: &str, item: &str) -> BTreeMap<String, Option<f64>
     ds.supply
         .iter()
         .filter(|r| r.qualified && r.buyer == b && r.item == x)
-        .map(|r| (ds.entity(r.supplier).id.clone(), r.share))
+        .map(|r| (ds.entity(r.supplier).id.clone(), r.share.get()))
         .collect()
 }
 

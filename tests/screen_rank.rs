@@ -84,7 +84,7 @@ proptest! {
                 supplier: Supplier::Node(row.supplier, g.node_of[&(row.supplier, row.item)]),
                 buyer: row.buyer,
                 item: row.item,
-                share: row.share,
+                share: row.share.get(),
             };
             let fast = ranker.assess(&add, &mut scratch);
             prop_assert_eq!(fast, full(&ds, &add, &settings), "alternate on line {}", row.line);

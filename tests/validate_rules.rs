@@ -498,7 +498,7 @@ fn ids_are_trimmed() {
     assert_eq!(ds.entity(r.supplier).id, "fab-tw");
     assert_eq!(ds.entity(r.buyer).id, "oem-us");
     assert_eq!(ds.item(r.item).id, "die");
-    assert_eq!(r.share, Some(0.6));
+    assert_eq!(r.share.get(), Some(0.6));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -223,9 +223,12 @@ impl<'a> Flat<'a> {
                     self.link_cells(&mut row, y, r.item);
                     self.product_cells(&mut row, r.buyer, y);
                 }
-                row.insert(Field::Share, r.share.map(Value::Number));
+                row.insert(Field::Share, r.share.get().map(Value::Number));
                 row.insert(Field::Qualified, yes_no(r.qualified));
-                row.insert(Field::LeadTimeDays, r.lead_time_days.map(Value::Number));
+                row.insert(
+                    Field::LeadTimeDays,
+                    r.lead_time_days.get().map(Value::Number),
+                );
                 self.rows.push(row);
             }
         }

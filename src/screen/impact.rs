@@ -43,7 +43,7 @@ use crate::analysis::{self, EPS, HAIR, Settings, round};
 use crate::graph::ProductionGraph;
 use crate::graph::requirements::{BuyerRequirements, ReqIx, Requirements};
 use crate::graph::shares::{SUM_TOLERANCE, allocate};
-use crate::model::{CountryIx, Dataset, Entity, EntityIx, ItemIx, Ownership, SupplyRow};
+use crate::model::{CountryIx, Dataset, Entity, EntityIx, ItemIx, Number, Ownership, SupplyRow};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -489,7 +489,7 @@ pub fn add_supply(
             r.qualified && r.buyer == buyer && req_of(r.item) == req
         })
         .collect();
-    let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+    let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share.get()).collect();
     let ids: Vec<&str> = rows
         .iter()
         .map(|&i| ds.entity(ds.supply[i].supplier).id.as_str())
@@ -498,7 +498,7 @@ pub fn add_supply(
     let mut drop = Vec::new();
     for (&i, new) in rows.iter().zip(&plan.existing) {
         match new {
-            Some(v) => ds.supply[i].share = Some(*v),
+            Some(v) => ds.supply[i].share = (*v).into(),
             None => drop.push(i),
         }
     }
@@ -509,9 +509,9 @@ pub fn add_supply(
         supplier,
         buyer,
         item,
-        share: Some(plan.share),
+        share: plan.share.into(),
         qualified: true,
-        lead_time_days: None,
+        lead_time_days: Number::BLANK,
         line: 0,
     });
     plan.change

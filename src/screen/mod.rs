@@ -496,7 +496,7 @@ fn alternates(
                     supplier: Supplier::Node(row.supplier, g.node_of[&(row.supplier, row.item)]),
                     buyer: row.buyer,
                     item: row.item,
-                    share: row.share,
+                    share: row.share.get(),
                 };
                 let o = ranker.assess(&add, scratch);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;

@@ -443,7 +443,7 @@ impl<'a> Ranker<'a> {
             .map(|&i| i as usize)
             .filter(|&i| (ds.supply[i].supplier, ds.supply[i].item) != (s, add.item))
             .collect();
-        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share).collect();
+        let given: Vec<Option<f64>> = rows.iter().map(|&i| ds.supply[i].share.get()).collect();
         let ids: Vec<&str> = rows
             .iter()
             .map(|&i| ds.entity(ds.supply[i].supplier).id.as_str())

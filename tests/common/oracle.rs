@@ -111,7 +111,7 @@ impl<'d> Oracle<'d> {
                         .iter()
                         .filter(|r| r.qualified && r.buyer == e && items.contains(&r.item))
                         .collect();
-                    let shares: Vec<Option<f64>> = rows.iter().map(|r| r.share).collect();
+                    let shares: Vec<Option<f64>> = rows.iter().map(|r| r.share.get()).collect();
                     let (w, coverage) = if rows.is_empty() {
                         (Vec::new(), 0.0)
                     } else {

@@ -200,7 +200,7 @@ fn sort_findings(ctx: &Ctx<'_>, cones: &ConeMarks, findings: &mut Findings) -> P
         .ds
         .supply
         .iter()
-        .filter(|r| r.qualified && r.share.is_none())
+        .filter(|r| r.qualified && r.share.is_blank())
         .map(|r| {
             (
                 ctx.ds.entity(r.buyer).id.as_str(),

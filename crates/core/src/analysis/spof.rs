@@ -418,7 +418,7 @@ fn capacity_at_risk(
 pub fn times_to_recover(ds: &crate::model::Dataset) -> Vec<Option<(f64, bool)>> {
     let mut lead: Vec<Option<f64>> = vec![None; ds.entities.len()];
     for row in ds.supply.iter().filter(|r| r.qualified) {
-        if let Some(days) = row.lead_time_days {
+        if let Some(days) = row.lead_time_days.get() {
             let at = &mut lead[row.supplier.ix()];
             *at = Some(at.map_or(days, |d: f64| d.max(days)));
         }

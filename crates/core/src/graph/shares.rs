@@ -127,7 +127,9 @@ impl<K: Copy> Grouped<K> {
 /// The shares given on supply `rows` (indices into `ds.supply`, as a group holds them), in
 /// their order, for [`allocate`].
 pub fn given(ds: &Dataset, rows: &[u32]) -> Vec<Option<f64>> {
-    rows.iter().map(|&i| ds.supply[i as usize].share).collect()
+    rows.iter()
+        .map(|&i| ds.supply[i as usize].share.get())
+        .collect()
 }
 
 /// Sorts (packed key, row) pairs and gathers the rows of each key, in row order; `decode`

@@ -122,8 +122,8 @@ fn sort_supply(mut supply: Vec<SupplyRow>, new: &Renumber) -> Vec<SupplyRow> {
     keys.par_sort_unstable_by(|(ka, a), (kb, b)| {
         let (a, b) = (&supply[*a], &supply[*b]);
         ka.cmp(kb)
-            .then_with(|| num(a.share, b.share))
-            .then_with(|| num(a.lead_time_days, b.lead_time_days))
+            .then_with(|| num(a.share.get(), b.share.get()))
+            .then_with(|| num(a.lead_time_days.get(), b.lead_time_days.get()))
             .then_with(|| a.line.cmp(&b.line))
     });
     let order: Vec<usize> = keys.into_iter().map(|(_, i)| i).collect();

@@ -431,9 +431,9 @@ impl Loader<'_> {
                     supplier,
                     buyer,
                     item,
-                    share,
+                    share: share.into(),
                     qualified: q.unwrap_or(true),
-                    lead_time_days: lead,
+                    lead_time_days: lead.into(),
                     line: row.line,
                 });
             }

@@ -24,7 +24,7 @@ use crate::analysis::groups::Level;
 use crate::analysis::paths::Upstream;
 use crate::graph::requirements::ReqIx;
 use crate::graph::{Csr, InputSlot, NodeIx, ProductionGraph, SupplyEdge};
-use crate::model::{Dataset, Entity, EntityIx, Item, ItemIx, SupplyRow};
+use crate::model::{Dataset, Entity, EntityIx, Item, ItemIx, Number, SupplyRow};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -427,9 +427,9 @@ fn temp_row(supplier: EntityIx, buyer: EntityIx, item: ItemIx) -> SupplyRow {
         supplier,
         buyer,
         item,
-        share: None,
+        share: Number::BLANK,
         qualified: true,
-        lead_time_days: None,
+        lead_time_days: Number::BLANK,
         line: 0,
     }
 }
