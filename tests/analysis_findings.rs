@@ -318,3 +318,59 @@ fn metric_names_are_static_not_allocated_per_finding() {
         );
     }
 }
+
+/// A concentration finding's details are its row's numbers, held once: the finding and the
+/// report's row share them. The row reads and writes in the report JSON as one object of its
+/// documented fields, in their order, and reads back as itself.
+#[test]
+fn concentration_rows_share_their_numbers_with_their_findings_and_round_trip() {
+    let r = report(&Settings::default());
+    let mut shared = 0;
+    for f in r.findings.iter().filter(|f| f.kind == Kind::Concentration) {
+        let Details::Concentration(d) = &f.details else {
+            panic!("a concentration finding without its details: {}", f.id);
+        };
+        let row = r
+            .concentration
+            .iter()
+            .find(|row| row.buyer == d.buyer && row.item == d.item)
+            .expect("the finding's row");
+        assert!(std::sync::Arc::ptr_eq(&row.spread, d), "{}", f.id);
+        assert_eq!(f.metric.value, row.country_hhi);
+        shared += 1;
+    }
+    assert!(shared > 0, "the mini fixture has concentration findings");
+    for row in &r.concentration {
+        let json = serde_json::to_value(row).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut want = vec!["buyer", "item"];
+        if !row.substitutes.is_empty() {
+            want.push("substitutes");
+        }
+        want.extend(["suppliers", "supplier_hhi", "country_hhi"]);
+        if row.hhi_wgi.is_some() {
+            want.push("hhi_wgi");
+        }
+        want.extend(["untrusted_share", "top_country", "top_country_share"]);
+        // serde_json's map keeps the order only with preserve_order; compare as sets, and the
+        // order on the text.
+        let mut sorted_keys = keys.clone();
+        sorted_keys.sort_unstable();
+        let mut sorted_want = want.clone();
+        sorted_want.sort_unstable();
+        assert_eq!(sorted_keys, sorted_want);
+        let text = serde_json::to_string(row).unwrap();
+        let at: Vec<usize> = want
+            .iter()
+            .map(|k| text.find(&format!("\"{k}\":")).unwrap())
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let back: tierscope::analysis::ConcentrationRow = serde_json::from_str(&text).unwrap();
+        assert_eq!(&back, row);
+    }
+}

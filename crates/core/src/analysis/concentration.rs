@@ -33,6 +33,7 @@ use crate::model::{CountryIx, EntityIx};
 use foldhash::HashMap;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<ConcentrationRow> {
     let risk = governance_risk(ctx.ds);
@@ -148,16 +149,18 @@ fn one_input(
         .map(|(_, &(c, w))| (ctx.country_code(c), w))
         .unwrap_or_default();
     let row = ConcentrationRow {
-        buyer: ctx.entity_id(buyer),
-        item: ctx.req_id(req),
-        substitutes: ctx.substitutes(req).into(),
-        suppliers: suppliers.len(),
-        supplier_hhi: round(supplier_hhi),
+        spread: Arc::new(ConcentrationDetails {
+            buyer: ctx.entity_id(buyer),
+            hhi_wgi: hhi_wgi.map(round),
+            item: ctx.req_id(req),
+            substitutes: ctx.substitutes(req).into(),
+            supplier_hhi: round(supplier_hhi),
+            suppliers: suppliers.len(),
+            top_country,
+            top_country_share: round(top_share),
+            untrusted_share: round(untrusted_share),
+        }),
         country_hhi: round(country_hhi),
-        hhi_wgi: hhi_wgi.map(round),
-        untrusted_share: round(untrusted_share),
-        top_country,
-        top_country_share: round(top_share),
     };
     let finding = (country_hhi > ctx.settings.hhi_threshold + EPS)
         .then(|| finding(ctx, buyer, req, &row, untrusted_share));
@@ -181,17 +184,7 @@ fn finding(
         Severity::Low
     };
     let subject = super::findings::composite_subject(&[&row.buyer, &row.item]);
-    let details = Details::Concentration(Box::new(ConcentrationDetails {
-        buyer: row.buyer.clone(),
-        hhi_wgi: row.hhi_wgi,
-        item: row.item.clone(),
-        substitutes: row.substitutes.clone(),
-        supplier_hhi: row.supplier_hhi,
-        suppliers: row.suppliers,
-        top_country: row.top_country.clone(),
-        top_country_share: row.top_country_share,
-        untrusted_share: row.untrusted_share,
-    }));
+    let details = Details::Concentration(Arc::clone(&row.spread));
     let item_name = ctx.req_name(req);
     Finding {
         id: Finding::make_composite_id(Kind::Concentration, None, &subject, None),
@@ -201,12 +194,8 @@ fn finding(
         message: Message::concentration(message::Concentration {
             buyer: ctx.entity_name(buyer),
             item: item_name.clone(),
-            suppliers: row.suppliers,
-            top_country_share: row.top_country_share,
-            top_country: row.top_country.clone(),
+            spread: Arc::clone(&row.spread),
             country_hhi: row.country_hhi,
-            hhi_wgi: row.hhi_wgi,
-            untrusted_share: row.untrusted_share,
         }),
         subject,
         subject_name: format!("{} / {}", ds.entity(buyer).name, item_name).into(),

@@ -340,8 +340,9 @@ pub enum Details {
     /// Boxed: held inline, its four fields made every finding 24 bytes wider.
     Time(Box<TimeDetails>),
     /// `concentration`: the (buyer, input) pair and its spread over suppliers and countries.
-    /// Boxed, being the largest: every finding is as large as the largest variant.
-    Concentration(Box<ConcentrationDetails>),
+    /// Shared with the report's concentration row ([`super::ConcentrationRow`]), which holds
+    /// the same numbers: 227,000 findings at 1M supply rows held a copy each.
+    Concentration(std::sync::Arc<ConcentrationDetails>),
     /// `visibility_gap`: every input upstream that is not fully mapped. Boxed.
     Visibility(Box<VisibilityDetails>),
 }
@@ -381,7 +382,8 @@ impl Details {
     }
 }
 
-/// See [`Details::Concentration`].
+/// See [`Details::Concentration`]: a concentration row's numbers but its country HHI (the
+/// finding's metric).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcentrationDetails {
     pub buyer: Id,
@@ -532,7 +534,7 @@ mod tests {
                 time_to_recover_days: 90.0,
                 time_to_survive_days: 30.0,
             })),
-            Details::Concentration(Box::new(ConcentrationDetails {
+            Details::Concentration(std::sync::Arc::new(ConcentrationDetails {
                 buyer: "fab-tw".into(),
                 hhi_wgi: Some(3.5),
                 item: "wafer".into(),
@@ -555,7 +557,7 @@ mod tests {
                 unmapped_inputs: 1,
             })),
             // Requirements of substitutes name every item.
-            Details::Concentration(Box::new(ConcentrationDetails {
+            Details::Concentration(std::sync::Arc::new(ConcentrationDetails {
                 buyer: "lab-ke".into(),
                 hhi_wgi: None,
                 item: "kit-cn|kit-jp".into(),

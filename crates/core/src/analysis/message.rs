@@ -7,7 +7,6 @@
 //! Whatever form it has, a message reads, compares, serialises and prints as its text: the
 //! report JSON holds a string, exactly what it held when messages were strings.
 
-use super::findings::Id;
 use crate::numbers::{Pct, Whole, money};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
@@ -52,16 +51,15 @@ enum Body {
 
 /// What a concentration finding's sentence says: `{buyer} buys {item} from {n suppliers};
 /// {share} comes from {country} (country HHI {hhi}[, HHI-WGI {wgi}], untrusted share {u})`.
+///
+/// The numbers are the finding's details, shared ([`super::findings::ConcentrationDetails`]),
+/// but the country HHI, its metric.
 #[derive(Debug, Clone)]
 pub struct Concentration {
     pub buyer: Shared,
     pub item: Shared,
-    pub suppliers: usize,
-    pub top_country_share: f64,
-    pub top_country: Id,
+    pub spread: std::sync::Arc<super::findings::ConcentrationDetails>,
     pub country_hhi: f64,
-    pub hhi_wgi: Option<f64>,
-    pub untrusted_share: f64,
 }
 
 /// What a time exposure's sentence says: `{entity} needs {ttr} days to recover but {product}
@@ -137,7 +135,9 @@ impl Message {
                 Body::Text(text) => text.len(),
                 Body::Spof { group, product } => group.len() + product.len() + 47,
                 Body::Capacity { group, product, .. } => group.len() + product.len() + 35,
-                Body::Concentration(c) => c.buyer.len() + c.item.len() + c.top_country.len() + 80,
+                Body::Concentration(c) => {
+                    c.buyer.len() + c.item.len() + c.spread.top_country.len() + 80
+                }
                 Body::Time(t) => {
                     let estimate = if t.lead_time_estimate { 84 } else { 0 };
                     t.entity.len()
@@ -200,25 +200,26 @@ impl fmt::Display for Message {
                 Pct(*cap)
             )?,
             Body::Concentration(c) => {
+                let d = &c.spread;
                 write!(
                     f,
                     "{} buys {} from {} {}; {} comes from {} (country HHI {:.2}",
                     c.buyer,
                     c.item,
-                    c.suppliers,
-                    if c.suppliers == 1 {
+                    d.suppliers,
+                    if d.suppliers == 1 {
                         "supplier"
                     } else {
                         "suppliers"
                     },
-                    Pct(c.top_country_share),
-                    c.top_country,
+                    Pct(d.top_country_share),
+                    d.top_country,
                     c.country_hhi,
                 )?;
-                if let Some(h) = c.hhi_wgi {
+                if let Some(h) = d.hhi_wgi {
                     write!(f, ", HHI-WGI {h:.2}")?;
                 }
-                write!(f, ", untrusted share {})", Pct(c.untrusted_share))?;
+                write!(f, ", untrusted share {})", Pct(d.untrusted_share))?;
             }
             Body::Time(t) => t.fmt(f)?,
         }
@@ -322,12 +323,18 @@ mod tests {
             Message::concentration(Concentration {
                 buyer: shared("Fab \"A\""),
                 item: shared("neon"),
-                suppliers: 1,
-                top_country_share: 0.772,
-                top_country: "UA".into(),
+                spread: std::sync::Arc::new(super::super::findings::ConcentrationDetails {
+                    buyer: "fab-a".into(),
+                    hhi_wgi,
+                    item: "neon".into(),
+                    substitutes: Default::default(),
+                    supplier_hhi: 1.0,
+                    suppliers: 1,
+                    top_country: "UA".into(),
+                    top_country_share: 0.772,
+                    untrusted_share: 0.0025,
+                }),
                 country_hhi: 0.6049,
-                hhi_wgi,
-                untrusted_share: 0.0025,
             })
         };
         vec![

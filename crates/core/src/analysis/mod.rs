@@ -22,7 +22,7 @@ pub mod visibility;
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{Dataset, EntityIx};
 pub use ctx::Ctx;
-use findings::{Findings, Id, Kind, ProductRef, Severity, Substitutes};
+use findings::{ConcentrationDetails, Findings, Id, Kind, ProductRef, Severity, Substitutes};
 use foldhash::HashMap;
 use groups::Level;
 pub use lookup::{find_entity, find_product};
@@ -203,26 +203,91 @@ pub struct Asymmetry {
     pub d: Vec<Vec<Option<f64>>>,
 }
 
-/// Concentration of one (buyer, requirement): an input, or a group of substitutes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Concentration of one (buyer, requirement): an input, or a group of substitutes. Its
+/// numbers but the country HHI are in [`ConcentrationDetails`] (read through `Deref`:
+/// `row.buyer`, `row.supplier_hhi`), shared with the row's finding when it has one.
+///
+/// In JSON, one object of the fields in this order: `buyer`, `item`, `substitutes` (only
+/// for a requirement of substitutes), `suppliers`, `supplier_hhi`, `country_hhi`, `hhi_wgi`
+/// (only where every country has a governance score), `untrusted_share`, `top_country`,
+/// `top_country_share`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConcentrationRow {
-    pub buyer: Id,
-    /// The input's id; for a requirement of substitutes, their ids joined by `|`.
-    pub item: Id,
-    /// For a requirement of substitutes, their ids (any of them will do); empty otherwise.
-    #[serde(default, skip_serializing_if = "Substitutes::is_empty")]
-    pub substitutes: Substitutes,
-    /// Distinct suppliers (one supplier of two substitutes counts once).
-    pub suppliers: usize,
-    pub supplier_hhi: f64,
+    pub spread: std::sync::Arc<ConcentrationDetails>,
     pub country_hhi: f64,
-    /// The country HHI weighted by governance (EU critical raw materials' HHI_WGI, 0 to 10;
-    /// [`concentration`]), where every supplier country has a `governance` score.
+}
+
+impl std::ops::Deref for ConcentrationRow {
+    type Target = ConcentrationDetails;
+
+    fn deref(&self) -> &ConcentrationDetails {
+        &self.spread
+    }
+}
+
+/// A [`ConcentrationRow`] as it reads and writes in the report JSON.
+#[derive(Serialize, Deserialize)]
+#[serde(bound(
+    serialize = "S: Serialize + std::borrow::Borrow<Substitutes>, I: Serialize",
+    deserialize = "S: Deserialize<'de> + Default, I: Deserialize<'de>"
+))]
+struct ConcentrationJson<S, I> {
+    buyer: I,
+    /// The input's id; for a requirement of substitutes, their ids joined by `|`.
+    item: I,
+    #[serde(default, skip_serializing_if = "no_substitutes")]
+    substitutes: S,
+    suppliers: usize,
+    supplier_hhi: f64,
+    country_hhi: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hhi_wgi: Option<f64>,
-    pub untrusted_share: f64,
-    pub top_country: Id,
-    pub top_country_share: f64,
+    hhi_wgi: Option<f64>,
+    untrusted_share: f64,
+    top_country: I,
+    top_country_share: f64,
+}
+
+fn no_substitutes<S: std::borrow::Borrow<Substitutes>>(s: &S) -> bool {
+    s.borrow().is_empty()
+}
+
+impl Serialize for ConcentrationRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = &*self.spread;
+        ConcentrationJson {
+            buyer: &d.buyer,
+            item: &d.item,
+            substitutes: &d.substitutes,
+            suppliers: d.suppliers,
+            supplier_hhi: d.supplier_hhi,
+            country_hhi: self.country_hhi,
+            hhi_wgi: d.hhi_wgi,
+            untrusted_share: d.untrusted_share,
+            top_country: &d.top_country,
+            top_country_share: d.top_country_share,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ConcentrationRow {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let j = ConcentrationJson::<Substitutes, Id>::deserialize(d)?;
+        Ok(ConcentrationRow {
+            spread: std::sync::Arc::new(ConcentrationDetails {
+                buyer: j.buyer,
+                hhi_wgi: j.hhi_wgi,
+                item: j.item,
+                substitutes: j.substitutes,
+                supplier_hhi: j.supplier_hhi,
+                suppliers: j.suppliers,
+                top_country: j.top_country,
+                top_country_share: j.top_country_share,
+                untrusted_share: j.untrusted_share,
+            }),
+            country_hhi: j.country_hhi,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
