@@ -2,13 +2,13 @@
 //! ids and names the findings share, made once per run.
 
 use super::Settings;
-use super::findings::{Id, NodeRef, ProductRef};
+use super::findings::{Id, NodeKey, NodeRef, ProductRef};
 use super::groups::Level;
 use super::message::Shared;
 use crate::graph::requirements::ReqIx;
 use crate::graph::{NodeIx, ProductionGraph};
 use crate::model::{CountryIx, Dataset, EntityIx, ItemIx};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What the analyses share: the dataset, the graph and the products in scope.
 pub struct Ctx<'a> {
@@ -29,6 +29,9 @@ pub struct Ctx<'a> {
     product_labels: Vec<Shared>,
     /// Every product's ids, shared by the findings about it.
     products_by_ref: Vec<Arc<ProductRef>>,
+    /// Every node's ids, made when a path first goes through it and shared by the paths
+    /// that do ([`Ctx::node_ref`]).
+    node_keys: Vec<OnceLock<Arc<NodeKey>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -62,6 +65,7 @@ impl<'a> Ctx<'a> {
             entity_ids,
             item_ids,
             products_by_ref,
+            node_keys: (0..g.node_count()).map(|_| OnceLock::new()).collect(),
             country_codes: ds
                 .countries
                 .iter()
@@ -115,9 +119,16 @@ impl<'a> Ctx<'a> {
         self.item_ids[x.ix()].clone()
     }
 
+    /// Node `n` as evidence names it: its ids (shared), marked when it is a distributor's.
     pub fn node_ref(&self, n: NodeIx) -> NodeRef {
-        let node = self.g.node(n);
-        let mut node_ref = NodeRef::new(self.entity_id(node.entity), self.item_id(node.item));
+        let key = self.node_keys[n.ix()].get_or_init(|| {
+            let node = self.g.node(n);
+            Arc::new(NodeKey {
+                entity: self.entity_id(node.entity),
+                item: self.item_id(node.item),
+            })
+        });
+        let mut node_ref = NodeRef::shared(Arc::clone(key));
         if self.g.is_pass_through(n) {
             node_ref.marks_mut().distributor = true;
         }

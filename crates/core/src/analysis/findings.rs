@@ -3,6 +3,7 @@
 use super::groups::Level;
 use super::message::Shared;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// The kinds of finding (DATA-MODEL.md), as they appear in the report JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -172,13 +173,31 @@ impl From<Substitutes> for Vec<Id> {
 ///
 /// The two rare marks are kept behind one pointer: a national-scale report holds millions of
 /// these nodes, and each field of its own would add 32 bytes to every one of them.
+///
+/// The node's two ids are read through `Deref` (`node.entity`, `node.item`) from a
+/// [`NodeKey`] that every path through the node shares: 1.8 million nodes in evidence at 1M
+/// supply rows, 16 bytes each where the two ids inline made them 24.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(from = "NodeRefFields")]
 pub struct NodeRef {
-    pub entity: Id,
-    pub item: Id,
+    key: Arc<NodeKey>,
     /// The marks, if any (`None` for most nodes).
     pub marks: Option<Box<NodeMarks>>,
+}
+
+/// A production node's ids: the entity that makes the item, and the item.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeKey {
+    pub entity: Id,
+    pub item: Id,
+}
+
+impl std::ops::Deref for NodeRef {
+    type Target = NodeKey;
+
+    fn deref(&self) -> &NodeKey {
+        &self.key
+    }
 }
 
 /// What a node in evidence says beyond its entity and item.
@@ -193,11 +212,12 @@ pub struct NodeMarks {
 
 impl NodeRef {
     pub fn new(entity: Id, item: Id) -> NodeRef {
-        NodeRef {
-            entity,
-            item,
-            marks: None,
-        }
+        NodeRef::shared(Arc::new(NodeKey { entity, item }))
+    }
+
+    /// A node whose ids others share.
+    pub fn shared(key: Arc<NodeKey>) -> NodeRef {
+        NodeRef { key, marks: None }
     }
 
     /// The items of the requirement of substitutes this node's item meets at the next node of
@@ -256,8 +276,10 @@ impl From<NodeRefFields> for NodeRef {
             })
         });
         NodeRef {
-            entity: f.entity,
-            item: f.item,
+            key: Arc::new(NodeKey {
+                entity: f.entity,
+                item: f.item,
+            }),
             marks,
         }
     }
@@ -508,7 +530,7 @@ mod tests {
         assert!(std::mem::size_of::<super::super::message::Message>() <= 48);
         // The ids a finding holds, in evidence millions of them, are one pointer each.
         assert_eq!(std::mem::size_of::<Id>(), 8);
-        assert_eq!(std::mem::size_of::<NodeRef>(), 24);
+        assert_eq!(std::mem::size_of::<NodeRef>(), 16);
         assert!(std::mem::size_of::<Details>() <= 16);
     }
 

@@ -85,13 +85,13 @@ fn finding(
     let listed: Vec<Gap> = gaps
         .iter()
         .map(|&(n, i, c)| {
-            let node = ctx.node_ref(n);
+            let node = ctx.g.node(n);
             let req = ctx.g.inputs[n.ix()][i].req;
             Gap {
                 coverage: round(c),
-                entity: node.entity,
+                entity: ctx.entity_id(node.entity),
                 input: ctx.req_id(req),
-                item: node.item,
+                item: ctx.item_id(node.item),
                 substitutes: ctx.substitutes(req).into(),
             }
         })
