@@ -135,10 +135,8 @@ impl<'a> Suppliers<'a> {
     }
 
     /// Each supplier's node with its share.
-    pub fn iter(
-        self,
-    ) -> impl DoubleEndedIterator<Item = (NodeIx, f64)> + ExactSizeIterator + Clone + 'a {
-        self.nodes.iter().copied().zip(self.shares.iter().copied())
+    pub fn iter(self) -> <Self as IntoIterator>::IntoIter {
+        self.into_iter()
     }
 }
 
