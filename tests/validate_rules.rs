@@ -442,6 +442,57 @@ fn duplicate_id() {
     );
 }
 
+/// Ids that differ only in case are two ids (a warning against the first spelling); the same
+/// spelling again is a duplicate of that spelling's row, whichever spelling came first.
+#[test]
+fn a_second_spelling_is_a_warning_and_its_repeat_a_duplicate_of_it() {
+    let dir = mini();
+    let first = append(&dir, "items.csv", &["Die2,Die two,semiconductors,"]);
+    append(
+        &dir,
+        "items.csv",
+        &[
+            "die2,Die two again,semiconductors,",
+            "DIE2,Die two shouting,semiconductors,",
+            "die2,Die two repeated,semiconductors,",
+            "Die2,Die two repeated,semiconductors,",
+        ],
+    );
+    let diags = invalid(dir.path());
+    assert_errors(
+        &diags,
+        &[
+            (
+                "items.csv",
+                Some(first + 3),
+                Some(1),
+                "duplicate-id",
+                &format!("duplicate id `die2` (first defined at line {}", first + 1),
+            ),
+            (
+                "items.csv",
+                Some(first + 4),
+                Some(1),
+                "duplicate-id",
+                &format!("duplicate id `Die2` (first defined at line {first}"),
+            ),
+        ],
+    );
+    let warnings: Vec<(Option<u64>, &str)> = diags
+        .iter()
+        .filter(|d| d.code == "case-only-difference")
+        .map(|d| (d.line, d.message.as_str()))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{}", listing(&diags));
+    for (k, (line, message)) in warnings.into_iter().enumerate() {
+        assert_eq!(line, Some(first + 1 + k as u64));
+        assert!(
+            message.contains(&format!("differs from `Die2` (line {first}) only in case")),
+            "{message}"
+        );
+    }
+}
+
 #[test]
 fn unknown_reference_suggests_the_likely_typo() {
     let dir = mini_with_line("supply.csv", 7, "resist-jp,fab-tw,resits,1,,");
