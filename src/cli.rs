@@ -118,6 +118,8 @@ tierscope report my-data --baseline accepted/report.json --update-baseline --fai
         /// The dataset folder (default: `dataset` in the config file)
         dir: Option<PathBuf>,
         /// Output folder (default: reports/<dataset-name>/)
+        // The help text, not HTML: `<dataset-name>` is a placeholder.
+        #[allow(rustdoc::invalid_html_tags)]
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Formats to write, comma-separated (default: all)

@@ -2,7 +2,7 @@
 //! that two reports can be told to be of the same data, of changed data, or of another
 //! dataset altogether.
 //!
-//! The digests are taken of the bytes the loader reads, as it reads them (a [`Source`] that
+//! The digests are taken of the bytes the loader reads, as it reads them (a [`Source`](tierscope_core::ingest::table::Source) that
 //! hashes what passes through), not by reading the files a second time: the digest is of
 //! exactly the input that was analysed, and costs no extra pass over a large dataset.
 //!

@@ -127,7 +127,7 @@ pub struct ExposureBar {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExposureBars {
     pub dataset: String,
-    /// At most [`EXPOSURE_TOP`] products.
+    /// At most `EXPOSURE_TOP` products.
     pub bars: Vec<ExposureBar>,
     pub total: usize,
     /// Exposure at or above which a product is flagged (the report's capacity threshold).

@@ -20,7 +20,7 @@ pub const SHOWN: f64 = 0.005;
 #[derive(Debug, Clone, PartialEq)]
 pub struct CountryDependencyMap {
     pub dataset: String,
-    /// Product labels (at most [`DEPENDENCY_TOP`]).
+    /// Product labels (at most `DEPENDENCY_TOP`).
     pub rows: Vec<String>,
     /// Country codes with any non-zero dependency, most depended-on first.
     pub cols: Vec<String>,

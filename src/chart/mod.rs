@@ -169,7 +169,7 @@ fn paint<DB: DrawingBackend, F: Figure>(backend: DB, fig: &F) -> Result<(), Stri
     root.present().map_err(|e| e.to_string())
 }
 
-/// A figure whose drawing places labels ([`labels`]): it can say where they went.
+/// A figure whose drawing places labels (`labels`): it can say where they went.
 pub trait Labelled: Figure {
     /// Draws the whole chart, as [`Figure::draw`], and returns the label layout it drew.
     fn draw_labelled<DB: DrawingBackend>(

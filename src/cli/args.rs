@@ -103,6 +103,8 @@ pub struct GateArgs {
     #[arg(long, value_parser = date, value_name = "DATE")]
     pub as_of: Option<Date>,
     /// A waivers file ([[waiver]] tables with id, reason, expires)
+    // The help text, not a link: `[[waiver]]` is the TOML table header.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
 }

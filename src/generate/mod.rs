@@ -59,7 +59,7 @@ pub use rng::Rng;
 use rng::splitmix;
 
 /// What `generate` writes: a sector (the default) or one of the stress shapes of
-/// [`shapes`].
+/// `shapes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Shape {
     /// Sub-sectors sharing global commodities (the default).

@@ -158,7 +158,7 @@ fn key(name: &str) -> Vec<String> {
     crate::names::tokens(&words.join(" "))
 }
 
-/// Groups of names that look like one name written differently: the same [`key`] (legal
+/// Groups of names that look like one name written differently: the same `key` (legal
 /// forms, case, punctuation, accents and a trailing country aside), or a very close spelling:
 /// as many words, each equal or spelt alike (Jaro-Winkler at least [`CLOSE`]), with the same
 /// digits (`Unit 3` and `Unit 4` are two plants; `Lamivudine/Zidovudine` and

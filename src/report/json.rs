@@ -155,7 +155,7 @@ impl<'a> Marked<'a> {
     }
 }
 
-/// The whole report.json as one value, for `serde_json` (what [`write`] must equal).
+/// The whole report.json as one value, for `serde_json` (what [`write`](fn@write) must equal).
 impl Serialize for Reviewed {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         Whole::of(self, true).serialize(s)

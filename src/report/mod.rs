@@ -1,5 +1,5 @@
 //! Renderers: pure functions from a [`Report`] to bytes, and the one place that writes
-//! files ([`write`]).
+//! files ([`write`](mod@write)).
 //!
 //! What every format shares lives here: the headline risks of the executive summary and the
 //! methodology text.

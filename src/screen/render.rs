@@ -3,8 +3,8 @@
 //! - [`text`]: for a procurement lead. The verdict of each candidate first (BLOCKED, REVIEW,
 //!   CLEAR, most severe first), why, the matches with their scores and reasons, the
 //!   ownership chain, what each proposed supply would change, then "qualify these first".
-//! - [`json`]: the [`ScreenReport`] as pretty JSON.
-//! - [`csv`]: one row per candidate × match (name matches and restricted owners), and one
+//! - [`json`](fn@json): the [`ScreenReport`] as pretty JSON.
+//! - [`csv`](fn@csv): one row per candidate × match (name matches and restricted owners), and one
 //!   row for a candidate with neither.
 
 use super::impact::{Impact, ShareChange, SpofRef};

@@ -331,7 +331,9 @@ const QUALIFIER_WORDS: &[&str] = &[
     "taiwan",
 ];
 
-/// See [`QUALIFIER_WORDS`]; a normalised word.
+/// Whether `word` (normalised) places or qualifies a party without naming another one: a
+/// branch, division or office, or a country or city (`branch`, `hong`, `japan`). A name with
+/// such a word added or dropped is the same party's name, or its branch's.
 pub fn is_qualifier(word: &str) -> bool {
     QUALIFIER_WORDS.contains(&word)
 }

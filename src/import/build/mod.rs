@@ -1,9 +1,9 @@
 //! Second pass: the rows of the first pass become the tables of a dataset, and every
 //! decision is noted for the import report.
 //!
-//! In order: the countries, entities and items tables ([`tables`]), the decimal separator of
-//! the number columns ([`decimals`]), the supply rows and their shares ([`supply`]), the bill
-//! of materials ([`bom`]), the end products ([`products`]), then the trust of each country.
+//! In order: the countries, entities and items tables (`tables`), the decimal separator of
+//! the number columns (`decimals`), the supply rows and their shares (`supply`), the bill of
+//! materials (`bom`), the end products (`products`), then the trust of each country.
 
 mod bom;
 mod decimals;
