@@ -311,7 +311,7 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "is_empty")]
     pub subject_name: Shared,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub product: Option<std::sync::Arc<ProductRef>>,
+    pub product: Option<Arc<ProductRef>>,
     pub metric: Metric,
     /// Paths of production nodes, supplier first, ending at the product.
     pub evidence: Box<[Vec<NodeRef>]>,
@@ -364,7 +364,7 @@ pub enum Details {
     /// `concentration`: the (buyer, input) pair and its spread over suppliers and countries.
     /// Shared with the report's concentration row ([`super::ConcentrationRow`]), which holds
     /// the same numbers: 227,000 findings at 1M supply rows held a copy each.
-    Concentration(std::sync::Arc<ConcentrationDetails>),
+    Concentration(Arc<ConcentrationDetails>),
     /// `visibility_gap`: every input upstream that is not fully mapped. Boxed.
     Visibility(Box<VisibilityDetails>),
 }

@@ -238,7 +238,9 @@ impl Csr {
         };
         csr.slot_start.push(0);
         csr.sup_start.push(0);
-        let mut totals = Vec::with_capacity(slots);
+        // Every slot's total, kept only when some slot has many suppliers.
+        csr.slot_total.reserve_exact(slots);
+        let mut many = false;
         for (b, slots) in inputs.iter_mut().enumerate() {
             for (k, slot) in slots.iter_mut().enumerate() {
                 let from = csr.sup_node.len() as u32;
@@ -252,17 +254,18 @@ impl Csr {
                 let to = csr.sup_node.len() as u32;
                 slot.entries = [from, to];
                 csr.sup_start.push(to);
-                totals.push((total, to - from));
+                csr.slot_total.push(total);
+                many |= (to - from) as usize > MANY_SUPPLIERS;
             }
             csr.slot_start.push((csr.sup_start.len() - 1) as u32);
         }
         csr.sup_node.shrink_to_fit();
         csr.sup_share.shrink_to_fit();
         let edges = csr.sup_node.len();
-        let many = totals.iter().any(|&(_, k)| k as usize > MANY_SUPPLIERS);
         if many {
-            csr.slot_total = totals.into_iter().map(|(total, _)| total).collect();
             csr.out_sup = vec![0; edges];
+        } else {
+            csr.slot_total = Vec::new();
         }
         for i in 0..n {
             csr.out_start[i + 1] += csr.out_start[i];
