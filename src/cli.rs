@@ -32,8 +32,8 @@ pub struct Cli {
     /// No progress bars or notes on stderr (errors are still printed)
     #[arg(long, short, global = true)]
     pub quiet: bool,
-    /// Write CSV cells as they are, for programs rather than spreadsheets: no `'` before a
-    /// cell that starts with =, +, -, @, tab or CR
+    /// Write CSV cells as they are, for programs rather than spreadsheets and terminals: no
+    /// `'` before a cell that starts with =, +, -, @, tab or CR, control characters kept
     #[arg(long, global = true)]
     pub no_csv_guard: bool,
 }

@@ -5,7 +5,7 @@
 //! | reader | guard | what it does |
 //! |---|---|---|
 //! | a terminal, a log | [`text`], [`text_lines`] | control characters (C0, DEL, C1, bidi overrides and isolates, line and paragraph separators) become visible escapes: ESC is written `\x1b`, U+202E `\u{202e}` |
-//! | a spreadsheet | [`csv_cell`] | a cell that begins with `=`, `+`, `-`, `@`, tab or CR (after any spaces) is prefixed with `'` (the OWASP rule), unless it is a plain number; `--no-csv-guard` turns it off |
+//! | a spreadsheet (and a terminal that shows the file) | [`csv_cell`] | control characters become visible escapes, as for a terminal; then a cell that begins with `=`, `+`, `-`, `@`, tab or CR (after any spaces) is prefixed with `'` (the OWASP rule), unless it is a plain number; `--no-csv-guard` turns both off |
 //! | a Markdown renderer | [`markdown`] | `\`, `` ` ``, `|`, `[`, `]` are backslash-escaped, `<` is written `&lt;`, line breaks become spaces and other control characters visible escapes: no raw HTML, no link, no new cell or line |
 //! | an XML parser | [`xml_chars`], [`xml_text`], [`xml_attr`] | characters XML 1.0 forbids (C0 but tab, LF and CR; U+FFFE, U+FFFF) become visible escapes; markup is escaped |
 //!
@@ -96,13 +96,18 @@ fn is_plain_number(text: &str) -> bool {
         && frac.is_empty() != digits.contains('.')
 }
 
-/// A CSV cell for a spreadsheet: one that [`is_formula_like`] gets a leading `'` (OWASP,
-/// "CSV Injection"), which Excel and LibreOffice show as text; every other cell is as given.
+/// A CSV cell for a spreadsheet, and for the terminal or pager an analyst first looks at the
+/// file in: every control character becomes a visible escape as in [`text`] (an escape
+/// sequence in a supplier's name can neither hide a row on `cat findings.csv` nor reverse the
+/// text a spreadsheet shows, and a cell never spans two lines); then a cell that
+/// [`is_formula_like`] gets a leading `'` (OWASP, "CSV Injection"), which Excel and
+/// LibreOffice show as text. Every other cell is as given.
 pub fn csv_cell(cell: &str) -> Cow<'_, str> {
-    if is_formula_like(cell) {
-        Cow::Owned(format!("'{cell}"))
+    let shown = text(cell);
+    if is_formula_like(&shown) {
+        Cow::Owned(format!("'{shown}"))
     } else {
-        Cow::Borrowed(cell)
+        shown
     }
 }
 
@@ -229,8 +234,6 @@ mod tests {
             "+1+1",
             "-2+3+cmd|' /C calc'!A0",
             "@SUM(A1)",
-            "\t=1",
-            "\r=1",
             "  =1",
             "-",
             "+",
@@ -243,6 +246,21 @@ mod tests {
             assert_eq!(csv_cell(fine), fine, "{fine:?}");
         }
         assert_eq!(CsvGuard::Off.cell("=2*3"), "=2*3");
+    }
+
+    #[test]
+    fn csv_cells_show_control_characters_as_escapes() {
+        assert_eq!(csv_cell("ok\u{1b}[8mhidden"), "ok\\x1b[8mhidden");
+        assert_eq!(csv_cell("two\nlines"), "two\\x0alines");
+        assert_eq!(csv_cell("abc\u{202e}fdp.exe"), "abc\\u{202e}fdp.exe");
+        // A tab or carriage return in front is made visible, and what follows still guarded.
+        assert_eq!(csv_cell("\t=1"), "\\x09=1");
+        assert_eq!(csv_cell("=1\u{1b}"), "'=1\\x1b");
+        assert!(matches!(
+            csv_cell("Taiwan Semiconductor — 台積電"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(CsvGuard::Off.cell("a\u{1b}b"), "a\u{1b}b");
     }
 
     #[test]
@@ -284,7 +302,9 @@ mod tests {
             prop_assert!(!xml_attr(&s).chars().any(|c| is_xml_forbidden(c) || matches!(c, '<' | '\n')));
             let md = markdown(&s);
             prop_assert!(!md.chars().any(|c| is_control(c) || c == '<'));
-            prop_assert!(!csv_cell(&s).starts_with(['=', '+', '-', '@', '\t', '\r']) || is_plain_number(&s));
+            let cell = csv_cell(&s);
+            prop_assert!(!cell.chars().any(is_control));
+            prop_assert!(!cell.starts_with(['=', '+', '-', '@']) || is_plain_number(&s));
         }
     }
 }

@@ -260,12 +260,32 @@ fn findings_csv_has_no_formula_cell_unless_the_guard_is_turned_off() {
             .any(|c| c.starts_with(hostile::HYPERLINK))
     );
     assert!(cells.iter().flatten().any(|c| c.as_str() == "=2*3"));
-    // Only the guard differs: the same rows, each cell the same once the quote is dropped.
+    assert!(
+        cells.iter().flatten().any(|c| c.chars().any(acting)),
+        "the fixture puts no control character in findings.csv, so the next check is empty"
+    );
+    // Only the guard differs: the same rows, each cell the same once the quote is dropped
+    // and its control characters written as escapes.
     let guarded = csv_cells(&out.join("findings.csv"));
     assert_eq!(guarded.len(), cells.len());
     for (g, c) in guarded.iter().flatten().zip(cells.iter().flatten()) {
-        assert!(g == c || *g == format!("'{c}"), "{g:?} vs {c:?}");
+        let shown = tierscope::guard::text(c);
+        assert!(*g == shown || *g == format!("'{shown}"), "{g:?} vs {c:?}");
     }
+}
+
+/// `cat findings.csv` or `less -R` in a terminal, which is where an analyst looks first:
+/// the guarded file holds no character a terminal acts on, and each row is one line.
+#[test]
+fn findings_csv_is_safe_to_show_in_a_terminal() {
+    let (_tmp, out) = hostile_report(&[]);
+    let text = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert_terminal_safe("findings.csv", &text);
+    assert_eq!(
+        text.lines().count(),
+        csv_cells(&out.join("findings.csv")).len()
+    );
+    assert!(text.contains("\\x1b"), "the escapes are written, visibly");
 }
 
 /// report.md rendered the way GitHub renders it (CommonMark with tables), as HTML.
