@@ -96,7 +96,7 @@ impl Taint {
             let (cap, touched) = (engine.caps(), engine.touched());
             rests(
                 ctx,
-                &est.slot_est,
+                est,
                 cap,
                 touched,
                 failed,
@@ -138,7 +138,7 @@ pub fn mark(
     let Some(cones) = cones else {
         return;
     };
-    let Estimates { slot_est, up } = &cones.estimates;
+    let up = &cones.estimates.up;
     for (k, &(_, node)) in ctx.products.iter().enumerate() {
         if let Some(p) = products.get_mut(k) {
             p.estimated_shares = up[node.ix()];
@@ -147,7 +147,7 @@ pub fn mark(
     let mut pending = sort_findings(ctx, cones, findings);
     add_country_pairs(ctx, up, &mut pending);
     let marked = marked_by_cones(ctx, &cones.estimates, &pending.by_group);
-    let more = marked_untrusted(ctx, slot_est, pending.untrusted);
+    let more = marked_untrusted(ctx, &cones.estimates, pending.untrusted);
     for f in marked.into_iter().chain(more) {
         findings[f].estimated_shares = true;
     }
@@ -357,7 +357,7 @@ fn marked_by_cones(
 /// entity differs, and is recomputed over it (as `exposure::untrusted` does).
 fn marked_untrusted(
     ctx: &Ctx<'_>,
-    slot_est: &[bool],
+    est: &Estimates,
     mut untrusted: Vec<(usize, NodeIx, EntityIx)>,
 ) -> Vec<usize> {
     let g = ctx.g;
@@ -372,7 +372,7 @@ fn marked_untrusted(
     let mut shared_taint = vec![false; n];
     rests(
         ctx,
-        slot_est,
+        est,
         &shared,
         &g.topo,
         |e| is_untrusted[e.ix()],
@@ -395,7 +395,7 @@ fn marked_untrusted(
                 let touched = engine.touched().to_vec();
                 rests(
                     ctx,
-                    slot_est,
+                    est,
                     &work,
                     &touched,
                     |e| is_untrusted[e.ix()] && e != own,
@@ -428,10 +428,12 @@ fn tainted(taint: &[bool], cap: &[f64], node: NodeIx) -> bool {
 /// more than [`MANY_SUPPLIERS`] suppliers its entries inside. A requirement fed only from
 /// outside has every supplier at capacity 1 and unmarked, which marks nothing; so the result
 /// is the same, and an item with 100,000 inputs, or a distributor buying from 50,000 makers,
-/// costs a failure what it reaches.
+/// costs a failure what it reaches. A node with no estimated input upstream of it
+/// ([`Estimates::up`]) cannot rest on one and is not read; a node is marked at the first
+/// requirement that rests on one.
 fn rests(
     ctx: &Ctx<'_>,
-    slot_est: &[bool],
+    est: &Estimates,
     cap: &[f64],
     nodes: &[NodeIx],
     failed: impl Fn(EntityIx) -> bool,
@@ -439,18 +441,19 @@ fn rests(
     cone: Option<&Engine<'_>>,
 ) {
     let csr = &ctx.g.csr;
+    let slot_est = &est.slot_est;
     for (k, &v) in nodes.iter().enumerate() {
-        if failed(csr.entity[v.ix()]) {
+        if !est.up[v.ix()] || failed(csr.entity[v.ix()]) {
             taint[v.ix()] = false;
             continue;
         }
         let t = match cone {
-            Some(engine) => engine.fed(k).fold(false, |t, (i, inside)| {
-                t | input_rests(ctx, slot_est, cap, taint, i, Some(inside))
-            }),
-            None => csr.slots(v).fold(false, |t, i| {
-                t | input_rests(ctx, slot_est, cap, taint, i, None)
-            }),
+            Some(engine) => engine
+                .fed(k)
+                .any(|(i, inside)| input_rests(ctx, slot_est, cap, taint, i, Some(inside))),
+            None => csr
+                .slots(v)
+                .any(|i| input_rests(ctx, slot_est, cap, taint, i, None)),
         };
         taint[v.ix()] = t;
     }
