@@ -16,11 +16,13 @@
 use super::engine::Engine;
 use super::findings::{Details, Finding, Findings, Kind, Metric, Severity};
 use super::groups::Level;
+use super::message::Shared;
 use super::paths;
 use super::{Ctx, EPS, round};
 use crate::graph::NodeIx;
 use crate::graph::parties::RestrictedWhy;
 use crate::model::EntityIx;
+use foldhash::HashMap;
 use rayon::prelude::*;
 
 /// Emits untrusted-exposure findings; returns each product's exposure (in scope order).
@@ -102,13 +104,16 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
     }
     // Products are independent: searched in parallel, each worker with its own scratch
     // space, and gathered in product order.
+    let whys = why_texts(ctx);
     let per_product: Vec<Findings> = ctx
         .products
         .par_iter()
         .enumerate()
         .map_init(
             || paths::Upstream::new(ctx.g),
-            |search, (k, &(p, node))| restricted_upstream(ctx, &entity_caps[k], search, p, node),
+            |search, (k, &(p, node))| {
+                restricted_upstream(ctx, &whys, &entity_caps[k], search, p, node)
+            },
         )
         .collect();
     out.extend(per_product.into_iter().flatten());
@@ -117,6 +122,7 @@ pub fn restricted(ctx: &Ctx<'_>, entity_caps: &[Vec<(EntityIx, f64)>], out: &mut
 /// One product's restricted-party findings.
 fn restricted_upstream(
     ctx: &Ctx<'_>,
+    whys: &[Option<Shared>],
     entity_caps: &[(EntityIx, f64)],
     search: &mut paths::Upstream,
     p: usize,
@@ -142,14 +148,12 @@ fn restricted_upstream(
         let cap = entity_caps
             .binary_search_by_key(&e, |(x, _)| *x)
             .map_or(1.0, |i| entity_caps[i].1);
-        let why = parties.restricted[e.ix()]
-            .as_ref()
+        let why = whys[e.ix()]
+            .clone()
             .expect("restricted entities have a reason");
         let product = ctx.product(p);
         let subject = ctx.entity_id(e);
-        let details = Details::Restricted {
-            why: why_text(ctx, why).into(),
-        };
+        let details = Details::Restricted { why: why.clone() };
         out.push(Box::new(Finding {
             id: Finding::make_id(
                 Kind::RestrictedParty,
@@ -167,7 +171,7 @@ fn restricted_upstream(
             message: format!(
                 "{} ({}) is upstream of {}; its loss leaves {} capacity",
                 ctx.ds.entity(e).name,
-                why_text(ctx, why),
+                why,
                 ctx.product_label(p),
                 crate::numbers::pct(cap)
             )
@@ -190,8 +194,25 @@ fn restricted_upstream(
     out
 }
 
-/// Why an entity is restricted, in words.
-pub fn why_text(ctx: &Ctx<'_>, why: &RestrictedWhy) -> String {
+/// Why each restricted entity is restricted, in words (`None` for the others): worked out
+/// once per entity, not once per product it is upstream of, and shared by its findings.
+fn why_texts(ctx: &Ctx<'_>) -> Vec<Option<Shared>> {
+    // The first row on a line, as a search from the top would find it.
+    let mut listed: HashMap<u64, &str> = HashMap::default();
+    for r in &ctx.ds.restricted {
+        listed.entry(r.line).or_insert(r.name.as_str());
+    }
+    ctx.g
+        .parties
+        .restricted
+        .par_iter()
+        .map(|why| Some(why_text(ctx, &listed, why.as_ref()?).into()))
+        .collect()
+}
+
+/// Why an entity is restricted, in words; `listed` names the row of restricted.csv on each
+/// line.
+fn why_text(ctx: &Ctx<'_>, listed: &HashMap<u64, &str>, why: &RestrictedWhy) -> String {
     match why {
         RestrictedWhy::Flag => "flagged restricted in entities.csv".into(),
         // The listing is named by its content, not its line, so that the text does not
@@ -199,11 +220,9 @@ pub fn why_text(ctx: &Ctx<'_>, why: &RestrictedWhy) -> String {
         RestrictedWhy::ListedById { line, list } => format!(
             "listed{}{}",
             list.as_ref().map_or(String::new(), |l| format!(" on {l}")),
-            ctx.ds
-                .restricted
-                .iter()
-                .find(|r| r.line == *line)
-                .map_or(String::new(), |r| format!(" as \"{}\"", r.name))
+            listed
+                .get(line)
+                .map_or(String::new(), |name| format!(" as \"{name}\""))
         ),
         RestrictedWhy::ListedByName {
             listed_name, list, ..
