@@ -133,7 +133,9 @@ fn main() {
     freed("the concentration rows", &mut || {
         drop(std::mem::take(&mut report.concentration))
     });
-    freed("root causes", &mut || drop(std::mem::take(&mut report.root_causes)));
+    freed("root causes", &mut || {
+        drop(std::mem::take(&mut report.root_causes))
+    });
     freed("product summaries", &mut || {
         drop(std::mem::take(&mut report.products))
     });
@@ -161,7 +163,9 @@ fn main() {
             f.id = Default::default();
         }
     });
-    freed("the findings", &mut || drop(std::mem::take(&mut report.findings)));
+    freed("the findings", &mut || {
+        drop(std::mem::take(&mut report.findings))
+    });
     let mut g = Some(g);
     freed("the graph", &mut || drop(g.take()));
     let mut by_kind = std::collections::BTreeMap::new();

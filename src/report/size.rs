@@ -263,6 +263,13 @@ fn files_of(
     (files, in_memory)
 }
 
+/// Counts one more row of a table: whether it is shown (the table is cut at
+/// [`super::TABLE_ROWS`]).
+fn shown(count: &mut u64) -> bool {
+    *count += 1;
+    *count <= super::TABLE_ROWS as u64
+}
+
 /// What `report` would write for `formats` (and the charts, when `charts`).
 pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -> Estimate {
     let rows = super::TABLE_ROWS as u64;
@@ -293,11 +300,9 @@ pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -
         csv += CSV_FINDING + p.strings + p.nodes * 4 + p.node_bytes;
         // A table row with every evidence path, each node `entity/item &gt; `.
         let row = HTML_ROW + p.strings + p.nodes * 7 + p.node_bytes;
-        let shown = per_kind.entry((f.kind, false)).or_insert(0);
-        if *shown < rows {
+        if shown(per_kind.entry((f.kind, false)).or_insert(0)) {
             md += LINE_FINDING + p.strings + p.first_nodes * 4 + p.first_bytes;
         }
-        *shown += 1;
         // The page's sections by kind: asymmetry, countries that stop a product alone,
         // restricted parties, time exposure, visibility.
         let in_kind_section = match f.kind {
@@ -308,24 +313,19 @@ pub fn report_files(report: &Reviewed, formats: &[ReportFormat], charts: bool) -
             Kind::Spof => f.level == Some(crate::analysis::groups::Level::Country),
             _ => false,
         };
-        if in_kind_section {
-            let shown = per_kind.entry((f.kind, true)).or_insert(0);
-            if *shown < rows {
-                html += row;
-            }
-            *shown += 1;
+        if in_kind_section && shown(per_kind.entry((f.kind, true)).or_insert(0)) {
+            html += row;
         }
         // Each product's section (an upper bound: every product counted as having one).
         if let Some(prod) = &f.product
             && !matches!(f.kind, Kind::Concentration | Kind::AsymmetricDependency)
+            && shown(
+                per_product
+                    .entry((&prod.entity, &prod.item, f.kind))
+                    .or_insert(0),
+            )
         {
-            let shown = per_product
-                .entry((&prod.entity, &prod.item, f.kind))
-                .or_insert(0);
-            if *shown < rows {
-                html += row;
-            }
-            *shown += 1;
+            html += row;
         }
         // The table of all findings, without evidence.
         if (k as u64) < rows {

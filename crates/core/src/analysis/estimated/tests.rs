@@ -72,7 +72,7 @@ fn marks_over_a_cone_equal_marks_over_every_supplier() {
         let mut whole = vec![false; g.node_count()];
         rests(
             &ctx,
-            &est.slot_est,
+            &est,
             engine.caps(),
             engine.touched(),
             failed,
