@@ -21,9 +21,9 @@ use crate::error::Result;
 use crate::ingest::{self, Loaded, table};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Mutex;
 
 /// What a report records of its input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -88,12 +88,15 @@ pub fn load(dir: &Path) -> Result<(Loaded, InputIdentity)> {
     ingest::limits::check_fits(dir, ingest::limits::LOAD)?;
     let source = Hashing {
         folder: table::Folder(dir),
-        read: RefCell::new(Vec::new()),
+        read: Mutex::new(Vec::new()),
     };
     let loaded = ingest::load_from(dir, &source)?;
+    let read = source
+        .read
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut files = Vec::new();
     for name in ingest::FILES {
-        let read = source.read.borrow();
         let Some(pass) = read.iter().rev().find(|p| p.name == name) else {
             continue;
         };
@@ -125,7 +128,7 @@ fn hash_file(dir: &Path, name: &str) -> Result<FileDigest> {
 struct Hashing<'a> {
     folder: table::Folder<'a>,
     /// Every file read, in the order they were opened.
-    read: RefCell<Vec<Pass>>,
+    read: Mutex<Vec<Pass>>,
 }
 
 /// One file as it was read.
@@ -192,7 +195,7 @@ impl<R: Read> Read for HashingReader<R> {
 struct Recorded<'a, R: Read> {
     reader: HashingReader<R>,
     name: String,
-    into: &'a RefCell<Vec<Pass>>,
+    into: &'a Mutex<Vec<Pass>>,
 }
 
 impl<R: Read> Read for Recorded<'_, R> {
@@ -209,7 +212,12 @@ impl<R: Read> Drop for Recorded<'_, R> {
             bytes: self.reader.bytes,
             sha256: format!("{:x}", hasher.finalize()),
         };
-        self.into.borrow_mut().push(Pass {
+        // (A reader is dropped on the thread that read it; a poisoned list is still a list.)
+        let mut read = self
+            .into
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        read.push(Pass {
             name: digest.name.clone(),
             digest,
             to_the_end: self.reader.at_end,

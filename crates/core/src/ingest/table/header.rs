@@ -48,7 +48,7 @@ pub(super) fn read_header<R: Read>(
             None
         }
         Err(e) => {
-            report_csv_error(&e, reader, display, diags);
+            report_csv_error(&e, reader.get_ref().too_long, display, diags);
             None
         }
     }

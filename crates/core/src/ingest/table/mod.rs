@@ -17,13 +17,15 @@
 
 mod cells;
 mod header;
+mod pipe;
 mod scanner;
 mod source;
 
 pub use cells::{MAX_NUMBER, boolean, non_negative, number, positive, share};
 pub(crate) use header::required_names;
 use header::{column_positions, read_header};
-use scanner::{Scanner, read_up_to};
+use pipe::Event;
+use scanner::{Scanner, TooLong, read_up_to};
 pub use source::{Folder, InMemory, Opened, Source};
 
 use crate::diag::{At, Diagnostics};
@@ -192,19 +194,21 @@ pub fn read_rows(
     // Reading stopped before the end of the file: the ids on the rows not read are unknown,
     // so references to them are not checked (the file counts as unusable).
     let mut stopped = false;
-    loop {
-        let (line, inside) = match next_record(&mut reader, &mut raw) {
-            Ok(Some(at)) => at,
-            Ok(None) => break,
-            Err(e) => {
-                report_csv_error(&e, &reader, &display, diags);
+    pipe::records(reader, |event| {
+        let (line, unclosed, record) = match event {
+            Event::Record {
+                line,
+                unclosed,
+                record,
+            } => (line, unclosed, record),
+            Event::Stopped { error, too_long } => {
+                report_csv_error(&error, too_long, &display, diags);
                 stopped = true;
-                break;
+                return None;
             }
         };
-        let unclosed = unclosed_quote_in(&reader, line, inside);
         stopped |= unclosed.is_some();
-        let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut raw)) {
+        let record = match record {
             Ok(record) => record,
             Err(e) => {
                 match unclosed {
@@ -223,8 +227,7 @@ pub fn read_rows(
                     positions: &positions,
                     columns,
                 });
-                raw = lossy.into_byte_record();
-                continue;
+                return Some(lossy.into_byte_record());
             }
         };
         let row = Row {
@@ -247,8 +250,8 @@ pub fn read_rows(
                 Check::Blank => {}
             }
         }
-        raw = record.into_byte_record();
-    }
+        Some(record.into_byte_record())
+    });
     Ok(if stopped {
         Outcome::Unusable
     } else {
@@ -397,7 +400,7 @@ pub fn read_headerless(
             Ok(Some((line, _))) => line,
             Ok(None) => break,
             Err(e) => {
-                report_csv_error(&e, &reader, &display, diags);
+                report_csv_error(&e, reader.get_ref().too_long, &display, diags);
                 break;
             }
         };
@@ -498,13 +501,13 @@ fn report_unclosed_quote(diags: &mut Diagnostics, display: &str, line: u64, colu
 }
 
 /// Reports a csv error (only I/O errors can happen: records are read as bytes, flexibly).
-fn report_csv_error<R: Read>(
+fn report_csv_error(
     e: &csv::Error,
-    reader: &csv::Reader<Scanner<R>>,
+    too_long: Option<TooLong>,
     display: &str,
     diags: &mut Diagnostics,
 ) {
-    if let Some(long) = reader.get_ref().too_long {
+    if let Some(long) = too_long {
         let message = match long.quote {
             Some(_) => format!(
                 "quote opened here is not closed within {} MiB (expected a closing `\"`); reading of this file stopped",

@@ -13,8 +13,8 @@ pub enum Opened<'a> {
     /// Not a regular file: a named pipe, a socket or a device, which could block or never
     /// end (`/dev/zero`, `/dev/urandom`).
     Special,
-    /// The file's bytes, to be streamed.
-    File(Box<dyn Read + 'a>),
+    /// The file's bytes, to be streamed (on a thread of their own).
+    File(Box<dyn Read + Send + 'a>),
 }
 
 /// Where the files of a dataset come from: a folder ([`Folder`]), memory ([`InMemory`]), or
