@@ -231,12 +231,7 @@ const WHAT: &str = "a report.json written by tierscope";
 
 /// Reads a report JSON as a run to compare.
 pub fn read(path: &Path) -> Result<RunFindings> {
-    crate::inputs::check(path, WHAT)?;
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    parse(file, path)
+    parse(crate::inputs::open(path, WHAT)?, path)
 }
 
 /// Reads a report JSON as a run to compare; `None` when there is no file at `path` (no

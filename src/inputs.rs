@@ -37,10 +37,10 @@ pub fn check(path: &Path, what: &str) -> Result<()> {
     }
 }
 
-/// Reads the regular file `path` whole.
-pub fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+/// Opens the regular file `path`, to be read as a stream.
+pub fn open(path: &Path, what: &str) -> Result<std::fs::File> {
     check(path, what)?;
-    std::fs::read(path).map_err(|source| Error::Read {
+    std::fs::File::open(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })
@@ -151,8 +151,8 @@ mod tests {
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
         let why = not_a_file(&fifo, "a list").unwrap();
         assert!(why.contains("pipe, socket or device"), "{why}");
-        // Reading it would block forever; refused by its metadata, it returns at once.
-        assert!(read(&fifo, "a list").is_err());
+        // Opening it would block forever; refused by its metadata, it returns at once.
+        assert!(open(&fifo, "a list").is_err());
         assert!(not_a_file(Path::new("/dev/zero"), "a list").is_some());
         assert!(not_a_file(dir.path(), "a list").unwrap().contains("folder"));
         let file = dir.path().join("ok.toml");
