@@ -44,16 +44,19 @@ pub fn run(ctx: &Ctx<'_>, out: &mut Findings) -> Vec<ConcentrationRow> {
     // peak of the whole analysis.
     let mut rows = Vec::with_capacity(groups.len());
     for from in (0..groups.len()).step_by(CHUNK) {
-        let made: Vec<(ConcentrationRow, Option<Finding>)> = (from..groups.len().min(from + CHUNK))
-            .into_par_iter()
-            .filter_map(|k| {
-                let ((buyer, req), members) = groups.get(k);
-                one_input(ctx, &risk, buyer, req, members)
-            })
-            .collect();
+        // Boxed on the worker too: a box each, millions at scale.
+        let made: Vec<(ConcentrationRow, Option<Box<Finding>>)> =
+            (from..groups.len().min(from + CHUNK))
+                .into_par_iter()
+                .filter_map(|k| {
+                    let ((buyer, req), members) = groups.get(k);
+                    let (row, f) = one_input(ctx, &risk, buyer, req, members)?;
+                    Some((row, f.map(Box::new)))
+                })
+                .collect();
         for (row, f) in made {
             rows.push(row);
-            out.extend(f.map(Box::new));
+            out.extend(f);
         }
     }
     rows

@@ -28,7 +28,7 @@
 //! asymmetric dependency.
 
 use super::engine::{Engine, MANY_SUPPLIERS};
-use super::findings::{Details, Findings, Id, Kind, ProductRef};
+use super::findings::{Details, Finding, Findings, Id, Kind, ProductRef};
 use super::groups::{Groups, Level};
 use super::{Ctx, EPS, ProductSummary};
 use crate::graph::NodeIx;
@@ -187,43 +187,74 @@ struct Pending {
 /// Marks the findings that need no cone (visibility gaps, concentrations); returns the
 /// others, by the failure they need.
 fn sort_findings(ctx: &Ctx<'_>, cones: &ConeMarks, findings: &mut Findings) -> Pending {
-    let up = &cones.estimates.up;
-    // Each product in scope: its node, its own entity and its position in scope.
-    let node_of_product: HashMap<ProductRef, (NodeIx, EntityIx, u32)> = ctx
-        .products
-        .iter()
+    let seen = Seen {
+        ctx,
+        cones,
+        // Each product in scope: its node, its own entity and its position in scope.
+        node_of_product: ctx
+            .products
+            .iter()
+            .enumerate()
+            .map(|(k, &(p, node))| (ctx.product_ref(p), (node, ctx.product_entity(p), k as u32)))
+            .collect(),
+        // Estimated (buyer, input) pairs, by ids.
+        est_pairs: ctx
+            .ds
+            .supply
+            .iter()
+            .filter(|r| r.qualified && r.share.is_blank())
+            .map(|r| {
+                (
+                    ctx.ds.entity(r.buyer).id.as_str(),
+                    ctx.ds.item(r.item).id.as_str(),
+                )
+            })
+            .collect(),
+    };
+    // On every core (a box read per finding, millions at scale); the findings that need a
+    // cone are gathered in their order.
+    let needs: Vec<(usize, Need)> = findings
+        .par_iter_mut()
         .enumerate()
-        .map(|(k, &(p, node))| (ctx.product_ref(p), (node, ctx.product_entity(p), k as u32)))
+        .filter_map(|(f, finding)| Some((f, seen.mark(finding)?)))
         .collect();
-    // Estimated (buyer, input) pairs, by ids.
-    let est_pairs: HashSet<(&str, &str)> = ctx
-        .ds
-        .supply
-        .iter()
-        .filter(|r| r.qualified && r.share.is_blank())
-        .map(|r| {
-            (
-                ctx.ds.entity(r.buyer).id.as_str(),
-                ctx.ds.item(r.item).id.as_str(),
-            )
-        })
-        .collect();
+    let mut pending = Pending::default();
+    for (f, need) in needs {
+        match need {
+            Need::Entity(subject, node) => pending
+                .by_group
+                .entry((Level::Entity, subject))
+                .or_default()
+                .push((f, node)),
+            Need::Untrusted(node, own) => pending.untrusted.push((f, node, own)),
+            Need::Asymmetry(a, b) => pending.asym.push((f, a, b)),
+        }
+    }
+    pending
+}
 
-    let Pending {
-        mut by_group,
-        mut untrusted,
-        mut asym,
-    } = Pending::default();
-    for (f, finding) in findings.iter_mut().enumerate() {
+/// What [`sort_findings`] reads to mark a finding.
+struct Seen<'a> {
+    ctx: &'a Ctx<'a>,
+    cones: &'a ConeMarks,
+    node_of_product: HashMap<ProductRef, (NodeIx, EntityIx, u32)>,
+    est_pairs: HashSet<(&'a str, &'a str)>,
+}
+
+impl Seen<'_> {
+    /// Marks `finding` if no cone is needed for it; otherwise says what is.
+    fn mark(&self, finding: &mut Finding) -> Option<Need> {
+        let up = &self.cones.estimates.up;
         let at = finding
             .product
             .as_ref()
-            .and_then(|p| node_of_product.get(p))
+            .and_then(|p| self.node_of_product.get(p))
             .copied();
         match finding.kind {
-            Kind::Spof => {}
+            Kind::Spof => None,
             Kind::VisibilityGap | Kind::CommonCause => {
                 finding.estimated_shares = at.is_some_and(|(node, ..)| up[node.ix()]);
+                None
             }
             Kind::Concentration => {
                 if let Details::Concentration(d) = &finding.details {
@@ -231,47 +262,48 @@ fn sort_findings(ctx: &Ctx<'_>, cones: &ConeMarks, findings: &mut Findings) -> P
                     finding.estimated_shares = d
                         .items()
                         .iter()
-                        .any(|y| est_pairs.contains(&(&*d.buyer, &**y)));
+                        .any(|y| self.est_pairs.contains(&(&*d.buyer, &**y)));
                 }
+                None
             }
             // Marked in the cone that made it.
-            Kind::CapacityAtRisk => {}
+            Kind::CapacityAtRisk => None,
             Kind::RestrictedParty | Kind::TimeExposure => {
-                let Some((node, _, k)) = at.filter(|(node, ..)| up[node.ix()]) else {
-                    continue;
-                };
-                if cones.entity_cones {
-                    finding.estimated_shares = ctx
-                        .ds
-                        .entity_ix
-                        .get(finding.subject.as_str())
-                        .is_some_and(|&e| cones.entity.contains(&(k, e)));
-                } else {
-                    by_group
-                        .entry((Level::Entity, finding.subject.clone()))
-                        .or_default()
-                        .push((f, node));
+                let (node, _, k) = at.filter(|(node, ..)| up[node.ix()])?;
+                if !self.cones.entity_cones {
+                    return Some(Need::Entity(finding.subject.clone(), node));
                 }
+                finding.estimated_shares = self
+                    .ctx
+                    .ds
+                    .entity_ix
+                    .get(finding.subject.as_str())
+                    .is_some_and(|&e| self.cones.entity.contains(&(k, e)));
+                None
             }
             Kind::UntrustedExposure => {
-                if let Some((node, own, _)) = at
-                    && up[node.ix()]
-                {
-                    untrusted.push((f, node, own));
-                }
+                let (node, own, _) = at.filter(|(node, ..)| up[node.ix()])?;
+                Some(Need::Untrusted(node, own))
             }
-            Kind::AsymmetricDependency => {
-                if let Details::Asymmetry(a) = &finding.details {
-                    asym.push((f, a.dependent.clone(), finding.subject.to_string()));
-                }
-            }
+            Kind::AsymmetricDependency => match &finding.details {
+                Details::Asymmetry(a) => Some(Need::Asymmetry(
+                    a.dependent.clone(),
+                    finding.subject.to_string(),
+                )),
+                _ => None,
+            },
         }
     }
-    Pending {
-        by_group,
-        untrusted,
-        asym,
-    }
+}
+
+/// What a finding's mark needs, gathered by [`sort_findings`].
+enum Need {
+    /// Its entity's cone (the subject), at its product's node.
+    Entity(Id, NodeIx),
+    /// The untrusted group's failure less the product's own entity.
+    Untrusted(NodeIx, EntityIx),
+    /// The dependent country and the country depended on.
+    Asymmetry(String, String),
 }
 
 /// Country-level cones for the asymmetric dependencies: each product of one country under

@@ -292,6 +292,23 @@ impl From<NodeRefFields> for NodeRef {
 /// a fifth for 16 bytes more per finding (`benches/README.md`).
 pub type Findings = Vec<Box<Finding>>;
 
+/// The positions of the findings that `wanted` picks, in order, read on every core: a pass
+/// over millions of findings reads a box per finding, scattered once the list is sorted, and
+/// the passes that want a few kinds (root causes, product summaries, the estimate marks)
+/// then read only their own.
+pub fn positions(
+    findings: &[Box<Finding>],
+    wanted: impl Fn(&Finding) -> bool + Sync,
+) -> Vec<usize> {
+    use rayon::prelude::*;
+    findings
+        .par_iter()
+        .enumerate()
+        .filter(|(_, f)| wanted(f))
+        .map(|(k, _)| k)
+        .collect()
+}
+
 fn is_empty(s: &Shared) -> bool {
     s.is_empty()
 }

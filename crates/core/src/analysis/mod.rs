@@ -376,8 +376,15 @@ pub fn analyze(
     let ctx = Ctx::new(ds, g, settings, products);
     let mut findings = Vec::new();
     let mut levels = spof::run(&ctx, &mut findings);
-    let exposure = exposure::untrusted(&ctx, &mut findings);
-    exposure::restricted(&ctx, &levels.entity_caps, &mut findings);
+    // Untrusted exposure is one pass on one core: beside restricted parties, which run on
+    // every core.
+    let (mut untrusted, mut restricted) = (Findings::new(), Findings::new());
+    let (exposure, ()) = rayon::join(
+        || exposure::untrusted(&ctx, &mut untrusted),
+        || exposure::restricted(&ctx, &levels.entity_caps, &mut restricted),
+    );
+    findings.append(&mut untrusted);
+    findings.append(&mut restricted);
     // Read by no later pass: 10 MiB at 1M rows, not held to the end.
     drop(std::mem::take(&mut levels.entity_caps));
     let concentration = concentration::run(&ctx, &mut findings);
@@ -452,7 +459,8 @@ fn product_summaries(
         .map(|(k, r)| (r, k))
         .collect();
     let mut spofs_of: Vec<BTreeMap<Level, Vec<String>>> = vec![BTreeMap::new(); ctx.products.len()];
-    for f in findings.iter().filter(|f| f.kind == Kind::Spof) {
+    for k in findings::positions(findings, |f| f.kind == Kind::Spof) {
+        let f = &findings[k];
         if let (Some(level), Some(k)) =
             (f.level, f.product.as_deref().and_then(|p| position.get(p)))
         {
@@ -492,16 +500,34 @@ fn product_summaries(
 
 /// Counts by kind and severity, in-house single points of failure apart, mean coverage.
 fn report_summary(findings: &Findings, products: &[ProductSummary]) -> ReportSummary {
-    let in_house_spof = findings
-        .iter()
-        .filter(|f| f.kind == Kind::Spof && f.in_house)
-        .count();
-    let mut by_kind = BTreeMap::new();
-    let mut by_severity = BTreeMap::new();
-    for f in findings {
-        *by_kind.entry(f.kind).or_insert(0) += 1;
-        *by_severity.entry(f.severity).or_insert(0) += 1;
-    }
+    // On every core: one box read per finding, millions of them at scale.
+    type Counts = (BTreeMap<Kind, usize>, BTreeMap<Severity, usize>, usize);
+    let (by_kind, by_severity, in_house_spof) = findings
+        .par_iter()
+        .fold(
+            Counts::default,
+            |(mut kinds, mut severities, in_house), f| {
+                *kinds.entry(f.kind).or_insert(0) += 1;
+                *severities.entry(f.severity).or_insert(0) += 1;
+                (
+                    kinds,
+                    severities,
+                    in_house + usize::from(f.kind == Kind::Spof && f.in_house),
+                )
+            },
+        )
+        .reduce(
+            Counts::default,
+            |(mut kinds, mut severities, a), (k, s, b)| {
+                for (kind, n) in k {
+                    *kinds.entry(kind).or_insert(0) += n;
+                }
+                for (severity, n) in s {
+                    *severities.entry(severity).or_insert(0) += n;
+                }
+                (kinds, severities, a + b)
+            },
+        );
     let mean_coverage = if products.is_empty() {
         1.0
     } else {

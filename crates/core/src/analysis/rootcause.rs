@@ -26,7 +26,7 @@
 //! by another group than in the run over all products (rule 3), so the link can differ while
 //! the finding does not.
 
-use super::findings::{Finding, Findings, Id, Kind, NodeRef, ProductRef, Severity};
+use super::findings::{Finding, Findings, Id, Kind, NodeRef, ProductRef, Severity, positions};
 use super::groups::Level;
 use super::{ProductSummary, Settings};
 use crate::graph::ProductionGraph;
@@ -86,10 +86,16 @@ pub fn run(
     products: &[ProductSummary],
     findings: &mut Findings,
 ) -> Vec<RootCause> {
-    let (mut key_of, by_product) = entity_spofs(findings);
-    wider_groups(ds, g, findings, &by_product, &mut key_of);
+    // The rules read single points of failure, untrusted exposure and restricted parties
+    // only: a tenth of the findings at scale, picked out once on every core.
+    let spofs = positions(findings, |f| f.kind == Kind::Spof);
+    let (mut key_of, by_product) = entity_spofs(findings, &spofs);
+    wider_groups(ds, g, findings, &spofs, &by_product, &mut key_of);
     merge_same_causes(findings, &mut key_of);
-    consequences(findings, &mut key_of);
+    let linked = positions(findings, |f| {
+        matches!(f.kind, Kind::UntrustedExposure | Kind::RestrictedParty)
+    });
+    consequences(findings, &linked, &mut key_of);
     // Gather.
     let revenue: BTreeMap<(&str, &str), f64> = products
         .iter()
@@ -129,13 +135,18 @@ pub fn run(
     out
 }
 
-/// Rule 1: entity-level single points of failure. Each one's bottleneck node, and for each
-/// product its (entity, bottleneck) pairs, sorted.
-fn entity_spofs(findings: &Findings) -> (Keys, BTreeMap<ProductKey, Vec<(Id, Key)>>) {
+/// Rule 1: entity-level single points of failure (of the `spofs`, positions of the single
+/// points of failure). Each one's bottleneck node, and for each product its (entity,
+/// bottleneck) pairs, sorted.
+fn entity_spofs(
+    findings: &Findings,
+    spofs: &[usize],
+) -> (Keys, BTreeMap<ProductKey, Vec<(Id, Key)>>) {
     let mut key_of = Keys::new();
     let mut by_product: BTreeMap<ProductKey, Vec<(Id, Key)>> = BTreeMap::new();
-    for (k, f) in findings.iter().enumerate() {
-        if f.kind != Kind::Spof || f.level != Some(Level::Entity) {
+    for &k in spofs {
+        let f = &findings[k];
+        if f.level != Some(Level::Entity) {
             continue;
         }
         let (Some(p), Some(first)) = (&f.product, f.evidence.first().and_then(|e| e.first()))
@@ -160,6 +171,7 @@ fn wider_groups(
     ds: &Dataset,
     g: &ProductionGraph,
     findings: &Findings,
+    spofs: &[usize],
     by_product: &BTreeMap<ProductKey, Vec<(Id, Key)>>,
     key_of: &mut Keys,
 ) {
@@ -171,8 +183,9 @@ fn wider_groups(
         Level::Country => ds.entity_country(e).code == subject,
         Level::Untrusted => g.parties.untrusted[e.ix()],
     };
-    for (k, f) in findings.iter().enumerate() {
-        let (Kind::Spof, Some(level), Some(p)) = (f.kind, f.level, &f.product) else {
+    for &k in spofs {
+        let f = &findings[k];
+        let (Some(level), Some(p)) = (f.level, &f.product) else {
             continue;
         };
         if level == Level::Entity {
@@ -221,10 +234,10 @@ fn merge_same_causes(findings: &Findings, key_of: &mut Keys) {
     }
 }
 
-/// Rule 4: exposure and restricted parties of a stopped product, through its bottleneck.
-/// The untrusted bloc's own cause of a product stops it through untrusted hands: the
-/// product's untrusted exposure is one more consequence of it.
-fn consequences(findings: &Findings, key_of: &mut Keys) {
+/// Rule 4: exposure and restricted parties (at the positions `linked`) of a stopped product,
+/// through its bottleneck. The untrusted bloc's own cause of a product stops it through
+/// untrusted hands: the product's untrusted exposure is one more consequence of it.
+fn consequences(findings: &Findings, linked: &[usize], key_of: &mut Keys) {
     let mut stopped: BTreeMap<ProductKey, BTreeSet<Key>> = BTreeMap::new();
     let mut untrusted_cause: BTreeMap<ProductKey, Key> = BTreeMap::new();
     for (&k, key) in &*key_of {
@@ -237,10 +250,8 @@ fn consequences(findings: &Findings, key_of: &mut Keys) {
             stopped.entry(product).or_default().insert(key.clone());
         }
     }
-    for (k, f) in findings.iter().enumerate() {
-        if !matches!(f.kind, Kind::UntrustedExposure | Kind::RestrictedParty) {
-            continue;
-        }
+    for &k in linked {
+        let f = &findings[k];
         let Some(p) = &f.product else { continue };
         let Some(keys) = stopped.get(&(p.entity.clone(), p.item.clone())) else {
             continue;
