@@ -227,6 +227,28 @@ impl Csr {
     where
         I: IntoIterator<Item = (NodeIx, f64)>,
     {
+        let csr = Csr::arrays(nodes, inputs, suppliers);
+        csr.set_entries(inputs);
+        csr
+    }
+
+    /// Sets each slot's [`InputSlot::entries`] to its suppliers in these arrays.
+    fn set_entries(&self, inputs: &mut [Vec<InputSlot>]) {
+        for (k, slot) in inputs.iter_mut().flatten().enumerate() {
+            slot.entries = [self.sup_start[k], self.sup_start[k + 1]];
+        }
+    }
+
+    /// [`Csr::build`] but the slots' entries, which [`Csr::set_entries`] sets: the slots
+    /// are only read, so the petgraph model's edges can be added at the same time.
+    fn arrays<I>(
+        nodes: &[(EntityIx, ItemIx)],
+        inputs: &[Vec<InputSlot>],
+        suppliers: impl Fn(usize, usize, ReqIx) -> I,
+    ) -> Csr
+    where
+        I: IntoIterator<Item = (NodeIx, f64)>,
+    {
         let n = nodes.len();
         let slots: usize = inputs.iter().map(Vec::len).sum();
         let mut csr = Csr {
@@ -241,8 +263,8 @@ impl Csr {
         // Every slot's total, kept only when some slot has many suppliers.
         csr.slot_total.reserve_exact(slots);
         let mut many = false;
-        for (b, slots) in inputs.iter_mut().enumerate() {
-            for (k, slot) in slots.iter_mut().enumerate() {
+        for (b, slots) in inputs.iter().enumerate() {
+            for (k, slot) in slots.iter().enumerate() {
                 let from = csr.sup_node.len() as u32;
                 let mut total = 0.0;
                 for (s, w) in suppliers(b, k, slot.req) {
@@ -252,7 +274,6 @@ impl Csr {
                     total += w;
                 }
                 let to = csr.sup_node.len() as u32;
-                slot.entries = [from, to];
                 csr.sup_start.push(to);
                 csr.slot_total.push(total);
                 many |= (to - from) as usize > MANY_SUPPLIERS;
@@ -366,15 +387,31 @@ impl ProductionGraph {
                 input_slots(e, needs(&reqs, &distributor, e, x, &pass_on), &alloc)
             })
             .collect();
-        let csr = Csr::build(&pairs, &mut inputs, |n, _, r| {
-            let sups = alloc.get(&(pairs[n].0, r));
-            sups.into_iter()
-                .flat_map(|a| a.1.iter().map(|&(s, w, _)| (s, w)))
-        });
-        graph.reserve_exact_edges(csr.sup_node.len());
-        for (n, (&(e, _), slots)) in pairs.iter().zip(&inputs).enumerate() {
-            add_supply_edges(&mut graph, n, e, slots, &alloc);
-        }
+        // The flat arrays and the petgraph model's edges (one at a time, each a write at two
+        // random nodes: seconds at 10M supply rows) are built at the same time.
+        let (csr, ()) = rayon::join(
+            || {
+                Csr::arrays(&pairs, &inputs, |n, _, r| {
+                    let sups = alloc.get(&(pairs[n].0, r));
+                    sups.into_iter()
+                        .flat_map(|a| a.1.iter().map(|&(s, w, _)| (s, w)))
+                })
+            },
+            || {
+                let alloc = &alloc;
+                let edges: usize = (pairs.iter().zip(&inputs))
+                    .flat_map(|(&(e, _), slots)| {
+                        slots.iter().filter_map(move |s| alloc.get(&(e, s.req)))
+                    })
+                    .map(|a| a.1.len())
+                    .sum();
+                graph.reserve_exact_edges(edges);
+                for (n, (&(e, _), slots)) in pairs.iter().zip(&inputs).enumerate() {
+                    add_supply_edges(&mut graph, n, e, slots, alloc);
+                }
+            },
+        );
+        csr.set_entries(&mut inputs);
         let products = ds
             .products
             .iter()
@@ -525,8 +562,12 @@ fn add_supply_edges(
     slots: &[InputSlot],
     alloc: &HashMap<(EntityIx, ReqIx), Allocated>,
 ) {
-    let mapped = slots.iter().filter(|s| s.is_mapped());
-    for sups in mapped.filter_map(|s| alloc.get(&(e, s.req))).map(|a| &a.1) {
+    // A slot is mapped when its list of suppliers is not empty: the others add nothing.
+    for sups in slots
+        .iter()
+        .filter_map(|s| alloc.get(&(e, s.req)))
+        .map(|a| &a.1)
+    {
         for &(s, share, row) in sups {
             graph.add_edge(s.index(), NodeIndex::new(n), SupplyEdge { share, row });
         }
