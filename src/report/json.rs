@@ -222,8 +222,9 @@ const CHUNK: usize = 64;
 /// Bytes a batch aims at: each batch is sized from the bytes per element of the one before,
 /// so that batches of small elements are long (every batch ends with the cores waiting for
 /// its slowest chunk: a quarter of the 10M-row run's JSON time with batches of 512 findings)
-/// and batches of large ones short. Two batches are held at a time.
-const BATCH_BYTES: usize = 4 << 20;
+/// and batches of large ones short (from 1 to 32 chunks a core). Two batches are held at a
+/// time.
+const BATCH_BYTES: usize = 2 << 20;
 
 /// Writes `items` as a pretty-printed JSON array that is the value of a top-level key.
 fn write_array<T: Serialize + Sync>(items: &[T], out: &mut dyn Write) -> io::Result<()> {
@@ -240,9 +241,10 @@ fn write_array_of<'a, T: Sync, V: Serialize>(
         return out.write_all(b"[]");
     }
     out.write_all(b"[")?;
-    // The first batch a few chunks per core; the next ones sized by what the last held.
+    // The first batch a few chunks per core; the next ones, and their buffers, sized by
+    // what the last held.
     let least = CHUNK * 4 * rayon::current_num_threads();
-    let mut batch = least;
+    let (mut batch, mut guess) = (least, ELEMENT_GUESS);
     let mut pending: Vec<Vec<u8>> = Vec::new();
     let mut from = 0;
     while from < items.len() {
@@ -250,13 +252,17 @@ fn write_array_of<'a, T: Sync, V: Serialize>(
         let mut next = Ok(Vec::new());
         let mut written = Ok(());
         rayon::in_place_scope(|s| {
-            s.spawn(|_| next = format_batch(&items[from..to], &view, from == 0));
+            s.spawn(|_| next = format_batch(&items[from..to], &view, guess, from == 0));
             written = pending.iter().try_for_each(|chunk| out.write_all(chunk));
         });
         written?;
         pending = next?;
         let bytes: usize = pending.iter().map(Vec::len).sum();
-        batch = (BATCH_BYTES * (to - from) / bytes.max(1)).clamp(least, 16 * least);
+        batch = (BATCH_BYTES * (to - from) / bytes.max(1)).clamp(least / 4, 8 * least);
+        // An eighth over the mean: a buffer that grows doubles (set aside at a fixed guess,
+        // batches held 44 MiB over their JSON at 1M rows). Elements that large sort first
+        // (root causes by products), the rest grow into theirs.
+        guess = (bytes / (to - from) * 9 / 8 + 16).min(4 * ELEMENT_GUESS);
         from = to;
     }
     for chunk in &pending {
@@ -269,13 +275,14 @@ fn write_array_of<'a, T: Sync, V: Serialize>(
 fn format_batch<'a, T: Sync, V: Serialize>(
     items: &'a [T],
     view: &(impl Fn(&'a T) -> V + Sync),
+    guess: usize,
     first: bool,
 ) -> io::Result<Vec<Vec<u8>>> {
     items
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut buf = Vec::with_capacity(chunk.len() * ELEMENT_GUESS);
+            let mut buf = Vec::with_capacity(chunk.len() * guess);
             for (i, item) in chunk.iter().enumerate() {
                 buf.extend_from_slice(if first && c == 0 && i == 0 {
                     b"\n    "
@@ -290,9 +297,9 @@ fn format_batch<'a, T: Sync, V: Serialize>(
         .collect()
 }
 
-/// Bytes set aside per element: a finding of the generated 1M-row sector is about 1,200
-/// bytes pretty-printed, a product or concentration row about 400. A guess only, to spare
-/// most of the buffers' regrowth.
+/// Bytes set aside per element in the first batch (the next ones go by the batch before): a
+/// finding of the generated 1M-row sector is about 1,200 bytes pretty-printed, a product or
+/// concentration row about 400.
 const ELEMENT_GUESS: usize = 1024;
 
 /// `serde_json`'s pretty formatter two levels deep, where the elements of a top-level array
