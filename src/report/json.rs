@@ -222,7 +222,7 @@ const CHUNK: usize = 64;
 /// Bytes a batch aims at: each batch is sized from the bytes per element of the one before,
 /// so that batches of small elements are long (every batch ends with the cores waiting for
 /// its slowest chunk: a quarter of the 10M-row run's JSON time with batches of 512 findings)
-/// and batches of large ones short (from 1 to 32 chunks a core). Two batches are held at a
+/// and batches of large ones short (from 1 to 16 chunks a core). Two batches are held at a
 /// time.
 const BATCH_BYTES: usize = 2 << 20;
 
@@ -258,7 +258,7 @@ fn write_array_of<'a, T: Sync, V: Serialize>(
         written?;
         pending = next?;
         let bytes: usize = pending.iter().map(Vec::len).sum();
-        batch = (BATCH_BYTES * (to - from) / bytes.max(1)).clamp(least / 4, 8 * least);
+        batch = (BATCH_BYTES * (to - from) / bytes.max(1)).clamp(least / 4, 4 * least);
         // An eighth over the mean: a buffer that grows doubles (set aside at a fixed guess,
         // batches held 44 MiB over their JSON at 1M rows). Elements that large sort first
         // (root causes by products), the rest grow into theirs.
