@@ -378,12 +378,11 @@ pub fn analyze(
     let mut levels = spof::run(&ctx, &mut findings);
     // Untrusted exposure is one pass on one core: beside restricted parties, which run on
     // every core.
-    let (mut untrusted, mut restricted) = (Findings::new(), Findings::new());
+    let mut restricted = Findings::new();
     let (exposure, ()) = rayon::join(
-        || exposure::untrusted(&ctx, &mut untrusted),
+        || exposure::untrusted(&ctx, &mut findings),
         || exposure::restricted(&ctx, &levels.entity_caps, &mut restricted),
     );
-    findings.append(&mut untrusted);
     findings.append(&mut restricted);
     // Read by no later pass: 10 MiB at 1M rows, not held to the end.
     drop(std::mem::take(&mut levels.entity_caps));
