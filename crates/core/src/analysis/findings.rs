@@ -294,8 +294,8 @@ pub type Findings = Vec<Box<Finding>>;
 
 /// The positions of the findings that `wanted` picks, in order, read on every core: a pass
 /// over millions of findings reads a box per finding, scattered once the list is sorted, and
-/// the passes that want a few kinds (root causes, product summaries, the estimate marks)
-/// then read only their own.
+/// the passes that want a few kinds (root causes, product summaries) then read only their
+/// own.
 pub fn positions(
     findings: &[Box<Finding>],
     wanted: impl Fn(&Finding) -> bool + Sync,

@@ -409,9 +409,12 @@ pub fn analyze(
         },
         "two findings share an id"
     );
+    // Both the product summaries and root causes read the single points of failure.
+    let spofs = findings::positions(&findings, |f| f.kind == Kind::Spof);
     let mut product_summaries = product_summaries(
         &ctx,
         &findings,
+        &spofs,
         &levels.country_dependency,
         &coverage,
         &exposure,
@@ -422,7 +425,7 @@ pub fn analyze(
         &mut product_summaries,
         &mut findings,
     );
-    let root_causes = rootcause::run(ds, g, settings, &product_summaries, &mut findings);
+    let root_causes = rootcause::run(ds, g, settings, &product_summaries, &spofs, &mut findings);
     Ok(Report {
         schema_version: SCHEMA_VERSION,
         rules_version: RULES_VERSION,
@@ -440,12 +443,13 @@ pub fn analyze(
     })
 }
 
-/// Each product in scope's headline numbers: its single points of failure (in one pass over
-/// the findings), `coverage` (coverage, upstream nodes) and untrusted `exposure`, in scope
+/// Each product in scope's headline numbers: its single points of failure (`spofs`, their
+/// positions in `findings`), `coverage` (coverage, upstream nodes) and untrusted `exposure`, in scope
 /// order.
 fn product_summaries(
     ctx: &Ctx<'_>,
     findings: &Findings,
+    spofs: &[usize],
     dependency: &CountryDependency,
     coverage: &[(f64, usize)],
     exposure: &[f64],
@@ -458,7 +462,7 @@ fn product_summaries(
         .map(|(k, r)| (r, k))
         .collect();
     let mut spofs_of: Vec<BTreeMap<Level, Vec<String>>> = vec![BTreeMap::new(); ctx.products.len()];
-    for k in findings::positions(findings, |f| f.kind == Kind::Spof) {
+    for &k in spofs {
         let f = &findings[k];
         if let (Some(level), Some(k)) =
             (f.level, f.product.as_deref().and_then(|p| position.get(p)))

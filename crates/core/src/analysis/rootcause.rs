@@ -78,19 +78,20 @@ type Keys = BTreeMap<usize, Key>;
 type ProductKey = (Id, Id);
 
 /// Groups `findings` into root causes, sets each linked finding's `root_cause`, and returns
-/// the causes, most severe first, then most products, then most revenue.
+/// the causes, most severe first, then most products, then most revenue. `spofs` are the
+/// positions of the single points of failure in `findings` ([`positions`]).
 pub fn run(
     ds: &Dataset,
     g: &ProductionGraph,
     settings: &Settings,
     products: &[ProductSummary],
+    spofs: &[usize],
     findings: &mut Findings,
 ) -> Vec<RootCause> {
     // The rules read single points of failure, untrusted exposure and restricted parties
-    // only: a tenth of the findings at scale, picked out once on every core.
-    let spofs = positions(findings, |f| f.kind == Kind::Spof);
-    let (mut key_of, by_product) = entity_spofs(findings, &spofs);
-    wider_groups(ds, g, findings, &spofs, &by_product, &mut key_of);
+    // only: a tenth of the findings at scale, picked out on every core.
+    let (mut key_of, by_product) = entity_spofs(findings, spofs);
+    wider_groups(ds, g, findings, spofs, &by_product, &mut key_of);
     merge_same_causes(findings, &mut key_of);
     let linked = positions(findings, |f| {
         matches!(f.kind, Kind::UntrustedExposure | Kind::RestrictedParty)
@@ -253,10 +254,10 @@ fn consequences(findings: &Findings, linked: &[usize], key_of: &mut Keys) {
     for &k in linked {
         let f = &findings[k];
         let Some(p) = &f.product else { continue };
-        let Some(keys) = stopped.get(&(p.entity.clone(), p.item.clone())) else {
+        let product = (p.entity.clone(), p.item.clone());
+        let Some(keys) = stopped.get(&product) else {
             continue;
         };
-        let product = (p.entity.clone(), p.item.clone());
         let key = match f.kind {
             Kind::UntrustedExposure => untrusted_cause.get(&product).cloned(),
             _ => None,
@@ -272,10 +273,11 @@ fn consequences(findings: &Findings, linked: &[usize], key_of: &mut Keys) {
                 Key::Group(..) => None,
             })
         });
-        match key {
-            Some(key) => key_of.insert(k, key),
-            None => key_of.remove(&k),
-        };
+        // A linked finding has no cause before this rule (the rules before read single
+        // points of failure only).
+        if let Some(key) = key {
+            key_of.insert(k, key);
+        }
     }
 }
 

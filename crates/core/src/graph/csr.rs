@@ -7,9 +7,10 @@ use crate::model::{EntityIx, ItemIx};
 /// The production graph in compressed sparse rows, 32-bit indices, no allocation per node.
 ///
 /// - Node `n`'s entity is `entity[n]`.
-/// - Its requirements are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as in
-///   [`ProductionGraph::inputs`](super::ProductionGraph::inputs); slot `i`'s suppliers are `sup_node[j]` with rescaled share
-///   `sup_share[j]` for `j` in `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
+/// - Its requirements are the slots `slot_start[n]..slot_start[n + 1]`, in BOM-file order, as
+///   in [`ProductionGraph::inputs`](super::ProductionGraph::inputs); slot `i`'s suppliers are
+///   `sup_node[j]` with rescaled share `sup_share[j]` for `j` in
+///   `sup_start[i]..sup_start[i + 1]` (empty: unmapped).
 /// - Its buyers (out-edges, one per edge of the petgraph model) are
 ///   `buyers[out_start[n]..out_start[n + 1]]`; out-edge `k` feeds the buyer's slot
 ///   `out_slot[k]` (an index into `sup_start`).
